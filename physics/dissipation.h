@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+
+#include "physics/phase_state.h"
+
+namespace echolab {
+
+/// Damping on the momenta, an option of a simulation pass (not of the model),
+/// so that a forward pass and an echo pass can differ as real hardware does:
+///
+///   dq/dt = ∂H/∂p,   dp/dt = -∂H/∂q - G ∂H/∂p - γ p,
+///
+/// i.e. dx/dt = (J - R) ∇H with R = diag(0, G + γ M) for T = pᵀ M⁻¹ p / 2.
+/// G (friction_N_s_per_m, one entry per degree of freedom, or empty for none)
+/// acts on the velocities; γ (momentum_decay_rate_per_s, "mass-proportional"
+/// damping) acts on the momenta. A negative value is a gain: the echo variants
+/// for dissipative hardware run the echo with gain.
+struct Dissipation {
+  Vector friction_N_s_per_m;
+  double momentum_decay_rate_per_s = 0.0;
+
+  bool is_zero() const {
+    return momentum_decay_rate_per_s == 0.0 &&
+           (friction_N_s_per_m.size() == 0 || friction_N_s_per_m.isZero(0.0));
+  }
+  /// The total friction G_i + γ m_i (N s/m) on each degree of freedom.
+  Vector TotalFriction(const Vector& masses_kg) const;
+};
+
+/// Thermal (Langevin) forcing with the fluctuation-dissipation intensity,
+///
+///   dp = (-∂H/∂q - G_tot ∂H/∂p) dt + sqrt(2 G_tot kB T) dW,
+///
+/// where G_tot is the total friction of the pass's Dissipation. The noise
+/// needs a stochastic scheme ("baoab") and a quadratic kinetic energy.
+struct ThermalNoise {
+  /// kB T in J; 0 means no noise. For SI hardware, kB T = 1.380649e-23 J/K × T.
+  double thermal_energy_J = 0.0;
+  /// Seed of the pass's random stream: the same seed, the same path, bit for bit.
+  std::uint64_t seed = 0;
+
+  bool is_zero() const { return thermal_energy_J == 0.0; }
+};
+
+/// Boltzmann's constant, J/K.
+inline constexpr double kBoltzmann_J_per_K = 1.380649e-23;
+
+}  // namespace echolab

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "physics/integrator_options.h"
+#include "physics/simulation_problem.h"
+#include "physics/trajectory.h"
+
+namespace echolab {
+
+/// What a scheme is, so that callers (and tests) can pick the checks that apply.
+struct SchemeTraits {
+  bool fixed_step = false;
+  bool symplectic = false;
+  bool symmetric = false;   // time-symmetric: the flipped pass retraces exactly
+  bool stochastic = false;  // supports ThermalNoise
+  int order = 0;            // global order of accuracy
+};
+
+/// An integrator turns a SimulationProblem into a Trajectory. Integrate()
+/// checks the problem and options, then calls the scheme's DoIntegrate().
+/// Numerical failures (NaN state, solver errors, step limit) end the run with
+/// a status and message in the Trajectory; bad input throws InputError.
+class Integrator {
+ public:
+  virtual ~Integrator() = default;
+
+  virtual std::string name() const = 0;
+  virtual SchemeTraits traits() const = 0;
+
+  Trajectory Integrate(const SimulationProblem& problem, const IntegratorOptions& options,
+                       const Observer& observer = {}) const;
+
+ protected:
+  /// Receives the output samples of a run: records them (if asked), calls the
+  /// observer, and stops the run on a non-finite state.
+  class OutputSink {
+   public:
+    OutputSink(Trajectory* trajectory, const Observer& observer, bool record);
+    /// Returns false (and sets the status) when x is not finite.
+    bool Emit(double t_s, const PhaseState& x);
+
+   private:
+    Trajectory* trajectory_;
+    const Observer& observer_;
+    bool record_;
+  };
+
+ protected:
+  /// Checks that this scheme can run the problem (noise, dissipation, masses).
+  virtual void DoCheckSupport(const SimulationProblem& problem) const;
+
+ private:
+  /// Fills *options_used from the requested options (steps, output spacing).
+  virtual IntegratorOptions DoResolveOptions(const SimulationProblem& problem,
+                                             const IntegratorOptions& requested) const = 0;
+  /// Integrates; sets trajectory->final_state/final_time_s/stats/status.
+  virtual void DoIntegrate(const SimulationProblem& problem, const IntegratorOptions& options,
+                           OutputSink* sink, Trajectory* trajectory) const = 0;
+};
+
+/// The scheme registered under `scheme`; throws InputError listing the known
+/// names when there is none.
+std::unique_ptr<Integrator> MakeIntegrator(const std::string& scheme);
+
+/// Names of all registered schemes.
+std::vector<std::string> SchemeNames();
+
+/// Integrates `problem` with the scheme named in options.scheme.
+Trajectory Simulate(const SimulationProblem& problem, const IntegratorOptions& options,
+                    const Observer& observer = {});
+
+}  // namespace echolab

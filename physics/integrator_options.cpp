@@ -1,0 +1,31 @@
+#include "physics/integrator_options.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+
+void IntegratorOptions::Validate() const {
+  if (!(step_s >= 0.0) || !std::isfinite(step_s)) {
+    throw InputError(fmt::format("integrator.step_s must be a positive number of seconds, got {}",
+                                 step_s));
+  }
+  if (!(rtol > 0.0) || !std::isfinite(rtol)) {
+    throw InputError(fmt::format("integrator.rtol must be > 0, got {}", rtol));
+  }
+  if (!(atol > 0.0) || !std::isfinite(atol)) {
+    throw InputError(fmt::format("integrator.atol must be > 0, got {}", atol));
+  }
+  if (max_steps <= 0) {
+    throw InputError(fmt::format("integrator.max_steps must be > 0, got {}", max_steps));
+  }
+  if (!(output_interval_s >= 0.0) || !std::isfinite(output_interval_s)) {
+    throw InputError(fmt::format("integrator.output_interval_s must be >= 0, got {}",
+                                 output_interval_s));
+  }
+}
+
+}  // namespace echolab

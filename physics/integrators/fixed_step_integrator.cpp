@@ -1,0 +1,111 @@
+#include "physics/integrators/fixed_step_integrator.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+
+Vector MomentumDecayRates(const SimulationProblem& problem, const char* scheme) {
+  const int n = problem.system->num_dof();
+  Vector rates = Vector::Constant(n, problem.dissipation.momentum_decay_rate_per_s);
+  const Vector& friction = problem.dissipation.friction_N_s_per_m;
+  if (friction.size() > 0 && !friction.isZero(0.0)) {
+    const auto masses = problem.system->DiagonalMasses(problem.theta);
+    if (!masses) {
+      throw InputError(fmt::format(
+          "integrator.scheme: '{}' damps with the exact flow of dp/dt = -G p / m, which needs a "
+          "kinetic energy of the form p^2 / (2 m); this substrate has none: use an adaptive "
+          "scheme (cvode_adams, arkode_dopri5, odeint_dopri5) for friction on it",
+          scheme));
+    }
+    rates += friction.cwiseQuotient(*masses);
+  }
+  return rates;
+}
+
+void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
+  Integrator::DoCheckSupport(problem);
+  MomentumDecayRates(problem, name().c_str());
+}
+
+IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem& problem,
+                                                        const IntegratorOptions& requested) const {
+  if (!(requested.step_s > 0.0)) {
+    throw InputError(fmt::format(
+        "integrator.step_s must be > 0 for the fixed-step scheme '{}', got {}", name(),
+        requested.step_s));
+  }
+  IntegratorOptions used = requested;
+  const double steps = std::ceil(problem.duration_s / requested.step_s - 1e-9);
+  if (steps > static_cast<double>(requested.max_steps)) {
+    throw InputError(fmt::format(
+        "integrator.max_steps: {} steps of {} s are needed for {} s, more than max_steps = {}",
+        steps, requested.step_s, problem.duration_s, requested.max_steps));
+  }
+  used.step_s = problem.duration_s / steps;
+  const double per_output =
+      requested.output_interval_s > 0.0
+          ? std::max(1.0, std::round(requested.output_interval_s / used.step_s))
+          : 1.0;
+  used.output_interval_s = per_output * used.step_s;
+  return used;
+}
+
+void FixedStepIntegrator::DoIntegrate(const SimulationProblem& problem,
+                                      const IntegratorOptions& options, OutputSink* sink,
+                                      Trajectory* trajectory) const {
+  const auto num_steps = static_cast<long>(std::llround(problem.duration_s / options.step_s));
+  const auto steps_per_output =
+      static_cast<long>(std::llround(options.output_interval_s / options.step_s));
+  std::unique_ptr<Stepper> stepper = MakeStepper(problem);
+
+  PhaseState x = problem.initial_state;
+  double t = problem.start_time_s;
+  bool finite = sink->Emit(t, x);
+  long step = 0;
+  while (finite && step < num_steps) {
+    stepper->Step(t, options.step_s, &x);
+    ++step;
+    // t_k = t0 + k h, computed from k to avoid accumulating round-off.
+    t = problem.start_time_s + static_cast<double>(step) * options.step_s;
+    if (step % steps_per_output == 0 || step == num_steps) {
+      finite = sink->Emit(t, x);
+    } else if (!x.p.allFinite()) {
+      finite = sink->Emit(t, x);  // report the blow-up at once
+    }
+  }
+  trajectory->final_time_s = t;
+  trajectory->final_state = std::move(x);
+  trajectory->stats.steps = step;
+  trajectory->stats.rhs_evaluations = stepper->evaluations();
+}
+
+SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : problem_(problem) {
+  if (!problem.dissipation.is_zero()) decay_rate_per_s_ = MomentumDecayRates(problem, "");
+}
+
+void SymmetricSplitting::Drift(double tau_s, PhaseState* x) {
+  problem_.system->KineticGradient(x->p, problem_.theta, &grad_);
+  x->q += tau_s * grad_;
+}
+
+void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
+  if (decay_rate_per_s_.size() == 0) return;
+  x->p.array() *= (-tau_s * decay_rate_per_s_.array()).exp();
+}
+
+void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x) {
+  Drift(0.5 * h_s, x);
+  Damp(0.5 * h_s, x);
+  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
+  problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
+  ++evaluations_;
+  x->p -= h_s * grad_;
+  Damp(0.5 * h_s, x);
+  Drift(0.5 * h_s, x);
+}
+
+}  // namespace echolab

@@ -1,0 +1,47 @@
+#include "physics/integrators/hamiltonian_vector_field.h"
+
+#include <cmath>
+
+namespace echolab {
+
+HamiltonianVectorField::HamiltonianVectorField(const SimulationProblem& problem)
+    : problem_(problem), num_dof_(problem.system->num_dof()) {
+  q_.resize(num_dof_);
+  p_.resize(num_dof_);
+}
+
+void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt) {
+  ++evaluations_;
+  const auto n = static_cast<Eigen::Index>(num_dof_);
+  q_ = Eigen::Map<const Vector>(x, n);
+  p_ = Eigen::Map<const Vector>(x + n, n);
+  const HamiltonianSystem& system = *problem_.system;
+  problem_.input.Evaluate(t_s, &u_);
+  system.KineticGradient(p_, problem_.theta, &grad_p_);
+  system.PotentialGradient(q_, problem_.theta, u_, &grad_q_);
+
+  Eigen::Map<Vector> dq(dxdt, n), dp(dxdt + n, n);
+  dq = grad_p_;
+  // dp/dt = -∂H/∂q - G ∂H/∂p - γ p
+  dp = -grad_q_;
+  const Dissipation& damping = problem_.dissipation;
+  if (damping.friction_N_s_per_m.size() > 0) {
+    dp -= damping.friction_N_s_per_m.cwiseProduct(grad_p_);
+  }
+  if (damping.momentum_decay_rate_per_s != 0.0) dp -= damping.momentum_decay_rate_per_s * p_;
+}
+
+std::vector<double> UniformOutputTimes(double start_time_s, double duration_s,
+                                       double interval_s) {
+  // The last interval may be shorter; a remainder below 1e-9 Δ is dropped.
+  const auto intervals = static_cast<long>(std::ceil(duration_s / interval_s - 1e-9));
+  std::vector<double> times;
+  times.reserve(static_cast<size_t>(intervals) + 1);
+  for (long k = 0; k < intervals; ++k) {
+    times.push_back(start_time_s + static_cast<double>(k) * interval_s);
+  }
+  times.push_back(start_time_s + duration_s);
+  return times;
+}
+
+}  // namespace echolab

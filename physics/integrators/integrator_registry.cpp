@@ -1,0 +1,49 @@
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "physics/error.h"
+#include "physics/integrator.h"
+#include "physics/integrators/baoab.h"
+#include "physics/integrators/leapfrog.h"
+#include "physics/integrators/yoshida4.h"
+
+namespace echolab {
+namespace {
+
+using Factory = std::function<std::unique_ptr<Integrator>()>;
+
+template <typename T>
+Factory Make() {
+  return [] { return std::make_unique<T>(); };
+}
+
+const std::map<std::string, Factory>& Registry() {
+  static const std::map<std::string, Factory> registry = {
+      {"leapfrog", Make<LeapfrogIntegrator>()},
+      {"yoshida4", Make<Yoshida4Integrator>()},
+      {"baoab", Make<BaoabIntegrator>()},
+  };
+  return registry;
+}
+
+}  // namespace
+
+std::unique_ptr<Integrator> MakeIntegrator(const std::string& scheme) {
+  const auto it = Registry().find(scheme);
+  if (it == Registry().end()) {
+    throw InputError(fmt::format("integrator.scheme: unknown scheme '{}', expected one of {}",
+                                 scheme, fmt::join(SchemeNames(), ", ")));
+  }
+  return it->second();
+}
+
+std::vector<std::string> SchemeNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : Registry()) names.push_back(name);
+  return names;
+}
+
+}  // namespace echolab

@@ -1,0 +1,266 @@
+#include "physics/models/oscillator_network.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+int NumLawParams(PotentialLaw law) { return static_cast<int>(LawParameterNames(law).size()); }
+
+std::vector<std::string> NetworkParameterNames(const NetworkTopology& topology,
+                                               PotentialLaw onsite, PotentialLaw coupling) {
+  std::vector<std::string> names;
+  const int n = topology.num_oscillators;
+  for (int i = 0; i < n; ++i) names.push_back(fmt::format("m_{}", i + 1));
+  for (const std::string& prefix : LawParameterNames(onsite)) {
+    for (int i = 0; i < n; ++i) names.push_back(fmt::format("{}_{}", prefix, i + 1));
+  }
+  for (const std::string& prefix : LawParameterNames(coupling)) {
+    for (const auto& [i, j] : topology.edges) {
+      names.push_back(fmt::format("{}_{}_{}", prefix, i + 1, j + 1));
+    }
+  }
+  return names;
+}
+
+void CheckTopology(const NetworkTopology& topology) {
+  const int n = topology.num_oscillators;
+  if (n <= 0) throw InputError("network: expected at least one oscillator");
+  std::set<std::pair<int, int>> seen;
+  for (const auto& [i, j] : topology.edges) {
+    if (i < 0 || i >= n || j < 0 || j >= n) {
+      throw InputError(fmt::format(
+          "network: coupling ({}, {}) names an oscillator outside 1..{}", i + 1, j + 1, n));
+    }
+    if (i == j) throw InputError(fmt::format("network: oscillator {} is coupled to itself", i + 1));
+    if (!seen.insert({std::min(i, j), std::max(i, j)}).second) {
+      throw InputError(fmt::format("network: oscillators {} and {} are coupled twice", i + 1,
+                                   j + 1));
+    }
+  }
+  for (int d : topology.driven_oscillators) {
+    if (d < 0 || d >= n) {
+      throw InputError(fmt::format("network: input drives oscillator {}, outside 1..{}", d + 1, n));
+    }
+  }
+}
+
+}  // namespace
+
+NetworkTopology NetworkTopology::AllToAll(int num_oscillators) {
+  NetworkTopology topology{.num_oscillators = num_oscillators};
+  for (int i = 0; i < num_oscillators; ++i) {
+    for (int j = i + 1; j < num_oscillators; ++j) topology.edges.emplace_back(i, j);
+  }
+  return topology;
+}
+
+NetworkTopology NetworkTopology::Chain(int num_oscillators) {
+  NetworkTopology topology{.num_oscillators = num_oscillators};
+  for (int i = 0; i + 1 < num_oscillators; ++i) topology.edges.emplace_back(i, i + 1);
+  return topology;
+}
+
+OscillatorNetwork::OscillatorNetwork(NetworkTopology topology, PotentialLaw onsite_law,
+                                     PotentialLaw coupling_law)
+    : HamiltonianSystem(topology.num_oscillators,
+                        static_cast<int>(topology.driven_oscillators.size()),
+                        (CheckTopology(topology),
+                         NetworkParameterNames(topology, onsite_law, coupling_law))),
+      topology_(std::move(topology)),
+      onsite_law_(onsite_law),
+      coupling_law_(coupling_law),
+      onsite_offset_(topology_.num_oscillators),
+      coupling_offset_(topology_.num_oscillators * (1 + NumLawParams(onsite_law))) {
+  // D has a row per edge (i, j): -1 in column i, +1 in column j.
+  std::vector<Eigen::Triplet<double>> entries;
+  for (int e = 0; e < num_edges(); ++e) {
+    entries.emplace_back(e, topology_.edges[e].first, -1.0);
+    entries.emplace_back(e, topology_.edges[e].second, 1.0);
+  }
+  incidence_.resize(num_edges(), topology_.num_oscillators);
+  incidence_.setFromTriplets(entries.begin(), entries.end());
+}
+
+Vector OscillatorNetwork::MakeParameters(const Vector& masses_kg, const Eigen::MatrixXd& onsite,
+                                         const Eigen::MatrixXd& coupling) const {
+  const int n = num_dof();
+  if (masses_kg.size() != n) {
+    throw InputError(fmt::format("network: {} masses given, expected {}", masses_kg.size(), n));
+  }
+  if (onsite.rows() != n || onsite.cols() != NumLawParams(onsite_law_)) {
+    throw InputError(fmt::format("network: on-site parameters are {}x{}, expected {}x{} ({} law)",
+                                 onsite.rows(), onsite.cols(), n, NumLawParams(onsite_law_),
+                                 ToString(onsite_law_)));
+  }
+  if (coupling.rows() != num_edges() || coupling.cols() != NumLawParams(coupling_law_)) {
+    throw InputError(fmt::format("network: coupling parameters are {}x{}, expected {}x{} ({} law)",
+                                 coupling.rows(), coupling.cols(), num_edges(),
+                                 NumLawParams(coupling_law_), ToString(coupling_law_)));
+  }
+  Vector theta(num_params());
+  theta.head(n) = masses_kg;
+  // Column-major storage of the matrices is exactly the grouped layout of θ.
+  theta.segment(onsite_offset_, onsite.size()) = onsite.reshaped();
+  theta.segment(coupling_offset_, coupling.size()) = coupling.reshaped();
+  return theta;
+}
+
+void OscillatorNetwork::DoValidateParameters(const Vector& theta) const {
+  for (int i = 0; i < num_dof(); ++i) {
+    if (!(theta[i] > 0.0)) {
+      throw InputError(fmt::format("parameter m_{} (mass) is {} kg, expected a positive mass",
+                                   i + 1, theta[i]));
+    }
+  }
+}
+
+std::array<double, 2> OscillatorNetwork::OnsiteParams(const Vector& theta, int i) const {
+  const int n = num_dof();
+  std::array<double, 2> params{theta[onsite_offset_ + i], 0.0};
+  if (NumLawParams(onsite_law_) > 1) params[1] = theta[onsite_offset_ + n + i];
+  return params;
+}
+
+std::array<double, 2> OscillatorNetwork::CouplingParams(const Vector& theta, int e) const {
+  std::array<double, 2> params{theta[coupling_offset_ + e], 0.0};
+  if (NumLawParams(coupling_law_) > 1) params[1] = theta[coupling_offset_ + num_edges() + e];
+  return params;
+}
+
+// T = Σ p_i² / (2 m_i)
+double OscillatorNetwork::DoKineticEnergy(const Vector& p, const Vector& theta) const {
+  return 0.5 * p.cwiseAbs2().cwiseQuotient(theta.head(num_dof())).sum();
+}
+
+// V = Σ φ_on(q_i) + Σ_e φ_c((D q)_e) - Σ_c u_c q_(d_c)
+double OscillatorNetwork::DoPotentialEnergy(const Vector& q, const Vector& theta,
+                                            const Vector& u) const {
+  double energy = 0.0;
+  for (int i = 0; i < num_dof(); ++i) {
+    energy += EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).value;
+  }
+  const Vector d = incidence_ * q;
+  for (int e = 0; e < num_edges(); ++e) {
+    energy += EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data()).value;
+  }
+  for (int c = 0; c < num_inputs(); ++c) energy -= u[c] * q[topology_.driven_oscillators[c]];
+  return energy;
+}
+
+// ∂T/∂p_i = p_i / m_i
+void OscillatorNetwork::DoKineticGradient(const Vector& p, const Vector& theta,
+                                          Vector* out) const {
+  *out = p.cwiseQuotient(theta.head(num_dof()));
+}
+
+// ∂V/∂q = φ_on'(q) + Dᵀ φ_c'(D q) - Σ_c u_c e_(d_c)
+void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta,
+                                            const Vector& u, Vector* out) const {
+  for (int i = 0; i < num_dof(); ++i) {
+    (*out)[i] = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).slope;
+  }
+  Vector slope = incidence_ * q;
+  for (int e = 0; e < num_edges(); ++e) {
+    slope[e] = EvaluateLaw(coupling_law_, slope[e], CouplingParams(theta, e).data()).slope;
+  }
+  out->noalias() += incidence_.transpose() * slope;
+  for (int c = 0; c < num_inputs(); ++c) (*out)[topology_.driven_oscillators[c]] -= u[c];
+}
+
+// ∂²T/∂p² v = v / m
+void OscillatorNetwork::DoKineticHessianProduct(const Vector&, const Vector& theta,
+                                                const Vector& v, Vector* out) const {
+  *out = v.cwiseQuotient(theta.head(num_dof()));
+}
+
+// ∂²V/∂q² v = φ_on''(q) ⊙ v + Dᵀ (φ_c''(D q) ⊙ D v)
+void OscillatorNetwork::DoPotentialHessianProduct(const Vector& q, const Vector& theta,
+                                                  const Vector&, const Vector& v,
+                                                  Vector* out) const {
+  for (int i = 0; i < num_dof(); ++i) {
+    (*out)[i] = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).curvature * v[i];
+  }
+  const Vector d = incidence_ * q;
+  Vector dv = incidence_ * v;
+  for (int e = 0; e < num_edges(); ++e) {
+    dv[e] *= EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data()).curvature;
+  }
+  out->noalias() += incidence_.transpose() * dv;
+}
+
+// ∂T/∂m_i = -p_i² / (2 m_i²)
+void OscillatorNetwork::DoKineticParameterGradient(const Vector& p, const Vector& theta,
+                                                   Vector* out) const {
+  const auto m = theta.head(num_dof()).array();
+  out->head(num_dof()) = -0.5 * p.array().square() / m.square();
+}
+
+// ∂V/∂θ: ∂φ/∂param of each on-site term and each edge.
+void OscillatorNetwork::DoPotentialParameterGradient(const Vector& q, const Vector& theta,
+                                                     const Vector&, Vector* out) const {
+  const int n = num_dof();
+  for (int i = 0; i < n; ++i) {
+    const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
+    for (int j = 0; j < NumLawParams(onsite_law_); ++j) {
+      (*out)[onsite_offset_ + j * n + i] = law.value_by_param[j];
+    }
+  }
+  const Vector d = incidence_ * q;
+  for (int e = 0; e < num_edges(); ++e) {
+    const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
+    for (int j = 0; j < NumLawParams(coupling_law_); ++j) {
+      (*out)[coupling_offset_ + j * num_edges() + e] = law.value_by_param[j];
+    }
+  }
+}
+
+// (∂m ∇p T)ᵀ v: ∂(p_i / m_i)/∂m_i = -p_i / m_i²
+void OscillatorNetwork::DoKineticMixedProduct(const Vector& p, const Vector& theta,
+                                              const Vector& v, Vector* out) const {
+  const auto m = theta.head(num_dof()).array();
+  out->head(num_dof()) = -(p.array() * v.array()) / m.square();
+}
+
+// (∂θ ∇q V)ᵀ v: ∂φ'/∂param times v_i on site, times (D v)_e on edges.
+void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& theta,
+                                                const Vector&, const Vector& v,
+                                                Vector* out) const {
+  const int n = num_dof();
+  for (int i = 0; i < n; ++i) {
+    const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
+    for (int j = 0; j < NumLawParams(onsite_law_); ++j) {
+      (*out)[onsite_offset_ + j * n + i] = law.slope_by_param[j] * v[i];
+    }
+  }
+  const Vector d = incidence_ * q;
+  const Vector dv = incidence_ * v;
+  for (int e = 0; e < num_edges(); ++e) {
+    const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
+    for (int j = 0; j < NumLawParams(coupling_law_); ++j) {
+      (*out)[coupling_offset_ + j * num_edges() + e] = law.slope_by_param[j] * dv[e];
+    }
+  }
+}
+
+// ∂V/∂u_c = -q_(d_c)
+void OscillatorNetwork::DoInputGradient(const Vector& q, const Vector&, const Vector&,
+                                        Vector* out) const {
+  for (int c = 0; c < num_inputs(); ++c) (*out)[c] = -q[topology_.driven_oscillators[c]];
+}
+
+// (∂u ∇q V)ᵀ v = -v_(d_c)
+void OscillatorNetwork::DoInputMixedProduct(const Vector&, const Vector&, const Vector&,
+                                            const Vector& v, Vector* out) const {
+  for (int c = 0; c < num_inputs(); ++c) (*out)[c] = -v[topology_.driven_oscillators[c]];
+}
+
+std::optional<Vector> OscillatorNetwork::DoDiagonalMasses(const Vector& theta) const {
+  return Vector(theta.head(num_dof()));
+}
+
+}  // namespace echolab

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+namespace echolab {
+
+struct SimulateArguments {
+  std::string config_path;
+  /// Output directory; empty means out/simulate/<config file stem>.
+  std::string output_dir;
+  bool plot = true;
+  bool quiet = false;
+};
+
+/// `echolab simulate CONFIG.toml`: runs the configured pass and writes
+/// trajectory.csv, energy.csv, meta.json and simulation.png into the output
+/// directory, all or nothing. Returns the process exit code: 0 on success,
+/// 1 when the integration failed (status and cause printed), and throws
+/// InputError for bad input (the caller exits with 2).
+int RunSimulate(const SimulateArguments& arguments);
+
+}  // namespace echolab

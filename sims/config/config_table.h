@@ -1,0 +1,81 @@
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "physics/phase_state.h"
+
+namespace echolab {
+
+/// A table of a TOML configuration file with typed, checked access. Every
+/// error is an InputError of the form
+///   "FILE:LINE:COLUMN: model.masses_kg[3]: expected a positive number, got -1".
+/// Numbers may be written as integers or floats.
+class ConfigTable {
+ public:
+  /// Parses a file; a syntax error throws InputError with file, line and column.
+  static ConfigTable ParseFile(const std::string& path);
+  /// Parses text (for tests); `source_name` stands in for the file name.
+  static ConfigTable ParseText(std::string_view text, const std::string& source_name);
+
+  bool Has(std::string_view key) const;
+  /// The dotted path of a key in this table, e.g. "model.onsite.k".
+  std::string PathOf(std::string_view key) const;
+
+  double Number(std::string_view key) const;
+  double Number(std::string_view key, double fallback) const;
+  double PositiveNumber(std::string_view key) const;
+  double PositiveNumber(std::string_view key, double fallback) const;
+  long Integer(std::string_view key) const;
+  long Integer(std::string_view key, long fallback) const;
+  std::string String(std::string_view key) const;
+  std::string String(std::string_view key, const std::string& fallback) const;
+  bool Boolean(std::string_view key, bool fallback) const;
+
+  /// Number of entries of an array.
+  int ArrayLength(std::string_view key) const;
+  /// An array of numbers of any length.
+  Vector NumberArray(std::string_view key) const;
+  /// One number for all `size` entries, or an array of exactly `size` numbers.
+  Vector NumberOrArray(std::string_view key, int size) const;
+  Vector NumberOrArray(std::string_view key, int size, double fallback) const;
+  /// An array of integers of any length.
+  std::vector<long> IntegerArray(std::string_view key) const;
+  /// An array of `rows` arrays of `cols` numbers each.
+  Eigen::MatrixXd Matrix(std::string_view key, int rows, int cols) const;
+
+  ConfigTable Table(std::string_view key) const;
+  std::optional<ConfigTable> OptionalTable(std::string_view key) const;
+  /// An array of tables ([[key]] blocks); empty when the key is absent.
+  std::vector<ConfigTable> TableArray(std::string_view key) const;
+
+  /// Throws naming the first key of this table that is not in `known`.
+  void RejectUnknownKeys(std::initializer_list<std::string_view> known) const;
+
+  /// Throws InputError located at `key` (or at the table when the key is absent).
+  [[noreturn]] void Fail(std::string_view key, const std::string& message) const;
+
+  const std::string& file() const { return *file_; }
+  /// Directory of the file, for resolving relative paths inside it.
+  std::string Directory() const;
+
+ private:
+  ConfigTable(std::shared_ptr<const toml::table> root, const toml::table* table, std::string path,
+              std::shared_ptr<const std::string> file);
+  const toml::node& Require(std::string_view key) const;
+  std::string Location(const toml::node* node) const;
+  double ToNumber(const toml::node& node, const std::string& path) const;
+
+  std::shared_ptr<const toml::table> root_;  // keeps the parsed document alive
+  const toml::table* table_;
+  std::string path_;
+  std::shared_ptr<const std::string> file_;
+};
+
+}  // namespace echolab

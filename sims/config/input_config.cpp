@@ -1,0 +1,112 @@
+#include "sims/config/input_config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+std::vector<double> ToStdVector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
+
+Interpolation ReadInterpolation(const ConfigTable& table) {
+  const std::string name = table.String("interpolation", "linear");
+  if (name == "linear") return Interpolation::kLinear;
+  if (name == "cubic") return Interpolation::kCubic;
+  table.Fail("interpolation", fmt::format("unknown interpolation '{}', expected linear or cubic",
+                                          name));
+}
+
+std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
+                                             Interpolation interpolation) {
+  std::vector<double> times_s, values;
+  if (table.Has("file")) {
+    std::filesystem::path file = table.String("file");
+    if (file.is_relative()) file = std::filesystem::path(table.Directory()) / file;
+    ReadSamplesCsv(file.string(), &times_s, &values);
+  } else {
+    times_s = ToStdVector(table.NumberArray("times_s"));
+    values = ToStdVector(table.NumberArray("values"));
+  }
+  try {
+    return std::make_shared<SampledWaveform>(std::move(times_s), std::move(values), interpolation);
+  } catch (const InputError& error) {
+    table.Fail("values", error.what());
+  }
+}
+
+std::shared_ptr<const Waveform> BuildWaveform(const ConfigTable& table) {
+  const std::string kind = table.String("waveform");
+  if (kind == "constant") {
+    table.RejectUnknownKeys({"waveform", "parity", "value"});
+    const double value = table.Number("value");
+    return std::make_shared<SampledWaveform>(std::vector<double>{0.0}, std::vector<double>{value},
+                                             Interpolation::kLinear);
+  }
+  if (kind == "sine") {
+    table.RejectUnknownKeys(
+        {"waveform", "parity", "amplitude", "frequency_Hz", "phase_rad", "offset"});
+    return std::make_shared<SineWaveform>(table.Number("amplitude"),
+                                          table.PositiveNumber("frequency_Hz"),
+                                          table.Number("phase_rad", 0.0), table.Number("offset", 0.0));
+  }
+  if (kind == "sampled") {
+    table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file", "interpolation"});
+    return BuildSampled(table, ReadInterpolation(table));
+  }
+  if (kind == "piecewise_linear") {
+    table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file"});
+    return BuildSampled(table, Interpolation::kLinear);
+  }
+  table.Fail("waveform", fmt::format("unknown waveform '{}', expected constant, sine, sampled or "
+                                     "piecewise_linear",
+                                     kind));
+}
+
+Parity ReadParity(const ConfigTable& table) {
+  const std::string parity = table.String("parity", "even");
+  if (parity == "even") return Parity::kEven;
+  if (parity == "odd") return Parity::kOdd;
+  table.Fail("parity", fmt::format("unknown parity '{}', expected even or odd", parity));
+}
+
+}  // namespace
+
+InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels) {
+  std::vector<InputChannel> built;
+  for (const ConfigTable& table : channels) {
+    built.push_back({BuildWaveform(table), ReadParity(table)});
+  }
+  return InputSignal(std::move(built));
+}
+
+void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
+                    std::vector<double>* values) {
+  std::ifstream stream(path);
+  if (!stream) throw InputError(fmt::format("{}: cannot open the waveform file", path));
+  std::string line;
+  int line_number = 0;
+  while (std::getline(stream, line)) {
+    ++line_number;
+    if (line_number == 1 || line.empty()) continue;  // header
+    std::istringstream fields(line);
+    double t = 0.0, value = 0.0;
+    char comma = 0;
+    if (!(fields >> t >> comma >> value) || comma != ',') {
+      throw InputError(fmt::format("{}:{}: expected two numbers 't,value', got '{}'", path,
+                                   line_number, line));
+    }
+    times_s->push_back(t);
+    values->push_back(value);
+  }
+  if (times_s->empty()) {
+    throw InputError(fmt::format("{}: no samples; expected a header line, then rows 't,value'",
+                                 path));
+  }
+}
+
+}  // namespace echolab

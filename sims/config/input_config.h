@@ -1,0 +1,23 @@
+#pragma once
+
+#include <vector>
+
+#include "physics/input_signal.h"
+#include "sims/config/config_table.h"
+
+namespace echolab {
+
+/// Builds the input signal from the [[input]] tables of a configuration, one
+/// channel per table, in order. Waveforms: "constant" (value), "sine"
+/// (amplitude, frequency_Hz, phase_rad, offset), "sampled" (times_s and
+/// values, or file = a CSV with a header and columns t, value; interpolation
+/// "linear" or "cubic"), "piecewise_linear" (times_s, values). Each table may
+/// give parity = "even" (default) or "odd".
+InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels);
+
+/// Reads a two-column CSV (header line, then "t,value" rows) into samples;
+/// errors name the file and line.
+void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
+                    std::vector<double>* values);
+
+}  // namespace echolab

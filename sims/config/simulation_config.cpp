@@ -1,0 +1,122 @@
+#include "sims/config/simulation_config.h"
+
+#include <fmt/format.h>
+
+#include "physics/dissipation.h"
+#include "physics/error.h"
+#include "sims/config/input_config.h"
+
+namespace echolab {
+namespace {
+
+PhaseState ReadInitialState(const ConfigTable& root, int n) {
+  PhaseState x{Vector::Zero(n), Vector::Zero(n)};
+  if (const auto table = root.OptionalTable("initial_state")) {
+    table->RejectUnknownKeys({"q", "p"});
+    x.q = table->NumberOrArray("q", n, 0.0);
+    x.p = table->NumberOrArray("p", n, 0.0);
+  }
+  return x;
+}
+
+Dissipation ReadDissipation(const ConfigTable& root, int n) {
+  Dissipation dissipation;
+  if (const auto table = root.OptionalTable("dissipation")) {
+    table->RejectUnknownKeys({"friction_N_s_per_m", "momentum_decay_rate_per_s"});
+    if (table->Has("friction_N_s_per_m")) {
+      dissipation.friction_N_s_per_m = table->NumberOrArray("friction_N_s_per_m", n);
+    }
+    dissipation.momentum_decay_rate_per_s = table->Number("momentum_decay_rate_per_s", 0.0);
+  }
+  return dissipation;
+}
+
+// [noise]: temperature_K (SI, kB T with Boltzmann's constant) or
+// thermal_energy_J (kB T directly, for non-dimensional models), and a seed.
+ThermalNoise ReadNoise(const ConfigTable& root) {
+  ThermalNoise noise;
+  const auto table = root.OptionalTable("noise");
+  if (!table) return noise;
+  table->RejectUnknownKeys({"temperature_K", "thermal_energy_J", "seed"});
+  if (table->Has("temperature_K") && table->Has("thermal_energy_J")) {
+    table->Fail("thermal_energy_J", "give either temperature_K or thermal_energy_J, not both");
+  }
+  if (table->Has("temperature_K")) {
+    const double temperature_K = table->Number("temperature_K");
+    if (!(temperature_K >= 0.0)) table->Fail("temperature_K", "expected a temperature >= 0 K");
+    noise.thermal_energy_J = kBoltzmann_J_per_K * temperature_K;
+  } else {
+    noise.thermal_energy_J = table->Number("thermal_energy_J", 0.0);
+    if (!(noise.thermal_energy_J >= 0.0)) {
+      table->Fail("thermal_energy_J", "expected an energy >= 0 J");
+    }
+  }
+  if (!noise.is_zero()) {
+    const long seed = table->Integer("seed");
+    if (seed < 0) table->Fail("seed", "expected a non-negative integer");
+    noise.seed = static_cast<std::uint64_t>(seed);
+  }
+  return noise;
+}
+
+IntegratorOptions ReadIntegrator(const ConfigTable& root) {
+  IntegratorOptions options;
+  const auto table = root.OptionalTable("integrator");
+  if (!table) return options;
+  table->RejectUnknownKeys(
+      {"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
+  options.scheme = table->String("scheme", options.scheme);
+  options.step_s = table->Number("step_s", options.step_s);
+  if (!(options.step_s >= 0.0)) table->Fail("step_s", "expected a step >= 0 s");
+  options.rtol = table->PositiveNumber("rtol", options.rtol);
+  options.atol = table->PositiveNumber("atol", options.atol);
+  options.max_steps = table->Integer("max_steps", options.max_steps);
+  if (options.max_steps <= 0) table->Fail("max_steps", "expected a positive integer");
+  options.output_interval_s = table->Number("output_interval_s", options.output_interval_s);
+  if (!(options.output_interval_s >= 0.0)) {
+    table->Fail("output_interval_s", "expected an interval >= 0 s");
+  }
+  return options;
+}
+
+}  // namespace
+
+SimulationConfig ParseSimulationConfig(const ConfigTable& root) {
+  root.RejectUnknownKeys(
+      {"model", "input", "initial_state", "simulation", "dissipation", "noise", "integrator"});
+  SimulationConfig config;
+  config.source_file = root.file();
+  config.substrate = BuildSubstrate(root.Table("model"));
+  const int n = config.substrate.system->num_dof();
+
+  SimulationProblem& problem = config.problem;
+  problem.system = config.substrate.system.get();
+  problem.theta = config.substrate.theta;
+  problem.input = BuildInputSignal(root.TableArray("input"));
+  if (problem.input.num_channels() != problem.system->num_inputs()) {
+    root.Fail("input", fmt::format("{} [[input]] channels given, the model has {} inputs",
+                                   problem.input.num_channels(), problem.system->num_inputs()));
+  }
+  problem.initial_state = ReadInitialState(root, n);
+
+  const ConfigTable simulation = root.Table("simulation");
+  simulation.RejectUnknownKeys({"duration_s", "start_time_s"});
+  problem.duration_s = simulation.PositiveNumber("duration_s");
+  problem.start_time_s = simulation.Number("start_time_s", 0.0);
+  problem.dissipation = ReadDissipation(root, n);
+  problem.noise = ReadNoise(root);
+  config.integrator = ReadIntegrator(root);
+
+  try {
+    problem.Validate();
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: {}", root.file(), error.what()));
+  }
+  return config;
+}
+
+SimulationConfig LoadSimulationConfig(const std::string& path) {
+  return ParseSimulationConfig(ConfigTable::ParseFile(path));
+}
+
+}  // namespace echolab

@@ -1,0 +1,149 @@
+#include "sims/config/substrate_config.h"
+
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+#include "physics/models/log_cosh_network.h"
+#include "physics/models/oscillator_network.h"
+#include "physics/models/paper_six_oscillators.h"
+
+namespace echolab {
+namespace {
+
+// Converts 1-based oscillator numbers of a config key to 0-based indices.
+int OscillatorIndex(const ConfigTable& table, std::string_view key, long number, int n) {
+  if (number < 1 || number > n) {
+    table.Fail(key, fmt::format("oscillator {} is outside 1..{}", number, n));
+  }
+  return static_cast<int>(number - 1);
+}
+
+// Random sparse topology: each oscillator i links to `degree / 2` partners
+// drawn uniformly (duplicates and self-links skipped), seeded.
+std::vector<std::pair<int, int>> RandomEdges(int n, int mean_degree, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<int> pick(0, n - 1);
+  std::set<std::pair<int, int>> edges;
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < mean_degree / 2; ++k) {
+      const int j = pick(random);
+      if (j != i) edges.insert({std::min(i, j), std::max(i, j)});
+    }
+  }
+  return {edges.begin(), edges.end()};
+}
+
+std::vector<std::pair<int, int>> ReadEdges(const ConfigTable& coupling, int n) {
+  const std::string topology = coupling.String("topology", "chain");
+  if (topology == "chain") return NetworkTopology::Chain(n).edges;
+  if (topology == "all_to_all") return NetworkTopology::AllToAll(n).edges;
+  if (topology == "ring") {
+    auto edges = NetworkTopology::Chain(n).edges;
+    if (n > 2) edges.emplace_back(0, n - 1);
+    return edges;
+  }
+  if (topology == "random") {
+    const long degree = coupling.Integer("mean_degree");
+    if (degree < 2) coupling.Fail("mean_degree", "expected an integer >= 2");
+    const long seed = coupling.Integer("seed");
+    return RandomEdges(n, static_cast<int>(degree), static_cast<std::uint64_t>(seed));
+  }
+  if (topology == "edges") {
+    const Eigen::MatrixXd pairs =
+        coupling.Matrix("edges", coupling.ArrayLength("edges"), 2);
+    std::vector<std::pair<int, int>> edges;
+    for (Eigen::Index e = 0; e < pairs.rows(); ++e) {
+      edges.emplace_back(OscillatorIndex(coupling, "edges", std::lround(pairs(e, 0)), n),
+                         OscillatorIndex(coupling, "edges", std::lround(pairs(e, 1)), n));
+    }
+    return edges;
+  }
+  coupling.Fail("topology", fmt::format("unknown topology '{}', expected chain, ring, all_to_all, "
+                                        "random or edges",
+                                        topology));
+}
+
+// Law parameters, one column per parameter of the law, `rows` entries each.
+Eigen::MatrixXd ReadLawParameters(const ConfigTable& table, PotentialLaw law, int rows) {
+  const auto& names = LawParameterNames(law);
+  Eigen::MatrixXd params(rows, static_cast<Eigen::Index>(names.size()));
+  for (size_t j = 0; j < names.size(); ++j) {
+    params.col(static_cast<Eigen::Index>(j)) = table.NumberOrArray(names[j], rows);
+  }
+  return params;
+}
+
+Substrate BuildOscillatorNetwork(const ConfigTable& model) {
+  model.RejectUnknownKeys({"type", "num_oscillators", "masses_kg", "driven", "onsite", "coupling"});
+  const long n = model.Integer("num_oscillators");
+  if (n < 1) model.Fail("num_oscillators", "expected at least 1 oscillator");
+  const int num = static_cast<int>(n);
+
+  const ConfigTable onsite = model.Table("onsite");
+  onsite.RejectUnknownKeys({"law", "k", "b", "E"});
+  const PotentialLaw onsite_law = ParsePotentialLaw(onsite.String("law"), onsite.PathOf("law"));
+
+  NetworkTopology topology{.num_oscillators = num};
+  Eigen::MatrixXd coupling_params(0, 1);
+  PotentialLaw coupling_law = PotentialLaw::kHarmonic;
+  if (const auto coupling = model.OptionalTable("coupling")) {
+    coupling->RejectUnknownKeys(
+        {"law", "topology", "edges", "mean_degree", "seed", "k", "b", "E"});
+    coupling_law = ParsePotentialLaw(coupling->String("law"), coupling->PathOf("law"));
+    topology.edges = ReadEdges(*coupling, num);
+    coupling_params =
+        ReadLawParameters(*coupling, coupling_law, static_cast<int>(topology.edges.size()));
+  }
+  if (model.Has("driven")) {
+    for (long number : model.IntegerArray("driven")) {
+      topology.driven_oscillators.push_back(OscillatorIndex(model, "driven", number, num));
+    }
+  }
+  const Vector masses_kg = model.NumberOrArray("masses_kg", num, 1.0);
+  auto network = std::make_shared<const OscillatorNetwork>(topology, onsite_law, coupling_law);
+  Vector theta = network->MakeParameters(masses_kg, ReadLawParameters(onsite, onsite_law, num),
+                                         coupling_params);
+  std::string description =
+      fmt::format("oscillator network: {} oscillators, {} on-site, {} {} couplings", num,
+                  ToString(onsite_law), network->num_edges(), ToString(coupling_law));
+  return Substrate{std::move(network), std::move(theta), std::move(description)};
+}
+
+Substrate BuildLogCoshNetwork(const ConfigTable& model) {
+  model.RejectUnknownKeys({"type", "num_units", "num_inputs", "alpha", "a", "b", "B"});
+  const long units = model.Integer("num_units");
+  if (units < 1) model.Fail("num_units", "expected at least 1 unit");
+  const long inputs = model.Integer("num_inputs", 0);
+  if (inputs < 0) model.Fail("num_inputs", "expected 0 or more inputs");
+  const int n = static_cast<int>(units), m = static_cast<int>(inputs);
+  auto network = std::make_shared<const LogCoshNetwork>(n, m);
+  const Eigen::MatrixXd coupling =
+      m > 0 ? model.Matrix("B", n, m) : Eigen::MatrixXd::Zero(n, 0).eval();
+  Vector theta = network->MakeParameters(model.Number("alpha", 1.0),
+                                         model.NumberOrArray("a", n, 1.0),
+                                         model.NumberOrArray("b", n, 0.0), coupling);
+  std::string description = fmt::format("log-cosh network: {} units, {} inputs", n, m);
+  return Substrate{std::move(network), std::move(theta), std::move(description)};
+}
+
+}  // namespace
+
+Substrate BuildSubstrate(const ConfigTable& model) {
+  const std::string type = model.String("type");
+  if (type == "paper_six_oscillators") {
+    model.RejectUnknownKeys({"type"});
+    PaperSixOscillators paper = MakePaperSixOscillators();
+    return Substrate{paper.network, paper.theta,
+                     "the paper's six coupled oscillators (force on 1, read-out on 4)"};
+  }
+  if (type == "oscillator_network") return BuildOscillatorNetwork(model);
+  if (type == "log_cosh") return BuildLogCoshNetwork(model);
+  model.Fail("type", fmt::format("unknown model type '{}', expected paper_six_oscillators, "
+                                 "oscillator_network or log_cosh",
+                                 type));
+}
+
+}  // namespace echolab

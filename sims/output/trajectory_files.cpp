@@ -1,0 +1,51 @@
+#include "sims/output/trajectory_files.h"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+#include <fmt/os.h>
+
+namespace echolab {
+
+void WriteTrajectoryCsv(const Trajectory& trajectory, const std::filesystem::path& path) {
+  auto out = fmt::output_file(path.string());
+  const int n = trajectory.final_state.num_dof();
+  out.print("t_s");
+  for (int i = 1; i <= n; ++i) out.print(",q_{}", i);
+  for (int i = 1; i <= n; ++i) out.print(",p_{}", i);
+  out.print("\n");
+  for (size_t k = 0; k < trajectory.states.size(); ++k) {
+    out.print("{:.17g}", trajectory.times_s[k]);
+    const PhaseState& x = trajectory.states[k];
+    for (int i = 0; i < n; ++i) out.print(",{:.17g}", x.q[i]);
+    for (int i = 0; i < n; ++i) out.print(",{:.17g}", x.p[i]);
+    out.print("\n");
+  }
+}
+
+EnergySummary WriteEnergyCsv(const Trajectory& trajectory, const SimulationProblem& problem,
+                             const std::filesystem::path& path) {
+  auto out = fmt::output_file(path.string());
+  out.print("t_s,kinetic_J,potential_J,total_J\n");
+  EnergySummary summary;
+  Vector u;
+  for (size_t k = 0; k < trajectory.states.size(); ++k) {
+    const PhaseState& x = trajectory.states[k];
+    problem.input.Evaluate(trajectory.times_s[k], &u);
+    const double kinetic = problem.system->KineticEnergy(x.p, problem.theta);
+    const double potential = problem.system->PotentialEnergy(x.q, problem.theta, u);
+    const double total = kinetic + potential;
+    out.print("{:.17g},{:.17g},{:.17g},{:.17g}\n", trajectory.times_s[k], kinetic, potential,
+              total);
+    if (k == 0) summary.initial_J = total;
+    summary.final_J = total;
+    const double scale = std::max(std::abs(summary.initial_J), std::numeric_limits<double>::min());
+    summary.max_relative_deviation =
+        std::max(summary.max_relative_deviation, std::abs(total - summary.initial_J) / scale);
+  }
+  return summary;
+}
+
+}  // namespace echolab

@@ -1,0 +1,56 @@
+"""Plot an `echolab simulate` run: positions over time and the energy budget.
+
+Usage: plot_simulation.py RUN_DIR [TITLE]
+Reads RUN_DIR/trajectory.csv and RUN_DIR/energy.csv, writes RUN_DIR/simulation.png.
+"""
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+MAX_TRACES = 8
+
+
+def read_csv(path):
+    with open(path) as stream:
+        header = stream.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    return header, data
+
+
+def main():
+    run_dir = sys.argv[1]
+    title = sys.argv[2] if len(sys.argv) > 2 else "echolab simulate"
+    header, trajectory = read_csv(f"{run_dir}/trajectory.csv")
+    _, energy = read_csv(f"{run_dir}/energy.csv")
+    t = trajectory[:, 0]
+    num_dof = (len(header) - 1) // 2
+
+    fig, (ax_q, ax_e) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
+                                     gridspec_kw={"height_ratios": [3, 2]})
+    shown = min(num_dof, MAX_TRACES)
+    for i in range(shown):
+        ax_q.plot(t, trajectory[:, 1 + i], lw=1.0, label=header[1 + i])
+    note = "" if shown == num_dof else f" (first {shown} of {num_dof})"
+    ax_q.set_ylabel("position q" + note)
+    ax_q.legend(loc="upper right", ncol=min(shown, 4), fontsize=8)
+    ax_q.set_title(title)
+    ax_q.grid(alpha=0.3)
+
+    ax_e.plot(energy[:, 0], energy[:, 3], color="k", lw=1.2, label="total H")
+    ax_e.plot(energy[:, 0], energy[:, 1], lw=0.8, alpha=0.7, label="kinetic T")
+    ax_e.plot(energy[:, 0], energy[:, 2], lw=0.8, alpha=0.7, label="potential V")
+    ax_e.set_xlabel("time t (s)")
+    ax_e.set_ylabel("energy (J)")
+    ax_e.legend(loc="upper right", fontsize=8)
+    ax_e.grid(alpha=0.3)
+
+    fig.tight_layout()
+    fig.savefig(f"{run_dir}/simulation.png", dpi=120)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,13 @@
 #include "sims/config/simulation_config.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "physics/dissipation.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "sims/config/input_config.h"
 
 namespace echolab {
@@ -66,6 +70,11 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   table->RejectUnknownKeys(
       {"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
   options.scheme = table->String("scheme", options.scheme);
+  const std::vector<std::string> schemes = SchemeNames();
+  if (std::find(schemes.begin(), schemes.end(), options.scheme) == schemes.end()) {
+    table->Fail("scheme", fmt::format("unknown scheme '{}', expected one of {}", options.scheme,
+                                      fmt::join(schemes, ", ")));
+  }
   options.step_s = table->Number("step_s", options.step_s);
   if (!(options.step_s >= 0.0)) table->Fail("step_s", "expected a step >= 0 s");
   options.rtol = table->PositiveNumber("rtol", options.rtol);

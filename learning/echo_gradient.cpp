@@ -1,0 +1,225 @@
+#include "learning/echo_gradient.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "learning/detail/discrete_pass.h"
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+// One echo: its state, its stepper, and what it sums on the way.
+struct EchoPass {
+  EchoPass(const SimulationProblem& echo_problem, const std::vector<double>& weights,
+           PhaseState start)
+      : stepper(echo_problem, weights),
+        state(std::move(start)),
+        energy_gradient(Vector::Zero(echo_problem.system->num_params())) {}
+
+  CompositionStepper stepper;
+  PhaseState state;
+  Vector energy_gradient;           // Σ τ ∂θH_half
+  std::vector<Vector> input_terms;  // ∂uH at each kick, in echo order
+  std::vector<double> kick_times_s;  // forward time of each kick
+};
+
+// The echo pass problem: same substrate and dissipation, inputs replayed
+// backwards, u_e(s) = P u(t0 + T - s), echo time from 0.
+SimulationProblem MakeEchoProblem(const SimulationProblem& forward) {
+  SimulationProblem echo = forward;
+  echo.input = forward.input.ReversedReplay(forward.start_time_s + forward.duration_s);
+  echo.start_time_s = 0.0;
+  return echo;
+}
+
+// Advances one echo by a step of the grid, summing τ ∂θH_half and recording
+// ∂uH at each kick.
+void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward,
+              double s_s, double h_s, EchoPass* pass) {
+  pass->stepper.Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
+    detail::AddHalfStepParameterGradient(*echo_problem.system, echo_problem.theta, record, 1.0,
+                                         &pass->energy_gradient);
+    Vector input_gradient;
+    echo_problem.system->InputGradient(record.q_kick, echo_problem.theta, record.u_kick,
+                                       &input_gradient);
+    pass->input_terms.push_back(std::move(input_gradient));
+    pass->kick_times_s.push_back(forward.start_time_s + forward.duration_s - record.t_kick_s);
+  });
+}
+
+// Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
+void Nudge(const PhaseState& g, double signed_beta, PhaseState* x) {
+  x->q += signed_beta * g.p;
+  x->p += signed_beta * g.q;
+}
+
+// c ∇l(x, t) of the loss at the forward-time state x.
+PhaseState WeightedLossGradient(const Loss& loss, const PhaseState& x, double t_s, double weight,
+                                const Vector& theta) {
+  PhaseState grad;
+  loss.RunningGradient(x, t_s, theta, &grad);
+  grad.q *= weight;
+  grad.p *= weight;
+  return grad;
+}
+
+PhaseState Difference(const PhaseState& a, const PhaseState& b, double scale) {
+  return PhaseState{scale * (a.q - b.q), scale * (a.p - b.p)};
+}
+
+PhaseState Mean(const PhaseState& a, const PhaseState& b) {
+  return PhaseState{0.5 * (a.q + b.q), 0.5 * (a.p + b.p)};
+}
+
+bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
+  return IsFinite(a.state) && (!b || IsFinite(b->state));
+}
+
+void StoreInputDensity(const EchoPass& plus, const std::vector<Vector>& reference_terms,
+                       double scale, int num_inputs, GradientResult* result) {
+  // Kicks come in echo order, i.e. backwards in forward time.
+  const size_t kicks = plus.input_terms.size();
+  std::vector<size_t> order(kicks);
+  for (size_t j = 0; j < kicks; ++j) order[j] = j;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return plus.kick_times_s[a] < plus.kick_times_s[b]; });
+  result->dL_du.resize(num_inputs, static_cast<Eigen::Index>(kicks));
+  for (size_t j = 0; j < kicks; ++j) {
+    const size_t kick = order[j];
+    result->input_times_s.push_back(plus.kick_times_s[kick]);
+    result->dL_du.col(static_cast<Eigen::Index>(j)) =
+        -scale * (plus.input_terms[kick] - reference_terms[kick]);
+  }
+}
+
+}  // namespace
+
+void EchoOptions::Validate() const {
+  if (!(beta > 0.0) || !std::isfinite(beta)) {
+    throw InputError(fmt::format("echo.beta must be a positive number, got {}", beta));
+  }
+}
+
+EchoGradient::EchoGradient(EchoOptions options) : options_(options) { options_.Validate(); }
+
+std::string EchoGradient::name() const {
+  return options_.estimator == EchoEstimator::kCentred ? "echo" : "echo_one_sided";
+}
+
+GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
+  if (!problem.forward.noise.is_zero()) {
+    throw InputError("noise: this echo runs deterministic passes; thermal noise is not modelled");
+  }
+  const std::vector<double> weights = detail::CompositionWeightsOf(problem.integrator.scheme,
+                                                                   name());
+  const detail::StepGrid grid = detail::MakeStepGrid(problem);
+  const SimulationProblem& forward = problem.forward;
+  const Loss& loss = *problem.loss;
+  const Vector& theta = forward.theta;
+  const double beta = options_.beta;
+  const bool centred = options_.estimator == EchoEstimator::kCentred;
+  const bool linearized = options_.nudge == NudgeReference::kLinearized;
+  GradientResult result;
+
+  // Forward pass: the loss, the direct term and, for the one-sided estimate,
+  // the reference sum Σ τ ∂θH_half (the unnudged echo retraces it exactly).
+  const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+      problem, grid, weights, {.accumulate_half_step_energy = !centred});
+  result.passes = 1;
+  result.steps = pass.steps;
+  result.loss = pass.loss;
+  if (pass.status != SolveStatus::kSuccess) {
+    result.status = pass.status;
+    result.message = pass.message;
+    return result;
+  }
+
+  // Echo start: x_e,0 = Sz x_N ± β Sx [c_N ∇l(x_N) + ∇l_T(x_N)].
+  const long n = grid.num_steps;
+  const SimulationProblem echo_problem = MakeEchoProblem(forward);
+  PhaseState start_gradient = WeightedLossGradient(loss, pass.final_state, grid.Time(n),
+                                                   grid.Weight(n), theta);
+  PhaseState terminal_gradient;
+  loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
+  start_gradient.q += terminal_gradient.q;
+  start_gradient.p += terminal_gradient.p;
+  const PhaseState flipped = MomentumFlip(pass.final_state);
+
+  EchoPass plus(echo_problem, weights, flipped);
+  Nudge(start_gradient, beta, &plus.state);
+  // The second echo: -β (centred), or the unnudged reference (one-sided,
+  // needed for a linearized nudge or a recorded adjoint).
+  std::optional<EchoPass> other;
+  if (centred) {
+    other.emplace(echo_problem, weights, flipped);
+    Nudge(start_gradient, -beta, &other->state);
+  } else if (linearized || problem.record_adjoint) {
+    other.emplace(echo_problem, weights, flipped);
+  }
+  const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
+
+  const auto record_adjoint = [&](long k) {
+    if (!problem.record_adjoint) return;
+    // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
+    result.adjoint_times_s.push_back(forward.start_time_s + grid.Time(k));
+    result.adjoint.push_back(detail::Swap(Difference(plus.state, other->state, scale)));
+  };
+  record_adjoint(n);
+  for (long j = 0; j < n; ++j) {
+    const double s = grid.Time(j);
+    StepEcho(echo_problem, forward, s, grid.step_s, &plus);
+    if (other) StepEcho(echo_problem, forward, s, grid.step_s, &*other);
+    result.steps += other ? 2 : 1;
+    if (!AllFinite(plus, other)) {
+      result.status = SolveStatus::kNonFiniteState;
+      result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
+      return result;
+    }
+    // Nudge at forward index k = N - j - 1.
+    const long k = n - j - 1;
+    if (linearized) {
+      const PhaseState reference =
+          MomentumFlip(centred ? Mean(plus.state, other->state) : other->state);
+      const PhaseState g = WeightedLossGradient(loss, reference, grid.Time(k), grid.Weight(k),
+                                                theta);
+      Nudge(g, beta, &plus.state);
+      if (centred) Nudge(g, -beta, &other->state);
+    } else {
+      Nudge(WeightedLossGradient(loss, MomentumFlip(plus.state), grid.Time(k), grid.Weight(k),
+                                 theta),
+            beta, &plus.state);
+      if (centred) {
+        Nudge(WeightedLossGradient(loss, MomentumFlip(other->state), grid.Time(k),
+                                   grid.Weight(k), theta),
+              -beta, &other->state);
+      }
+    }
+    record_adjoint(k);
+  }
+  result.passes += other ? 2 : 1;
+
+  // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
+  const Vector& reference_energy =
+      centred ? other->energy_gradient : pass.half_step_energy_gradient;
+  result.dL_dtheta =
+      -scale * (plus.energy_gradient - reference_energy) + pass.direct_parameter_gradient;
+  if (other) {
+    result.dL_dx0 = detail::Swap(Difference(plus.state, other->state, scale));
+    StoreInputDensity(plus, other->input_terms, scale, forward.system->num_inputs(), &result);
+  } else {
+    // One-sided without a reference echo: the unnudged echo ends at Sz x0.
+    result.dL_dx0 =
+        detail::Swap(Difference(plus.state, MomentumFlip(forward.initial_state), scale));
+  }
+  if (problem.record_adjoint) {
+    std::reverse(result.adjoint_times_s.begin(), result.adjoint_times_s.end());
+    std::reverse(result.adjoint.begin(), result.adjoint.end());
+  }
+  return result;
+}
+
+}  // namespace echolab

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "learning/gradient_method.h"
+
+namespace echolab {
+
+/// Centred: forward pass and two echoes at +β and -β, error O(β²).
+/// One-sided: forward pass and one echo at +β against the forward pass's own
+/// record, error O(β).
+enum class EchoEstimator { kCentred, kOneSided };
+
+/// Where the nudge force β ∇l is evaluated in the echoes.
+///  kLinearized: on the reference path x(T - s), obtained without storing the
+///    forward pass as the mean of the ±β echoes (centred) or from an unnudged
+///    echo run alongside (one-sided, one more pass). The echo is then affine in
+///    β for linear substrates, and the centred estimate is exact for any β.
+///  kPhysical: at each echo's own state, as a single echo on hardware feels it.
+enum class NudgeReference { kLinearized, kPhysical };
+
+struct EchoOptions {
+  double beta = 1e-3;  // nudging strength (the loss's units are per β)
+  EchoEstimator estimator = EchoEstimator::kCentred;
+  NudgeReference nudge = NudgeReference::kLinearized;
+
+  /// Throws InputError naming the first invalid field.
+  void Validate() const;
+};
+
+/// Continuous RHEL on a symmetric composition scheme (leapfrog, yoshida4),
+/// the way the hardware would compute the gradient (theory.md sections 3-4):
+/// a forward pass; the momentum flip; the inputs replayed backwards; echoes
+/// nudged by ±β Sx c_k ∇l after each step (the discrete echo whose limit is
+/// the exact gradient of the discrete map, DiscreteAdjointGradient):
+///
+///   x_e,0 = Sz x_N ± β Sx [c_N ∇l(x_N) + ∇l_T(x_N)]
+///   x_e,j+1 = M(x_e,j, u(T - ·)) ± β Sx c_(N-j-1) ∇l(x_(N-j-1))
+///   dL/dθ ≈ -Σ_sub τ [∂θH_half(+β) - ∂θH_half(-β)] / (2β) + Σ c_k ∂l/∂θ
+///   λ_(N-j) ≈ Sx (x_e,j(+β) - x_e,j(-β)) / (2β),   dL/dx0 = λ_0
+///   dL/du(T - s) ≈ -[∂uH(x_e(s, +β)) - ∂uH(x_e(s, -β))] / (2β)
+///
+/// Nothing of the forward pass is stored: the parameter integral is summed
+/// during the echoes, so memory does not grow with the horizon (the input
+/// gradient, one value per kick and channel, is the only output that does).
+/// The echoes run with the forward pass's dissipation (the naive echo);
+/// with damping the estimate is biased.
+class EchoGradient final : public GradientMethod {
+ public:
+  explicit EchoGradient(EchoOptions options = {});
+  std::string name() const override;
+  const EchoOptions& options() const { return options_; }
+
+ private:
+  GradientResult DoCompute(const GradientProblem& problem) const override;
+
+  EchoOptions options_;
+};
+
+}  // namespace echolab

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "learning/gradient_method.h"
+
+namespace echolab {
+
+/// Central finite differences of the discrete loss L_h (trapezoid weights on
+/// the fixed step grid, as DiscreteAdjointGradient) with the step sequence
+/// frozen: every perturbed pass runs the same symmetric composition scheme on
+/// the same grid, so the differences see a smooth function of θ and x0.
+///
+///   dL/dθ_i ≈ [L(θ + ε_i e_i) - L(θ - ε_i e_i)] / (2 ε_i),
+///   ε_i = relative_step × max(|θ_i|, 1)
+///
+/// Costs 2 (P + 2n) forward passes; an independent truth for the other
+/// methods, not a method for large substrates. It gives no input gradient.
+class FiniteDifferenceGradient final : public GradientMethod {
+ public:
+  explicit FiniteDifferenceGradient(double relative_step = 1e-5);
+  std::string name() const override { return "finite_differences"; }
+
+ private:
+  GradientResult DoCompute(const GradientProblem& problem) const override;
+
+  double relative_step_;
+};
+
+}  // namespace echolab

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "learning/loss.h"
+#include "physics/integrator_options.h"
+#include "physics/simulation_problem.h"
+#include "physics/trajectory.h"
+
+namespace echolab {
+
+/// What to differentiate: the loss of a forward pass with respect to the
+/// parameters θ, the initial state x0 and the input u(t).
+struct GradientProblem {
+  /// The forward pass: system, θ, input, x0, duration, and its dissipation.
+  SimulationProblem forward;
+  std::shared_ptr<const Loss> loss;
+  /// Scheme and step or tolerances used by every pass of the method.
+  IntegratorOptions integrator;
+  /// Also return the adjoint λ(t) = dL/dx(t) (or its estimate) over the pass.
+  bool record_adjoint = false;
+
+  /// Throws InputError naming the first inconsistent field.
+  void Validate() const;
+};
+
+/// The one result type of every gradient method.
+struct GradientResult {
+  std::string method;
+  SolveStatus status = SolveStatus::kSuccess;
+  std::string message;
+
+  double loss = 0.0;
+  Vector dL_dtheta;  // per SI unit of each parameter
+  PhaseState dL_dx0;
+  /// Input gradient density dL/du(t) (per channel, per second), one column
+  /// per time of input_times_s (sorted).
+  std::vector<double> input_times_s;
+  Eigen::MatrixXd dL_du;
+  /// λ(t) at adjoint_times_s when GradientProblem::record_adjoint is set.
+  std::vector<double> adjoint_times_s;
+  std::vector<PhaseState> adjoint;
+
+  int passes = 0;           // simulated passes of the substrate
+  long steps = 0;           // integrator steps over all passes
+  double wall_time_s = 0.0;
+  long peak_memory_bytes = 0;  // peak resident memory of the process during the method
+
+  bool ok() const { return status == SolveStatus::kSuccess; }
+};
+
+/// A way of computing dL/dθ, dL/dx0 and dL/du: echo, adjoint, discrete
+/// adjoint, finite differences. Compute() checks the problem, times the
+/// method and measures its peak memory, then calls DoCompute().
+class GradientMethod {
+ public:
+  virtual ~GradientMethod() = default;
+  virtual std::string name() const = 0;
+  GradientResult Compute(const GradientProblem& problem) const;
+
+ private:
+  virtual GradientResult DoCompute(const GradientProblem& problem) const = 0;
+};
+
+}  // namespace echolab

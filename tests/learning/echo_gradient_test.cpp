@@ -1,0 +1,163 @@
+// The echo gradient against the exact gradient of the discrete map
+// (DiscreteAdjointGradient), which is itself checked against finite
+// differences: exact for linear substrates at any β, O(β²) centred and O(β)
+// one-sided for nonlinear ones, pointwise in time.
+
+#include "learning/echo_gradient.h"
+
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "learning/discrete_adjoint_gradient.h"
+#include "learning/finite_difference_gradient.h"
+#include "learning_fixtures.h"
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+using testing::Flat;
+using testing::RelativeError;
+
+GradientResult ComputeOk(const GradientMethod& method, const GradientProblem& problem) {
+  GradientResult result = method.Compute(problem);
+  EXPECT_TRUE(result.ok()) << result.method << ": " << result.message;
+  return result;
+}
+
+// Slope of log(error) against log(beta), least squares.
+double LogLogSlope(const std::vector<double>& beta, const std::vector<double>& error) {
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < beta.size(); ++i) {
+    mx += std::log(beta[i]);
+    my += std::log(error[i]);
+  }
+  mx /= static_cast<double>(beta.size());
+  my /= static_cast<double>(beta.size());
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < beta.size(); ++i) {
+    sxy += (std::log(beta[i]) - mx) * (std::log(error[i]) - my);
+    sxx += (std::log(beta[i]) - mx) * (std::log(beta[i]) - mx);
+  }
+  return sxy / sxx;
+}
+
+TEST(DiscreteAdjoint, MatchesFiniteDifferencesOfTheDiscreteLoss) {
+  for (auto owned : {testing::PaperSixOscillatorProblem(), testing::NonlinearChainProblem()}) {
+    for (const char* scheme : {"leapfrog", "yoshida4"}) {
+      owned.problem.integrator.scheme = scheme;
+      const GradientResult adjoint = ComputeOk(DiscreteAdjointGradient(), owned.problem);
+      const GradientResult fd = ComputeOk(FiniteDifferenceGradient(), owned.problem);
+      const double theta_error = RelativeError(adjoint.dL_dtheta, fd.dL_dtheta);
+      const double x0_error = RelativeError(Flat(adjoint.dL_dx0), Flat(fd.dL_dx0));
+      std::cout << fmt::format("{} dof, {}: discrete adjoint vs FD: dθ {:.2e}, dx0 {:.2e}\n",
+                               owned.system->num_dof(), scheme, theta_error, x0_error);
+      EXPECT_NEAR(adjoint.loss, fd.loss, 1e-14 * std::abs(fd.loss));
+      EXPECT_LT(theta_error, 1e-7);
+      EXPECT_LT(x0_error, 1e-7);
+    }
+  }
+}
+
+// Linear substrate: the echo is affine in β, so the centred estimate equals
+// the discrete adjoint for any β, parameters, initial state, inputs, and
+// λ at every step.
+TEST(EchoGradient, CentredEqualsDiscreteAdjointOnLinearNetworksForAnyBeta) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.record_adjoint = true;
+  for (const char* scheme : {"leapfrog", "yoshida4"}) {
+    owned.problem.integrator.scheme = scheme;
+    const GradientResult reference = ComputeOk(DiscreteAdjointGradient(), owned.problem);
+    for (double beta : {1e-4, 1e-2, 1.0, 10.0}) {
+      const GradientResult echo = ComputeOk(EchoGradient({.beta = beta}), owned.problem);
+      const double theta_error = RelativeError(echo.dL_dtheta, reference.dL_dtheta);
+      const double x0_error = RelativeError(Flat(echo.dL_dx0), Flat(reference.dL_dx0));
+      const double input_error = (echo.dL_du - reference.dL_du).norm() / reference.dL_du.norm();
+      double lambda_error = 0.0;
+      ASSERT_EQ(echo.adjoint.size(), reference.adjoint.size());
+      for (size_t k = 0; k < echo.adjoint.size(); ++k) {
+        lambda_error = std::max(lambda_error, (Flat(echo.adjoint[k]) - Flat(reference.adjoint[k]))
+                                                      .cwiseAbs()
+                                                      .maxCoeff());
+      }
+      double lambda_scale = 0.0;
+      for (const PhaseState& lambda : reference.adjoint) {
+        lambda_scale = std::max(lambda_scale, Flat(lambda).cwiseAbs().maxCoeff());
+      }
+      std::cout << fmt::format(
+          "{} beta {:g}: dθ {:.2e}, dx0 {:.2e}, du {:.2e}, max |λ error| / max |λ| {:.2e}\n",
+          scheme, beta, theta_error, x0_error, input_error, lambda_error / lambda_scale);
+      EXPECT_LT(theta_error, 1e-8);
+      EXPECT_LT(x0_error, 1e-8);
+      EXPECT_LT(input_error, 1e-8);
+      EXPECT_LT(lambda_error / lambda_scale, 1e-8);
+      EXPECT_NEAR(echo.loss, reference.loss, 1e-14 * reference.loss);
+      EXPECT_EQ(echo.passes, 3);
+    }
+  }
+}
+
+// Nonlinear substrate: centred error ~ β², one-sided ~ β, for both nudges.
+TEST(EchoGradient, ErrorSlopesInBetaOnNonlinearNetworks) {
+  const auto owned = testing::NonlinearChainProblem();
+  const GradientResult reference = ComputeOk(DiscreteAdjointGradient(), owned.problem);
+  const std::vector<double> betas = {0.4, 0.2, 0.1, 0.05};
+  struct Case {
+    EchoEstimator estimator;
+    NudgeReference nudge;
+    double expected_slope;
+    const char* label;
+  };
+  for (const Case& c : {Case{EchoEstimator::kCentred, NudgeReference::kLinearized, 2.0,
+                             "centred, linearized nudge"},
+                        Case{EchoEstimator::kCentred, NudgeReference::kPhysical, 2.0,
+                             "centred, physical nudge"},
+                        Case{EchoEstimator::kOneSided, NudgeReference::kLinearized, 1.0,
+                             "one-sided, linearized nudge"},
+                        Case{EchoEstimator::kOneSided, NudgeReference::kPhysical, 1.0,
+                             "one-sided, physical nudge"}}) {
+    std::vector<double> theta_errors, x0_errors;
+    for (double beta : betas) {
+      const GradientResult echo =
+          ComputeOk(EchoGradient({.beta = beta, .estimator = c.estimator, .nudge = c.nudge}),
+              owned.problem);
+      theta_errors.push_back(RelativeError(echo.dL_dtheta, reference.dL_dtheta));
+      x0_errors.push_back(RelativeError(Flat(echo.dL_dx0), Flat(reference.dL_dx0)));
+    }
+    const double theta_slope = LogLogSlope(betas, theta_errors);
+    const double x0_slope = LogLogSlope(betas, x0_errors);
+    std::cout << fmt::format("{}: dθ errors {:.2e} .. {:.2e}, slope {:.2f}; dx0 slope {:.2f}\n",
+                             c.label, theta_errors.front(), theta_errors.back(), theta_slope,
+                             x0_slope);
+    EXPECT_NEAR(theta_slope, c.expected_slope, 0.3) << c.label;
+    EXPECT_NEAR(x0_slope, c.expected_slope, 0.3) << c.label;
+  }
+}
+
+TEST(EchoGradient, OneSidedUsesTwoPassesWithAPhysicalNudge) {
+  const auto owned = testing::NonlinearChainProblem();
+  const GradientResult echo =
+      ComputeOk(EchoGradient({.beta = 1e-3,
+                        .estimator = EchoEstimator::kOneSided,
+                        .nudge = NudgeReference::kPhysical}),
+          owned.problem);
+  EXPECT_EQ(echo.passes, 2);
+  EXPECT_EQ(echo.method, "echo_one_sided");
+}
+
+TEST(EchoGradient, RejectsBadOptionsAndSchemes) {
+  EXPECT_THROW(EchoGradient({.beta = 0.0}), InputError);
+  EXPECT_THROW(EchoGradient({.beta = -1.0}), InputError);
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "baoab";
+  EXPECT_THROW(EchoGradient().Compute(owned.problem), InputError);
+  owned.problem.integrator.scheme = "leapfrog";
+  owned.problem.forward.noise = {.thermal_energy_J = 0.1, .seed = 1};
+  EXPECT_THROW(EchoGradient().Compute(owned.problem), InputError);
+}
+
+}  // namespace
+}  // namespace echolab

@@ -26,6 +26,10 @@ Vector MomentumDecayRates(const SimulationProblem& problem, const char* scheme) 
   return rates;
 }
 
+long FixedStepIntegrator::NumSteps(double duration_s, double step_s) {
+  return static_cast<long>(std::ceil(duration_s / step_s - 1e-9));
+}
+
 void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
   Integrator::DoCheckSupport(problem);
   MomentumDecayRates(problem, name().c_str());
@@ -39,13 +43,13 @@ IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem&
         requested.step_s));
   }
   IntegratorOptions used = requested;
-  const double steps = std::ceil(problem.duration_s / requested.step_s - 1e-9);
-  if (steps > static_cast<double>(requested.max_steps)) {
+  const long steps = NumSteps(problem.duration_s, requested.step_s);
+  if (steps > requested.max_steps) {
     throw InputError(fmt::format(
         "integrator.max_steps: {} steps of {} s are needed for {} s, more than max_steps = {}",
         steps, requested.step_s, problem.duration_s, requested.max_steps));
   }
-  used.step_s = problem.duration_s / steps;
+  used.step_s = problem.duration_s / static_cast<double>(steps);
   const double per_output =
       requested.output_interval_s > 0.0
           ? std::max(1.0, std::round(requested.output_interval_s / used.step_s))
@@ -92,20 +96,50 @@ void SymmetricSplitting::Drift(double tau_s, PhaseState* x) {
   x->q += tau_s * grad_;
 }
 
-void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
-  if (decay_rate_per_s_.size() == 0) return;
-  x->p.array() *= (-tau_s * decay_rate_per_s_.array()).exp();
+Vector SymmetricSplitting::DampingFactors(double tau_s) const {
+  if (decay_rate_per_s_.size() == 0) return {};
+  return (-tau_s * decay_rate_per_s_.array()).exp();
 }
 
-void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x) {
+void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
+  if (decay_rate_per_s_.size() == 0) return;
+  x->p.array() *= DampingFactors(tau_s).array();
+}
+
+void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* record) {
   Drift(0.5 * h_s, x);
   Damp(0.5 * h_s, x);
   problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
   ++evaluations_;
+  if (record != nullptr) {
+    record->tau_s = h_s;
+    record->t_kick_s = t_s + 0.5 * h_s;
+    record->u_kick = u_;
+    record->q_kick = x->q;
+    record->p_before_kick = x->p;
+  }
   x->p -= h_s * grad_;
+  if (record != nullptr) record->p_after_kick = x->p;
   Damp(0.5 * h_s, x);
   Drift(0.5 * h_s, x);
+}
+
+CompositionStepper::CompositionStepper(const SimulationProblem& problem,
+                                       std::vector<double> weights)
+    : splitting_(problem), weights_(std::move(weights)) {}
+
+void CompositionStepper::Step(double t_s, double h_s, PhaseState* x) { Step(t_s, h_s, x, {}); }
+
+void CompositionStepper::Step(double t_s, double h_s, PhaseState* x,
+                              const SubstepCallback& on_substep) {
+  double t_sub = t_s;
+  for (double weight : weights_) {
+    splitting_.Step(t_sub, weight * h_s, x, on_substep ? &record_ : nullptr);
+    if (on_substep) on_substep(record_);
+    t_sub += weight * h_s;
+  }
+  evaluations_ = splitting_.evaluations();
 }
 
 }  // namespace echolab

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "physics/integrator.h"
 
@@ -9,8 +11,20 @@ namespace echolab {
 /// Base of the fixed-step schemes: N = ceil(T / h) steps of h_used = T / N,
 /// a sample every k = round(output_interval / h_used) steps (every step when
 /// the interval is 0), and a non-finite check at every sample.
+///
+/// Schemes that are symmetric compositions of the SymmetricSplitting step
+/// (leapfrog, yoshida4) say so through CompositionWeights(); the gradient
+/// methods of learning/ replay their sub-steps exactly.
 class FixedStepIntegrator : public Integrator {
  public:
+  /// Sub-step weights w_i (Σ w_i = 1, symmetric) when one step of h is the
+  /// composition of SymmetricSplitting steps of w_i h; empty otherwise.
+  virtual std::vector<double> CompositionWeights() const { return {}; }
+
+  /// The number of steps and the step used for a pass of `duration_s` when
+  /// `step_s` is asked for: N = ceil(T / h - 1e-9), h_used = T / N.
+  static long NumSteps(double duration_s, double step_s);
+
   /// Advances a state by one step; owns the scratch buffers of one run.
   class Stepper {
    public:
@@ -48,8 +62,21 @@ class FixedStepIntegrator : public Integrator {
 /// time-symmetric: flipping the momenta and stepping back retraces it.
 class SymmetricSplitting {
  public:
+  /// The intermediate states of one step, for gradient methods.
+  struct Record {
+    double tau_s = 0.0;    // step length (negative for Yoshida's middle step)
+    double t_kick_s = 0.0;  // t + h/2, where the kick samples the input
+    Vector u_kick;          // u(t + h/2)
+    Vector q_kick;          // position during the kick (after the first drift)
+    Vector p_before_kick;   // momenta entering and leaving the kick
+    Vector p_after_kick;
+  };
+
   explicit SymmetricSplitting(const SimulationProblem& problem);
-  void Step(double t_s, double h_s, PhaseState* x);
+  /// x(t) -> x(t + h); fills *record when given.
+  void Step(double t_s, double h_s, PhaseState* x, Record* record = nullptr);
+  /// Exact damping factors exp(-(G_i/m_i + γ) τ) of the momenta; empty when lossless.
+  Vector DampingFactors(double tau_s) const;
   long evaluations() const { return evaluations_; }
 
  private:
@@ -60,6 +87,21 @@ class SymmetricSplitting {
   Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
   Vector u_, grad_;
   long evaluations_ = 0;
+};
+
+/// One step of h as the composition of SymmetricSplitting steps of w_i h at
+/// times t, t + w_1 h, ...; calls `on_substep` with each sub-step's record.
+class CompositionStepper final : public FixedStepIntegrator::Stepper {
+ public:
+  using SubstepCallback = std::function<void(const SymmetricSplitting::Record&)>;
+  CompositionStepper(const SimulationProblem& problem, std::vector<double> weights);
+  void Step(double t_s, double h_s, PhaseState* x) override;
+  void Step(double t_s, double h_s, PhaseState* x, const SubstepCallback& on_substep);
+
+ private:
+  SymmetricSplitting splitting_;
+  std::vector<double> weights_;
+  SymmetricSplitting::Record record_;
 };
 
 /// Decay rates G_i / m_i + γ of the momenta; throws InputError when friction

@@ -16,6 +16,7 @@ class LeapfrogIntegrator final : public FixedStepIntegrator {
  public:
   std::string name() const override { return "leapfrog"; }
   SchemeTraits traits() const override;
+  std::vector<double> CompositionWeights() const override { return {1.0}; }
 
  private:
   std::unique_ptr<Stepper> MakeStepper(const SimulationProblem& problem) const override;

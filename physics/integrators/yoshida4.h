@@ -14,6 +14,7 @@ class Yoshida4Integrator final : public FixedStepIntegrator {
  public:
   std::string name() const override { return "yoshida4"; }
   SchemeTraits traits() const override;
+  std::vector<double> CompositionWeights() const override;
 
  private:
   std::unique_ptr<Stepper> MakeStepper(const SimulationProblem& problem) const override;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+
 #include "physics/dissipation.h"
+#include "physics/external_drive.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/input_signal.h"
 
@@ -17,6 +20,8 @@ struct SimulationProblem {
   double duration_s = 1.0;
   Dissipation dissipation;
   ThermalNoise noise;
+  /// Optional generalised force (the echo's nudge); null for none.
+  std::shared_ptr<const ExternalDrive> drive;
 
   double end_time_s() const { return start_time_s + duration_s; }
   /// Throws InputError naming the first inconsistent field (sizes, duration,

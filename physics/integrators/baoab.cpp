@@ -20,18 +20,28 @@ class BaoabStepper final : public FixedStepIntegrator::Stepper {
 
   void Step(double t_s, double h_s, PhaseState* x) override {
     Kick(t_s, 0.5 * h_s, x);
-    x->q += (0.5 * h_s) * x->p.cwiseQuotient(masses_kg_);
+    Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
     Thermalise(h_s, x);
-    x->q += (0.5 * h_s) * x->p.cwiseQuotient(masses_kg_);
+    Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
     Kick(t_s + h_s, 0.5 * h_s, x);
   }
 
  private:
+  // B(τ): p += τ [-∂V/∂q(q, u(t)) + f(q, t)]
   void Kick(double t_s, double tau_s, PhaseState* x) {
     problem_.input.Evaluate(t_s, &u_);
     problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_q_);
     ++evaluations_;
-    x->p -= tau_s * grad_q_;
+    force_ = -grad_q_;
+    if (problem_.drive) problem_.drive->AddForce(x->q, t_s, &force_);
+    x->p += tau_s * force_;
+  }
+
+  // A(τ): q += τ [p / m + a(p, t_mid)]
+  void Drift(double t_mid_s, double tau_s, PhaseState* x) {
+    velocity_ = x->p.cwiseQuotient(masses_kg_);
+    if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &velocity_);
+    x->q += tau_s * velocity_;
   }
 
   void Thermalise(double h_s, PhaseState* x) {
@@ -48,7 +58,7 @@ class BaoabStepper final : public FixedStepIntegrator::Stepper {
   Vector decay_rate_per_s_;
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;
-  Vector u_, grad_q_;
+  Vector u_, grad_q_, force_, velocity_;
 };
 
 }  // namespace

@@ -15,7 +15,8 @@ namespace echolab {
 /// particle, and configurational averages are second-order accurate. The ξ_i
 /// are standard normal draws from a 64-bit Mersenne twister seeded with
 /// ThermalNoise::seed. Needs T = Σ p_i² / (2 m_i); without noise and damping
-/// it is velocity Verlet (symplectic, symmetric).
+/// it is velocity Verlet (symplectic, symmetric). An ExternalDrive adds its
+/// force in B and its velocity in A.
 class BaoabIntegrator final : public FixedStepIntegrator {
  public:
   std::string name() const override { return "baoab"; }

@@ -91,8 +91,10 @@ SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : probl
   if (!problem.dissipation.is_zero()) decay_rate_per_s_ = MomentumDecayRates(problem, "");
 }
 
-void SymmetricSplitting::Drift(double tau_s, PhaseState* x) {
+// A(τ): q += τ [∂T/∂p(p) + a(p, t_mid)], exact since p is constant.
+void SymmetricSplitting::Drift(double t_mid_s, double tau_s, PhaseState* x) {
   problem_.system->KineticGradient(x->p, problem_.theta, &grad_);
+  if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &grad_);
   x->q += tau_s * grad_;
 }
 
@@ -107,10 +109,13 @@ void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
 }
 
 void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* record) {
-  Drift(0.5 * h_s, x);
+  Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
   Damp(0.5 * h_s, x);
   problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
+  // B(h): p += h [-∂V/∂q(q, u) + f(q, t + h/2)]
   problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
+  force_ = -grad_;
+  if (problem_.drive) problem_.drive->AddForce(x->q, t_s + 0.5 * h_s, &force_);
   ++evaluations_;
   if (record != nullptr) {
     record->tau_s = h_s;
@@ -119,10 +124,10 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
     record->q_kick = x->q;
     record->p_before_kick = x->p;
   }
-  x->p -= h_s * grad_;
+  x->p += h_s * force_;
   if (record != nullptr) record->p_after_kick = x->p;
   Damp(0.5 * h_s, x);
-  Drift(0.5 * h_s, x);
+  Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
 }
 
 CompositionStepper::CompositionStepper(const SimulationProblem& problem,

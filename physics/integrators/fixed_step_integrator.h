@@ -55,8 +55,10 @@ class FixedStepIntegrator : public Integrator {
 /// exact damping flow D inserted symmetrically when the pass is dissipative:
 ///
 ///   A(h/2) D(h/2) B(h) D(h/2) A(h/2)
-///   A(τ): q += τ ∂T/∂p(p)      B(τ): p -= τ ∂V/∂q(q, u(t + h/2))
+///   A(τ): q += τ [∂T/∂p(p) + a(p, t_A)]     B(τ): p += τ [-∂V/∂q(q, u(t + h/2)) + f(q, t + h/2)]
 ///   D(τ): p_i *= exp(-(G_i / m_i + γ) τ)
+///
+/// (a, f: the pass's ExternalDrive, if any; t_A = t + h/4 and t + 3h/4.)
 ///
 /// Each factor is the exact flow of a TRI vector field, so the step is
 /// time-symmetric: flipping the momenta and stepping back retraces it.
@@ -80,12 +82,12 @@ class SymmetricSplitting {
   long evaluations() const { return evaluations_; }
 
  private:
-  void Drift(double tau_s, PhaseState* x);
+  void Drift(double t_mid_s, double tau_s, PhaseState* x);
   void Damp(double tau_s, PhaseState* x);
 
   const SimulationProblem& problem_;
   Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
-  Vector u_, grad_;
+  Vector u_, grad_, force_;
   long evaluations_ = 0;
 };
 

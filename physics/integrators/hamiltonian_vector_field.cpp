@@ -29,6 +29,15 @@ void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt)
     dp -= damping.friction_N_s_per_m.cwiseProduct(grad_p_);
   }
   if (damping.momentum_decay_rate_per_s != 0.0) dp -= damping.momentum_decay_rate_per_s * p_;
+  if (problem_.drive) {
+    // dq/dt += a(p, t), dp/dt += f(q, t)
+    grad_p_ = dq;
+    problem_.drive->AddVelocity(p_, t_s, &grad_p_);
+    dq = grad_p_;
+    grad_q_ = dp;
+    problem_.drive->AddForce(q_, t_s, &grad_q_);
+    dp = grad_q_;
+  }
 }
 
 std::vector<double> UniformOutputTimes(double start_time_s, double duration_s,

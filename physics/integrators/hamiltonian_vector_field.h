@@ -9,9 +9,9 @@ namespace echolab {
 /// The right-hand side that the adaptive ODE solvers integrate, in the flat
 /// layout x = [q; p]:
 ///
-///   dq/dt = ∂H/∂p,    dp/dt = -∂H/∂q(q, u(t)) - G ∂H/∂p - γ p
+///   dq/dt = ∂H/∂p + a(p, t),    dp/dt = -∂H/∂q(q, u(t)) - G ∂H/∂p - γ p + f(q, t)
 ///
-/// (G, γ from the problem's Dissipation). Holds scratch buffers, so each solve
+/// (G, γ from the problem's Dissipation; a, f from its ExternalDrive, if any). Holds scratch buffers, so each solve
 /// owns its own instance; counts its evaluations.
 class HamiltonianVectorField {
  public:

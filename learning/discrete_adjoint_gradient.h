@@ -6,8 +6,8 @@ namespace echolab {
 
 /// The exact gradient of the discrete map: backpropagation through time of a
 /// symmetric composition scheme (leapfrog, yoshida4) on its fixed step grid,
-/// for the discrete loss L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N) (trapezoid
-/// weights). Stores the N + 1 states of the forward pass (memory O(N n)) and
+/// for the discrete loss L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N) (fourth-order
+/// Gregory weights, detail/discrete_pass.h). Stores the N + 1 states of the forward pass (memory O(N n)) and
 /// pulls the adjoint back through every drift, kick and damping sub-step with
 /// the system's Hessian-vector and mixed products:
 ///

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
 
@@ -113,6 +114,9 @@ std::string EchoGradient::name() const {
 GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   if (!problem.forward.noise.is_zero()) {
     throw InputError("noise: this echo runs deterministic passes; thermal noise is not modelled");
+  }
+  if (!detail::IsCompositionScheme(problem.integrator.scheme)) {
+    return detail::ContinuousEcho(problem, options_);
   }
   const std::vector<double> weights = detail::CompositionWeightsOf(problem.integrator.scheme,
                                                                    name());

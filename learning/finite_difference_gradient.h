@@ -4,8 +4,8 @@
 
 namespace echolab {
 
-/// Central finite differences of the discrete loss L_h (trapezoid weights on
-/// the fixed step grid, as DiscreteAdjointGradient) with the step sequence
+/// Central finite differences of the discrete loss L_h (the quadrature of
+/// DiscreteAdjointGradient on the fixed step grid) with the step sequence
 /// frozen: every perturbed pass runs the same symmetric composition scheme on
 /// the same grid, so the differences see a smooth function of θ and x0.
 ///
@@ -17,7 +17,7 @@ namespace echolab {
 class FiniteDifferenceGradient final : public GradientMethod {
  public:
   explicit FiniteDifferenceGradient(double relative_step = 1e-5);
-  std::string name() const override { return "finite_differences"; }
+  std::string name() const override { return "fd"; }
 
  private:
   GradientResult DoCompute(const GradientProblem& problem) const override;

@@ -15,6 +15,16 @@ class Waveform {
   virtual double Value(double t_s) const = 0;
 };
 
+/// w(t) = value.
+class ConstantWaveform final : public Waveform {
+ public:
+  explicit ConstantWaveform(double value) : value_(value) {}
+  double Value(double) const override { return value_; }
+
+ private:
+  double value_;
+};
+
 /// w(t) = offset + amplitude sin(2π f t + phase).
 class SineWaveform final : public Waveform {
  public:

@@ -1,11 +1,20 @@
 #include "learning/detail/discrete_pass.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab::detail {
+
+double StepGrid::Weight(long k) const {
+  const long from_end = std::min(k, num_steps - k);
+  if (num_steps < 6) return from_end == 0 ? 0.5 * step_s : step_s;
+  static constexpr double kGregoryEnds[] = {3.0 / 8.0, 7.0 / 6.0, 23.0 / 24.0};
+  return from_end < 3 ? kGregoryEnds[from_end] * step_s : step_s;
+}
 
 StepGrid MakeStepGrid(const GradientProblem& problem) {
   if (!(problem.integrator.step_s > 0.0)) {
@@ -23,11 +32,20 @@ StepGrid MakeStepGrid(const GradientProblem& problem) {
   return grid;
 }
 
-std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method) {
+namespace {
+
+std::vector<double> WeightsOf(const std::string& scheme) {
   const std::unique_ptr<Integrator> integrator = MakeIntegrator(scheme);
   const auto* fixed = dynamic_cast<const FixedStepIntegrator*>(integrator.get());
-  std::vector<double> weights;
-  if (fixed != nullptr) weights = fixed->CompositionWeights();
+  return fixed != nullptr ? fixed->CompositionWeights() : std::vector<double>{};
+}
+
+}  // namespace
+
+bool IsCompositionScheme(const std::string& scheme) { return !WeightsOf(scheme).empty(); }
+
+std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method) {
+  std::vector<double> weights = WeightsOf(scheme);
   if (weights.empty()) {
     throw InputError(fmt::format(
         "integrator.scheme: the {} method replays a symmetric composition scheme step by step; "

@@ -9,20 +9,26 @@
 namespace echolab::detail {
 
 /// The fixed-step grid of a gradient problem: N steps of h = T / N, with the
-/// trapezoid weights c_k of the discrete loss
+/// quadrature weights c_k of the discrete loss
 ///
-///   L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N),   c_0 = c_N = h/2, c_k = h otherwise,
+///   L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N),
 ///
-/// and t_k = k h measured from the start of the pass.
+/// and t_k = k h measured from the start of the pass. The weights are
+/// Gregory's end-corrected trapezoid rule (fourth order, all positive):
+/// c = h (3/8, 7/6, 23/24, 1, ..., 1, 23/24, 7/6, 3/8) for N >= 6, and the
+/// plain trapezoid rule c = h (1/2, 1, ..., 1, 1/2) for shorter grids.
 struct StepGrid {
   long num_steps = 0;
   double step_s = 0.0;
 
-  double Weight(long k) const { return (k == 0 || k == num_steps) ? 0.5 * step_s : step_s; }
+  double Weight(long k) const;
   double Time(long k) const { return static_cast<double>(k) * step_s; }
 };
 
 StepGrid MakeStepGrid(const GradientProblem& problem);
+
+/// True when the scheme is a symmetric composition (leapfrog, yoshida4).
+bool IsCompositionScheme(const std::string& scheme);
 
 /// The sub-step weights of the problem's scheme; throws InputError naming the
 /// method when the scheme is not a symmetric composition (leapfrog, yoshida4).

@@ -193,6 +193,22 @@ std::vector<long> ConfigTable::IntegerArray(std::string_view key) const {
   return values;
 }
 
+std::vector<std::string> ConfigTable::StringArray(std::string_view key) const {
+  const toml::node& node = Require(key);
+  const toml::array* array = node.as_array();
+  if (array == nullptr) Fail(key, fmt::format("expected an array of strings, got {}", TypeName(node)));
+  std::vector<std::string> values;
+  for (size_t k = 0; k < array->size(); ++k) {
+    const toml::node& item = *array->get(k);
+    if (!item.is_string()) {
+      throw InputError(fmt::format("{}: {}[{}]: expected a string, got {}", Location(&item),
+                                   PathOf(key), k, TypeName(item)));
+    }
+    values.push_back(*item.value<std::string>());
+  }
+  return values;
+}
+
 Eigen::MatrixXd ConfigTable::Matrix(std::string_view key, int rows, int cols) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
@@ -248,7 +264,7 @@ std::vector<ConfigTable> ConfigTable::TableArray(std::string_view key) const {
   return tables;
 }
 
-void ConfigTable::RejectUnknownKeys(std::initializer_list<std::string_view> known) const {
+void ConfigTable::RejectUnknownKeys(const std::vector<std::string_view>& known) const {
   for (const auto& [key, node] : *table_) {
     if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
       throw InputError(fmt::format("{}: {}: unknown key; expected one of {}", Location(&node),

@@ -47,6 +47,8 @@ class ConfigTable {
   Vector NumberOrArray(std::string_view key, int size, double fallback) const;
   /// An array of integers of any length.
   std::vector<long> IntegerArray(std::string_view key) const;
+  /// An array of strings of any length.
+  std::vector<std::string> StringArray(std::string_view key) const;
   /// An array of `rows` arrays of `cols` numbers each.
   Eigen::MatrixXd Matrix(std::string_view key, int rows, int cols) const;
 
@@ -56,7 +58,7 @@ class ConfigTable {
   std::vector<ConfigTable> TableArray(std::string_view key) const;
 
   /// Throws naming the first key of this table that is not in `known`.
-  void RejectUnknownKeys(std::initializer_list<std::string_view> known) const;
+  void RejectUnknownKeys(const std::vector<std::string_view>& known) const;
 
   /// Throws InputError located at `key` (or at the table when the key is absent).
   [[noreturn]] void Fail(std::string_view key, const std::string& message) const;

@@ -43,9 +43,7 @@ std::shared_ptr<const Waveform> BuildWaveform(const ConfigTable& table) {
   const std::string kind = table.String("waveform");
   if (kind == "constant") {
     table.RejectUnknownKeys({"waveform", "parity", "value"});
-    const double value = table.Number("value");
-    return std::make_shared<SampledWaveform>(std::vector<double>{0.0}, std::vector<double>{value},
-                                             Interpolation::kLinear);
+    return std::make_shared<ConstantWaveform>(table.Number("value"));
   }
   if (kind == "sine") {
     table.RejectUnknownKeys(

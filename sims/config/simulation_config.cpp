@@ -90,9 +90,12 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
 
 }  // namespace
 
-SimulationConfig ParseSimulationConfig(const ConfigTable& root) {
-  root.RejectUnknownKeys(
-      {"model", "input", "initial_state", "simulation", "dissipation", "noise", "integrator"});
+SimulationConfig ParseSimulationConfig(const ConfigTable& root,
+                                       const std::vector<std::string_view>& extra_tables) {
+  std::vector<std::string_view> known = {"model",       "input", "initial_state", "simulation",
+                                         "dissipation", "noise", "integrator"};
+  known.insert(known.end(), extra_tables.begin(), extra_tables.end());
+  root.RejectUnknownKeys(known);
   SimulationConfig config;
   config.source_file = root.file();
   config.substrate = BuildSubstrate(root.Table("model"));

@@ -22,6 +22,8 @@ struct SimulationConfig {
 /// Reads and checks a configuration file; every error is an InputError that
 /// names the file, line and key.
 SimulationConfig LoadSimulationConfig(const std::string& path);
-SimulationConfig ParseSimulationConfig(const ConfigTable& root);
+/// `extra_tables`: further top-level tables that the caller reads itself.
+SimulationConfig ParseSimulationConfig(const ConfigTable& root,
+                                       const std::vector<std::string_view>& extra_tables = {});
 
 }  // namespace echolab

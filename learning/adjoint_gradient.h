@@ -16,9 +16,9 @@ namespace echolab {
 ///
 ///   λ(T) = ∇l_T(x(T)),   dλ/dt = -(∂f/∂x)ᵀ λ - ∇x l,
 ///
-/// with the forward state interpolated from the checkpoints (never
-/// reconstructed backwards, which is unstable on dissipative passes), and the
-/// parameter gradient as a backward quadrature:
+/// with the forward state recomputed from the checkpoints and interpolated
+/// (never reconstructed backwards, which is unstable on dissipative passes),
+/// and the parameter gradient as a backward quadrature:
 ///
 ///   dL/dθ = ∫ [λᵀ ∂f/∂θ + ∂l/∂θ] dt + ∂l_T/∂θ,   dL/dx0 = λ(t0),
 ///   dL/du(t) = λ(t)ᵀ ∂f/∂u.
@@ -31,7 +31,8 @@ namespace echolab {
 /// (N = 1000 when step_s is 0) and h = T / N, dL/du is reported at the kick
 /// times t0 + (k + ½) h, k = 0..N-1, of the fixed-step schemes, and λ (when
 /// recorded) at t0 + k h, k = 0..N. Times are absolute, like the pass's.
-/// Deterministic passes only: thermal noise throws InputError.
+/// Deterministic, undriven passes only: thermal noise or an ExternalDrive
+/// (whose Jacobian is not known) throws InputError.
 class AdjointGradient final : public GradientMethod {
  public:
   std::string name() const override { return "adjoint"; }

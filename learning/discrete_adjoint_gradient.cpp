@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "learning/detail/discrete_pass.h"
+#include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -121,16 +122,20 @@ GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem
   const long n_steps = grid.num_steps;
   PhaseState lambda;
   problem.loss->TerminalGradient(pass.states.back(), forward.theta, &lambda);
-  AddLossGradient(*problem.loss, pass.states.back(), grid.Time(n_steps), grid.Weight(n_steps),
-                  forward.theta, &lambda);
+  detail::RecordedAdjoint recorded;
+  const auto add_loss_impulse = [&](long k) {
+    const PhaseState before = lambda;
+    AddLossGradient(*problem.loss, pass.states[static_cast<size_t>(k)], grid.Time(k),
+                    grid.Weight(k), forward.theta, &lambda);
+    if (problem.record_adjoint) {
+      recorded.Add(forward.start_time_s + grid.Time(k), before, lambda);
+    }
+  };
+  add_loss_impulse(n_steps);
   Accumulators sums{.dL_dtheta = pass.direct_parameter_gradient};
   std::vector<SymmetricSplitting::Record> records;
   SymmetricSplitting splitting(forward);
   CompositionStepper stepper(forward, weights);
-  if (problem.record_adjoint) {
-    result.adjoint_times_s.push_back(forward.start_time_s + grid.Time(n_steps));
-    result.adjoint.push_back(lambda);
-  }
   for (long k = n_steps - 1; k >= 0; --k) {
     // Replays step k from the stored x_k to recover its sub-step states.
     records.clear();
@@ -140,17 +145,9 @@ GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem
     for (auto record = records.rbegin(); record != records.rend(); ++record) {
       PullBackSplittingStep(forward, splitting, *record, &lambda, &sums);
     }
-    AddLossGradient(*problem.loss, pass.states[static_cast<size_t>(k)], grid.Time(k),
-                    grid.Weight(k), forward.theta, &lambda);
-    if (problem.record_adjoint) {
-      result.adjoint_times_s.push_back(forward.start_time_s + grid.Time(k));
-      result.adjoint.push_back(lambda);
-    }
+    add_loss_impulse(k);
   }
-  if (problem.record_adjoint) {
-    std::reverse(result.adjoint_times_s.begin(), result.adjoint_times_s.end());
-    std::reverse(result.adjoint.begin(), result.adjoint.end());
-  }
+  recorded.MoveInto(&result);
   result.dL_dtheta = sums.dL_dtheta;
   result.dL_dx0 = lambda;
   StoreInputDensity(&sums, forward.system->num_inputs(), &result);

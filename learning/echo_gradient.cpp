@@ -8,6 +8,7 @@
 
 #include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
+#include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -142,49 +143,34 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     return result;
   }
 
-  // Echo start: x_e,0 = Sz x_N ± β Sx [c_N ∇l(x_N) + ∇l_T(x_N)].
+  // Echo start: x_e,0 = Sz x_N ± β Sx [∇l_T(x_N) + c_N ∇l(x_N)].
   const long n = grid.num_steps;
   const SimulationProblem echo_problem = MakeEchoProblem(forward);
-  PhaseState start_gradient = WeightedLossGradient(loss, pass.final_state, grid.Time(n),
-                                                   grid.Weight(n), theta);
   PhaseState terminal_gradient;
   loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
-  start_gradient.q += terminal_gradient.q;
-  start_gradient.p += terminal_gradient.p;
   const PhaseState flipped = MomentumFlip(pass.final_state);
 
   EchoPass plus(echo_problem, weights, flipped);
-  Nudge(start_gradient, beta, &plus.state);
+  Nudge(terminal_gradient, beta, &plus.state);
   // The second echo: -β (centred), or the unnudged reference (one-sided,
   // needed for a linearized nudge or a recorded adjoint).
   std::optional<EchoPass> other;
   if (centred) {
     other.emplace(echo_problem, weights, flipped);
-    Nudge(start_gradient, -beta, &other->state);
+    Nudge(terminal_gradient, -beta, &other->state);
   } else if (linearized || problem.record_adjoint) {
     other.emplace(echo_problem, weights, flipped);
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
-
-  const auto record_adjoint = [&](long k) {
-    if (!problem.record_adjoint) return;
-    // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
-    result.adjoint_times_s.push_back(forward.start_time_s + grid.Time(k));
-    result.adjoint.push_back(detail::Swap(Difference(plus.state, other->state, scale)));
+  // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
+  const auto estimate_lambda = [&] {
+    return detail::Swap(Difference(plus.state, other->state, scale));
   };
-  record_adjoint(n);
-  for (long j = 0; j < n; ++j) {
-    const double s = grid.Time(j);
-    StepEcho(echo_problem, forward, s, grid.step_s, &plus);
-    if (other) StepEcho(echo_problem, forward, s, grid.step_s, &*other);
-    result.steps += other ? 2 : 1;
-    if (!AllFinite(plus, other)) {
-      result.status = SolveStatus::kNonFiniteState;
-      result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
-      return result;
-    }
-    // Nudge at forward index k = N - j - 1.
-    const long k = n - j - 1;
+
+  // Nudges both echoes with the loss impulse of forward step k.
+  detail::RecordedAdjoint recorded;
+  const auto nudge = [&](long k) {
+    const PhaseState before = problem.record_adjoint ? estimate_lambda() : PhaseState{};
     if (linearized) {
       const PhaseState reference =
           MomentumFlip(centred ? Mean(plus.state, other->state) : other->state);
@@ -202,7 +188,22 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
               -beta, &other->state);
       }
     }
-    record_adjoint(k);
+    if (problem.record_adjoint) {
+      recorded.Add(forward.start_time_s + grid.Time(k), before, estimate_lambda());
+    }
+  };
+  nudge(n);
+  for (long j = 0; j < n; ++j) {
+    const double s = grid.Time(j);
+    StepEcho(echo_problem, forward, s, grid.step_s, &plus);
+    if (other) StepEcho(echo_problem, forward, s, grid.step_s, &*other);
+    result.steps += other ? 2 : 1;
+    if (!AllFinite(plus, other)) {
+      result.status = SolveStatus::kNonFiniteState;
+      result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
+      return result;
+    }
+    nudge(n - j - 1);  // forward index k = N - j - 1
   }
   result.passes += other ? 2 : 1;
 
@@ -219,10 +220,7 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     result.dL_dx0 =
         detail::Swap(Difference(plus.state, MomentumFlip(forward.initial_state), scale));
   }
-  if (problem.record_adjoint) {
-    std::reverse(result.adjoint_times_s.begin(), result.adjoint_times_s.end());
-    std::reverse(result.adjoint.begin(), result.adjoint.end());
-  }
+  recorded.MoveInto(&result);
   return result;
 }
 

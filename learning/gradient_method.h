@@ -40,6 +40,9 @@ struct GradientResult {
   std::vector<double> input_times_s;
   Eigen::MatrixXd dL_du;
   /// λ(t) at adjoint_times_s when GradientProblem::record_adjoint is set.
+  /// Discrete methods report at t_k the mean of λ just before and after the
+  /// loss impulse of step k (detail/recorded_adjoint.h), a second-order
+  /// approximation of the continuous λ(t_k).
   std::vector<double> adjoint_times_s;
   std::vector<PhaseState> adjoint;
 

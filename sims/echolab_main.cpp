@@ -12,7 +12,9 @@
 
 #include "physics/error.h"
 #include "sims/build_info.h"
+#include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
+#include "sims/commands/validate_command.h"
 
 namespace {
 
@@ -37,6 +39,24 @@ int main(int argc, char** argv) {
                              "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
 
+  echolab::GradcheckArguments gradcheck;
+  CLI::App* gradcheck_command = app.add_subcommand(
+      "gradcheck", "Compare the echo gradient with the adjoint, BPTT and finite differences");
+  gradcheck_command->add_option("config", gradcheck.config_path, "Configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
+                                "Output directory (default out/gradcheck/<config name>)");
+  gradcheck_command->add_flag("--json", gradcheck.json, "Print the JSON report instead of the table");
+  gradcheck_command->add_flag("-q,--quiet", gradcheck.quiet, "Print nothing but errors");
+
+  echolab::ValidateArguments validate;
+  CLI::App* validate_command = app.add_subcommand(
+      "validate", "Check echo learning against the adjoint method and write an HTML report");
+  validate_command->add_option("-o,--output-dir", validate.output_dir,
+                               "Output directory (default out/validate)");
+  validate_command->add_flag("-q,--quiet", validate.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -46,6 +66,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*simulate_command) return echolab::RunSimulate(simulate);
+    if (*gradcheck_command) return echolab::RunGradcheck(gradcheck);
+    if (*validate_command) return echolab::RunValidate(validate);
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;

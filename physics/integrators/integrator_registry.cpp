@@ -6,8 +6,11 @@
 
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/integrators/arkode_erk.h"
 #include "physics/integrators/baoab.h"
+#include "physics/integrators/cvode_adams.h"
 #include "physics/integrators/leapfrog.h"
+#include "physics/integrators/odeint_dopri5.h"
 #include "physics/integrators/yoshida4.h"
 
 namespace echolab {
@@ -20,11 +23,19 @@ Factory Make() {
   return [] { return std::make_unique<T>(); };
 }
 
+Factory MakeErk(ErkTable table) {
+  return [table] { return std::make_unique<ArkodeErkIntegrator>(table); };
+}
+
 const std::map<std::string, Factory>& Registry() {
   static const std::map<std::string, Factory> registry = {
       {"leapfrog", Make<LeapfrogIntegrator>()},
       {"yoshida4", Make<Yoshida4Integrator>()},
       {"baoab", Make<BaoabIntegrator>()},
+      {"cvode_adams", Make<CvodeAdamsIntegrator>()},
+      {"arkode_dopri5", MakeErk(ErkTable::kDormandPrince5)},
+      {"arkode_verner8", MakeErk(ErkTable::kVerner8Stage6)},
+      {"odeint_dopri5", Make<OdeintDopri5Integrator>()},
   };
   return registry;
 }

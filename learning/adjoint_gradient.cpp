@@ -1,0 +1,456 @@
+#include "learning/adjoint_gradient.h"
+
+#include <exception>
+#include <string>
+
+#include <cvodes/cvodes.h>
+#include <fmt/format.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
+
+#include "physics/error.h"
+#include "physics/integrators/detail/adaptive_support.h"
+#include "physics/integrators/detail/sundials_handles.h"
+#include "physics/integrators/detail/sundials_solve.h"
+#include "physics/integrators/fixed_step_integrator.h"
+
+namespace echolab {
+namespace {
+
+using CvodeMemory = detail::SolverMemoryHandle<CVodeFree>;
+
+// Internal forward steps between two checkpoints. The backward pass
+// recomputes one such stretch at a time and keeps its interpolation data.
+constexpr long kStepsPerCheckpoint = 200;
+
+// How the backward pass interpolates the forward state between stored steps:
+// CVODES's variable-degree polynomial through the stored states, of the
+// Adams order of each step, which keeps the accuracy of high-order steps.
+// Cubic Hermite interpolation (CV_HERMITE) limits it: on a harmonic
+// oscillator at rtol 1e-12 it left dL/dk 6e-9 off the closed form (3e-11
+// with polynomial interpolation) and doubled the backward steps.
+constexpr int kInterpolation = CV_POLYNOMIAL;
+
+// Intervals of the report grid when integrator.step_s is 0.
+constexpr long kDefaultReportIntervals = 1000;
+
+void Check(int flag, const char* call) {
+  detail::CheckSetupFlag(flag, call, CVodeGetReturnFlagName);
+}
+
+// Runs `body` inside a SUNDIALS callback. C code must not be unwound through,
+// so an exception is kept in *error and reported as an unrecoverable failure
+// (-1), which ends the solve; the caller rethrows it afterwards.
+template <typename Body>
+int Guarded(std::exception_ptr* error, const Body& body) {
+  try {
+    body();
+    return 0;
+  } catch (...) {
+    *error = std::current_exception();
+    return -1;
+  }
+}
+
+void RethrowIfSet(const std::exception_ptr& error) {
+  if (error) std::rethrow_exception(error);
+}
+
+// Writes x in the flat layout [q; p] into a serial N_Vector.
+void WriteFlat(const PhaseState& x, N_Vector flat) {
+  const Eigen::Index n = x.q.size();
+  Eigen::Map<Vector> out(N_VGetArrayPointer(flat), 2 * n);
+  out.head(n) = x.q;
+  out.tail(n) = x.p;
+}
+
+// The times at which the method reports: N intervals of h = T / N from t0.
+struct ReportGrid {
+  double start_s = 0.0;
+  double duration_s = 0.0;
+  long intervals = 0;
+
+  double step_s() const { return duration_s / static_cast<double>(intervals); }
+  // t0 + k h, k = 0..N, ending exactly at t0 + T.
+  double GridTime(long k) const {
+    return k == intervals ? start_s + duration_s : start_s + static_cast<double>(k) * step_s();
+  }
+  // t0 + (k + ½) h, k = 0..N-1: the kick times of the fixed-step schemes.
+  double KickTime(long k) const { return start_s + (static_cast<double>(k) + 0.5) * step_s(); }
+};
+
+ReportGrid MakeReportGrid(const GradientProblem& problem) {
+  const SimulationProblem& forward = problem.forward;
+  const double step_s = problem.integrator.step_s;
+  const long intervals = step_s > 0.0 ? FixedStepIntegrator::NumSteps(forward.duration_s, step_s)
+                                      : kDefaultReportIntervals;
+  return ReportGrid{forward.start_time_s, forward.duration_s, intervals};
+}
+
+// The user data of the forward pass: the vector field f and the running loss.
+struct ForwardData {
+  explicit ForwardData(const GradientProblem& gradient_problem)
+      : rhs(gradient_problem.forward),
+        loss(*gradient_problem.loss),
+        pass(gradient_problem.forward) {}
+  detail::RhsData rhs;  // also keeps the exception of the quadrature
+  const Loss& loss;
+  const SimulationProblem& pass;
+};
+
+// dx/dt = f(t, x), the HamiltonianVectorField (dissipation included).
+int ForwardRhs(double t_s, N_Vector x, N_Vector x_dot, void* user_data) {
+  return detail::EvaluateRhs(t_s, x, x_dot, &static_cast<ForwardData*>(user_data)->rhs);
+}
+
+// dQ/dt = l(x(t), t - t0, θ): the running loss as a forward quadrature, so
+// that Q(T) = ∫ l dt is integrated to the solver's tolerance.
+int RunningLossRhs(double t_s, N_Vector x, N_Vector q_dot, void* user_data) {
+  auto* data = static_cast<ForwardData*>(user_data);
+  return Guarded(&data->rhs.error, [&] {
+    N_VGetArrayPointer(q_dot)[0] =
+        data->loss.Running(detail::StateOf(x), t_s - data->pass.start_time_s, data->pass.theta);
+  });
+}
+
+// The right-hand sides of the backward pass at (t, x(t), λ(t)). With
+// x = (q, p), K = ∂²T/∂p² and W = ∂²V/∂q², the vector field
+//
+//   f_q = ∂T/∂p,   f_p = -∂V/∂q - G ⊙ ∂T/∂p - γ p
+//
+// has the Jacobian
+//
+//   ∂f/∂x = [[0, K], [-W, -diag(G) K - γ I]],
+//
+// so that, K and W being symmetric,
+//
+//   (∂f/∂x)ᵀ λ = (-W λ_p,  K (λ_q - G ⊙ λ_p) - γ λ_p).
+//
+// Only θ enters through T and V (G and γ belong to the pass, not to θ):
+//
+//   λᵀ ∂f/∂θ = (∂θ ∇p T)ᵀ (λ_q - G ⊙ λ_p) - (∂θ ∇q V)ᵀ λ_p,
+//   λᵀ ∂f/∂u = -(∂u ∇q V)ᵀ λ_p.
+class AdjointEquations {
+ public:
+  explicit AdjointEquations(const GradientProblem& problem)
+      : problem_(problem.forward), system_(*problem.forward.system), loss_(*problem.loss) {}
+
+  // dλ/dt = -(∂f/∂x)ᵀ λ - ∇x l, i.e.
+  //   dλ_q/dt = W λ_p - ∇q l
+  //   dλ_p/dt = -K (λ_q - G ⊙ λ_p) + γ λ_p - ∇p l
+  void Rate(double t_s, const PhaseState& x, const PhaseState& lambda, PhaseState* rate) {
+    const Vector& theta = problem_.theta;
+    problem_.input.Evaluate(t_s, &u_);
+    PhaseState loss_gradient;
+    loss_.RunningGradient(x, LossTime(t_s), theta, &loss_gradient);
+    system_.PotentialHessianProduct(x.q, theta, u_, lambda.p, &rate->q);
+    rate->q -= loss_gradient.q;
+    system_.KineticHessianProduct(x.p, theta, FrictionAdjusted(lambda), &rate->p);
+    rate->p = problem_.dissipation.momentum_decay_rate_per_s * lambda.p - rate->p - loss_gradient.p;
+  }
+
+  // g = λᵀ ∂f/∂θ + ∂l/∂θ, the integrand of dL/dθ.
+  void ParameterIntegrand(double t_s, const PhaseState& x, const PhaseState& lambda,
+                          Vector* integrand) {
+    const Vector& theta = problem_.theta;
+    problem_.input.Evaluate(t_s, &u_);
+    Vector potential_term, loss_term;
+    system_.KineticMixedProduct(x.p, theta, FrictionAdjusted(lambda), integrand);
+    system_.PotentialMixedProduct(x.q, theta, u_, lambda.p, &potential_term);
+    loss_.RunningParameterGradient(x, LossTime(t_s), theta, &loss_term);
+    *integrand += loss_term - potential_term;
+  }
+
+  // dL/du(t) = λᵀ ∂f/∂u = -(∂u ∇q V)ᵀ λ_p.
+  Vector InputDensity(double t_s, const PhaseState& x, const PhaseState& lambda) {
+    problem_.input.Evaluate(t_s, &u_);
+    Vector density;
+    system_.InputMixedProduct(x.q, problem_.theta, u_, lambda.p, &density);
+    return -density;
+  }
+
+ private:
+  // The loss measures time from the start of the pass.
+  double LossTime(double t_s) const { return t_s - problem_.start_time_s; }
+
+  // λ_q - G ⊙ λ_p.
+  Vector FrictionAdjusted(const PhaseState& lambda) const {
+    const Vector& friction = problem_.dissipation.friction_N_s_per_m;
+    if (friction.size() == 0) return lambda.q;
+    return lambda.q - friction.cwiseProduct(lambda.p);
+  }
+
+  const SimulationProblem& problem_;
+  const HamiltonianSystem& system_;
+  const Loss& loss_;
+  Vector u_;
+};
+
+// The user data of the backward pass.
+struct BackwardData {
+  explicit BackwardData(const GradientProblem& problem) : equations(problem) {}
+  AdjointEquations equations;
+  std::exception_ptr error;
+};
+
+// dλ/dt at t, from the forward state x(t) that CVODES interpolates.
+int AdjointRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector lambda_dot, void* user_data) {
+  auto* data = static_cast<BackwardData*>(user_data);
+  return Guarded(&data->error, [&] {
+    PhaseState rate;
+    data->equations.Rate(t_s, detail::StateOf(x), detail::StateOf(lambda), &rate);
+    WriteFlat(rate, lambda_dot);
+  });
+}
+
+// CVODES integrates dq_B/dt = -g backwards from q_B(T) = 0, so that
+// q_B(t0) = ∫_t0^T g dt.
+int ParameterQuadratureRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector q_dot,
+                           void* user_data) {
+  auto* data = static_cast<BackwardData*>(user_data);
+  return Guarded(&data->error, [&] {
+    Vector integrand;
+    data->equations.ParameterIntegrand(t_s, detail::StateOf(x), detail::StateOf(lambda),
+                                       &integrand);
+    Eigen::Map<Vector>(N_VGetArrayPointer(q_dot), integrand.size()) = -integrand;
+  });
+}
+
+// A new fixed-point (functional) iteration without Anderson acceleration,
+// the nonlinear solver of non-stiff Adams-Moulton steps.
+detail::NonlinearSolverHandle MakeFixedPoint(N_Vector templ, SUNContext context) {
+  detail::NonlinearSolverHandle solver(SUNNonlinSol_FixedPoint(templ, 0, context));
+  if (solver == nullptr) throw SolverError("SUNNonlinSol_FixedPoint failed");
+  return solver;
+}
+
+// One adjoint solve. Adams-Moulton formulas (orders 1 to 12) suit these
+// non-stiff, lightly damped oscillators in both directions: high orders give
+// long steps at tight tolerances, and the fixed-point iteration needs no
+// Jacobian. The members are declared so that the solver memory, which frees
+// the backward problem with it, goes first and the context last.
+class AdjointSolve {
+ public:
+  explicit AdjointSolve(const GradientProblem& problem)
+      : problem_(problem),
+        grid_(MakeReportGrid(problem)),
+        forward_data_(problem),
+        backward_data_(problem),
+        context_(detail::MakeContext()) {}
+
+  GradientResult Run() {
+    GradientResult result;
+    result.passes = 2;
+    if (RunForward(&result)) RunBackward(&result);
+    return result;
+  }
+
+ private:
+  const Vector& theta() const { return problem_.forward.theta; }
+
+  // CVODES memory for the forward pass with the running-loss quadrature, the
+  // error log (which the backward problem inherits) and checkpointing.
+  void SetUpForward() {
+    const SimulationProblem& forward = problem_.forward;
+    const IntegratorOptions& options = problem_.integrator;
+    state_ = detail::MakeSerialVector(Flatten(forward.initial_state), context_.get());
+    running_loss_ = detail::MakeSerialVector(Vector::Zero(1), context_.get());
+    forward_solver_ = MakeFixedPoint(state_.get(), context_.get());
+    memory_.reset(CVodeCreate(CV_ADAMS, context_.get()));
+    if (memory_ == nullptr) throw SolverError("CVodeCreate could not allocate the solver memory");
+    void* memory = memory_.get();
+    Check(CVodeSetErrHandlerFn(memory, detail::SolverErrorLog::Record, &log_),
+          "CVodeSetErrHandlerFn");
+    Check(CVodeInit(memory, ForwardRhs, forward.start_time_s, state_.get()), "CVodeInit");
+    Check(CVodeSetUserData(memory, &forward_data_), "CVodeSetUserData");
+    Check(CVodeSStolerances(memory, options.rtol, options.atol), "CVodeSStolerances");
+    Check(CVodeSetNonlinearSolver(memory, forward_solver_.get()), "CVodeSetNonlinearSolver");
+    Check(CVodeSetMaxNumSteps(memory, options.max_steps), "CVodeSetMaxNumSteps");
+    Check(CVodeSetStopTime(memory, forward.end_time_s()), "CVodeSetStopTime");
+    Check(CVodeQuadInit(memory, RunningLossRhs, running_loss_.get()), "CVodeQuadInit");
+    Check(CVodeQuadSStolerances(memory, options.rtol, options.atol), "CVodeQuadSStolerances");
+    Check(CVodeSetQuadErrCon(memory, SUNTRUE), "CVodeSetQuadErrCon");
+    Check(CVodeAdjInit(memory, kStepsPerCheckpoint, kInterpolation), "CVodeAdjInit");
+  }
+
+  // Integrates x from t0 to T with checkpoints; sets the loss
+  //   L = Q(T) + l_T(x(T)),   Q(T) = ∫ l dt,
+  // and the forward steps. Returns false (status set) when the solve fails.
+  bool RunForward(GradientResult* result) {
+    SetUpForward();
+    void* memory = memory_.get();
+    double t_reached_s = 0.0;
+    int checkpoints = 0;
+    const int flag = CVodeF(memory, problem_.forward.end_time_s(), state_.get(), &t_reached_s,
+                            CV_NORMAL, &checkpoints);
+    RethrowIfSet(forward_data_.rhs.error);
+    Check(CVodeGetNumSteps(memory, &result->steps), "CVodeGetNumSteps");
+    if (flag < 0) {
+      Check(CVodeGetCurrentTime(memory, &t_reached_s), "CVodeGetCurrentTime");
+      ReportFailure("forward", flag, t_reached_s, result);
+      return false;
+    }
+    final_state_ = detail::StateOf(state_.get());
+    Check(CVodeGetQuad(memory, &t_reached_s, running_loss_.get()), "CVodeGetQuad");
+    result->loss =
+        N_VGetArrayPointer(running_loss_.get())[0] + problem_.loss->Terminal(final_state_, theta());
+    return true;
+  }
+
+  // The backward problem from λ(T) = ∇l_T(x(T)), with the parameter
+  // quadrature q_B(T) = 0; both under error control.
+  void SetUpBackward(const PhaseState& terminal_adjoint) {
+    const IntegratorOptions& options = problem_.integrator;
+    void* memory = memory_.get();
+    adjoint_ = detail::MakeSerialVector(Flatten(terminal_adjoint), context_.get());
+    parameter_gradient_ = detail::MakeSerialVector(
+        Vector::Zero(problem_.forward.system->num_params()), context_.get());
+    adjoint_state_ = detail::MakeSerialVector(Flatten(final_state_), context_.get());
+    backward_solver_ = MakeFixedPoint(adjoint_.get(), context_.get());
+    Check(CVodeCreateB(memory, CV_ADAMS, &backward_), "CVodeCreateB");
+    Check(CVodeInitB(memory, backward_, AdjointRhs, problem_.forward.end_time_s(), adjoint_.get()),
+          "CVodeInitB");
+    Check(CVodeSetUserDataB(memory, backward_, &backward_data_), "CVodeSetUserDataB");
+    Check(CVodeSStolerancesB(memory, backward_, options.rtol, options.atol), "CVodeSStolerancesB");
+    Check(CVodeSetNonlinearSolverB(memory, backward_, backward_solver_.get()),
+          "CVodeSetNonlinearSolverB");
+    Check(CVodeSetMaxNumStepsB(memory, backward_, options.max_steps), "CVodeSetMaxNumStepsB");
+    Check(CVodeQuadInitB(memory, backward_, ParameterQuadratureRhs, parameter_gradient_.get()),
+          "CVodeQuadInitB");
+    Check(CVodeQuadSStolerancesB(memory, backward_, options.rtol, options.atol),
+          "CVodeQuadSStolerancesB");
+    Check(CVodeSetQuadErrConB(memory, backward_, SUNTRUE), "CVodeSetQuadErrConB");
+  }
+
+  // Integrates λ from T down to t0 through the report grid, taking dL/du at
+  // each kick time and λ at each grid time, then
+  //   dL/dθ = q_B(t0) + ∂l_T/∂θ,   dL/dx0 = λ(t0).
+  void RunBackward(GradientResult* result) {
+    PhaseState lambda;
+    problem_.loss->TerminalGradient(final_state_, theta(), &lambda);
+    SetUpBackward(lambda);
+    const long n = grid_.intervals;
+    result->input_times_s.resize(static_cast<size_t>(n));
+    result->dL_du.resize(problem_.forward.system->num_inputs(), n);
+    if (problem_.record_adjoint) {
+      result->adjoint_times_s.resize(static_cast<size_t>(n) + 1);
+      result->adjoint.resize(static_cast<size_t>(n) + 1);
+      RecordAdjoint(n, lambda, result);
+    }
+    for (long k = n - 1; k >= 0; --k) {
+      const double t_kick_s = grid_.KickTime(k);
+      if (!BackwardTo(t_kick_s, &lambda, result)) return;
+      result->input_times_s[static_cast<size_t>(k)] = t_kick_s;
+      result->dL_du.col(k) =
+          backward_data_.equations.InputDensity(t_kick_s, ForwardStateAt(t_kick_s), lambda);
+      if (!BackwardTo(grid_.GridTime(k), &lambda, result)) return;
+      if (problem_.record_adjoint) RecordAdjoint(k, lambda, result);
+    }
+    result->dL_dx0 = lambda;
+    FinishParameterGradient(result);
+  }
+
+  // Advances the backward problem to t and reads λ(t). Returns false (status
+  // set) when the solve fails.
+  bool BackwardTo(double t_s, PhaseState* lambda, GradientResult* result) {
+    void* memory = memory_.get();
+    const int flag = CVodeB(memory, t_s, CV_NORMAL);
+    RethrowIfSet(forward_data_.rhs.error);  // from recomputing the forward pass
+    RethrowIfSet(backward_data_.error);
+    if (flag < 0) {
+      double t_reached_s = 0.0;
+      Check(CVodeGetCurrentTime(BackwardMemory(), &t_reached_s), "CVodeGetCurrentTime");
+      result->steps += BackwardSteps();
+      ReportFailure("backward", flag, t_reached_s, result);
+      return false;
+    }
+    double t_reached_s = 0.0;
+    Check(CVodeGetB(memory, backward_, &t_reached_s, adjoint_.get()), "CVodeGetB");
+    *lambda = detail::StateOf(adjoint_.get());
+    return true;
+  }
+
+  // x(t), interpolated from the forward data of the stretch that the
+  // backward pass is in.
+  PhaseState ForwardStateAt(double t_s) {
+    Check(CVodeGetAdjY(memory_.get(), t_s, adjoint_state_.get()), "CVodeGetAdjY");
+    return detail::StateOf(adjoint_state_.get());
+  }
+
+  void RecordAdjoint(long k, const PhaseState& lambda, GradientResult* result) const {
+    result->adjoint_times_s[static_cast<size_t>(k)] = grid_.GridTime(k);
+    result->adjoint[static_cast<size_t>(k)] = lambda;
+  }
+
+  void FinishParameterGradient(GradientResult* result) {
+    double t_reached_s = 0.0;
+    Check(CVodeGetQuadB(memory_.get(), backward_, &t_reached_s, parameter_gradient_.get()),
+          "CVodeGetQuadB");
+    Vector terminal;
+    problem_.loss->TerminalParameterGradient(final_state_, theta(), &terminal);
+    result->dL_dtheta =
+        Eigen::Map<const Vector>(N_VGetArrayPointer(parameter_gradient_.get()), terminal.size()) +
+        terminal;
+    result->steps += BackwardSteps();
+  }
+
+  void* BackwardMemory() const { return CVodeGetAdjCVodeBmem(memory_.get(), backward_); }
+
+  long BackwardSteps() const {
+    long steps = 0;
+    Check(CVodeGetNumSteps(BackwardMemory(), &steps), "CVodeGetNumSteps");
+    return steps;
+  }
+
+  // The status and readable message of a pass that stopped with flag < 0.
+  void ReportFailure(const char* pass, int flag, double t_reached_s, GradientResult* result) const {
+    const std::string flag_name = detail::ReturnFlagName(CVodeGetReturnFlagName, flag);
+    const std::string solver_says =
+        log_.last_error().empty() ? "" : fmt::format(" ({})", log_.last_error());
+    const SimulationProblem& forward = problem_.forward;
+    if (flag == CV_TOO_MUCH_WORK) {
+      result->status = SolveStatus::kTooManySteps;
+      result->message = fmt::format(
+          "CVODES stopped the adjoint's {} pass with {} at t = {:.6g} s of a pass from {:.6g} s "
+          "to {:.6g} s: the step budget integrator.max_steps = {} per solver call is spent{}; {}",
+          pass, flag_name, t_reached_s, forward.start_time_s, forward.end_time_s(),
+          problem_.integrator.max_steps, solver_says, detail::kStepBudgetCauses);
+    } else {
+      result->status = SolveStatus::kSolverFailure;
+      result->message = fmt::format(
+          "CVODES failed in the adjoint's {} pass with {} at t = {:.6g} s of a pass from {:.6g} "
+          "s to {:.6g} s{}; {}",
+          pass, flag_name, t_reached_s, forward.start_time_s, forward.end_time_s(), solver_says,
+          detail::kUnstableOrTooTight);
+    }
+  }
+
+  const GradientProblem& problem_;
+  const ReportGrid grid_;
+  detail::SolverErrorLog log_;
+  ForwardData forward_data_;
+  BackwardData backward_data_;
+  PhaseState final_state_;
+  detail::SunContextHandle context_;
+  detail::NVectorHandle state_, running_loss_, adjoint_, parameter_gradient_, adjoint_state_;
+  detail::NonlinearSolverHandle forward_solver_, backward_solver_;
+  CvodeMemory memory_;
+  int backward_ = 0;  // index of the backward problem in the solver memory
+};
+
+}  // namespace
+
+GradientResult AdjointGradient::DoCompute(const GradientProblem& problem) const {
+  if (!problem.forward.noise.is_zero()) {
+    throw InputError(
+        "adjoint: the pass has thermal noise (noise.thermal_energy_J > 0), but the adjoint needs "
+        "a deterministic pass");
+  }
+  if (problem.forward.drive) {
+    throw InputError(
+        "adjoint: the pass has an external drive, whose Jacobian the adjoint cannot take; "
+        "differentiate the undriven pass");
+  }
+  return AdjointSolve(problem).Run();
+}
+
+}  // namespace echolab

@@ -1,0 +1,60 @@
+#include "sims/commands/gradcheck_command.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "sims/commands/gradcheck_report.h"
+#include "sims/config/gradcheck_config.h"
+#include "sims/output/run_metadata.h"
+#include "sims/output/staged_directory.h"
+
+namespace echolab {
+
+namespace fs = std::filesystem;
+
+int RunGradcheck(const GradcheckArguments& arguments) {
+  const GradcheckConfig config = LoadGradcheckConfig(arguments.config_path);
+  const GradientProblem problem = config.Problem();
+  const fs::path destination =
+      arguments.output_dir.empty()
+          ? fs::path("out") / "gradcheck" / fs::path(arguments.config_path).stem()
+          : fs::path(arguments.output_dir);
+
+  GradcheckRun run{.parameter_names = config.simulation.substrate.system->parameter_names(),
+                   .num_dof = config.simulation.substrate.system->num_dof(),
+                   .reference = config.reference};
+  bool all_ok = true;
+  for (size_t k = 0; k < config.methods.size(); ++k) {
+    const std::string& method = config.methods[k];
+    if (!arguments.quiet) {
+      fmt::print(stderr, "gradcheck: {} ({}/{})\n", method, k + 1, config.methods.size());
+    }
+    run.results.push_back(MakeGradientMethod(method, config.settings)->Compute(problem));
+    if (!run.results.back().ok()) {
+      fmt::print(stderr, "gradcheck: {} failed: {}\n", method, run.results.back().message);
+      all_ok = false;
+    }
+  }
+
+  nlohmann::json report = GradcheckJson(run);
+  report["run"] = RunHeader("gradcheck");
+  report["run"]["config_file"] = fs::absolute(arguments.config_path).string();
+  report["run"]["model"] = config.simulation.substrate.description;
+  report["run"]["integrator"] = ToJson(config.simulation.integrator);
+  report["run"]["beta"] = config.settings.echo.beta;
+  if (!all_ok) return 1;
+
+  StagedDirectory output(destination);
+  WriteJson(report, output.path() / "gradcheck.json");
+  output.Commit();
+  if (arguments.json) {
+    fmt::print("{}\n", report.dump(2));
+  } else if (!arguments.quiet) {
+    fmt::print("{}\n{}wrote {}\n", config.simulation.substrate.description, GradcheckTable(run),
+               (destination / "gradcheck.json").string());
+  }
+  return 0;
+}
+
+}  // namespace echolab

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+namespace echolab {
+
+struct GradcheckArguments {
+  std::string config_path;
+  /// Output directory; empty means out/gradcheck/<config file stem>.
+  std::string output_dir;
+  /// Print the JSON report on stdout instead of the table.
+  bool json = false;
+  bool quiet = false;
+};
+
+/// `echolab gradcheck CONFIG.toml`: every chosen gradient method on one
+/// problem. Prints a table (per-parameter gradients, relative error and cosine
+/// similarity against the reference, passes, steps, wall time, peak memory)
+/// and writes gradcheck.json. Returns 0, or 1 when a method failed.
+int RunGradcheck(const GradcheckArguments& arguments);
+
+}  // namespace echolab

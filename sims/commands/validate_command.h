@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+namespace echolab {
+
+struct ValidateArguments {
+  /// Output directory; empty means out/validate.
+  std::string output_dir;
+  bool quiet = false;
+};
+
+/// `echolab validate`: the main job, nothing to configure. Runs the paper's
+/// six-oscillator network and a nonlinear network through the checks of
+/// sims/validation and writes CSV, summary.json, PNG plots and report.html.
+/// Returns 0 when every check passed, 1 otherwise (the report is written
+/// either way).
+int RunValidate(const ValidateArguments& arguments);
+
+}  // namespace echolab

@@ -1,0 +1,81 @@
+#include "sims/config/gradcheck_config.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sims/config/loss_config.h"
+
+namespace echolab {
+namespace {
+
+std::vector<std::string> ReadMethods(const ConfigTable& table, const std::string& scheme) {
+  std::vector<std::string> methods;
+  const std::vector<std::string> known = GradientMethodNames();
+  if (!table.Has("methods")) {
+    for (const std::string& method : known) {
+      if (MethodSupportsScheme(method, scheme)) methods.push_back(method);
+    }
+    return methods;
+  }
+  for (const std::string& name : table.StringArray("methods")) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      table.Fail("methods", fmt::format("unknown method '{}'; expected some of {}", name,
+                                        fmt::join(known, ", ")));
+    }
+    if (!MethodSupportsScheme(name, scheme)) {
+      table.Fail("methods", fmt::format("'{}' needs a symmetric composition scheme (leapfrog, "
+                                        "yoshida4), not '{}'",
+                                        name, scheme));
+    }
+    methods.push_back(name);
+  }
+  if (methods.empty()) table.Fail("methods", "expected at least one method");
+  return methods;
+}
+
+NudgeReference ReadNudge(const ConfigTable& table, const std::string& scheme) {
+  const bool composition = MethodSupportsScheme("fd", scheme);
+  const std::string nudge = table.String("nudge", composition ? "linearized" : "physical");
+  if (nudge == "linearized") return NudgeReference::kLinearized;
+  if (nudge == "physical") return NudgeReference::kPhysical;
+  table.Fail("nudge", fmt::format("unknown nudge '{}', expected linearized or physical", nudge));
+}
+
+}  // namespace
+
+GradientProblem GradcheckConfig::Problem() const {
+  GradientProblem problem;
+  problem.forward = simulation.problem;
+  problem.loss = loss;
+  problem.integrator = simulation.integrator;
+  return problem;
+}
+
+GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
+  GradcheckConfig config;
+  config.simulation = ParseSimulationConfig(root, {"loss", "gradcheck"});
+  config.loss = BuildLoss(root.Table("loss"), config.simulation.substrate);
+  const std::string& scheme = config.simulation.integrator.scheme;
+  const ConfigTable options =
+      root.OptionalTable("gradcheck").value_or(ConfigTable::ParseText("", root.file()));
+  options.RejectUnknownKeys({"methods", "reference", "beta", "nudge", "fd_relative_step"});
+  config.methods = ReadMethods(options, scheme);
+  config.reference = options.String("reference", "adjoint");
+  if (std::find(config.methods.begin(), config.methods.end(), config.reference) ==
+      config.methods.end()) {
+    options.Fail("reference", fmt::format("the reference '{}' is not among the methods {}",
+                                          config.reference, fmt::join(config.methods, ", ")));
+  }
+  config.settings.echo.beta = options.PositiveNumber("beta", 1e-3);
+  config.settings.echo.nudge = ReadNudge(options, scheme);
+  config.settings.fd_relative_step = options.PositiveNumber("fd_relative_step", 1e-5);
+  return config;
+}
+
+GradcheckConfig LoadGradcheckConfig(const std::string& path) {
+  return ParseGradcheckConfig(ConfigTable::ParseFile(path));
+}
+
+}  // namespace echolab

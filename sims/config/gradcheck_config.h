@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "learning/gradient_method.h"
+#include "learning/gradient_method_registry.h"
+#include "sims/config/simulation_config.h"
+
+namespace echolab {
+
+/// `echolab gradcheck`: a simulation configuration plus
+///   [loss]       what to differentiate (sims/config/loss_config.h)
+///   [gradcheck]  methods = [...] (default: every method the scheme supports),
+///                reference = "adjoint", beta = 1e-3, nudge = "linearized" or
+///                "physical", fd_relative_step = 1e-5.
+struct GradcheckConfig {
+  SimulationConfig simulation;
+  std::shared_ptr<const Loss> loss;
+  std::vector<std::string> methods;
+  std::string reference = "adjoint";
+  GradientMethodSettings settings;
+
+  GradientProblem Problem() const;
+};
+
+GradcheckConfig LoadGradcheckConfig(const std::string& path);
+GradcheckConfig ParseGradcheckConfig(const ConfigTable& root);
+
+}  // namespace echolab

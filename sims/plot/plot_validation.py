@@ -1,0 +1,141 @@
+"""Plots of `echolab validate`: one PNG per CSV of the run directory.
+
+Usage: plot_validation.py RUN_DIR
+  lambda_<id>.csv      -> lambda_<id>.png      (adjoint lines, echo dots)
+  beta_<id>.csv        -> beta_<id>.png        (log-log error against beta)
+  integrators_<id>.csv -> integrators_<id>.png (error against steps per scheme)
+  parameters_<id>.csv  -> parameters_<id>.png  (per-parameter bars)
+"""
+import csv
+import glob
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def read_columns(path):
+    with open(path) as stream:
+        rows = list(csv.DictReader(stream))
+    return rows
+
+
+def plot_lambda(path, out):
+    data = np.genfromtxt(path, delimiter=",", names=True)
+    names = data.dtype.names
+    n = sum(1 for name in names if name.startswith("adjoint_lambda_q_"))
+    # The read-out and driven oscillators are the interesting ones; show the
+    # position and momentum components of up to four oscillators.
+    chosen = [i for i in (1, 4, n) if i <= n]
+    chosen = sorted(set(chosen))
+    t = data["t_s"]
+    stride = max(1, len(t) // 80)
+    fig, axes = plt.subplots(len(chosen), 2, figsize=(10, 2.2 * len(chosen)), sharex=True,
+                             squeeze=False)
+    for row, i in enumerate(chosen):
+        for col, part in enumerate(("q", "p")):
+            ax = axes[row][col]
+            ax.plot(t, data[f"adjoint_lambda_{part}_{i}"], color="C0", lw=1.2,
+                    label="adjoint (CVODES)")
+            ax.plot(t[::stride], data[f"echo_lambda_{part}_{i}"][::stride], "o", color="C3",
+                    ms=3, label="echo estimate")
+            ax.set_ylabel(f"λ_{part}{i}")
+            ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    for col in range(2):
+        axes[-1][col].set_xlabel("time t (s)")
+    fig.suptitle("λ(t) = dL/dx(t): adjoint against echo")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def fitted_slope(x, y):
+    return np.polyfit(np.log(x), np.log(y), 1)[0]
+
+
+def plot_beta(path, out):
+    rows = read_columns(path)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for estimator, color, expected in (("centred", "C0", 2), ("one_sided", "C1", 1)):
+        beta = np.array([float(r["beta"]) for r in rows if r["estimator"] == estimator])
+        error = np.array([float(r["relative_error"]) for r in rows
+                          if r["estimator"] == estimator])
+        small = beta <= 0.1
+        slope = fitted_slope(beta[small], error[small])
+        ax.loglog(beta, error, "o-", color=color,
+                  label=f"{estimator.replace('_', '-')}: slope {slope:.2f} (expected {expected})")
+    ax.set_xlabel("nudging strength β")
+    ax.set_ylabel("relative error of dL/dθ")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=9)
+    ax.set_title("Echo error against β")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_integrators(path, out):
+    rows = read_columns(path)
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    schemes = []
+    for r in rows:
+        if r["scheme"] not in schemes:
+            schemes.append(r["scheme"])
+    for k, scheme in enumerate(schemes):
+        mine = [r for r in rows if r["scheme"] == scheme]
+        steps = np.array([float(r["steps"]) for r in mine])
+        error = np.array([float(r["relative_error"]) for r in mine])
+        kind = mine[0]["kind"]
+        label = f"{scheme} ({'step' if kind == 'fixed' else 'rtol'} "
+        label += f"{mine[0]['setting']}..{mine[-1]['setting']})"
+        ax.loglog(steps, error, "o-" if kind == "fixed" else "s--", color=f"C{k}", label=label)
+    ax.set_xlabel("integrator steps over all passes")
+    ax.set_ylabel("relative error of dL/dθ vs adjoint")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    ax.set_title("Echo error by integrator: fixed step (solid), adaptive (dashed)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_parameters(path, out):
+    rows = read_columns(path)
+    names = [r["parameter"] for r in rows]
+    x = np.arange(len(names))
+    width = 0.27
+    fig, ax = plt.subplots(figsize=(max(7, 0.35 * len(names)), 4.5))
+    for k, method in enumerate(("echo", "adjoint", "fd")):
+        ax.bar(x + (k - 1) * width, [float(r[method]) for r in rows], width, label=method)
+    ax.set_xticks(x)
+    ax.set_xticklabels(names, rotation=90, fontsize=8)
+    ax.set_ylabel("dL/dθ (per SI unit)")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=9)
+    ax.set_title("Per-parameter gradients")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+PLOTTERS = {"lambda_": plot_lambda, "beta_": plot_beta, "integrators_": plot_integrators,
+            "parameters_": plot_parameters}
+
+
+def main():
+    run_dir = sys.argv[1]
+    for path in sorted(glob.glob(os.path.join(run_dir, "*.csv"))):
+        stem = os.path.splitext(os.path.basename(path))[0]
+        for prefix, plot in PLOTTERS.items():
+            if stem.startswith(prefix):
+                plot(path, os.path.join(run_dir, stem + ".png"))
+
+
+if __name__ == "__main__":
+    main()

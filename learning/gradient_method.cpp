@@ -30,6 +30,11 @@ void GradientProblem::Validate() const {
   if (!loss) throw InputError("gradient problem: no loss was given");
   integrator.Validate();
   forward.Validate();
+  if (forward.drive) {
+    throw InputError(
+        "gradient problem: the forward pass has an external drive; the gradient methods do not "
+        "differentiate through one (the echo adds its own nudge)");
+  }
 }
 
 GradientResult GradientMethod::Compute(const GradientProblem& problem) const {

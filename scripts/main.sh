@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the dependencies, builds echolab and runs its main job on the
-# built-in example: the paper's six-oscillator network, written to
-# out/simulate/six_oscillators/ (CSV, meta.json, simulation.png).
+# Installs the dependencies, builds echolab and runs its main job: the
+# validation of echo learning against the adjoint method on the paper's
+# six-oscillator network and a nonlinear network, written to out/validate/
+# (report.html with its plots, CSV, summary.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-./build/sims/echolab simulate sims/configs/six_oscillators.toml
+./build/sims/echolab validate

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning_fixtures.h"
@@ -146,6 +147,43 @@ TEST(EchoGradient, OneSidedUsesTwoPassesWithAPhysicalNudge) {
           owned.problem);
   EXPECT_EQ(echo.passes, 2);
   EXPECT_EQ(echo.method, "echo_one_sided");
+}
+
+// The continuous echo on adaptive schemes (physical nudge, sequential
+// echoes) against the continuous adjoint: the error is O(β²) plus the
+// tolerance-level failure of the adaptive echo to retrace exactly.
+TEST(EchoGradient, ContinuousEchoOnAdaptiveSchemesMatchesTheAdjoint) {
+  auto owned = testing::NonlinearChainProblem();
+  owned.problem.integrator.rtol = 1e-11;
+  owned.problem.integrator.atol = 1e-13;
+  owned.problem.integrator.step_s = 0.005;
+  const GradientResult reference = ComputeOk(AdjointGradient(), owned.problem);
+  for (const char* scheme : {"cvode_adams", "arkode_dopri5", "arkode_verner8", "odeint_dopri5"}) {
+    owned.problem.integrator.scheme = scheme;
+    const GradientResult centred =
+        ComputeOk(EchoGradient({.beta = 1e-4, .nudge = NudgeReference::kPhysical}), owned.problem);
+    const GradientResult one_sided = ComputeOk(EchoGradient({.beta = 1e-4,
+                                                             .estimator = EchoEstimator::kOneSided,
+                                                             .nudge = NudgeReference::kPhysical}),
+                                               owned.problem);
+    const double centred_error = RelativeError(centred.dL_dtheta, reference.dL_dtheta);
+    const double x0_error = RelativeError(Flat(centred.dL_dx0), Flat(reference.dL_dx0));
+    const double one_sided_error = RelativeError(one_sided.dL_dtheta, reference.dL_dtheta);
+    std::cout << fmt::format("{}: centred dθ {:.2e}, dx0 {:.2e}; one-sided dθ {:.2e}\n", scheme,
+                             centred_error, x0_error, one_sided_error);
+    EXPECT_LT(centred_error, 1e-5) << scheme;
+    EXPECT_LT(x0_error, 1e-5) << scheme;
+    EXPECT_LT(one_sided_error, 1e-2) << scheme;
+    EXPECT_EQ(centred.passes, 3);
+    EXPECT_EQ(one_sided.passes, 2);
+  }
+}
+
+TEST(EchoGradient, AdaptiveSchemesNeedThePhysicalNudge) {
+  auto owned = testing::NonlinearChainProblem();
+  owned.problem.integrator.scheme = "arkode_dopri5";
+  EXPECT_THROW(EchoGradient({.nudge = NudgeReference::kLinearized}).Compute(owned.problem),
+               InputError);
 }
 
 TEST(EchoGradient, RejectsBadOptionsAndSchemes) {

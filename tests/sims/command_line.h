@@ -1,0 +1,32 @@
+#pragma once
+
+// Runs the echolab executable as a user would, for the command-line tests.
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace echolab::testing {
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout, then stderr when merged
+};
+
+/// Runs `echolab ARGUMENTS`; `merge_stderr` appends 2>&1.
+inline CommandResult RunEcholab(const std::string& arguments, bool merge_stderr = true) {
+  const std::string command =
+      std::string(ECHOLAB_BINARY) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
+    output += buffer.data();
+  }
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace echolab::testing

@@ -128,6 +128,8 @@ std::string ArkodeErkIntegrator::name() const {
 }
 
 SchemeTraits ArkodeErkIntegrator::traits() const {
+  // Verner's 8-5-6 pair is of order 6: the 8 in "arkode_verner8" counts its
+  // stages, as in ARKODE's table name.
   const int order = table_ == ErkTable::kDormandPrince5 ? 5 : 6;
   return SchemeTraits{.fixed_step = false, .symplectic = false, .symmetric = false, .order = order};
 }

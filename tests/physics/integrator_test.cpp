@@ -215,6 +215,24 @@ TEST_P(EveryScheme, LinearNetworkMatchesNormalModes) {
   EXPECT_LT(worst_sample, 10.0 * check.bound);
 }
 
+// The global error at T follows the requested tolerance: within 100 rtol
+// for rtol from 1e-6 to 1e-10 (a solver that loses order, like ARKODE 6.4's
+// ERKStep on Verner's table without the FSAL stage, lands at 100 to 400
+// rtol).
+TEST_P(AdaptiveScheme, GlobalErrorTracksTolerance) {
+  constexpr double kDuration_s = 20.0;
+  const LinearNetwork linear;
+  const PhaseState exact = linear.Exact(LinearNetwork::InitialState(), kDuration_s);
+  for (const double rtol : {1e-6, 1e-8, 1e-10}) {
+    const Trajectory trajectory = Simulate(
+        linear.Problem(kDuration_s), AdaptiveOptions(GetParam(), kDuration_s, rtol, 1e-2 * rtol));
+    ASSERT_TRUE(trajectory.ok()) << trajectory.BriefReport();
+    const double error = RelativeError(trajectory.final_state, exact);
+    Report(fmt::format("tolerance.{}.error_over_rtol_{:.0e}", GetParam(), rtol), error / rtol);
+    EXPECT_LT(error, 100.0 * rtol);
+  }
+}
+
 // A pass that starts at t0 = 7 s samples [t0, t0 + T] and is the same
 // motion (the network is free, hence autonomous).
 TEST_P(EveryScheme, StartTimeShiftsTheSamples) {

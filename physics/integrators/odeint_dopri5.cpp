@@ -129,7 +129,7 @@ class Dopri5Pass {
     const auto system = [this](const State& x, State& dxdt, double t) { Derivative(x, dxdt, t); };
     const odeint::controlled_step_result result =
         stepper_.try_step(system, x_, dxdt_, t_s, x_new_, dxdt_new_, step_s);
-    dt_s_ = step_s;  // the controller's next (or retried) step
+    dt_s_ = step_s;                      // the controller's next (or retried) step
     if (non_finite_at_s_) return false;  // the pass ends at the last finite state
     if (result == odeint::fail) {
       ++rejected_;

@@ -215,10 +215,10 @@ TEST_P(EveryScheme, LinearNetworkMatchesNormalModes) {
   EXPECT_LT(worst_sample, 10.0 * check.bound);
 }
 
-// The global error at T follows the requested tolerance: within 100 rtol
-// for rtol from 1e-6 to 1e-10 (a solver that loses order, like ARKODE 6.4's
-// ERKStep on Verner's table without the FSAL stage, lands at 100 to 400
-// rtol).
+// The global error at T follows the requested tolerance: within 200 rtol
+// for rtol from 1e-6 to 1e-10 (CVODES's Adams formulas reach 64 rtol; a
+// solver that loses order, like ARKODE 6.4's ERKStep on Verner's table
+// without the FSAL stage, reaches 4000 rtol at rtol = 1e-10).
 TEST_P(AdaptiveScheme, GlobalErrorTracksTolerance) {
   constexpr double kDuration_s = 20.0;
   const LinearNetwork linear;
@@ -229,7 +229,7 @@ TEST_P(AdaptiveScheme, GlobalErrorTracksTolerance) {
     ASSERT_TRUE(trajectory.ok()) << trajectory.BriefReport();
     const double error = RelativeError(trajectory.final_state, exact);
     Report(fmt::format("tolerance.{}.error_over_rtol_{:.0e}", GetParam(), rtol), error / rtol);
-    EXPECT_LT(error, 100.0 * rtol);
+    EXPECT_LT(error, 200.0 * rtol);
   }
 }
 

@@ -10,7 +10,7 @@ namespace echolab {
 
 void IntegratorOptions::Validate() const {
   if (!(step_s >= 0.0) || !std::isfinite(step_s)) {
-    throw InputError(fmt::format("integrator.step_s must be a positive number of seconds, got {}",
+    throw InputError(fmt::format("integrator.step_s must be >= 0 s (0: the solver chooses), got {}",
                                  step_s));
   }
   if (!(rtol > 0.0) || !std::isfinite(rtol)) {

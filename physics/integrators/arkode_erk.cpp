@@ -40,7 +40,7 @@ ARKODE_ERKTableID ArkodeTable(ErkTable table) {
   switch (table) {
     case ErkTable::kDormandPrince5:
       return ARKODE_DORMAND_PRINCE_7_4_5;
-    case ErkTable::kVerner8Stage6:
+    case ErkTable::kVerner6:
       return ARKODE_VERNER_8_5_6;
   }
   throw SolverError("ArkodeTable: unknown Butcher table");
@@ -121,15 +121,14 @@ std::string ArkodeErkIntegrator::name() const {
   switch (table_) {
     case ErkTable::kDormandPrince5:
       return "arkode_dopri5";
-    case ErkTable::kVerner8Stage6:
-      return "arkode_verner8";
+    case ErkTable::kVerner6:
+      return "arkode_verner6";
   }
   return "arkode_erk";
 }
 
 SchemeTraits ArkodeErkIntegrator::traits() const {
-  // Verner's 8-5-6 pair is of order 6: the 8 in "arkode_verner8" counts its
-  // stages, as in ARKODE's table name.
+  // Verner's 8-5-6 pair: 8 stages, order 6.
   const int order = table_ == ErkTable::kDormandPrince5 ? 5 : 6;
   return SchemeTraits{.fixed_step = false, .symplectic = false, .symmetric = false, .order = order};
 }

@@ -8,7 +8,7 @@ namespace echolab {
 /// ARKODE names a table STAGES_EMBEDDING-ORDER_ORDER.
 enum class ErkTable {
   kDormandPrince5,  // ARKODE_DORMAND_PRINCE_7_4_5: 7 stages, order 5 (4): "arkode_dopri5"
-  kVerner8Stage6,   // ARKODE_VERNER_8_5_6: 8 stages, order 6 (5): "arkode_verner8"
+  kVerner6,         // ARKODE_VERNER_8_5_6: 8 stages, order 6 (5): "arkode_verner6"
 };
 
 /// SUNDIALS ARKODE's ERKStep with an embedded explicit Runge-Kutta pair:

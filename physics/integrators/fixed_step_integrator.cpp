@@ -77,7 +77,7 @@ void FixedStepIntegrator::DoIntegrate(const SimulationProblem& problem,
     t = problem.start_time_s + static_cast<double>(step) * options.step_s;
     if (step % steps_per_output == 0 || step == num_steps) {
       finite = sink->Emit(t, x);
-    } else if (!x.p.allFinite()) {
+    } else if (!IsFinite(x)) {
       finite = sink->Emit(t, x);  // report the blow-up at once
     }
   }

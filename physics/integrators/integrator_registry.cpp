@@ -34,7 +34,7 @@ const std::map<std::string, Factory>& Registry() {
       {"baoab", Make<BaoabIntegrator>()},
       {"cvode_adams", Make<CvodeAdamsIntegrator>()},
       {"arkode_dopri5", MakeErk(ErkTable::kDormandPrince5)},
-      {"arkode_verner8", MakeErk(ErkTable::kVerner8Stage6)},
+      {"arkode_verner6", MakeErk(ErkTable::kVerner6)},
       {"odeint_dopri5", Make<OdeintDopri5Integrator>()},
   };
   return registry;

@@ -183,7 +183,7 @@ ValidationCheck IntegratorStudy(const ValidationProblem& v, const fs::path& dir)
   for (double h : steps) leapfrog.push_back(run("leapfrog", "fixed", h));
   for (double h : steps) yoshida.push_back(run("yoshida4", "fixed", h));
   double best_adaptive = 1.0;
-  for (const char* scheme : {"cvode_adams", "arkode_dopri5", "arkode_verner8", "odeint_dopri5"}) {
+  for (const char* scheme : {"cvode_adams", "arkode_dopri5", "arkode_verner6", "odeint_dopri5"}) {
     for (double rtol : {1e-4, 1e-6, 1e-8, 1e-10}) {
       best_adaptive = std::min(best_adaptive, run(scheme, "adaptive", rtol));
     }

@@ -1,11 +1,11 @@
 #include "learning/adjoint_gradient.h"
 
-#include <exception>
-#include <string>
-
 #include <cvodes/cvodes.h>
 #include <fmt/format.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
+
+#include <exception>
+#include <string>
 
 #include "physics/error.h"
 #include "physics/integrators/detail/adaptive_support.h"

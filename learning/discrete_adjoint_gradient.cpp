@@ -1,9 +1,9 @@
 #include "learning/discrete_adjoint_gradient.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "learning/detail/discrete_pass.h"
 #include "learning/detail/recorded_adjoint.h"
@@ -102,8 +102,8 @@ void StoreInputDensity(Accumulators* sums, int num_inputs, GradientResult* resul
 
 GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem) const {
   CheckSupported(problem);
-  const std::vector<double> weights = detail::CompositionWeightsOf(problem.integrator.scheme,
-                                                                   name());
+  const std::vector<double> weights =
+      detail::CompositionWeightsOf(problem.integrator.scheme, name());
   const detail::StepGrid grid = detail::MakeStepGrid(problem);
   const SimulationProblem& forward = problem.forward;
   GradientResult result;

@@ -7,9 +7,9 @@ namespace echolab {
 /// The exact gradient of the discrete map: backpropagation through time of a
 /// symmetric composition scheme (leapfrog, yoshida4) on its fixed step grid,
 /// for the discrete loss L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N) (fourth-order
-/// Gregory weights, detail/discrete_pass.h). Stores the N + 1 states of the forward pass (memory O(N n)) and
-/// pulls the adjoint back through every drift, kick and damping sub-step with
-/// the system's Hessian-vector and mixed products:
+/// Gregory weights, detail/discrete_pass.h). Stores the N + 1 states of the forward pass (memory
+/// O(N n)) and pulls the adjoint back through every drift, kick and damping sub-step with the
+/// system's Hessian-vector and mixed products:
 ///
 ///   λ_N = c_N ∇l(x_N) + ∇l_T(x_N),   λ_k = (∂M/∂x)ᵀ λ_(k+1) + c_k ∇l(x_k),
 ///   dL/dθ = Σ_k (∂M/∂θ)ᵀ λ_(k+1) + Σ_k c_k ∂l/∂θ + ∂l_T/∂θ,   dL/dx0 = λ_0.

@@ -1,10 +1,10 @@
 #include "learning/echo_gradient.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
@@ -24,8 +24,8 @@ struct EchoPass {
 
   CompositionStepper stepper;
   PhaseState state;
-  Vector energy_gradient;           // Σ τ ∂θH_half
-  std::vector<Vector> input_terms;  // ∂uH at each kick, in echo order
+  Vector energy_gradient;            // Σ τ ∂θH_half
+  std::vector<Vector> input_terms;   // ∂uH at each kick, in echo order
   std::vector<double> kick_times_s;  // forward time of each kick
 };
 
@@ -40,8 +40,8 @@ SimulationProblem MakeEchoProblem(const SimulationProblem& forward) {
 
 // Advances one echo by a step of the grid, summing τ ∂θH_half and recording
 // ∂uH at each kick.
-void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward,
-              double s_s, double h_s, EchoPass* pass) {
+void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward, double s_s,
+              double h_s, EchoPass* pass) {
   pass->stepper.Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
     detail::AddHalfStepParameterGradient(*echo_problem.system, echo_problem.theta, record, 1.0,
                                          &pass->energy_gradient);
@@ -119,8 +119,8 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   if (!detail::IsCompositionScheme(problem.integrator.scheme)) {
     return detail::ContinuousEcho(problem, options_);
   }
-  const std::vector<double> weights = detail::CompositionWeightsOf(problem.integrator.scheme,
-                                                                   name());
+  const std::vector<double> weights =
+      detail::CompositionWeightsOf(problem.integrator.scheme, name());
   const detail::StepGrid grid = detail::MakeStepGrid(problem);
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;
@@ -132,8 +132,8 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // Forward pass: the loss, the direct term and, for the one-sided estimate,
   // the reference sum Σ τ ∂θH_half (the unnudged echo retraces it exactly).
-  const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
-      problem, grid, weights, {.accumulate_half_step_energy = !centred});
+  const detail::DiscreteForwardPass pass =
+      detail::RunDiscreteForward(problem, grid, weights, {.accumulate_half_step_energy = !centred});
   result.passes = 1;
   result.steps = pass.steps;
   result.loss = pass.loss;
@@ -174,17 +174,17 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     if (linearized) {
       const PhaseState reference =
           MomentumFlip(centred ? Mean(plus.state, other->state) : other->state);
-      const PhaseState g = WeightedLossGradient(loss, reference, grid.Time(k), grid.Weight(k),
-                                                theta);
+      const PhaseState g =
+          WeightedLossGradient(loss, reference, grid.Time(k), grid.Weight(k), theta);
       Nudge(g, beta, &plus.state);
       if (centred) Nudge(g, -beta, &other->state);
     } else {
-      Nudge(WeightedLossGradient(loss, MomentumFlip(plus.state), grid.Time(k), grid.Weight(k),
-                                 theta),
-            beta, &plus.state);
+      Nudge(
+          WeightedLossGradient(loss, MomentumFlip(plus.state), grid.Time(k), grid.Weight(k), theta),
+          beta, &plus.state);
       if (centred) {
-        Nudge(WeightedLossGradient(loss, MomentumFlip(other->state), grid.Time(k),
-                                   grid.Weight(k), theta),
+        Nudge(WeightedLossGradient(loss, MomentumFlip(other->state), grid.Time(k), grid.Weight(k),
+                                   theta),
               -beta, &other->state);
       }
     }

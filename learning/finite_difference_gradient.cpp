@@ -1,9 +1,9 @@
 #include "learning/finite_difference_gradient.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
@@ -54,8 +54,8 @@ class DiscreteLossEvaluator {
 FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step)
     : relative_step_(relative_step) {
   if (!(relative_step > 0.0)) {
-    throw InputError(fmt::format("finite differences: the relative step must be > 0, got {}",
-                                 relative_step));
+    throw InputError(
+        fmt::format("finite differences: the relative step must be > 0, got {}", relative_step));
   }
 }
 
@@ -63,8 +63,8 @@ GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& proble
   if (!problem.forward.noise.is_zero()) {
     throw InputError("noise: finite differences need a deterministic pass");
   }
-  DiscreteLossEvaluator evaluator(problem, detail::CompositionWeightsOf(problem.integrator.scheme,
-                                                                        name()));
+  DiscreteLossEvaluator evaluator(problem,
+                                  detail::CompositionWeightsOf(problem.integrator.scheme, name()));
   GradientResult result;
   try {
     result.loss = evaluator.Loss(problem);

@@ -8,8 +8,8 @@ namespace echolab {
 
 GradientAgreement Compare(const Vector& estimate, const Vector& reference) {
   if (estimate.size() != reference.size()) {
-    throw InputError(fmt::format("comparing gradients of {} and {} entries", estimate.size(),
-                                 reference.size()));
+    throw InputError(
+        fmt::format("comparing gradients of {} and {} entries", estimate.size(), reference.size()));
   }
   GradientAgreement agreement;
   const double reference_norm = reference.norm();

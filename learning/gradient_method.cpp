@@ -1,10 +1,10 @@
 #include "learning/gradient_method.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <fstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 

@@ -46,8 +46,8 @@ struct GradientResult {
   std::vector<double> adjoint_times_s;
   std::vector<PhaseState> adjoint;
 
-  int passes = 0;           // simulated passes of the substrate
-  long steps = 0;           // integrator steps over all passes
+  int passes = 0;  // simulated passes of the substrate
+  long steps = 0;  // integrator steps over all passes
   double wall_time_s = 0.0;
   long peak_memory_bytes = 0;  // peak resident memory of the process during the method
 

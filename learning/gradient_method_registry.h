@@ -11,8 +11,8 @@ namespace echolab {
 
 /// Settings of the gradient methods that have any.
 struct GradientMethodSettings {
-  EchoOptions echo;                 // echo, echo_one_sided (the estimator is set by the name)
-  double fd_relative_step = 1e-5;   // fd
+  EchoOptions echo;                // echo, echo_one_sided (the estimator is set by the name)
+  double fd_relative_step = 1e-5;  // fd
 };
 
 /// The method registered under `name`: echo, echo_one_sided, adjoint,

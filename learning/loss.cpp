@@ -7,8 +7,7 @@
 namespace echolab {
 
 TrackingLoss::TrackingLoss(std::shared_ptr<const Readout> readout, InputSignal targets,
-                           Vector running_weights, Vector terminal_weights,
-                           Vector terminal_targets)
+                           Vector running_weights, Vector terminal_weights, Vector terminal_targets)
     : readout_(std::move(readout)),
       targets_(std::move(targets)),
       running_weights_(std::move(running_weights)),
@@ -17,8 +16,8 @@ TrackingLoss::TrackingLoss(std::shared_ptr<const Readout> readout, InputSignal t
   const int m = readout_->size();
   const auto check = [m](Eigen::Index size, const char* what) {
     if (size != m) {
-      throw InputError(fmt::format("loss: {} has {} entries, expected {} (one per read-out)",
-                                   what, size, m));
+      throw InputError(
+          fmt::format("loss: {} has {} entries, expected {} (one per read-out)", what, size, m));
     }
   };
   check(targets_.num_channels(), "targets");

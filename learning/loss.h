@@ -42,8 +42,8 @@ class Loss {
 /// weights w and terminal weights w^T (zero for no terminal term).
 class TrackingLoss final : public Loss {
  public:
-  TrackingLoss(std::shared_ptr<const Readout> readout, InputSignal targets,
-               Vector running_weights, Vector terminal_weights, Vector terminal_targets);
+  TrackingLoss(std::shared_ptr<const Readout> readout, InputSignal targets, Vector running_weights,
+               Vector terminal_weights, Vector terminal_targets);
 
   double Running(const PhaseState& x, double t_s, const Vector& theta) const override;
   void RunningGradient(const PhaseState& x, double t_s, const Vector& theta,

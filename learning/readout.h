@@ -37,8 +37,8 @@ class PositionReadout final : public Readout {
   void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const override;
   void JacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
                                 PhaseState* out) const override;
-  void ParameterJacobianTransposeProduct(const PhaseState& x, const Vector& theta,
-                                         const Vector& w, Vector* out) const override;
+  void ParameterJacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
+                                         Vector* out) const override;
 
  private:
   int num_dof_;
@@ -58,8 +58,8 @@ class VelocityReadout final : public Readout {
   void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const override;
   void JacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
                                 PhaseState* out) const override;
-  void ParameterJacobianTransposeProduct(const PhaseState& x, const Vector& theta,
-                                         const Vector& w, Vector* out) const override;
+  void ParameterJacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
+                                         Vector* out) const override;
 
  private:
   // Σ_k w_k e_(i_k) in R^n.

@@ -1,8 +1,8 @@
 #include "physics/hamiltonian_system.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "physics/error.h"
 
@@ -12,16 +12,16 @@ HamiltonianSystem::HamiltonianSystem(int num_dof, int num_inputs,
                                      std::vector<std::string> parameter_names)
     : num_dof_(num_dof), num_inputs_(num_inputs), parameter_names_(std::move(parameter_names)) {
   if (num_dof <= 0) {
-    throw InputError(fmt::format("a substrate needs at least one degree of freedom, got {}",
-                                 num_dof));
+    throw InputError(
+        fmt::format("a substrate needs at least one degree of freedom, got {}", num_dof));
   }
   if (num_inputs < 0) throw InputError("the number of inputs cannot be negative");
 }
 
 void HamiltonianSystem::CheckSize(const Vector& v, int expected, const char* what) const {
   if (v.size() != expected) {
-    throw InputError(fmt::format("{} has {} entries, expected {} for this substrate", what,
-                                 v.size(), expected));
+    throw InputError(
+        fmt::format("{} has {} entries, expected {} for this substrate", what, v.size(), expected));
   }
 }
 
@@ -69,8 +69,7 @@ double HamiltonianSystem::PotentialEnergy(const Vector& q, const Vector& theta,
   return DoPotentialEnergy(q, theta, u);
 }
 
-double HamiltonianSystem::Energy(const PhaseState& x, const Vector& theta,
-                                 const Vector& u) const {
+double HamiltonianSystem::Energy(const PhaseState& x, const Vector& theta, const Vector& u) const {
   return KineticEnergy(x.p, theta) + PotentialEnergy(x.q, theta, u);
 }
 
@@ -91,8 +90,8 @@ void HamiltonianSystem::PotentialGradient(const Vector& q, const Vector& theta, 
   DoPotentialGradient(q, theta, u, grad_q);
 }
 
-void HamiltonianSystem::KineticHessianProduct(const Vector& p, const Vector& theta,
-                                              const Vector& v, Vector* out) const {
+void HamiltonianSystem::KineticHessianProduct(const Vector& p, const Vector& theta, const Vector& v,
+                                              Vector* out) const {
   CheckSize(p, num_dof_, "momenta p");
   CheckSize(v, num_dof_, "direction v");
   CheckParams(theta);
@@ -128,8 +127,8 @@ void HamiltonianSystem::PotentialParameterGradient(const Vector& q, const Vector
   DoPotentialParameterGradient(q, theta, u, out);
 }
 
-void HamiltonianSystem::KineticMixedProduct(const Vector& p, const Vector& theta,
-                                            const Vector& v, Vector* out) const {
+void HamiltonianSystem::KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
+                                            Vector* out) const {
   CheckSize(p, num_dof_, "momenta p");
   CheckSize(v, num_dof_, "direction v");
   CheckParams(theta);
@@ -137,9 +136,8 @@ void HamiltonianSystem::KineticMixedProduct(const Vector& p, const Vector& theta
   DoKineticMixedProduct(p, theta, v, out);
 }
 
-void HamiltonianSystem::PotentialMixedProduct(const Vector& q, const Vector& theta,
-                                              const Vector& u, const Vector& v,
-                                              Vector* out) const {
+void HamiltonianSystem::PotentialMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
+                                              const Vector& v, Vector* out) const {
   CheckSize(q, num_dof_, "positions q");
   CheckSize(v, num_dof_, "direction v");
   CheckParams(theta);
@@ -157,9 +155,8 @@ void HamiltonianSystem::InputGradient(const Vector& q, const Vector& theta, cons
   DoInputGradient(q, theta, u, out);
 }
 
-void HamiltonianSystem::InputMixedProduct(const Vector& q, const Vector& theta,
-                                          const Vector& u, const Vector& v,
-                                          Vector* out) const {
+void HamiltonianSystem::InputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
+                                          const Vector& v, Vector* out) const {
   CheckSize(q, num_dof_, "positions q");
   CheckSize(v, num_dof_, "direction v");
   CheckParams(theta);
@@ -193,8 +190,8 @@ Vector HamiltonianSystem::ParameterGradient(const PhaseState& x, const Vector& t
   return kinetic + potential;
 }
 
-Vector HamiltonianSystem::MixedProduct(const PhaseState& x, const Vector& theta,
-                                       const Vector& u, const PhaseState& v) const {
+Vector HamiltonianSystem::MixedProduct(const PhaseState& x, const Vector& theta, const Vector& u,
+                                       const PhaseState& v) const {
   Vector kinetic, potential;
   KineticMixedProduct(x.p, theta, v.p, &kinetic);
   PotentialMixedProduct(x.q, theta, u, v.q, &potential);

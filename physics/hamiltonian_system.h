@@ -61,13 +61,13 @@ class HamiltonianSystem {
   void KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                            Vector* out) const;
   /// (∂θ ∇q V)ᵀ v (length num_params), v of length num_dof.
-  void PotentialMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
-                             const Vector& v, Vector* out) const;
+  void PotentialMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
+                             Vector* out) const;
   /// ∂V/∂u (length num_inputs): the input coupling d_u H.
   void InputGradient(const Vector& q, const Vector& theta, const Vector& u, Vector* out) const;
   /// (∂u ∇q V)ᵀ v (length num_inputs), v of length num_dof.
-  void InputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
-                         const Vector& v, Vector* out) const;
+  void InputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
+                         Vector* out) const;
 
   // Whole-state conveniences built on the methods above.
   /// ∇x H = (∂H/∂q, ∂H/∂p).
@@ -96,8 +96,7 @@ class HamiltonianSystem {
  private:
   virtual void DoValidateParameters(const Vector& theta) const;
   virtual double DoKineticEnergy(const Vector& p, const Vector& theta) const = 0;
-  virtual double DoPotentialEnergy(const Vector& q, const Vector& theta,
-                                   const Vector& u) const = 0;
+  virtual double DoPotentialEnergy(const Vector& q, const Vector& theta, const Vector& u) const = 0;
   virtual void DoKineticGradient(const Vector& p, const Vector& theta, Vector* out) const = 0;
   virtual void DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
                                    Vector* out) const = 0;
@@ -107,8 +106,8 @@ class HamiltonianSystem {
                                          const Vector& v, Vector* out) const = 0;
   virtual void DoKineticParameterGradient(const Vector& p, const Vector& theta,
                                           Vector* out) const = 0;
-  virtual void DoPotentialParameterGradient(const Vector& q, const Vector& theta,
-                                            const Vector& u, Vector* out) const = 0;
+  virtual void DoPotentialParameterGradient(const Vector& q, const Vector& theta, const Vector& u,
+                                            Vector* out) const = 0;
   virtual void DoKineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                                      Vector* out) const = 0;
   virtual void DoPotentialMixedProduct(const Vector& q, const Vector& theta, const Vector& u,

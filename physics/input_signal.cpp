@@ -1,10 +1,10 @@
 #include "physics/input_signal.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 
@@ -16,9 +16,7 @@ class ReversedWaveform final : public Waveform {
  public:
   ReversedWaveform(std::shared_ptr<const Waveform> forward, double duration_s, double parity)
       : forward_(std::move(forward)), duration_s_(duration_s), parity_(parity) {}
-  double Value(double t_s) const override {
-    return parity_ * forward_->Value(duration_s_ - t_s);
-  }
+  double Value(double t_s) const override { return parity_ * forward_->Value(duration_s_ - t_s); }
 
  private:
   std::shared_ptr<const Waveform> forward_;
@@ -55,8 +53,7 @@ std::vector<double> NaturalSplineMoments(const std::vector<double>& t,
 
 }  // namespace
 
-SineWaveform::SineWaveform(double amplitude, double frequency_Hz, double phase_rad,
-                           double offset)
+SineWaveform::SineWaveform(double amplitude, double frequency_Hz, double phase_rad, double offset)
     : amplitude_(amplitude),
       angular_frequency_rad_per_s_(2.0 * std::numbers::pi * frequency_Hz),
       phase_rad_(phase_rad),
@@ -70,8 +67,8 @@ SampledWaveform::SampledWaveform(std::vector<double> times_s, std::vector<double
                                  Interpolation interpolation)
     : times_s_(std::move(times_s)), values_(std::move(values)) {
   if (times_s_.size() != values_.size()) {
-    throw InputError(fmt::format("sampled waveform: {} times but {} values", times_s_.size(),
-                                 values_.size()));
+    throw InputError(
+        fmt::format("sampled waveform: {} times but {} values", times_s_.size(), values_.size()));
   }
   if (times_s_.empty()) throw InputError("sampled waveform: expected at least one sample");
   for (size_t k = 0; k < times_s_.size(); ++k) {
@@ -92,8 +89,8 @@ SampledWaveform::SampledWaveform(std::vector<double> times_s, std::vector<double
 double SampledWaveform::Value(double t_s) const {
   if (t_s <= times_s_.front()) return values_.front();
   if (t_s >= times_s_.back()) return values_.back();
-  const size_t k1 = static_cast<size_t>(
-      std::upper_bound(times_s_.begin(), times_s_.end(), t_s) - times_s_.begin());
+  const size_t k1 = static_cast<size_t>(std::upper_bound(times_s_.begin(), times_s_.end(), t_s) -
+                                        times_s_.begin());
   const size_t k0 = k1 - 1;
   const double h = times_s_[k1] - times_s_[k0];
   const double a = (times_s_[k1] - t_s) / h;  // weight of the left sample
@@ -101,9 +98,9 @@ double SampledWaveform::Value(double t_s) const {
   double value = a * values_[k0] + b * values_[k1];
   if (!second_derivatives_.empty()) {
     // Cubic spline: w = a w0 + b w1 + [(a³ - a) M0 + (b³ - b) M1] h² / 6.
-    value += ((a * a * a - a) * second_derivatives_[k0] +
-              (b * b * b - b) * second_derivatives_[k1]) *
-             h * h / 6.0;
+    value +=
+        ((a * a * a - a) * second_derivatives_[k0] + (b * b * b - b) * second_derivatives_[k1]) *
+        h * h / 6.0;
   }
   return value;
 }

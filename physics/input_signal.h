@@ -28,8 +28,7 @@ class ConstantWaveform final : public Waveform {
 /// w(t) = offset + amplitude sin(2π f t + phase).
 class SineWaveform final : public Waveform {
  public:
-  SineWaveform(double amplitude, double frequency_Hz, double phase_rad = 0.0,
-               double offset = 0.0);
+  SineWaveform(double amplitude, double frequency_Hz, double phase_rad = 0.0, double offset = 0.0);
   double Value(double t_s) const override;
 
  private:

@@ -1,8 +1,8 @@
 #include "physics/integrator.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "physics/error.h"
 
@@ -35,8 +35,7 @@ void Integrator::DoCheckSupport(const SimulationProblem& problem) const {
   }
 }
 
-Trajectory Integrator::Integrate(const SimulationProblem& problem,
-                                 const IntegratorOptions& options,
+Trajectory Integrator::Integrate(const SimulationProblem& problem, const IntegratorOptions& options,
                                  const Observer& observer) const {
   options.Validate();
   problem.Validate();

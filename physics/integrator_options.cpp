@@ -1,8 +1,8 @@
 #include "physics/integrator_options.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "physics/error.h"
 
@@ -10,8 +10,8 @@ namespace echolab {
 
 void IntegratorOptions::Validate() const {
   if (!(step_s >= 0.0) || !std::isfinite(step_s)) {
-    throw InputError(fmt::format("integrator.step_s must be >= 0 s (0: the solver chooses), got {}",
-                                 step_s));
+    throw InputError(
+        fmt::format("integrator.step_s must be >= 0 s (0: the solver chooses), got {}", step_s));
   }
   if (!(rtol > 0.0) || !std::isfinite(rtol)) {
     throw InputError(fmt::format("integrator.rtol must be > 0, got {}", rtol));
@@ -23,8 +23,8 @@ void IntegratorOptions::Validate() const {
     throw InputError(fmt::format("integrator.max_steps must be > 0, got {}", max_steps));
   }
   if (!(output_interval_s >= 0.0) || !std::isfinite(output_interval_s)) {
-    throw InputError(fmt::format("integrator.output_interval_s must be >= 0, got {}",
-                                 output_interval_s));
+    throw InputError(
+        fmt::format("integrator.output_interval_s must be >= 0, got {}", output_interval_s));
   }
 }
 

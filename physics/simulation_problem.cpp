@@ -1,8 +1,8 @@
 #include "physics/simulation_problem.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "physics/error.h"
 
@@ -32,8 +32,8 @@ void SimulationProblem::Validate() const {
     throw InputError("dissipation: expected finite friction and decay rate");
   }
   if (!(noise.thermal_energy_J >= 0.0) || !std::isfinite(noise.thermal_energy_J)) {
-    throw InputError(fmt::format("noise.thermal_energy_J must be >= 0, got {}",
-                                 noise.thermal_energy_J));
+    throw InputError(
+        fmt::format("noise.thermal_energy_J must be >= 0, got {}", noise.thermal_energy_J));
   }
 }
 

@@ -19,10 +19,10 @@ const char* ToString(SolveStatus status) {
 }
 
 std::string Trajectory::BriefReport() const {
-  std::string report = fmt::format(
-      "{}: {} at t = {:.6g} s; {} steps ({} rejected), {} evaluations, {:.3g} s wall",
-      options_used.scheme, ToString(status), final_time_s, stats.steps, stats.rejected_steps,
-      stats.rhs_evaluations, stats.wall_time_s);
+  std::string report =
+      fmt::format("{}: {} at t = {:.6g} s; {} steps ({} rejected), {} evaluations, {:.3g} s wall",
+                  options_used.scheme, ToString(status), final_time_s, stats.steps,
+                  stats.rejected_steps, stats.rhs_evaluations, stats.wall_time_s);
   if (!message.empty()) report += fmt::format(" ({})", message);
   return report;
 }

@@ -5,10 +5,10 @@
 // 2 bad input (usage, configuration, sizes), with a message naming the file,
 // line or field.
 
-#include <exception>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <exception>
 
 #include "physics/error.h"
 #include "sims/build_info.h"
@@ -35,8 +35,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   simulate_command->add_option("-o,--output-dir", simulate.output_dir,
                                "Output directory (default out/simulate/<config name>)");
-  simulate_command->add_flag("--no-plot", [&](std::int64_t) { simulate.plot = false; },
-                             "Write CSV and JSON only");
+  simulate_command->add_flag(
+      "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
 
   echolab::GradcheckArguments gradcheck;
@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
-  gradcheck_command->add_flag("--json", gradcheck.json, "Print the JSON report instead of the table");
+  gradcheck_command->add_flag("--json", gradcheck.json,
+                              "Print the JSON report instead of the table");
   gradcheck_command->add_flag("-q,--quiet", gradcheck.quiet, "Print nothing but errors");
 
   echolab::ValidateArguments validate;

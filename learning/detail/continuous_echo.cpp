@@ -1,9 +1,9 @@
 #include "learning/detail/continuous_echo.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
@@ -24,16 +24,14 @@ class NudgeDrive final : public ExternalDrive {
   void AddVelocity(const Vector& p, double s_s, Vector* dq_dt) const override {
     if (loss_.dependence() != ReadoutDependence::kMomenta) return;
     PhaseState grad;
-    loss_.RunningGradient(PhaseState{Vector::Zero(p.size()), -p}, duration_s_ - s_s, theta_,
-                          &grad);
+    loss_.RunningGradient(PhaseState{Vector::Zero(p.size()), -p}, duration_s_ - s_s, theta_, &grad);
     *dq_dt += beta_ * grad.p;
   }
 
   void AddForce(const Vector& q, double s_s, Vector* dp_dt) const override {
     if (loss_.dependence() != ReadoutDependence::kPositions) return;
     PhaseState grad;
-    loss_.RunningGradient(PhaseState{q, Vector::Zero(q.size())}, duration_s_ - s_s, theta_,
-                          &grad);
+    loss_.RunningGradient(PhaseState{q, Vector::Zero(q.size())}, duration_s_ - s_s, theta_, &grad);
     *dp_dt += beta_ * grad.q;
   }
 
@@ -58,9 +56,9 @@ long SampleIntervals(double duration_s, double step_s) {
 
 struct PassSums {
   Trajectory trajectory;
-  Vector energy_gradient;            // ∫ ∂θH ds
-  std::vector<Vector> input_terms;   // ∂uH at each sample
-  std::vector<PhaseState> states;    // samples (when kept)
+  Vector energy_gradient;           // ∫ ∂θH ds
+  std::vector<Vector> input_terms;  // ∂uH at each sample
+  std::vector<PhaseState> states;   // samples (when kept)
 };
 
 // Runs one pass with Simpson sums of ∂θH and samples of ∂uH.
@@ -109,14 +107,14 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   // Forward pass: the loss and its direct term by Simpson's rule.
   Vector direct = Vector::Zero(forward.system->num_params()), direct_term;
   double running_loss = 0.0;
-  const PassSums forward_sums = RunPass(forward, sampled, intervals, false,
-                                        [&](long j, const PhaseState& x) {
-    const double t = static_cast<double>(j) * spacing_s;
-    const double weight = SimpsonWeight(j, intervals, spacing_s);
-    running_loss += weight * loss.Running(x, t, theta);
-    loss.RunningParameterGradient(x, t, theta, &direct_term);
-    direct += weight * direct_term;
-  });
+  const PassSums forward_sums =
+      RunPass(forward, sampled, intervals, false, [&](long j, const PhaseState& x) {
+        const double t = static_cast<double>(j) * spacing_s;
+        const double weight = SimpsonWeight(j, intervals, spacing_s);
+        running_loss += weight * loss.Running(x, t, theta);
+        loss.RunningParameterGradient(x, t, theta, &direct_term);
+        direct += weight * direct_term;
+      });
   result.passes = 1;
   result.steps = forward_sums.trajectory.stats.steps;
   if (!forward_sums.trajectory.ok()) {

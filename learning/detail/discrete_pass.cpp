@@ -1,8 +1,8 @@
 #include "learning/detail/discrete_pass.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "physics/error.h"
 #include "physics/integrator.h"
@@ -22,8 +22,8 @@ StepGrid MakeStepGrid(const GradientProblem& problem) {
                                  problem.integrator.step_s));
   }
   StepGrid grid;
-  grid.num_steps = FixedStepIntegrator::NumSteps(problem.forward.duration_s,
-                                                 problem.integrator.step_s);
+  grid.num_steps =
+      FixedStepIntegrator::NumSteps(problem.forward.duration_s, problem.integrator.step_s);
   if (grid.num_steps > problem.integrator.max_steps) {
     throw InputError(fmt::format("integrator.max_steps: {} steps needed, more than {}",
                                  grid.num_steps, problem.integrator.max_steps));

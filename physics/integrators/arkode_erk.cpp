@@ -1,9 +1,9 @@
 #include "physics/integrators/arkode_erk.h"
 
+#include <arkode/arkode_erkstep.h>
+
 #include <memory>
 #include <type_traits>
-
-#include <arkode/arkode_erkstep.h>
 
 #include "physics/error.h"
 #include "physics/integrators/detail/adaptive_support.h"

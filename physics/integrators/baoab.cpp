@@ -1,9 +1,9 @@
 #include "physics/integrators/baoab.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 

@@ -1,8 +1,8 @@
 #include "physics/integrators/fixed_step_integrator.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "physics/error.h"
 
@@ -38,9 +38,9 @@ void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const
 IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem& problem,
                                                         const IntegratorOptions& requested) const {
   if (!(requested.step_s > 0.0)) {
-    throw InputError(fmt::format(
-        "integrator.step_s must be > 0 for the fixed-step scheme '{}', got {}", name(),
-        requested.step_s));
+    throw InputError(
+        fmt::format("integrator.step_s must be > 0 for the fixed-step scheme '{}', got {}", name(),
+                    requested.step_s));
   }
   IntegratorOptions used = requested;
   const long steps = NumSteps(problem.duration_s, requested.step_s);

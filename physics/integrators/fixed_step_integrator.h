@@ -38,7 +38,6 @@ class FixedStepIntegrator : public Integrator {
     long evaluations_ = 0;
   };
 
-
  protected:
   void DoCheckSupport(const SimulationProblem& problem) const override;
 
@@ -66,7 +65,7 @@ class SymmetricSplitting {
  public:
   /// The intermediate states of one step, for gradient methods.
   struct Record {
-    double tau_s = 0.0;    // step length (negative for Yoshida's middle step)
+    double tau_s = 0.0;     // step length (negative for Yoshida's middle step)
     double t_kick_s = 0.0;  // t + h/2, where the kick samples the input
     Vector u_kick;          // u(t + h/2)
     Vector q_kick;          // position during the kick (after the first drift)

@@ -40,8 +40,7 @@ void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt)
   }
 }
 
-std::vector<double> UniformOutputTimes(double start_time_s, double duration_s,
-                                       double interval_s) {
+std::vector<double> UniformOutputTimes(double start_time_s, double duration_s, double interval_s) {
   // The last interval may be shorter; a remainder below 1e-9 Δ is dropped.
   const auto intervals = static_cast<long>(std::ceil(duration_s / interval_s - 1e-9));
   std::vector<double> times;

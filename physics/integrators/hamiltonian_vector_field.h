@@ -11,8 +11,8 @@ namespace echolab {
 ///
 ///   dq/dt = ∂H/∂p + a(p, t),    dp/dt = -∂H/∂q(q, u(t)) - G ∂H/∂p - γ p + f(q, t)
 ///
-/// (G, γ from the problem's Dissipation; a, f from its ExternalDrive, if any). Holds scratch buffers, so each solve
-/// owns its own instance; counts its evaluations.
+/// (G, γ from the problem's Dissipation; a, f from its ExternalDrive, if any). Holds scratch
+/// buffers, so each solve owns its own instance; counts its evaluations.
 class HamiltonianVectorField {
  public:
   explicit HamiltonianVectorField(const SimulationProblem& problem);
@@ -31,7 +31,6 @@ class HamiltonianVectorField {
 };
 
 /// Output sample times t0, t0 + Δ, t0 + 2Δ, ..., ending exactly at t0 + T.
-std::vector<double> UniformOutputTimes(double start_time_s, double duration_s,
-                                       double interval_s);
+std::vector<double> UniformOutputTimes(double start_time_s, double duration_s, double interval_s);
 
 }  // namespace echolab

@@ -1,8 +1,8 @@
-#include <functional>
-#include <map>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <functional>
+#include <map>
 
 #include "physics/error.h"
 #include "physics/integrator.h"

@@ -1,14 +1,14 @@
 #include "physics/integrators/odeint_dopri5.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/numeric/odeint/stepper/generation.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <vector>
-
-#include <boost/numeric/odeint/stepper/generation.hpp>
-#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
-#include <fmt/format.h>
 
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/integrators/hamiltonian_vector_field.h"

@@ -1,11 +1,11 @@
 #include "physics/models/log_cosh_network.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <numbers>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 

@@ -1,8 +1,8 @@
 #include "physics/models/oscillator_network.h"
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "physics/error.h"
 
@@ -11,8 +11,8 @@ namespace {
 
 int NumLawParams(PotentialLaw law) { return static_cast<int>(LawParameterNames(law).size()); }
 
-std::vector<std::string> NetworkParameterNames(const NetworkTopology& topology,
-                                               PotentialLaw onsite, PotentialLaw coupling) {
+std::vector<std::string> NetworkParameterNames(const NetworkTopology& topology, PotentialLaw onsite,
+                                               PotentialLaw coupling) {
   std::vector<std::string> names;
   const int n = topology.num_oscillators;
   for (int i = 0; i < n; ++i) names.push_back(fmt::format("m_{}", i + 1));
@@ -33,13 +33,13 @@ void CheckTopology(const NetworkTopology& topology) {
   std::set<std::pair<int, int>> seen;
   for (const auto& [i, j] : topology.edges) {
     if (i < 0 || i >= n || j < 0 || j >= n) {
-      throw InputError(fmt::format(
-          "network: coupling ({}, {}) names an oscillator outside 1..{}", i + 1, j + 1, n));
+      throw InputError(fmt::format("network: coupling ({}, {}) names an oscillator outside 1..{}",
+                                   i + 1, j + 1, n));
     }
     if (i == j) throw InputError(fmt::format("network: oscillator {} is coupled to itself", i + 1));
     if (!seen.insert({std::min(i, j), std::max(i, j)}).second) {
-      throw InputError(fmt::format("network: oscillators {} and {} are coupled twice", i + 1,
-                                   j + 1));
+      throw InputError(
+          fmt::format("network: oscillators {} and {} are coupled twice", i + 1, j + 1));
     }
   }
   for (int d : topology.driven_oscillators) {
@@ -67,10 +67,9 @@ NetworkTopology NetworkTopology::Chain(int num_oscillators) {
 
 OscillatorNetwork::OscillatorNetwork(NetworkTopology topology, PotentialLaw onsite_law,
                                      PotentialLaw coupling_law)
-    : HamiltonianSystem(topology.num_oscillators,
-                        static_cast<int>(topology.driven_oscillators.size()),
-                        (CheckTopology(topology),
-                         NetworkParameterNames(topology, onsite_law, coupling_law))),
+    : HamiltonianSystem(
+          topology.num_oscillators, static_cast<int>(topology.driven_oscillators.size()),
+          (CheckTopology(topology), NetworkParameterNames(topology, onsite_law, coupling_law))),
       topology_(std::move(topology)),
       onsite_law_(onsite_law),
       coupling_law_(coupling_law),
@@ -113,8 +112,8 @@ Vector OscillatorNetwork::MakeParameters(const Vector& masses_kg, const Eigen::M
 void OscillatorNetwork::DoValidateParameters(const Vector& theta) const {
   for (int i = 0; i < num_dof(); ++i) {
     if (!(theta[i] > 0.0)) {
-      throw InputError(fmt::format("parameter m_{} (mass) is {} kg, expected a positive mass",
-                                   i + 1, theta[i]));
+      throw InputError(
+          fmt::format("parameter m_{} (mass) is {} kg, expected a positive mass", i + 1, theta[i]));
     }
   }
 }
@@ -153,14 +152,13 @@ double OscillatorNetwork::DoPotentialEnergy(const Vector& q, const Vector& theta
 }
 
 // ∂T/∂p_i = p_i / m_i
-void OscillatorNetwork::DoKineticGradient(const Vector& p, const Vector& theta,
-                                          Vector* out) const {
+void OscillatorNetwork::DoKineticGradient(const Vector& p, const Vector& theta, Vector* out) const {
   *out = p.cwiseQuotient(theta.head(num_dof()));
 }
 
 // ∂V/∂q = φ_on'(q) + Dᵀ φ_c'(D q) - Σ_c u_c e_(d_c)
-void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta,
-                                            const Vector& u, Vector* out) const {
+void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
+                                            Vector* out) const {
   for (int i = 0; i < num_dof(); ++i) {
     (*out)[i] = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).slope;
   }
@@ -173,8 +171,8 @@ void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta
 }
 
 // ∂²T/∂p² v = v / m
-void OscillatorNetwork::DoKineticHessianProduct(const Vector&, const Vector& theta,
-                                                const Vector& v, Vector* out) const {
+void OscillatorNetwork::DoKineticHessianProduct(const Vector&, const Vector& theta, const Vector& v,
+                                                Vector* out) const {
   *out = v.cwiseQuotient(theta.head(num_dof()));
 }
 
@@ -220,16 +218,15 @@ void OscillatorNetwork::DoPotentialParameterGradient(const Vector& q, const Vect
 }
 
 // (∂m ∇p T)ᵀ v: ∂(p_i / m_i)/∂m_i = -p_i / m_i²
-void OscillatorNetwork::DoKineticMixedProduct(const Vector& p, const Vector& theta,
-                                              const Vector& v, Vector* out) const {
+void OscillatorNetwork::DoKineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
+                                              Vector* out) const {
   const auto m = theta.head(num_dof()).array();
   out->head(num_dof()) = -(p.array() * v.array()) / m.square();
 }
 
 // (∂θ ∇q V)ᵀ v: ∂φ'/∂param times v_i on site, times (D v)_e on edges.
-void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& theta,
-                                                const Vector&, const Vector& v,
-                                                Vector* out) const {
+void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& theta, const Vector&,
+                                                const Vector& v, Vector* out) const {
   const int n = num_dof();
   for (int i = 0; i < n; ++i) {
     const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <Eigen/SparseCore>
 #include <utility>
 #include <vector>
-
-#include <Eigen/SparseCore>
 
 #include "physics/hamiltonian_system.h"
 #include "physics/models/scalar_potential.h"
@@ -63,8 +62,7 @@ class OscillatorNetwork final : public HamiltonianSystem {
                                Vector* out) const override;
   void DoPotentialHessianProduct(const Vector& q, const Vector& theta, const Vector& u,
                                  const Vector& v, Vector* out) const override;
-  void DoKineticParameterGradient(const Vector& p, const Vector& theta,
-                                  Vector* out) const override;
+  void DoKineticParameterGradient(const Vector& p, const Vector& theta, Vector* out) const override;
   void DoPotentialParameterGradient(const Vector& q, const Vector& theta, const Vector& u,
                                     Vector* out) const override;
   void DoKineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
@@ -73,8 +71,8 @@ class OscillatorNetwork final : public HamiltonianSystem {
                                const Vector& v, Vector* out) const override;
   void DoInputGradient(const Vector& q, const Vector& theta, const Vector& u,
                        Vector* out) const override;
-  void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
-                           const Vector& v, Vector* out) const override;
+  void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
+                           Vector* out) const override;
   std::optional<Vector> DoDiagonalMasses(const Vector& theta) const override;
 
   // Law parameters of on-site term i / edge e, gathered from θ.

@@ -23,9 +23,9 @@ const char* ToString(PotentialLaw law);
 
 /// φ and its derivatives at d for one law; `params` points at its parameters.
 struct LawValues {
-  double value;       // φ
-  double slope;       // φ'
-  double curvature;   // φ''
+  double value;                          // φ
+  double slope;                          // φ'
+  double curvature;                      // φ''
   std::array<double, 2> value_by_param;  // ∂φ/∂param_j
   std::array<double, 2> slope_by_param;  // ∂φ'/∂param_j
 };

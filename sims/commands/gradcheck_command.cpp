@@ -1,8 +1,8 @@
 #include "sims/commands/gradcheck_command.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "sims/commands/gradcheck_report.h"
 #include "sims/config/gradcheck_config.h"

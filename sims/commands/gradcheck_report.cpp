@@ -61,7 +61,8 @@ std::string GradcheckTable(const GradcheckRun& run, int max_rows) {
     }
     table += "\n";
   }
-  if (rows > max_rows) table += fmt::format("... ({} more parameters in the JSON)\n", rows - max_rows);
+  if (rows > max_rows)
+    table += fmt::format("... ({} more parameters in the JSON)\n", rows - max_rows);
   const auto row = [&](const char* label, auto&& cell) {
     table += fmt::format("{:<14}", label);
     for (const GradientResult& result : run.results) table += fmt::format(" {:>17}", cell(result));
@@ -75,13 +76,13 @@ std::string GradcheckTable(const GradcheckRun& run, int max_rows) {
   });
   row("cosine", [&](const GradientResult& r) {
     return r.ok() && reference.ok()
-               ? fmt::format("{:.9f}",
-                             Compare(r.dL_dtheta, reference.dL_dtheta).cosine_similarity)
+               ? fmt::format("{:.9f}", Compare(r.dL_dtheta, reference.dL_dtheta).cosine_similarity)
                : std::string("-");
   });
   row("passes", [](const GradientResult& r) { return fmt::format("{}", r.passes); });
   row("steps", [](const GradientResult& r) { return fmt::format("{}", r.steps); });
-  row("wall time (s)", [](const GradientResult& r) { return fmt::format("{:.3g}", r.wall_time_s); });
+  row("wall time (s)",
+      [](const GradientResult& r) { return fmt::format("{:.3g}", r.wall_time_s); });
   row("peak mem (MB)", [](const GradientResult& r) {
     return fmt::format("{:.1f}", static_cast<double>(r.peak_memory_bytes) / 1e6);
   });

@@ -1,10 +1,9 @@
 #include "sims/commands/progress_reporter.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
-
-#include <fmt/format.h>
 
 namespace echolab {
 

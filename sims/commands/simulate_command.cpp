@@ -1,8 +1,8 @@
 #include "sims/commands/simulate_command.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "physics/integrator.h"
 #include "sims/commands/progress_reporter.h"
@@ -53,8 +53,7 @@ int RunSimulate(const SimulateArguments& arguments) {
   WriteJson(meta, output.path() / "meta.json");
 
   if (arguments.plot) {
-    RunPlotScript("plot_simulation.py",
-                  {output.path().string(), config.substrate.description});
+    RunPlotScript("plot_simulation.py", {output.path().string(), config.substrate.description});
   }
   output.Commit();
   if (!arguments.quiet) {

@@ -1,9 +1,9 @@
 #include "sims/commands/validate_command.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <functional>
-
-#include <fmt/format.h>
 
 #include "sims/output/html_report.h"
 #include "sims/output/plotting.h"
@@ -74,7 +74,8 @@ int RunValidate(const ValidateArguments& arguments) {
       "would: a forward pass, a momentum flip, the inputs replayed backwards, and two echoes "
       "nudged by ±β towards lower loss. This report checks it against the continuous adjoint "
       "method (SUNDIALS CVODES), the exact gradient of the discrete map (backpropagation "
-      "through time) and finite differences, on " + linear.title + " and on " + nonlinear.title +
+      "through time) and finite differences, on " +
+          linear.title + " and on " + nonlinear.title +
           ". Every figure below is recomputed by `echolab validate`.",
       checks, output.path() / "report.html");
   output.Commit();

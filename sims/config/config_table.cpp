@@ -1,10 +1,10 @@
 #include "sims/config/config_table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 
@@ -48,7 +48,8 @@ ConfigTable ConfigTable::ParseText(std::string_view text, const std::string& sou
   try {
     auto root = std::make_shared<const toml::table>(toml::parse(text, source_name));
     const toml::table* table = root.get();
-    return ConfigTable(std::move(root), table, "", std::make_shared<const std::string>(source_name));
+    return ConfigTable(std::move(root), table, "",
+                       std::make_shared<const std::string>(source_name));
   } catch (const toml::parse_error& error) {
     throw InputError(fmt::format("{}:{}:{}: malformed TOML: {}", source_name,
                                  error.source().begin.line, error.source().begin.column,
@@ -82,8 +83,8 @@ bool ConfigTable::Has(std::string_view key) const { return table_->contains(key)
 const toml::node& ConfigTable::Require(std::string_view key) const {
   const toml::node* node = table_->get(key);
   if (node == nullptr) {
-    throw InputError(fmt::format("{}: {}: this key is required but missing", Location(nullptr),
-                                 PathOf(key)));
+    throw InputError(
+        fmt::format("{}: {}: this key is required but missing", Location(nullptr), PathOf(key)));
   }
   return *node;
 }
@@ -153,7 +154,8 @@ int ConfigTable::ArrayLength(std::string_view key) const {
 Vector ConfigTable::NumberArray(std::string_view key) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
-  if (array == nullptr) Fail(key, fmt::format("expected an array of numbers, got {}", TypeName(node)));
+  if (array == nullptr)
+    Fail(key, fmt::format("expected an array of numbers, got {}", TypeName(node)));
   Vector values(static_cast<Eigen::Index>(array->size()));
   for (size_t k = 0; k < array->size(); ++k) {
     values[static_cast<Eigen::Index>(k)] =
@@ -180,7 +182,8 @@ Vector ConfigTable::NumberOrArray(std::string_view key, int size, double fallbac
 std::vector<long> ConfigTable::IntegerArray(std::string_view key) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
-  if (array == nullptr) Fail(key, fmt::format("expected an array of integers, got {}", TypeName(node)));
+  if (array == nullptr)
+    Fail(key, fmt::format("expected an array of integers, got {}", TypeName(node)));
   std::vector<long> values;
   for (size_t k = 0; k < array->size(); ++k) {
     const toml::node& item = *array->get(k);
@@ -196,7 +199,8 @@ std::vector<long> ConfigTable::IntegerArray(std::string_view key) const {
 std::vector<std::string> ConfigTable::StringArray(std::string_view key) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
-  if (array == nullptr) Fail(key, fmt::format("expected an array of strings, got {}", TypeName(node)));
+  if (array == nullptr)
+    Fail(key, fmt::format("expected an array of strings, got {}", TypeName(node)));
   std::vector<std::string> values;
   for (size_t k = 0; k < array->size(); ++k) {
     const toml::node& item = *array->get(k);
@@ -224,8 +228,8 @@ Eigen::MatrixXd ConfigTable::Matrix(std::string_view key, int rows, int cols) co
                                    Location(&row_node), PathOf(key), r, cols));
     }
     for (int c = 0; c < cols; ++c) {
-      matrix(r, c) = ToNumber(*row->get(static_cast<size_t>(c)),
-                              fmt::format("{}[{}][{}]", PathOf(key), r, c));
+      matrix(r, c) =
+          ToNumber(*row->get(static_cast<size_t>(c)), fmt::format("{}[{}][{}]", PathOf(key), r, c));
     }
   }
   return matrix;
@@ -249,8 +253,8 @@ std::vector<ConfigTable> ConfigTable::TableArray(std::string_view key) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
   if (array == nullptr) {
-    Fail(key, fmt::format("expected an array of tables ([[{}]] blocks), got {}", key,
-                          TypeName(node)));
+    Fail(key,
+         fmt::format("expected an array of tables ([[{}]] blocks), got {}", key, TypeName(node)));
   }
   for (size_t k = 0; k < array->size(); ++k) {
     const toml::node& item = *array->get(k);

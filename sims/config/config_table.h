@@ -1,13 +1,13 @@
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "physics/phase_state.h"
 

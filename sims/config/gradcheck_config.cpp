@@ -1,9 +1,9 @@
 #include "sims/config/gradcheck_config.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "sims/config/loss_config.h"
 

@@ -1,10 +1,10 @@
 #include "sims/config/input_config.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 
@@ -17,8 +17,8 @@ Interpolation ReadInterpolation(const ConfigTable& table) {
   const std::string name = table.String("interpolation", "linear");
   if (name == "linear") return Interpolation::kLinear;
   if (name == "cubic") return Interpolation::kCubic;
-  table.Fail("interpolation", fmt::format("unknown interpolation '{}', expected linear or cubic",
-                                          name));
+  table.Fail("interpolation",
+             fmt::format("unknown interpolation '{}', expected linear or cubic", name));
 }
 
 std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
@@ -48,9 +48,9 @@ std::shared_ptr<const Waveform> BuildWaveform(const ConfigTable& table) {
   if (kind == "sine") {
     table.RejectUnknownKeys(
         {"waveform", "parity", "amplitude", "frequency_Hz", "phase_rad", "offset"});
-    return std::make_shared<SineWaveform>(table.Number("amplitude"),
-                                          table.PositiveNumber("frequency_Hz"),
-                                          table.Number("phase_rad", 0.0), table.Number("offset", 0.0));
+    return std::make_shared<SineWaveform>(
+        table.Number("amplitude"), table.PositiveNumber("frequency_Hz"),
+        table.Number("phase_rad", 0.0), table.Number("offset", 0.0));
   }
   if (kind == "sampled") {
     table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file", "interpolation"});
@@ -95,15 +95,15 @@ void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
     double t = 0.0, value = 0.0;
     char comma = 0;
     if (!(fields >> t >> comma >> value) || comma != ',') {
-      throw InputError(fmt::format("{}:{}: expected two numbers 't,value', got '{}'", path,
-                                   line_number, line));
+      throw InputError(
+          fmt::format("{}:{}: expected two numbers 't,value', got '{}'", path, line_number, line));
     }
     times_s->push_back(t);
     values->push_back(value);
   }
   if (times_s->empty()) {
-    throw InputError(fmt::format("{}: no samples; expected a header line, then rows 't,value'",
-                                 path));
+    throw InputError(
+        fmt::format("{}: no samples; expected a header line, then rows 't,value'", path));
   }
 }
 

@@ -1,9 +1,9 @@
 #include "sims/config/simulation_config.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "physics/dissipation.h"
 #include "physics/error.h"
@@ -67,8 +67,7 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   IntegratorOptions options;
   const auto table = root.OptionalTable("integrator");
   if (!table) return options;
-  table->RejectUnknownKeys(
-      {"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
+  table->RejectUnknownKeys({"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
   options.scheme = table->String("scheme", options.scheme);
   const std::vector<std::string> schemes = SchemeNames();
   if (std::find(schemes.begin(), schemes.end(), options.scheme) == schemes.end()) {

@@ -1,9 +1,9 @@
 #include "sims/config/substrate_config.h"
 
+#include <fmt/format.h>
+
 #include <random>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "physics/error.h"
 #include "physics/models/log_cosh_network.h"
@@ -52,8 +52,7 @@ std::vector<std::pair<int, int>> ReadEdges(const ConfigTable& coupling, int n) {
     return RandomEdges(n, static_cast<int>(degree), static_cast<std::uint64_t>(seed));
   }
   if (topology == "edges") {
-    const Eigen::MatrixXd pairs =
-        coupling.Matrix("edges", coupling.ArrayLength("edges"), 2);
+    const Eigen::MatrixXd pairs = coupling.Matrix("edges", coupling.ArrayLength("edges"), 2);
     std::vector<std::pair<int, int>> edges;
     for (Eigen::Index e = 0; e < pairs.rows(); ++e) {
       edges.emplace_back(OscillatorIndex(coupling, "edges", std::lround(pairs(e, 0)), n),
@@ -90,8 +89,7 @@ Substrate BuildOscillatorNetwork(const ConfigTable& model) {
   Eigen::MatrixXd coupling_params(0, 1);
   PotentialLaw coupling_law = PotentialLaw::kHarmonic;
   if (const auto coupling = model.OptionalTable("coupling")) {
-    coupling->RejectUnknownKeys(
-        {"law", "topology", "edges", "mean_degree", "seed", "k", "b", "E"});
+    coupling->RejectUnknownKeys({"law", "topology", "edges", "mean_degree", "seed", "k", "b", "E"});
     coupling_law = ParsePotentialLaw(coupling->String("law"), coupling->PathOf("law"));
     topology.edges = ReadEdges(*coupling, num);
     coupling_params =
@@ -122,9 +120,9 @@ Substrate BuildLogCoshNetwork(const ConfigTable& model) {
   auto network = std::make_shared<const LogCoshNetwork>(n, m);
   const Eigen::MatrixXd coupling =
       m > 0 ? model.Matrix("B", n, m) : Eigen::MatrixXd::Zero(n, 0).eval();
-  Vector theta = network->MakeParameters(model.Number("alpha", 1.0),
-                                         model.NumberOrArray("a", n, 1.0),
-                                         model.NumberOrArray("b", n, 0.0), coupling);
+  Vector theta =
+      network->MakeParameters(model.Number("alpha", 1.0), model.NumberOrArray("a", n, 1.0),
+                              model.NumberOrArray("b", n, 0.0), coupling);
   std::string description = fmt::format("log-cosh network: {} units, {} inputs", n, m);
   return Substrate{std::move(network), std::move(theta), std::move(description)};
 }

@@ -1,5 +1,6 @@
 #include "sims/output/plotting.h"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -7,8 +8,6 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "sims/build_info.h"
 
@@ -53,10 +52,10 @@ void RunPlotScript(const std::string& script, const std::vector<std::string>& ar
   }
   const int status = pclose(pipe.release());
   if (status != 0) {
-    throw std::runtime_error(fmt::format(
-        "plotting with {} failed (exit status {}); is python3-matplotlib installed "
-        "(scripts/setup.sh)?\n{}",
-        script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
+    throw std::runtime_error(
+        fmt::format("plotting with {} failed (exit status {}); is python3-matplotlib installed "
+                    "(scripts/setup.sh)?\n{}",
+                    script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
   }
 }
 

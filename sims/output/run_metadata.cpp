@@ -41,25 +41,24 @@ nlohmann::json ToJson(const SimulationProblem& problem) {
   for (size_t i = 0; i < names.size(); ++i) {
     parameters[names[i]] = problem.theta[static_cast<Eigen::Index>(i)];
   }
-  return {{"num_dof", problem.system->num_dof()},
-          {"num_inputs", problem.system->num_inputs()},
-          {"parameters", parameters},
-          {"start_time_s", problem.start_time_s},
-          {"duration_s", problem.duration_s},
-          {"initial_state",
-           {{"q", ToStdVector(problem.initial_state.q)},
-            {"p", ToStdVector(problem.initial_state.p)}}},
-          {"dissipation",
-           {{"friction_N_s_per_m", ToStdVector(problem.dissipation.friction_N_s_per_m)},
-            {"momentum_decay_rate_per_s", problem.dissipation.momentum_decay_rate_per_s}}},
-          {"noise",
-           {{"thermal_energy_J", problem.noise.thermal_energy_J}, {"seed", problem.noise.seed}}}};
+  return {
+      {"num_dof", problem.system->num_dof()},
+      {"num_inputs", problem.system->num_inputs()},
+      {"parameters", parameters},
+      {"start_time_s", problem.start_time_s},
+      {"duration_s", problem.duration_s},
+      {"initial_state",
+       {{"q", ToStdVector(problem.initial_state.q)}, {"p", ToStdVector(problem.initial_state.p)}}},
+      {"dissipation",
+       {{"friction_N_s_per_m", ToStdVector(problem.dissipation.friction_N_s_per_m)},
+        {"momentum_decay_rate_per_s", problem.dissipation.momentum_decay_rate_per_s}}},
+      {"noise",
+       {{"thermal_energy_J", problem.noise.thermal_energy_J}, {"seed", problem.noise.seed}}}};
 }
 
 nlohmann::json RunHeader(const std::string& command) {
-  return {{"echolab_version", kEcholabVersion},
-          {"build_git_commit", kGitCommit},
-          {"command", command}};
+  return {
+      {"echolab_version", kEcholabVersion}, {"build_git_commit", kGitCommit}, {"command", command}};
 }
 
 void WriteJson(const nlohmann::json& json, const std::filesystem::path& path) {

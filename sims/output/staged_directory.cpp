@@ -1,8 +1,7 @@
 #include "sims/output/staged_directory.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "physics/error.h"
 
@@ -12,15 +11,15 @@ namespace fs = std::filesystem;
 
 StagedDirectory::StagedDirectory(fs::path destination) : destination_(std::move(destination)) {
   if (fs::exists(destination_) && !fs::is_directory(destination_)) {
-    throw InputError(fmt::format("output directory {} exists and is not a directory",
-                                 destination_.string()));
+    throw InputError(
+        fmt::format("output directory {} exists and is not a directory", destination_.string()));
   }
   const fs::path parent = fs::absolute(destination_).parent_path();
   std::error_code error;
   fs::create_directories(parent, error);
   if (error) {
-    throw InputError(fmt::format("cannot create the output directory {}: {}", parent.string(),
-                                 error.message()));
+    throw InputError(
+        fmt::format("cannot create the output directory {}: {}", parent.string(), error.message()));
   }
   staging_ = parent / fmt::format(".{}.partial-{}", destination_.filename().string(), getpid());
   fs::remove_all(staging_);

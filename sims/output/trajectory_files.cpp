@@ -1,11 +1,11 @@
 #include "sims/output/trajectory_files.h"
 
+#include <fmt/format.h>
+#include <fmt/os.h>
+
 #include <cmath>
 #include <fstream>
 #include <limits>
-
-#include <fmt/format.h>
-#include <fmt/os.h>
 
 namespace echolab {
 

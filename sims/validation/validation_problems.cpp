@@ -15,8 +15,7 @@ std::shared_ptr<const Loss> TrackOscillator(const HamiltonianSystem& system, int
 }
 
 void SetCommonPass(GradientProblem* problem, double duration_s) {
-  problem->forward.input =
-      InputSignal({{std::make_shared<SineWaveform>(0.5, 0.2), Parity::kEven}});
+  problem->forward.input = InputSignal({{std::make_shared<SineWaveform>(0.5, 0.2), Parity::kEven}});
   problem->forward.duration_s = duration_s;
   problem->integrator.scheme = "yoshida4";
   problem->integrator.step_s = 0.005;

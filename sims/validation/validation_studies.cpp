@@ -1,9 +1,9 @@
 #include "sims/validation/validation_studies.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <fmt/os.h>
+
+#include <cmath>
 
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
@@ -105,8 +105,7 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
       "quadrature make the discrete λ differ from the continuous one by O(h): {:.2e}). {} "
       "(threshold 1e-5 in the interior).",
       kBeta, v.problem.integrator.scheme, v.problem.integrator.step_s, v.readout_dof + 1,
-      v.driven_dof + 1, 2 * n, samples, relative, kEndSteps, end_relative,
-      Verdict(check.passed));
+      v.driven_dof + 1, 2 * n, samples, relative, kEndSteps, end_relative, Verdict(check.passed));
   return check;
 }
 
@@ -190,9 +189,9 @@ ValidationCheck IntegratorStudy(const ValidationProblem& v, const fs::path& dir)
   }
   const double leapfrog_order = LogLogSlope(steps, leapfrog);
   const double yoshida_order = LogLogSlope(steps, yoshida);
-  ValidationCheck check{.id = fmt::format("integrators_{}", v.id),
-                        .title = fmt::format("(c) Echo error against integrator and tolerance: {}",
-                                             v.title)};
+  ValidationCheck check{
+      .id = fmt::format("integrators_{}", v.id),
+      .title = fmt::format("(c) Echo error against integrator and tolerance: {}", v.title)};
   check.passed = std::abs(leapfrog_order - 2.0) <= 0.3 && std::abs(yoshida_order - 4.0) <= 0.5 &&
                  best_adaptive < 1e-5;
   check.metrics = {{"leapfrog_order", leapfrog_order},

@@ -10,8 +10,7 @@ namespace echolab {
 /// (a) The pointwise identity of the theory: λ(t) of the CVODES adjoint
 /// against Sx (x_e(T - t, +β) - x_e(T - t, -β)) / (2β) from the echoes, every
 /// component, on the step grid. Writes lambda_<id>.csv.
-ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v,
-                                      const std::filesystem::path& dir);
+ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const std::filesystem::path& dir);
 
 /// (b) Gradient error against β, centred and one-sided, against the exact
 /// gradient of the same discrete map; fitted log-log slopes. Writes

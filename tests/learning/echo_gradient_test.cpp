@@ -5,11 +5,11 @@
 
 #include "learning/echo_gradient.h"
 
-#include <cmath>
-#include <iostream>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
 
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
@@ -80,9 +80,9 @@ TEST(EchoGradient, CentredEqualsDiscreteAdjointOnLinearNetworksForAnyBeta) {
       double lambda_error = 0.0;
       ASSERT_EQ(echo.adjoint.size(), reference.adjoint.size());
       for (size_t k = 0; k < echo.adjoint.size(); ++k) {
-        lambda_error = std::max(lambda_error, (Flat(echo.adjoint[k]) - Flat(reference.adjoint[k]))
-                                                      .cwiseAbs()
-                                                      .maxCoeff());
+        lambda_error =
+            std::max(lambda_error,
+                     (Flat(echo.adjoint[k]) - Flat(reference.adjoint[k])).cwiseAbs().maxCoeff());
       }
       double lambda_scale = 0.0;
       for (const PhaseState& lambda : reference.adjoint) {
@@ -114,8 +114,8 @@ TEST(EchoGradient, MatchesTheContinuousAdjointAtTightTolerances) {
   const GradientResult echo = ComputeOk(EchoGradient({.beta = 1e-3}), owned.problem);
   const double theta_error = RelativeError(echo.dL_dtheta, adjoint.dL_dtheta);
   const double x0_error = RelativeError(Flat(echo.dL_dx0), Flat(adjoint.dL_dx0));
-  std::cout << fmt::format("yoshida4 echo vs CVODES adjoint: dθ {:.2e}, dx0 {:.2e}\n",
-                           theta_error, x0_error);
+  std::cout << fmt::format("yoshida4 echo vs CVODES adjoint: dθ {:.2e}, dx0 {:.2e}\n", theta_error,
+                           x0_error);
   EXPECT_LT(theta_error, 1e-6);
   EXPECT_LT(x0_error, 1e-6);
 
@@ -146,19 +146,18 @@ TEST(EchoGradient, ErrorSlopesInBetaOnNonlinearNetworks) {
     double expected_slope;
     const char* label;
   };
-  for (const Case& c : {Case{EchoEstimator::kCentred, NudgeReference::kLinearized, 2.0,
-                             "centred, linearized nudge"},
-                        Case{EchoEstimator::kCentred, NudgeReference::kPhysical, 2.0,
-                             "centred, physical nudge"},
-                        Case{EchoEstimator::kOneSided, NudgeReference::kLinearized, 1.0,
-                             "one-sided, linearized nudge"},
-                        Case{EchoEstimator::kOneSided, NudgeReference::kPhysical, 1.0,
-                             "one-sided, physical nudge"}}) {
+  for (const Case& c :
+       {Case{EchoEstimator::kCentred, NudgeReference::kLinearized, 2.0,
+             "centred, linearized nudge"},
+        Case{EchoEstimator::kCentred, NudgeReference::kPhysical, 2.0, "centred, physical nudge"},
+        Case{EchoEstimator::kOneSided, NudgeReference::kLinearized, 1.0,
+             "one-sided, linearized nudge"},
+        Case{EchoEstimator::kOneSided, NudgeReference::kPhysical, 1.0,
+             "one-sided, physical nudge"}}) {
     std::vector<double> theta_errors, x0_errors;
     for (double beta : betas) {
-      const GradientResult echo =
-          ComputeOk(EchoGradient({.beta = beta, .estimator = c.estimator, .nudge = c.nudge}),
-              owned.problem);
+      const GradientResult echo = ComputeOk(
+          EchoGradient({.beta = beta, .estimator = c.estimator, .nudge = c.nudge}), owned.problem);
       theta_errors.push_back(RelativeError(echo.dL_dtheta, reference.dL_dtheta));
       x0_errors.push_back(RelativeError(Flat(echo.dL_dx0), Flat(reference.dL_dx0)));
     }
@@ -174,11 +173,10 @@ TEST(EchoGradient, ErrorSlopesInBetaOnNonlinearNetworks) {
 
 TEST(EchoGradient, OneSidedUsesTwoPassesWithAPhysicalNudge) {
   const auto owned = testing::NonlinearChainProblem();
-  const GradientResult echo =
-      ComputeOk(EchoGradient({.beta = 1e-3,
-                        .estimator = EchoEstimator::kOneSided,
-                        .nudge = NudgeReference::kPhysical}),
-          owned.problem);
+  const GradientResult echo = ComputeOk(EchoGradient({.beta = 1e-3,
+                                                      .estimator = EchoEstimator::kOneSided,
+                                                      .nudge = NudgeReference::kPhysical}),
+                                        owned.problem);
   EXPECT_EQ(echo.passes, 2);
   EXPECT_EQ(echo.method, "echo_one_sided");
 }

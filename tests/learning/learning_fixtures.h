@@ -59,8 +59,8 @@ inline OwnedGradientProblem NonlinearChainProblem() {
   OwnedGradientProblem owned{network, {}};
   GradientProblem& problem = owned.problem;
   problem.forward.system = network.get();
-  problem.forward.theta = network->MakeParameters(Vector{{1.0, 1.3, 0.8, 1.1, 0.9}}, onsite,
-                                                  coupling);
+  problem.forward.theta =
+      network->MakeParameters(Vector{{1.0, 1.3, 0.8, 1.1, 0.9}}, onsite, coupling);
   problem.forward.input = InputSignal({{std::make_shared<SineWaveform>(0.8, 0.25), Parity::kEven}});
   problem.forward.initial_state = {Vector{{0.5, -0.3, 0.2, 0.0, 0.4}}, Vector::Zero(5)};
   problem.forward.duration_s = 6.0;
@@ -71,9 +71,7 @@ inline OwnedGradientProblem NonlinearChainProblem() {
 }
 
 /// |a - b| / |b| for vectors.
-inline double RelativeError(const Vector& a, const Vector& b) {
-  return (a - b).norm() / b.norm();
-}
+inline double RelativeError(const Vector& a, const Vector& b) { return (a - b).norm() / b.norm(); }
 
 inline Vector Flat(const PhaseState& x) {
   Vector flat(x.q.size() + x.p.size());

@@ -1,6 +1,11 @@
 // Waveforms (sine, sampled with linear or natural cubic spline interpolation)
 // and the multi-channel input signal with its time-reversed replay.
 
+#include "physics/input_signal.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -11,11 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
 #include "physics/error.h"
-#include "physics/input_signal.h"
 
 namespace echolab {
 namespace {

@@ -3,6 +3,13 @@
 // echo reversibility, damped oscillators, failure handling and streaming.
 // The measured figures are printed (and recorded as test properties).
 
+#include "physics/integrator.h"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -12,13 +19,7 @@
 #include <string>
 #include <vector>
 
-#include <Eigen/Eigenvalues>
-#include <fmt/format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "physics/error.h"
-#include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"
 
 namespace echolab {

@@ -1,12 +1,12 @@
 // Thermal noise with the fluctuation-dissipation intensity (baoab scheme):
 // equipartition, reproducibility from the seed, and input checks.
 
-#include <cmath>
-#include <iostream>
-
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
 
 #include "physics/error.h"
 #include "physics/integrator.h"
@@ -58,8 +58,7 @@ TEST(Langevin, EquipartitionOfKineticEnergy) {
   const Vector masses_kg = chain.problem.theta.head(4);
   const double kT = chain.problem.noise.thermal_energy_J;
 
-  const long samples_per_batch =
-      std::lround((kDuration_s - kBurnIn_s) / kStep_s / kBatches);
+  const long samples_per_batch = std::lround((kDuration_s - kBurnIn_s) / kStep_s / kBatches);
   Eigen::MatrixXd batch_sums = Eigen::MatrixXd::Zero(4, kBatches);
   long sample = 0;
   const Observer accumulate = [&](double t_s, const PhaseState& x) {
@@ -74,8 +73,8 @@ TEST(Langevin, EquipartitionOfKineticEnergy) {
   const Eigen::MatrixXd batch_means = batch_sums / static_cast<double>(samples_per_batch);
   for (int i = 0; i < 4; ++i) {
     const double mean = batch_means.row(i).mean();
-    const double spread = std::sqrt((batch_means.row(i).array() - mean).square().sum() /
-                                    (kBatches - 1));
+    const double spread =
+        std::sqrt((batch_means.row(i).array() - mean).square().sum() / (kBatches - 1));
     const double standard_error = spread / std::sqrt(static_cast<double>(kBatches));
     std::cout << fmt::format("dof {}: <p^2/m> = {:.4f} J (kB T = {} J), standard error {:.4f}\n",
                              i + 1, mean, kT, standard_error);
@@ -93,8 +92,8 @@ TEST(Langevin, NoFrictionMeansNoNoise) {
   chain.problem.initial_state.q = Vector{{0.3, 0.0, -0.2, 0.1}};
   const Trajectory run = Simulate(chain.problem, BaoabOptions(0.001));
   ASSERT_TRUE(run.ok());
-  const double initial = chain.network->Energy(chain.problem.initial_state, chain.problem.theta,
-                                               Vector());
+  const double initial =
+      chain.network->Energy(chain.problem.initial_state, chain.problem.theta, Vector());
   const double final = chain.network->Energy(run.final_state, chain.problem.theta, Vector());
   EXPECT_NEAR(final, initial, 1e-5 * initial);
 }

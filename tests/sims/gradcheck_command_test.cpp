@@ -1,12 +1,12 @@
 // `echolab gradcheck` and `echolab validate` as a user runs them.
 
-#include <filesystem>
-#include <fstream>
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sims/command_line.h"
 
@@ -96,8 +96,8 @@ TEST_F(CommandTest, GradcheckPrintsJsonWithEveryMethod) {
 }
 
 TEST_F(CommandTest, GradcheckPrintsATable) {
-  const auto result = RunEcholab("gradcheck " + WriteConfig(kConfig) + " -o " +
-                                 (directory_ / "out").string());
+  const auto result =
+      RunEcholab("gradcheck " + WriteConfig(kConfig) + " -o " + (directory_ / "out").string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("rel. error"));
   EXPECT_THAT(result.output, HasSubstr("k_1_2"));

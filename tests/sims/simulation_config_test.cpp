@@ -3,10 +3,10 @@
 
 #include "sims/config/simulation_config.h"
 
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "physics/error.h"
 
@@ -131,9 +131,9 @@ TEST(SimulationConfig, NonPositiveStepIsRejected) {
 }
 
 TEST(SimulationConfig, UnknownSchemeListsTheKnownOnes) {
-  EXPECT_THAT(ErrorOf(ValidWith("\"yoshida4\"", "\"runge_kutta\"")),
-              AllOf(HasSubstr("integrator.scheme"), HasSubstr("'runge_kutta'"),
-                    HasSubstr("leapfrog")));
+  EXPECT_THAT(
+      ErrorOf(ValidWith("\"yoshida4\"", "\"runge_kutta\"")),
+      AllOf(HasSubstr("integrator.scheme"), HasSubstr("'runge_kutta'"), HasSubstr("leapfrog")));
 }
 
 TEST(SimulationConfig, UnknownKeyIsRejected) {

@@ -1,9 +1,9 @@
 #include "physics/integrators/detail/adaptive_support.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace echolab::detail {
 

@@ -1,8 +1,8 @@
 #include "physics/integrators/detail/sundials_handles.h"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <cstdlib>
 
 #include "physics/error.h"
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <memory>
-#include <string>
-#include <type_traits>
-
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sundials/sundials_nonlinearsolver.h>
+
+#include <memory>
+#include <string>
+#include <type_traits>
 
 #include "physics/phase_state.h"
 

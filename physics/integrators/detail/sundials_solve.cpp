@@ -1,8 +1,8 @@
 #include "physics/integrators/detail/sundials_solve.h"
 
-#include <vector>
-
 #include <fmt/format.h>
+
+#include <vector>
 
 namespace echolab::detail {
 namespace {

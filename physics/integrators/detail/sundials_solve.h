@@ -1,10 +1,10 @@
 #pragma once
 
+#include <sundials/sundials_nvector.h>
+
 #include <exception>
 #include <optional>
 #include <string>
-
-#include <sundials/sundials_nvector.h>
 
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/integrators/detail/sundials_handles.h"

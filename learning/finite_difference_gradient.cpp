@@ -71,7 +71,7 @@ GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& proble
     const Vector& theta = problem.forward.theta;
     result.dL_dtheta.resize(theta.size());
     for (Eigen::Index i = 0; i < theta.size(); ++i) {
-      const double epsilon = relative_step_ * std::max(std::abs(theta[i]), 1.0);
+      const double epsilon = relative_step_ * (theta[i] != 0.0 ? std::abs(theta[i]) : 1.0);
       result.dL_dtheta[i] = evaluator.CentralDifference(
           epsilon, [i](GradientProblem* copy, double e) { copy->forward.theta[i] += e; });
     }

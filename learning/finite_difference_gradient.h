@@ -10,7 +10,9 @@ namespace echolab {
 /// the same grid, so the differences see a smooth function of θ and x0.
 ///
 ///   dL/dθ_i ≈ [L(θ + ε_i e_i) - L(θ - ε_i e_i)] / (2 ε_i),
-///   ε_i = relative_step × max(|θ_i|, 1)
+///   ε_i = relative_step × |θ_i| (relative_step when θ_i = 0), so that
+///   element values in SI units (pF, nH) are perturbed in proportion;
+///   for x0: ε = relative_step × max(|x0_i|, 1)
 ///
 /// Costs 2 (P + 2n) forward passes; an independent truth for the other
 /// methods, not a method for large substrates. It gives no input gradient.

@@ -12,6 +12,7 @@
 
 #include "physics/error.h"
 #include "sims/build_info.h"
+#include "sims/commands/circuit_gradcheck.h"
 #include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
 #include "sims/commands/validate_command.h"
@@ -42,9 +43,22 @@ int main(int argc, char** argv) {
   echolab::GradcheckArguments gradcheck;
   CLI::App* gradcheck_command = app.add_subcommand(
       "gradcheck", "Compare the echo gradient with the adjoint, BPTT and finite differences");
-  gradcheck_command->add_option("config", gradcheck.config_path, "Configuration file (TOML)")
+  gradcheck_command
+      ->add_option("config", gradcheck.config_path,
+                   "Configuration file (TOML), or a SPICE netlist (.cir, .net, .sp, .spice)")
       ->required()
       ->check(CLI::ExistingFile);
+  echolab::CircuitGradcheckArguments circuit;
+  CLI::Option_group* netlist_options =
+      gradcheck_command->add_option_group("netlist", "Options for a netlist");
+  netlist_options->add_option("--train", circuit.train, "Element names to differentiate")
+      ->delimiter(',');
+  netlist_options->add_option("--output", circuit.output_node, "Node whose voltage is fitted");
+  netlist_options->add_option("--target", circuit.target_csv, "Target waveform CSV (t,y)");
+  netlist_options->add_option("--duration", circuit.duration_s, "Duration T of the pass (s)");
+  netlist_options->add_option("--beta", circuit.beta, "Nudging strength of the echo (default 1e-9: circuit states are ~1e-9 in SI)");
+  netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
+  netlist_options->add_option("--step", circuit.step_s, "Fixed step (s); default T / 10,000");
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -67,7 +81,21 @@ int main(int argc, char** argv) {
 
   try {
     if (*simulate_command) return echolab::RunSimulate(simulate);
-    if (*gradcheck_command) return echolab::RunGradcheck(gradcheck);
+    if (*gradcheck_command && echolab::IsNetlistPath(gradcheck.config_path)) {
+      circuit.netlist_path = gradcheck.config_path;
+      circuit.output_dir = gradcheck.output_dir;
+      circuit.json = gradcheck.json;
+      circuit.quiet = gradcheck.quiet;
+      return echolab::RunCircuitGradcheck(circuit);
+    }
+    if (*gradcheck_command) {
+      if (netlist_options->count_all() > 0) {
+        throw echolab::InputError(
+            "--train, --output, --target, --duration, --beta, --methods and --step apply to "
+            "netlists; a TOML configuration sets them in its [loss] and [gradcheck] tables");
+      }
+      return echolab::RunGradcheck(gradcheck);
+    }
     if (*validate_command) return echolab::RunValidate(validate);
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());

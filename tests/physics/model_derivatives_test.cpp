@@ -6,6 +6,9 @@
 // with a the analytic and f the finite-difference value. The worst e per
 // (model, derivative) is printed as a table when the test program ends.
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -22,9 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
+#include "circuits/circuit_hamiltonian.h"
+#include "circuits/netlist_parser.h"
 #include "physics/error.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/models/log_cosh_network.h"
@@ -254,7 +256,35 @@ ModelCase LogCoshCase() {
   return c;
 }
 
+// A node-flux circuit: three nodes, capacitors to ground and between nodes,
+// three inductors with two mutual couplings, two current sources. Element
+// values of order one (the derivatives do not care about units).
+ModelCase CircuitCase() {
+  const Netlist netlist = ParseNetlistText(R"(circuit for derivative checks
+C1 a 0 1.2
+C2 b 0 0.7
+C3 c 0 0.9
+Cab a b 0.3
+Cbc b c 0.25
+L1 a 0 0.8
+L2 b c 1.3
+L3 c 0 0.6
+K12 L1 L2 0.3
+K23 L2 L3 -0.2
+I1 a 0 SIN(0 1 1)
+I2 0 c 0.5
+)",
+                                           "circuit.cir");
+  std::mt19937_64 rng(23);
+  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
+  ModelCase c{.name = "lc_circuit", .model = circuit};
+  c.theta = circuit->netlist_parameters();
+  RandomPoint(rng, &c);
+  return c;
+}
+
 ModelCase MakeCase(const std::string& name) {
+  if (name == "lc_circuit") return CircuitCase();
   if (name == "harmonic_all_to_all") {
     return NetworkCase(name, NetworkTopology::AllToAll(5), PotentialLaw::kHarmonic,
                        PotentialLaw::kHarmonic, 11);
@@ -506,7 +536,7 @@ TEST_P(ModelDerivativeTest, ValidateParametersRejectsNaN) {
 
 INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
                          ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring",
-                                           "sparse_200", "log_cosh_4x3"),
+                                           "sparse_200", "log_cosh_4x3", "lc_circuit"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            return param_info.param;
                          });

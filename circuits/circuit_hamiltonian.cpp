@@ -1,0 +1,394 @@
+#include "circuits/circuit_hamiltonian.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <numbers>
+
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+constexpr double kTwoPi = 2.0 * std::numbers::pi;
+
+[[noreturn]] void Unsupported(const Netlist& netlist, const Element& element, const char* what) {
+  throw InputError(fmt::format(
+      "{}:{}:{}: element '{}': {} are not modelled by the node-flux substrate yet; expected C, "
+      "L, K, B and current sources",
+      netlist.source_file, element.location.line, element.location.column, element.name, what));
+}
+
+}  // namespace
+
+double CircuitHamiltonian::Branch::Across(const Vector& x) const {
+  return (plus >= 0 ? x[plus] : 0.0) - (minus >= 0 ? x[minus] : 0.0);
+}
+
+void CircuitHamiltonian::Branch::AddTo(double s, Vector* y) const {
+  if (plus >= 0) (*y)[plus] += s;
+  if (minus >= 0) (*y)[minus] -= s;
+}
+
+CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist) {
+  Layout layout;
+  std::map<std::string, int> node_index;
+  const auto node = [&](const std::string& name) {
+    if (name == "0") return -1;
+    const auto [it, inserted] =
+        node_index.emplace(name, static_cast<int>(layout.node_names.size()));
+    if (inserted) layout.node_names.push_back(name);
+    return it->second;
+  };
+  std::vector<double> values;
+  std::map<std::string, int> inductor_index;
+  const auto add_parameter = [&](const Element& element) {
+    layout.parameter_names.push_back(element.name);
+    values.push_back(element.value);
+    return static_cast<int>(values.size()) - 1;
+  };
+  const auto branch = [&](const Element& element, bool trainable) {
+    return Branch{node(element.nodes[0]), node(element.nodes[1]),
+                  trainable ? add_parameter(element) : -1};
+  };
+  for (const Element& element : netlist.elements) {
+    switch (element.kind) {
+      case ElementKind::kCapacitor:
+        layout.capacitors.push_back(branch(element, true));
+        break;
+      case ElementKind::kInductor:
+        inductor_index[element.name] = static_cast<int>(layout.inductors.size());
+        layout.inductors.push_back(branch(element, true));
+        break;
+      case ElementKind::kJosephsonJunction:
+        layout.junctions.push_back(branch(element, true));
+        break;
+      case ElementKind::kCurrentSource:
+        layout.sources.push_back(branch(element, false));
+        layout.source_waveforms.push_back(element.waveform->MakeWaveform());
+        break;
+      case ElementKind::kMutualInductance:
+        break;  // after all inductors are known
+      case ElementKind::kResistor:
+        Unsupported(netlist, element, "resistors");
+      case ElementKind::kVoltageSource:
+        Unsupported(netlist, element, "voltage sources");
+      case ElementKind::kVaractor:
+        Unsupported(netlist, element, "varactors");
+    }
+  }
+  for (const Element& element : netlist.elements) {
+    if (element.kind != ElementKind::kMutualInductance) continue;
+    layout.mutuals.push_back(Mutual{inductor_index.at(element.coupled_inductors[0]),
+                                    inductor_index.at(element.coupled_inductors[1]),
+                                    add_parameter(element)});
+  }
+  if (layout.node_names.empty()) {
+    throw InputError(
+        fmt::format("{}: the netlist has no node other than ground", netlist.source_file));
+  }
+  layout.parameters =
+      Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  return layout;
+}
+
+CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
+    : CircuitHamiltonian(MakeLayout(netlist)) {
+  ValidateParameters(netlist_parameters_);
+}
+
+CircuitHamiltonian::CircuitHamiltonian(Layout layout)
+    : HamiltonianSystem(static_cast<int>(layout.node_names.size()),
+                        static_cast<int>(layout.sources.size()), layout.parameter_names),
+      node_names_(std::move(layout.node_names)),
+      capacitors_(std::move(layout.capacitors)),
+      inductors_(std::move(layout.inductors)),
+      junctions_(std::move(layout.junctions)),
+      sources_(std::move(layout.sources)),
+      mutuals_(std::move(layout.mutuals)),
+      source_waveforms_(std::move(layout.source_waveforms)),
+      netlist_parameters_(std::move(layout.parameters)) {}
+
+int CircuitHamiltonian::NodeIndex(const std::string& name) const {
+  if (name == "0" || name == "gnd") return -1;
+  for (size_t i = 0; i < node_names_.size(); ++i) {
+    if (node_names_[i] == name) return static_cast<int>(i);
+  }
+  throw InputError(fmt::format("unknown node '{}'", name));
+}
+
+InputSignal CircuitHamiltonian::Inputs() const {
+  std::vector<InputChannel> channels;
+  for (const auto& waveform : source_waveforms_) channels.push_back({waveform, Parity::kEven});
+  return InputSignal(std::move(channels));
+}
+
+namespace {
+
+// The minimum-norm x with rows · x = targets; InputError when inconsistent.
+Vector SolveBranchConditions(const Eigen::MatrixXd& rows, const Vector& targets, const char* what) {
+  if (rows.rows() == 0) return Vector::Zero(rows.cols());
+  const Vector x = rows.completeOrthogonalDecomposition().solve(targets);
+  const double scale = std::max(targets.cwiseAbs().maxCoeff(), 1e-300);
+  if ((rows * x - targets).cwiseAbs().maxCoeff() > 1e-9 * scale) {
+    throw InputError(
+        fmt::format("the initial {} of the netlist contradict each other around a loop", what));
+  }
+  return x;
+}
+
+}  // namespace
+
+PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
+  const Vector& theta = netlist_parameters_;
+  std::vector<std::pair<const Branch*, double>> voltages, fluxes;
+  std::vector<double> inductor_currents(inductors_.size(), 0.0);
+  size_t c = 0, l = 0, j = 0;
+  for (const Element& element : netlist.elements) {
+    const double ic = element.initial_condition.value_or(0.0);
+    if (element.kind == ElementKind::kCapacitor) voltages.emplace_back(&capacitors_[c++], ic);
+    if (element.kind == ElementKind::kInductor) inductor_currents[l++] = ic;
+    if (element.kind == ElementKind::kJosephsonJunction) {
+      fluxes.emplace_back(&junctions_[j++], ic * kFluxQuantum_Wb / kTwoPi);
+    }
+  }
+  if (!inductors_.empty()) {
+    // φ_L = M i_L
+    const Vector branch_flux =
+        InductanceMatrix(theta) *
+        Eigen::Map<const Vector>(inductor_currents.data(),
+                                 static_cast<Eigen::Index>(inductor_currents.size()));
+    for (size_t i = 0; i < inductors_.size(); ++i) {
+      fluxes.emplace_back(&inductors_[i], branch_flux[static_cast<Eigen::Index>(i)]);
+    }
+  }
+  const auto solve = [&](const std::vector<std::pair<const Branch*, double>>& conditions,
+                         const char* what) {
+    Eigen::MatrixXd rows =
+        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(conditions.size()), num_dof());
+    Vector targets(rows.rows());
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+      Vector row = Vector::Zero(num_dof());
+      conditions[static_cast<size_t>(r)].first->AddTo(1.0, &row);
+      rows.row(r) = row.transpose();
+      targets[r] = conditions[static_cast<size_t>(r)].second;
+    }
+    return SolveBranchConditions(rows, targets, what);
+  };
+  const Vector node_voltages = solve(voltages, "capacitor voltages");
+  return PhaseState{solve(fluxes, "inductor currents and junction phases"),
+                    CapacitanceMatrix(theta) * node_voltages};
+}
+
+void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {
+  const auto positive = [&](const std::vector<Branch>& branches, const char* what) {
+    for (const Branch& b : branches) {
+      if (!(theta[b.param] > 0.0)) {
+        throw InputError(fmt::format("parameter {} ({}) is {}, expected a positive value",
+                                     parameter_names()[b.param], what, theta[b.param]));
+      }
+    }
+  };
+  positive(capacitors_, "capacitance");
+  positive(inductors_, "inductance");
+  positive(junctions_, "critical current");
+  for (const Mutual& m : mutuals_) {
+    if (!(std::abs(theta[m.param]) < 1.0)) {
+      throw InputError(fmt::format("parameter {} (coupling coefficient) is {}, expected |k| < 1",
+                                   parameter_names()[m.param], theta[m.param]));
+    }
+  }
+  if (CapacitanceMatrix(theta).llt().info() != Eigen::Success) {
+    throw InputError(
+        "the capacitance matrix is singular: every node needs a path of capacitors to ground");
+  }
+  if (!inductors_.empty() && InductanceMatrix(theta).llt().info() != Eigen::Success) {
+    throw InputError("the inductance matrix is not positive definite (too strong K couplings)");
+  }
+}
+
+// C = Σ_c C_c a_c a_cᵀ
+Eigen::MatrixXd CircuitHamiltonian::CapacitanceMatrix(const Vector& theta) const {
+  Eigen::MatrixXd capacitance = Eigen::MatrixXd::Zero(num_dof(), num_dof());
+  for (const Branch& c : capacitors_) {
+    Vector a = Vector::Zero(num_dof());
+    c.AddTo(1.0, &a);
+    capacitance += theta[c.param] * a * a.transpose();
+  }
+  return capacitance;
+}
+
+// M_ii = L_i, M_ij = M_ji = k_ij √(L_i L_j)
+Eigen::MatrixXd CircuitHamiltonian::InductanceMatrix(const Vector& theta) const {
+  const auto n = static_cast<Eigen::Index>(inductors_.size());
+  Eigen::MatrixXd inductance = Eigen::MatrixXd::Zero(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) inductance(i, i) = theta[inductors_[i].param];
+  for (const Mutual& m : mutuals_) {
+    const double mutual =
+        theta[m.param] * std::sqrt(inductance(m.first, m.first) * inductance(m.second, m.second));
+    inductance(m.first, m.second) = inductance(m.second, m.first) = mutual;
+  }
+  return inductance;
+}
+
+Vector CircuitHamiltonian::BranchFluxes(const Vector& flux) const {
+  Vector branch(static_cast<Eigen::Index>(inductors_.size()));
+  for (size_t i = 0; i < inductors_.size(); ++i) {
+    branch[static_cast<Eigen::Index>(i)] = inductors_[i].Across(flux);
+  }
+  return branch;
+}
+
+Vector CircuitHamiltonian::InductorCurrents(const Vector& flux, const Vector& theta) const {
+  if (inductors_.empty()) return Vector();
+  return InductanceMatrix(theta).llt().solve(BranchFluxes(flux));
+}
+
+Vector CircuitHamiltonian::ScatterInductors(const Vector& per_inductor) const {
+  Vector nodes = Vector::Zero(num_dof());
+  for (size_t i = 0; i < inductors_.size(); ++i) {
+    inductors_[i].AddTo(per_inductor[static_cast<Eigen::Index>(i)], &nodes);
+  }
+  return nodes;
+}
+
+// out_θ += scale xᵀ (∂M/∂θ) y for θ = L_i and k_ij, with
+//   ∂M/∂L_i: 1 at (i, i), k_ij √(L_j / L_i) / 2 at (i, j) and (j, i);
+//   ∂M/∂k_ij: √(L_i L_j) at (i, j) and (j, i).
+void CircuitHamiltonian::AddInductanceDerivatives(const Vector& theta, const Vector& x,
+                                                  const Vector& y, double scale,
+                                                  Vector* out) const {
+  for (size_t i = 0; i < inductors_.size(); ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    (*out)[inductors_[i].param] += scale * x[k] * y[k];
+  }
+  for (const Mutual& m : mutuals_) {
+    const double l1 = theta[inductors_[m.first].param], l2 = theta[inductors_[m.second].param];
+    const double k = theta[m.param];
+    const double cross = x[m.first] * y[m.second] + x[m.second] * y[m.first];
+    (*out)[m.param] += scale * std::sqrt(l1 * l2) * cross;
+    (*out)[inductors_[m.first].param] += scale * 0.5 * k * std::sqrt(l2 / l1) * cross;
+    (*out)[inductors_[m.second].param] += scale * 0.5 * k * std::sqrt(l1 / l2) * cross;
+  }
+}
+
+// T = ½ Qᵀ C⁻¹ Q
+double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta) const {
+  return 0.5 * p.dot(CapacitanceMatrix(theta).llt().solve(p));
+}
+
+// V = ½ φ_Lᵀ M⁻¹ φ_L + Σ_J (Φ0 I_c / 2π)(1 - cos(2π φ_J / Φ0)) - Σ_s u_s b_sᵀ Φ
+double CircuitHamiltonian::DoPotentialEnergy(const Vector& q, const Vector& theta,
+                                             const Vector& u) const {
+  double energy = 0.0;
+  if (!inductors_.empty()) energy += 0.5 * BranchFluxes(q).dot(InductorCurrents(q, theta));
+  for (const Branch& j : junctions_) {
+    energy += kFluxQuantum_Wb * theta[j.param] / kTwoPi *
+              (1.0 - std::cos(kTwoPi * j.Across(q) / kFluxQuantum_Wb));
+  }
+  // b_s = e_(n-) - e_(n+) = -a_s
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    energy += u[static_cast<Eigen::Index>(s)] * sources_[s].Across(q);
+  }
+  return energy;
+}
+
+// ∂T/∂Q = C⁻¹ Q (the node voltages)
+void CircuitHamiltonian::DoKineticGradient(const Vector& p, const Vector& theta,
+                                           Vector* out) const {
+  *out = CapacitanceMatrix(theta).llt().solve(p);
+}
+
+// ∂V/∂Φ = A_L i_L + Σ_J I_c sin(2π φ_J / Φ0) a_J - Σ_s u_s b_s
+void CircuitHamiltonian::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
+                                             Vector* out) const {
+  *out = inductors_.empty() ? Vector(Vector::Zero(num_dof()))
+                            : ScatterInductors(InductorCurrents(q, theta));
+  for (const Branch& j : junctions_) {
+    j.AddTo(theta[j.param] * std::sin(kTwoPi * j.Across(q) / kFluxQuantum_Wb), out);
+  }
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    sources_[s].AddTo(u[static_cast<Eigen::Index>(s)], out);
+  }
+}
+
+// ∂²T/∂Q² v = C⁻¹ v
+void CircuitHamiltonian::DoKineticHessianProduct(const Vector&, const Vector& theta,
+                                                 const Vector& v, Vector* out) const {
+  *out = CapacitanceMatrix(theta).llt().solve(v);
+}
+
+// ∂²V/∂Φ² v = A_L M⁻¹ A_Lᵀ v + Σ_J I_c (2π/Φ0) cos(2π φ_J/Φ0) (a_Jᵀ v) a_J
+void CircuitHamiltonian::DoPotentialHessianProduct(const Vector& q, const Vector& theta,
+                                                   const Vector&, const Vector& v,
+                                                   Vector* out) const {
+  *out = inductors_.empty() ? Vector(Vector::Zero(num_dof()))
+                            : ScatterInductors(InductorCurrents(v, theta));
+  for (const Branch& j : junctions_) {
+    const double phase = kTwoPi * j.Across(q) / kFluxQuantum_Wb;
+    j.AddTo(theta[j.param] * kTwoPi / kFluxQuantum_Wb * std::cos(phase) * j.Across(v), out);
+  }
+}
+
+// ∂T/∂C_c = -½ (a_cᵀ C⁻¹ Q)²
+void CircuitHamiltonian::DoKineticParameterGradient(const Vector& p, const Vector& theta,
+                                                    Vector* out) const {
+  const Vector voltage = CapacitanceMatrix(theta).llt().solve(p);
+  for (const Branch& c : capacitors_) {
+    const double across = c.Across(voltage);
+    (*out)[c.param] = -0.5 * across * across;
+  }
+}
+
+// ∂V/∂L, ∂V/∂k = -½ i_Lᵀ (∂M/∂θ) i_L;  ∂V/∂I_c = (Φ0 / 2π)(1 - cos(2π φ_J / Φ0))
+void CircuitHamiltonian::DoPotentialParameterGradient(const Vector& q, const Vector& theta,
+                                                      const Vector&, Vector* out) const {
+  if (!inductors_.empty()) {
+    const Vector current = InductorCurrents(q, theta);
+    AddInductanceDerivatives(theta, current, current, -0.5, out);
+  }
+  for (const Branch& j : junctions_) {
+    (*out)[j.param] =
+        kFluxQuantum_Wb / kTwoPi * (1.0 - std::cos(kTwoPi * j.Across(q) / kFluxQuantum_Wb));
+  }
+}
+
+// (∂C_c C⁻¹Q)ᵀ w = -(a_cᵀ C⁻¹ Q)(a_cᵀ C⁻¹ w)
+void CircuitHamiltonian::DoKineticMixedProduct(const Vector& p, const Vector& theta,
+                                               const Vector& v, Vector* out) const {
+  const auto factor = CapacitanceMatrix(theta).llt();
+  const Vector voltage = factor.solve(p), response = factor.solve(v);
+  for (const Branch& c : capacitors_) (*out)[c.param] = -c.Across(voltage) * c.Across(response);
+}
+
+// (∂θ A_L M⁻¹ φ_L)ᵀ w = -(M⁻¹ A_Lᵀ w)ᵀ (∂M/∂θ) i_L;  (∂I_c ∇V)ᵀ w = sin(2π φ_J/Φ0) a_Jᵀ w
+void CircuitHamiltonian::DoPotentialMixedProduct(const Vector& q, const Vector& theta,
+                                                 const Vector&, const Vector& v,
+                                                 Vector* out) const {
+  if (!inductors_.empty()) {
+    AddInductanceDerivatives(theta, InductorCurrents(v, theta), InductorCurrents(q, theta), -1.0,
+                             out);
+  }
+  for (const Branch& j : junctions_) {
+    (*out)[j.param] = std::sin(kTwoPi * j.Across(q) / kFluxQuantum_Wb) * j.Across(v);
+  }
+}
+
+// ∂V/∂u_s = -b_sᵀ Φ = a_sᵀ Φ
+void CircuitHamiltonian::DoInputGradient(const Vector& q, const Vector&, const Vector&,
+                                         Vector* out) const {
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    (*out)[static_cast<Eigen::Index>(s)] = sources_[s].Across(q);
+  }
+}
+
+// (∂u_s ∇V)ᵀ w = a_sᵀ w
+void CircuitHamiltonian::DoInputMixedProduct(const Vector&, const Vector&, const Vector&,
+                                             const Vector& v, Vector* out) const {
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    (*out)[static_cast<Eigen::Index>(s)] = sources_[s].Across(v);
+  }
+}
+
+}  // namespace echolab

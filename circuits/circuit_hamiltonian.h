@@ -1,0 +1,125 @@
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "circuits/netlist.h"
+#include "physics/hamiltonian_system.h"
+
+namespace echolab {
+
+/// The node-flux Hamiltonian of an LC netlist. Positions are the node fluxes
+/// Φ (Wb, Φ_a = ∫ v_a dt against ground), momenta the node charges Q (C):
+///
+///   H = ½ Qᵀ C⁻¹ Q + ½ φ_Lᵀ M⁻¹ φ_L + Σ_J E_J (1 - cos(2π φ_J / Φ0)) - Σ_s I_s(t) b_sᵀ Φ
+///
+/// with C the capacitance matrix (Σ_c C_c a_c a_cᵀ, a_c the ±1 incidence of
+/// capacitor c on the non-ground nodes), φ_L = A_Lᵀ Φ the inductor branch
+/// fluxes, M the inductance matrix (L_i on the diagonal, k_ij √(L_i L_j) for a
+/// K card), E_J = Φ0 I_c / 2π for each junction, and b_s = e_(n-) - e_(n+) for
+/// a current source pushing I_s from n+ through itself to n-. Then
+/// dΦ/dt = ∂H/∂Q = C⁻¹ Q are the node voltages and dQ/dt = -∂H/∂Φ the net
+/// currents into the nodes (Kirchhoff's current law).
+///
+/// The echo flips the charges (Q → -Q) and keeps the fluxes: node voltages
+/// are odd under the flip, so a voltage read-out (VelocityReadout) sees the
+/// reflected target in the echo, l_e = l ∘ Sz. Current sources couple to
+/// fluxes and are even.
+///
+/// Trainable parameters θ: the value of every C (F), L (H), K (coupling
+/// coefficient) and B (critical current I_c, A) element, named by the element
+/// (lower case), in netlist order; gradients are per SI unit of the value.
+/// Resistors, voltage sources and varactors are not modelled yet and are
+/// refused with the element's location.
+class CircuitHamiltonian final : public HamiltonianSystem {
+ public:
+  explicit CircuitHamiltonian(const Netlist& netlist);
+
+  /// θ holding the netlist's element values.
+  const Vector& netlist_parameters() const { return netlist_parameters_; }
+  /// Non-ground node names, in the order of the state vectors.
+  const std::vector<std::string>& node_names() const { return node_names_; }
+  /// Index of a node in the state, or -1 for ground; throws InputError for an
+  /// unknown name.
+  int NodeIndex(const std::string& name) const;
+  /// The current sources as input channels (A), in netlist order.
+  InputSignal Inputs() const;
+  /// The state that the netlist's initial conditions describe (as SPICE's
+  /// uic): node voltages v from the capacitors' ic= (0 where absent) give
+  /// Q = C v; inductor currents (ic=) and junction phases (phase=) give the
+  /// branch fluxes M i_L and φ Φ0 / 2π, from which the node fluxes are
+  /// solved. Throws InputError when the conditions contradict each other
+  /// around a loop. θ must be the netlist's own values.
+  PhaseState InitialState(const Netlist& netlist) const;
+
+ private:
+  struct Layout;
+  explicit CircuitHamiltonian(Layout layout);
+
+  struct Branch {
+    int plus = -1;  // node index, -1 for ground
+    int minus = -1;
+    int param = -1;  // index in θ
+    // aᵀ x for a node vector x.
+    double Across(const Vector& x) const;
+    // y += s a.
+    void AddTo(double s, Vector* y) const;
+  };
+  struct Mutual {
+    int first = -1, second = -1;  // inductor indices
+    int param = -1;
+  };
+
+  void DoValidateParameters(const Vector& theta) const override;
+  double DoKineticEnergy(const Vector& p, const Vector& theta) const override;
+  double DoPotentialEnergy(const Vector& q, const Vector& theta, const Vector& u) const override;
+  void DoKineticGradient(const Vector& p, const Vector& theta, Vector* out) const override;
+  void DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
+                           Vector* out) const override;
+  void DoKineticHessianProduct(const Vector& p, const Vector& theta, const Vector& v,
+                               Vector* out) const override;
+  void DoPotentialHessianProduct(const Vector& q, const Vector& theta, const Vector& u,
+                                 const Vector& v, Vector* out) const override;
+  void DoKineticParameterGradient(const Vector& p, const Vector& theta, Vector* out) const override;
+  void DoPotentialParameterGradient(const Vector& q, const Vector& theta, const Vector& u,
+                                    Vector* out) const override;
+  void DoKineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
+                             Vector* out) const override;
+  void DoPotentialMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
+                               const Vector& v, Vector* out) const override;
+  void DoInputGradient(const Vector& q, const Vector& theta, const Vector& u,
+                       Vector* out) const override;
+  void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
+                           Vector* out) const override;
+
+  Eigen::MatrixXd CapacitanceMatrix(const Vector& theta) const;
+  Eigen::MatrixXd InductanceMatrix(const Vector& theta) const;
+  // φ_L = A_Lᵀ Φ and the inductor currents i_L = M⁻¹ φ_L.
+  Vector BranchFluxes(const Vector& flux) const;
+  Vector InductorCurrents(const Vector& flux, const Vector& theta) const;
+  // Σ_b s_b a_b over the inductors.
+  Vector ScatterInductors(const Vector& per_inductor) const;
+  // ∂M/∂θ_k contracted as xᵀ (∂M/∂θ_k) y, for every inductive parameter.
+  void AddInductanceDerivatives(const Vector& theta, const Vector& x, const Vector& y, double scale,
+                                Vector* out) const;
+
+  // Everything the netlist fixes, gathered before the base is constructed.
+  struct Layout {
+    std::vector<std::string> node_names;
+    std::vector<std::string> parameter_names;
+    std::vector<Branch> capacitors, inductors, junctions, sources;
+    std::vector<Mutual> mutuals;
+    std::vector<std::shared_ptr<const Waveform>> source_waveforms;
+    Vector parameters;
+  };
+  static Layout MakeLayout(const Netlist& netlist);
+
+  std::vector<std::string> node_names_;
+  std::vector<Branch> capacitors_, inductors_, junctions_, sources_;
+  std::vector<Mutual> mutuals_;
+  std::vector<std::shared_ptr<const Waveform>> source_waveforms_;
+  Vector netlist_parameters_;
+};
+
+}  // namespace echolab

@@ -1,0 +1,289 @@
+// The node-flux Hamiltonian of LC netlists: closed forms, Josephson
+// derivatives at the flux-quantum scale, initial conditions, and node
+// voltages cross-checked against ngspice (which must be installed).
+
+#include "circuits/circuit_hamiltonian.h"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <numbers>
+#include <sstream>
+
+#include "circuits/netlist_parser.h"
+#include "physics/error.h"
+#include "physics/integrator.h"
+
+namespace echolab {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// The node voltages v(t) of a pass sampled every step.
+struct VoltageTrace {
+  std::vector<double> times_s;
+  std::vector<Vector> voltages_V;
+};
+
+VoltageTrace SimulateVoltages(const Netlist& netlist, double duration_s, double step_s) {
+  const CircuitHamiltonian circuit(netlist);
+  SimulationProblem problem{.system = &circuit,
+                            .theta = circuit.netlist_parameters(),
+                            .input = circuit.Inputs(),
+                            .initial_state = circuit.InitialState(netlist),
+                            .duration_s = duration_s};
+  IntegratorOptions options;
+  options.scheme = "yoshida4";
+  options.step_s = step_s;
+  VoltageTrace trace;
+  Vector v;
+  const Trajectory run = Simulate(problem, options, [&](double t, const PhaseState& x) {
+    circuit.KineticGradient(x.p, problem.theta, &v);
+    trace.times_s.push_back(t);
+    trace.voltages_V.push_back(v);
+  });
+  EXPECT_TRUE(run.ok()) << run.BriefReport();
+  return trace;
+}
+
+// Linear interpolation of node `i` of the trace at time t.
+double VoltageAt(const VoltageTrace& trace, int i, double t_s) {
+  const auto upper = std::upper_bound(trace.times_s.begin(), trace.times_s.end(), t_s);
+  if (upper == trace.times_s.begin()) return trace.voltages_V.front()[i];
+  if (upper == trace.times_s.end()) return trace.voltages_V.back()[i];
+  const size_t k = static_cast<size_t>(upper - trace.times_s.begin());
+  const double w = (t_s - trace.times_s[k - 1]) / (trace.times_s[k] - trace.times_s[k - 1]);
+  return (1.0 - w) * trace.voltages_V[k - 1][i] + w * trace.voltages_V[k][i];
+}
+
+// L C tank charged to 1 V: v(t) = cos(t / √(L C)).
+TEST(CircuitHamiltonian, LcTankFollowsItsClosedForm) {
+  const Netlist netlist =
+      ParseNetlistText("tank\nL1 a 0 10n\nC1 a 0 1n ic=1\n.tran 10p 100n uic\n.end\n", "tank.cir");
+  const double omega = 1.0 / std::sqrt(10e-9 * 1e-9);
+  const VoltageTrace trace = SimulateVoltages(netlist, 100e-9, 5e-12);
+  double worst = 0.0;
+  for (size_t k = 0; k < trace.times_s.size(); ++k) {
+    worst = std::max(worst, std::abs(trace.voltages_V[k][0] - std::cos(omega * trace.times_s[k])));
+  }
+  std::cout << fmt::format("LC tank: max |v - cos ωt| = {:.2e} V over 16 periods\n", worst);
+  EXPECT_LT(worst, 1e-8);
+}
+
+TEST(CircuitHamiltonian, InitialConditionsGiveTheNodeVoltagesAndCurrents) {
+  const Netlist netlist = ParseNetlistText(R"(two tanks
+L1 a 0 10n ic=2m
+C1 a 0 1n ic=1
+L2 b 0 12n
+C2 b 0 1n ic=0.25
+Cc a b 0.1n ic=0.75
+.end
+)",
+                                           "tanks.cir");
+  const CircuitHamiltonian circuit(netlist);
+  const PhaseState x = circuit.InitialState(netlist);
+  Vector voltages, forces;
+  circuit.KineticGradient(x.p, circuit.netlist_parameters(), &voltages);
+  EXPECT_NEAR(voltages[0], 1.0, 1e-12);
+  EXPECT_NEAR(voltages[1], 0.25, 1e-12);
+  // Inductor L1 carries 2 mA: branch flux L i = 20 pWb on node a.
+  EXPECT_NEAR(x.q[0], 10e-9 * 2e-3, 1e-20);
+  EXPECT_NEAR(x.q[1], 0.0, 1e-20);
+}
+
+TEST(CircuitHamiltonian, ContradictoryInitialConditionsAreRejected) {
+  const Netlist netlist = ParseNetlistText(
+      "loop\nC1 a 0 1n ic=1\nC2 b 0 1n ic=0\nCc a b 1n ic=0.2\nL1 a 0 1n\n.end\n", "loop.cir");
+  const CircuitHamiltonian circuit(netlist);
+  EXPECT_THROW(circuit.InitialState(netlist), InputError);
+}
+
+// A junction shunted by a capacitor, at phases of order one: derivatives of
+// the cosine potential against central differences at the Φ0 scale.
+TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
+  const Netlist netlist = ParseNetlistText(
+      "junction\nB1 a 0 icrit=1u\nC1 a 0 1p\nL1 a b 1n\nC2 b 0 2p\nB2 b 0 ej=1e-22\n.end\n",
+      "jj.cir");
+  const CircuitHamiltonian circuit(netlist);
+  const Vector theta = circuit.netlist_parameters();
+  const Vector flux = Vector{{0.37, -0.81}} * kFluxQuantum_Wb;
+  const Vector direction = Vector{{0.6, 0.3}} * kFluxQuantum_Wb;
+  const double h = 1e-6 * kFluxQuantum_Wb;
+  const auto energy = [&](const Vector& q, const Vector& th) {
+    return circuit.PotentialEnergy(q, th, Vector());
+  };
+  Vector gradient, hessian, parameter_gradient, mixed;
+  circuit.PotentialGradient(flux, theta, Vector(), &gradient);
+  circuit.PotentialHessianProduct(flux, theta, Vector(), direction, &hessian);
+  circuit.PotentialParameterGradient(flux, theta, Vector(), &parameter_gradient);
+  circuit.PotentialMixedProduct(flux, theta, Vector(), direction, &mixed);
+  for (int i = 0; i < 2; ++i) {
+    Vector plus = flux, minus = flux;
+    plus[i] += h;
+    minus[i] -= h;
+    const double numeric = (energy(plus, theta) - energy(minus, theta)) / (2 * h);
+    EXPECT_NEAR(gradient[i], numeric, 1e-6 * std::abs(numeric)) << "dV/dPhi_" << i;
+  }
+  const double t = 1e-6;
+  Vector g_plus, g_minus;
+  circuit.PotentialGradient(flux + t * direction, theta, Vector(), &g_plus);
+  circuit.PotentialGradient(flux - t * direction, theta, Vector(), &g_minus);
+  const Vector numeric_hessian = (g_plus - g_minus) / (2 * t);
+  EXPECT_LT((hessian - numeric_hessian).norm(), 1e-6 * hessian.norm());
+  for (int k = 0; k < theta.size(); ++k) {
+    const double step = 1e-6 * std::abs(theta[k]);
+    Vector plus = theta, minus = theta;
+    plus[k] += step;
+    minus[k] -= step;
+    const double numeric = (energy(flux, plus) - energy(flux, minus)) / (2 * step);
+    EXPECT_NEAR(parameter_gradient[k], numeric, 1e-6 * std::abs(numeric) + 1e-40)
+        << circuit.parameter_names()[static_cast<size_t>(k)];
+    circuit.PotentialGradient(flux, plus, Vector(), &g_plus);
+    circuit.PotentialGradient(flux, minus, Vector(), &g_minus);
+    const double numeric_mixed = (g_plus - g_minus).dot(direction) / (2 * step);
+    EXPECT_NEAR(mixed[k], numeric_mixed, 1e-6 * std::abs(numeric_mixed) + 1e-40)
+        << circuit.parameter_names()[static_cast<size_t>(k)];
+  }
+  // E_J = Φ0 I_c / 2π: the B2 card's ej=1e-22 J is held as its critical current.
+  EXPECT_NEAR(theta[4], 2 * std::numbers::pi * 1e-22 / kFluxQuantum_Wb, 1e-12 * theta[4]);
+}
+
+TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
+  try {
+    CircuitHamiltonian circuit(
+        ParseNetlistText("lossy\nC1 a 0 1n\nL1 a 0 1n\nR1 a 0 50\n.end\n", "lossy.cir"));
+    ADD_FAILURE() << "a resistor was accepted";
+  } catch (const InputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("lossy.cir:4:"));
+    EXPECT_THAT(error.what(), HasSubstr("r1"));
+  }
+  EXPECT_THROW(CircuitHamiltonian(ParseNetlistText(
+                   "floating\nC1 a 0 1n\nL1 a b 1n\nL2 b 0 1n\n.end\n", "floating.cir")),
+               InputError);
+}
+
+// ---------------------------------------------------------------------------
+// Cross-check against ngspice: the same netlist, simulated by both.
+
+// Runs ngspice in batch mode on the netlist with a control block that writes
+// the node voltages; returns rows (t, v_1, v_2, ...).
+std::vector<std::vector<double>> RunNgspice(const std::string& netlist_text,
+                                            const std::vector<std::string>& nodes,
+                                            const fs::path& directory) {
+  std::string vectors;
+  for (const std::string& node : nodes) vectors += " v(" + node + ")";
+  const fs::path data = directory / "ngspice.dat";
+  std::string text = netlist_text;
+  text.replace(text.rfind(".end"), 4,
+               fmt::format(".control\nset wr_singlescale\nset wr_vecnames\n"
+                           "option numdgt=12 reltol=1e-7\nrun\nwrdata {}{}\nquit\n.endc\n.end",
+                           data.string(), vectors));
+  const fs::path input = directory / "ngspice.cir";
+  std::ofstream(input) << text;
+  const std::string command =
+      fmt::format("ngspice -b -n {} > {} 2>&1", input.string(), (directory / "log").string());
+  EXPECT_EQ(std::system(command.c_str()), 0) << "ngspice failed; is it installed?";
+  std::ifstream stream(data);
+  EXPECT_TRUE(stream.good()) << "ngspice wrote no data; see " << (directory / "log");
+  std::vector<std::vector<double>> rows;
+  std::string line;
+  std::getline(stream, line);  // header
+  while (std::getline(stream, line)) {
+    std::istringstream fields(line);
+    std::vector<double> row;
+    for (double value; fields >> value;) row.push_back(value);
+    if (row.size() == nodes.size() + 1) rows.push_back(row);
+  }
+  return rows;
+}
+
+struct CrossCheckCase {
+  const char* name;
+  const char* netlist;
+  std::vector<std::string> nodes;
+  double duration_s;
+};
+
+class NgspiceCrossCheck : public ::testing::TestWithParam<CrossCheckCase> {};
+
+TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
+  const CrossCheckCase& c = GetParam();
+  const fs::path directory = fs::temp_directory_path() / fmt::format("echolab_ngspice_{}", c.name);
+  fs::remove_all(directory);
+  fs::create_directories(directory);
+  const Netlist netlist = ParseNetlistText(c.netlist, c.name);
+  const CircuitHamiltonian circuit(netlist);
+  const auto spice = RunNgspice(c.netlist, c.nodes, directory);
+  ASSERT_GT(spice.size(), 1000u);
+  const VoltageTrace ours = SimulateVoltages(netlist, c.duration_s, 1e-12);
+  double peak = 0.0, worst = 0.0;
+  for (const auto& row : spice) {
+    for (size_t n = 0; n < c.nodes.size(); ++n) {
+      const double theirs = row[n + 1];
+      peak = std::max(peak, std::abs(theirs));
+      worst = std::max(worst,
+                       std::abs(VoltageAt(ours, circuit.NodeIndex(c.nodes[n]), row[0]) - theirs));
+    }
+  }
+  std::cout << fmt::format(
+      "{}: {} ngspice samples, max |Δv| = {:.2e} V, peak {:.3g} V, "
+      "ratio {:.2e}\n",
+      c.name, spice.size(), worst, peak, worst / peak);
+  EXPECT_LT(worst, 1e-4 * peak);
+  fs::remove_all(directory);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Circuits, NgspiceCrossCheck,
+    ::testing::Values(CrossCheckCase{"coupled_tanks",
+                                     R"(Two LC tanks coupled by a capacitor
+L1 a 0 10n
+C1 a 0 1n ic=1
+L2 b 0 12n
+C2 b 0 1n ic=0
+Cc a b 0.1n ic=1
+.tran 1p 200n 0 1p uic
+.end
+)",
+                                     {"a", "b"},
+                                     200e-9},
+                      CrossCheckCase{"mutual_inductance",
+                                     R"(Two tanks coupled by K, driven by a sine current
+I1 0 a SIN(0 1m 40meg)
+L1 a 0 100n
+C1 a 0 100p
+L2 b 0 80n
+C2 b 0 120p
+K12 L1 L2 0.1
+.tran 1p 150n 0 1p uic
+.end
+)",
+                                     {"a", "b"},
+                                     150e-9},
+                      CrossCheckCase{"ladder",
+                                     R"(Three-section LC ladder driven by a current pulse
+I1 0 n1 PULSE(0 10m 1n 2n 2n 5n 1)
+C1 n1 0 10p
+L1 n1 n2 25n
+C2 n2 0 10p
+L2 n2 n3 25n
+C3 n3 0 10p
+L3 n3 0 50n
+.tran 1p 100n 0 1p uic
+.end
+)",
+                                     {"n1", "n2", "n3"},
+                                     100e-9}),
+    [](const ::testing::TestParamInfo<CrossCheckCase>& param_info) {
+      return std::string(param_info.param.name);
+    });
+
+}  // namespace
+}  // namespace echolab

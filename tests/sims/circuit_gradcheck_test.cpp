@@ -1,0 +1,111 @@
+// `echolab gradcheck NETLIST.cir ...`: gradients of a node-voltage loss with
+// respect to element values, by the echo, the adjoint and finite differences.
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <string>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sims/command_line.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using echolab::testing::RunEcholab;
+using ::testing::HasSubstr;
+
+constexpr const char* kLadder = R"(Lossless LC ladder with a mutual inductance
+I1 0 n1 SIN(0 10m 60meg)
+C1 n1 0 10p
+L1 n1 n2 25n
+C2 n2 0 10p
+L2 n2 n3 25n
+K1 L1 L2 0.1
+C3 n3 0 10p
+L3 n3 0 50n
+.end
+)";
+
+class CircuitGradcheck : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("echolab_circuit_" +
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+    std::ofstream(directory_ / "ladder.cir") << kLadder;
+    std::ofstream target(directory_ / "target.csv");
+    target << "t,y\n";
+    for (int k = 0; k <= 40; ++k) {
+      const double t = k * 1e-9;
+      target << fmt::format("{:.12g},{:.12g}\n", t, 0.2 * std::sin(2 * std::numbers::pi * 5e7 * t));
+    }
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  std::string Arguments(const std::string& extra) const {
+    return fmt::format("gradcheck {} --output n3 --target {} --duration 40e-9 -o {} {}",
+                       (directory_ / "ladder.cir").string(),
+                       (directory_ / "target.csv").string(), (directory_ / "out").string(),
+                       extra);
+  }
+
+  fs::path directory_;
+};
+
+TEST_F(CircuitGradcheck, EchoAdjointAndFiniteDifferencesAgreeOnALosslessCircuit) {
+  const auto result =
+      RunEcholab(Arguments("--train c1,L1,k1,C3,l3 --methods echo,adjoint,fd --json"), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  EXPECT_EQ(json["parameters"],
+            nlohmann::json::array({"c1", "l1", "k1", "c3", "l3"}));
+  EXPECT_GT(json["loss"].get<double>(), 0.0);
+  for (const char* method : {"echo", "adjoint", "fd"}) {
+    EXPECT_EQ(json["gradients"][method].size(), 5u) << method;
+  }
+  const double echo_error = json["relative_errors"]["echo"].get<double>();
+  const double fd_error = json["relative_errors"]["fd"].get<double>();
+  std::cout << fmt::format("ladder: echo vs adjoint {:.2e}, fd vs adjoint {:.2e}\n", echo_error,
+                           fd_error);
+  EXPECT_LT(echo_error, 1e-5);
+  EXPECT_LT(fd_error, 1e-6);
+  EXPECT_TRUE(fs::exists(directory_ / "out" / "gradcheck.json"));
+}
+
+TEST_F(CircuitGradcheck, UnknownElementExitsTwoAndNamesTheChoices) {
+  const auto result = RunEcholab(Arguments("--train C9"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("'C9'"));
+  EXPECT_THAT(result.output, HasSubstr("c1, l1"));
+  EXPECT_FALSE(fs::exists(directory_ / "out"));
+}
+
+TEST_F(CircuitGradcheck, MissingTargetAndBadNodeExitTwo) {
+  const auto missing = RunEcholab(
+      fmt::format("gradcheck {} --train C1 --output n3 --duration 1e-9",
+                  (directory_ / "ladder.cir").string()));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.output, HasSubstr("--target"));
+  const auto node = RunEcholab(
+      fmt::format("gradcheck {} --train C1 --output nowhere --target {} --duration 1e-9",
+                  (directory_ / "ladder.cir").string(), (directory_ / "target.csv").string()));
+  EXPECT_EQ(node.exit_code, 2);
+  EXPECT_THAT(node.output, HasSubstr("nowhere"));
+}
+
+TEST_F(CircuitGradcheck, NetlistOptionsAreRefusedForTomlConfigurations) {
+  std::ofstream(directory_ / "c.toml") << "[model]\n";
+  const auto result = RunEcholab("gradcheck " + (directory_ / "c.toml").string() + " --train C1");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("apply to netlists"));
+}
+
+}  // namespace

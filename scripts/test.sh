@@ -6,3 +6,10 @@ scripts/setup.sh
 scripts/build.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 ctest --test-dir build --output-on-failure --parallel "$jobs"
+
+# The netlist parser, which reads untrusted files, also runs under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DECHOLAB_SANITIZERS="address;undefined" -DECHOLAB_BUILD_BENCH=OFF
+cmake --build build-sanitize --parallel "$jobs" --target netlist_parser_test
+ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" -R '^netlist_parser_test\.'

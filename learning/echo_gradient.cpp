@@ -20,13 +20,14 @@ struct EchoPass {
            PhaseState start)
       : stepper(echo_problem, weights),
         state(std::move(start)),
-        energy_gradient(Vector::Zero(echo_problem.system->num_params())) {}
+        energy_gradient(echo_problem.system->num_params()) {}
 
   CompositionStepper stepper;
   PhaseState state;
-  Vector energy_gradient;            // Σ τ ∂θH_half
-  std::vector<Vector> input_terms;   // ∂uH at each kick, in echo order
+  detail::HalfStepParameterSum energy_gradient;  // Σ τ ∂θH_half
+  std::vector<double> input_terms;   // ∂uH at each kick (m values each), in echo order
   std::vector<double> kick_times_s;  // forward time of each kick
+  Vector input_gradient;             // scratch
 };
 
 // The echo pass problem: same substrate and dissipation, inputs replayed
@@ -38,17 +39,17 @@ SimulationProblem MakeEchoProblem(const SimulationProblem& forward) {
   return echo;
 }
 
-// Advances one echo by a step of the grid, summing τ ∂θH_half and recording
-// ∂uH at each kick.
-void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward, double s_s,
-              double h_s, EchoPass* pass) {
+// Advances one echo by a step of the grid, summing τ ∂θH_half and, when
+// asked, recording ∂uH at each kick.
+void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward,
+              bool record_inputs, double s_s, double h_s, EchoPass* pass) {
   pass->stepper.Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
-    detail::AddHalfStepParameterGradient(*echo_problem.system, echo_problem.theta, record, 1.0,
-                                         &pass->energy_gradient);
-    Vector input_gradient;
+    pass->energy_gradient.Add(*echo_problem.system, echo_problem.theta, record);
+    if (!record_inputs) return;
     echo_problem.system->InputGradient(record.q_kick, echo_problem.theta, record.u_kick,
-                                       &input_gradient);
-    pass->input_terms.push_back(std::move(input_gradient));
+                                       &pass->input_gradient);
+    pass->input_terms.insert(pass->input_terms.end(), pass->input_gradient.begin(),
+                             pass->input_gradient.end());
     pass->kick_times_s.push_back(forward.start_time_s + forward.duration_s - record.t_kick_s);
   });
 }
@@ -81,10 +82,10 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
-void StoreInputDensity(const EchoPass& plus, const std::vector<Vector>& reference_terms,
+void StoreInputDensity(const EchoPass& plus, const std::vector<double>& reference_terms,
                        double scale, int num_inputs, GradientResult* result) {
   // Kicks come in echo order, i.e. backwards in forward time.
-  const size_t kicks = plus.input_terms.size();
+  const size_t kicks = plus.kick_times_s.size();
   std::vector<size_t> order(kicks);
   for (size_t j = 0; j < kicks; ++j) order[j] = j;
   std::sort(order.begin(), order.end(),
@@ -93,8 +94,10 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<Vector>& referenc
   for (size_t j = 0; j < kicks; ++j) {
     const size_t kick = order[j];
     result->input_times_s.push_back(plus.kick_times_s[kick]);
+    const auto offset = static_cast<ptrdiff_t>(kick) * num_inputs;
     result->dL_du.col(static_cast<Eigen::Index>(j)) =
-        -scale * (plus.input_terms[kick] - reference_terms[kick]);
+        -scale * (Eigen::Map<const Vector>(plus.input_terms.data() + offset, num_inputs) -
+                  Eigen::Map<const Vector>(reference_terms.data() + offset, num_inputs));
   }
 }
 
@@ -195,8 +198,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   nudge(n);
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
-    StepEcho(echo_problem, forward, s, grid.step_s, &plus);
-    if (other) StepEcho(echo_problem, forward, s, grid.step_s, &*other);
+    const bool inputs = problem.compute_input_gradient && other.has_value();
+    StepEcho(echo_problem, forward, inputs, s, grid.step_s, &plus);
+    if (other) StepEcho(echo_problem, forward, inputs, s, grid.step_s, &*other);
     result.steps += other ? 2 : 1;
     if (!AllFinite(plus, other)) {
       result.status = SolveStatus::kNonFiniteState;
@@ -209,12 +213,14 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
   const Vector& reference_energy =
-      centred ? other->energy_gradient : pass.half_step_energy_gradient;
+      centred ? other->energy_gradient.sum() : pass.half_step_energy_gradient;
   result.dL_dtheta =
-      -scale * (plus.energy_gradient - reference_energy) + pass.direct_parameter_gradient;
+      -scale * (plus.energy_gradient.sum() - reference_energy) + pass.direct_parameter_gradient;
   if (other) {
     result.dL_dx0 = detail::Swap(Difference(plus.state, other->state, scale));
-    StoreInputDensity(plus, other->input_terms, scale, forward.system->num_inputs(), &result);
+    if (problem.compute_input_gradient) {
+      StoreInputDensity(plus, other->input_terms, scale, forward.system->num_inputs(), &result);
+    }
   } else {
     // One-sided without a reference echo: the unnudged echo ends at Sz x0.
     result.dL_dx0 =

@@ -21,6 +21,9 @@ struct GradientProblem {
   IntegratorOptions integrator;
   /// Also return the adjoint λ(t) = dL/dx(t) (or its estimate) over the pass.
   bool record_adjoint = false;
+  /// Return the input-gradient density dL/du(t). It is the one output that
+  /// grows with the horizon; turn it off for memory that does not.
+  bool compute_input_gradient = true;
 
   /// Throws InputError naming the first inconsistent field.
   void Validate() const;

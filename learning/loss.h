@@ -31,6 +31,8 @@ class Loss {
   /// Whether l depends on positions or momenta (never both, so that the
   /// nudged echo stays separable).
   virtual ReadoutDependence dependence() const = 0;
+  /// False when ∂l/∂θ and ∂l_T/∂θ vanish, so that callers may skip them.
+  virtual bool has_direct_parameter_term() const = 0;
 };
 
 /// Tracking of targets by read-outs r(x, θ) in R^m:
@@ -55,6 +57,9 @@ class TrackingLoss final : public Loss {
   void TerminalParameterGradient(const PhaseState& x, const Vector& theta,
                                  Vector* grad) const override;
   ReadoutDependence dependence() const override { return readout_->dependence(); }
+  bool has_direct_parameter_term() const override {
+    return readout_->depends_on_parameters();
+  }
 
   const Readout& readout() const { return *readout_; }
 

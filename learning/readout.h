@@ -18,6 +18,8 @@ class Readout {
   virtual ~Readout() = default;
   virtual int size() const = 0;
   virtual ReadoutDependence dependence() const = 0;
+  /// False when r does not depend on θ (its parameter Jacobian is zero).
+  virtual bool depends_on_parameters() const = 0;
   /// r(x, θ).
   virtual void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const = 0;
   /// (∂r/∂x)ᵀ w, w in R^m.
@@ -34,6 +36,7 @@ class PositionReadout final : public Readout {
   PositionReadout(int num_dof, int num_params, std::vector<int> indices);
   int size() const override { return static_cast<int>(indices_.size()); }
   ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
+  bool depends_on_parameters() const override { return false; }
   void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const override;
   void JacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
                                 PhaseState* out) const override;
@@ -55,6 +58,7 @@ class VelocityReadout final : public Readout {
   VelocityReadout(std::shared_ptr<const HamiltonianSystem> system, std::vector<int> indices);
   int size() const override { return static_cast<int>(indices_.size()); }
   ReadoutDependence dependence() const override { return ReadoutDependence::kMomenta; }
+  bool depends_on_parameters() const override { return true; }
   void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const override;
   void JacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
                                 PhaseState* out) const override;

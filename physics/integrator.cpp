@@ -21,8 +21,10 @@ bool Integrator::OutputSink::Emit(double t_s, const PhaseState& x) {
         t_s);
     return false;
   }
-  trajectory_->times_s.push_back(t_s);
-  if (record_) trajectory_->states.push_back(x);
+  if (record_) {
+    trajectory_->times_s.push_back(t_s);
+    trajectory_->states.push_back(x);
+  }
   if (observer_) observer_(t_s, x);
   return true;
 }

@@ -32,7 +32,7 @@ using Observer = std::function<void(double t_s, const PhaseState& x)>;
 /// The one result type of every integrator: samples, final state, status,
 /// statistics, and the options asked for beside the options used.
 struct Trajectory {
-  std::vector<double> times_s;     // output sample times
+  std::vector<double> times_s;     // output sample times; empty if record_states was false
   std::vector<PhaseState> states;  // one per time; empty if record_states was false
   double final_time_s = 0.0;       // last time reached (the end time on success)
   PhaseState final_state;

@@ -55,14 +55,12 @@ std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::s
   return weights;
 }
 
-void AddHalfStepParameterGradient(const HamiltonianSystem& system, const Vector& theta,
-                                  const SymmetricSplitting::Record& record, double weight,
-                                  Vector* sum) {
-  Vector potential, kinetic_before, kinetic_after;
-  system.PotentialParameterGradient(record.q_kick, theta, record.u_kick, &potential);
-  system.KineticParameterGradient(record.p_before_kick, theta, &kinetic_before);
-  system.KineticParameterGradient(record.p_after_kick, theta, &kinetic_after);
-  *sum += (weight * record.tau_s) * (potential + 0.5 * (kinetic_before + kinetic_after));
+void HalfStepParameterSum::Add(const HamiltonianSystem& system, const Vector& theta,
+                               const SymmetricSplitting::Record& record) {
+  system.PotentialParameterGradient(record.q_kick, theta, record.u_kick, &potential_);
+  system.KineticParameterGradient(record.p_before_kick, theta, &kinetic_before_);
+  system.KineticParameterGradient(record.p_after_kick, theta, &kinetic_after_);
+  sum_.noalias() += record.tau_s * (potential_ + 0.5 * (kinetic_before_ + kinetic_after_));
 }
 
 namespace {
@@ -70,8 +68,9 @@ namespace {
 // Adds c l(x, t) to the loss and c ∂l/∂θ(x, t) to the direct term.
 void AccumulateRunningLoss(const Loss& loss, const PhaseState& x, double t_s, double weight,
                            const Vector& theta, DiscreteForwardPass* pass) {
-  Vector direct;
   pass->loss += weight * loss.Running(x, t_s, theta);
+  if (!loss.has_direct_parameter_term()) return;
+  Vector direct;
   loss.RunningParameterGradient(x, t_s, theta, &direct);
   pass->direct_parameter_gradient += weight * direct;
 }
@@ -85,14 +84,13 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   const Loss& loss = *problem.loss;
   DiscreteForwardPass pass;
   pass.direct_parameter_gradient = Vector::Zero(forward.system->num_params());
-  pass.half_step_energy_gradient = Vector::Zero(forward.system->num_params());
+  HalfStepParameterSum half_step_sum(forward.system->num_params());
 
   CompositionStepper stepper(forward, weights);
   CompositionStepper::SubstepCallback on_substep;
   if (options.accumulate_half_step_energy) {
     on_substep = [&](const SymmetricSplitting::Record& record) {
-      AddHalfStepParameterGradient(*forward.system, forward.theta, record, 1.0,
-                                   &pass.half_step_energy_gradient);
+      half_step_sum.Add(*forward.system, forward.theta, record);
     };
   }
   PhaseState x = forward.initial_state;
@@ -116,6 +114,7 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   pass.loss += loss.Terminal(x, forward.theta);
   loss.TerminalParameterGradient(x, forward.theta, &terminal);
   pass.direct_parameter_gradient += terminal;
+  pass.half_step_energy_gradient = half_step_sum.sum();
   pass.final_state = std::move(x);
   return pass;
 }

@@ -9,8 +9,6 @@
 namespace echolab {
 namespace {
 
-int NumLawParams(PotentialLaw law) { return static_cast<int>(LawParameterNames(law).size()); }
-
 std::vector<std::string> NetworkParameterNames(const NetworkTopology& topology, PotentialLaw onsite,
                                                PotentialLaw coupling) {
   std::vector<std::string> names;
@@ -74,7 +72,7 @@ OscillatorNetwork::OscillatorNetwork(NetworkTopology topology, PotentialLaw onsi
       onsite_law_(onsite_law),
       coupling_law_(coupling_law),
       onsite_offset_(topology_.num_oscillators),
-      coupling_offset_(topology_.num_oscillators * (1 + NumLawParams(onsite_law))) {
+      coupling_offset_(topology_.num_oscillators * (1 + LawParameterCount(onsite_law))) {
   // D has a row per edge (i, j): -1 in column i, +1 in column j.
   std::vector<Eigen::Triplet<double>> entries;
   for (int e = 0; e < num_edges(); ++e) {
@@ -91,15 +89,15 @@ Vector OscillatorNetwork::MakeParameters(const Vector& masses_kg, const Eigen::M
   if (masses_kg.size() != n) {
     throw InputError(fmt::format("network: {} masses given, expected {}", masses_kg.size(), n));
   }
-  if (onsite.rows() != n || onsite.cols() != NumLawParams(onsite_law_)) {
+  if (onsite.rows() != n || onsite.cols() != LawParameterCount(onsite_law_)) {
     throw InputError(fmt::format("network: on-site parameters are {}x{}, expected {}x{} ({} law)",
-                                 onsite.rows(), onsite.cols(), n, NumLawParams(onsite_law_),
+                                 onsite.rows(), onsite.cols(), n, LawParameterCount(onsite_law_),
                                  ToString(onsite_law_)));
   }
-  if (coupling.rows() != num_edges() || coupling.cols() != NumLawParams(coupling_law_)) {
+  if (coupling.rows() != num_edges() || coupling.cols() != LawParameterCount(coupling_law_)) {
     throw InputError(fmt::format("network: coupling parameters are {}x{}, expected {}x{} ({} law)",
                                  coupling.rows(), coupling.cols(), num_edges(),
-                                 NumLawParams(coupling_law_), ToString(coupling_law_)));
+                                 LawParameterCount(coupling_law_), ToString(coupling_law_)));
   }
   Vector theta(num_params());
   theta.head(n) = masses_kg;
@@ -121,13 +119,13 @@ void OscillatorNetwork::DoValidateParameters(const Vector& theta) const {
 std::array<double, 2> OscillatorNetwork::OnsiteParams(const Vector& theta, int i) const {
   const int n = num_dof();
   std::array<double, 2> params{theta[onsite_offset_ + i], 0.0};
-  if (NumLawParams(onsite_law_) > 1) params[1] = theta[onsite_offset_ + n + i];
+  if (LawParameterCount(onsite_law_) > 1) params[1] = theta[onsite_offset_ + n + i];
   return params;
 }
 
 std::array<double, 2> OscillatorNetwork::CouplingParams(const Vector& theta, int e) const {
   std::array<double, 2> params{theta[coupling_offset_ + e], 0.0};
-  if (NumLawParams(coupling_law_) > 1) params[1] = theta[coupling_offset_ + num_edges() + e];
+  if (LawParameterCount(coupling_law_) > 1) params[1] = theta[coupling_offset_ + num_edges() + e];
   return params;
 }
 
@@ -204,14 +202,14 @@ void OscillatorNetwork::DoPotentialParameterGradient(const Vector& q, const Vect
   const int n = num_dof();
   for (int i = 0; i < n; ++i) {
     const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
-    for (int j = 0; j < NumLawParams(onsite_law_); ++j) {
+    for (int j = 0; j < LawParameterCount(onsite_law_); ++j) {
       (*out)[onsite_offset_ + j * n + i] = law.value_by_param[j];
     }
   }
   const Vector d = incidence_ * q;
   for (int e = 0; e < num_edges(); ++e) {
     const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
-    for (int j = 0; j < NumLawParams(coupling_law_); ++j) {
+    for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {
       (*out)[coupling_offset_ + j * num_edges() + e] = law.value_by_param[j];
     }
   }
@@ -230,7 +228,7 @@ void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& t
   const int n = num_dof();
   for (int i = 0; i < n; ++i) {
     const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
-    for (int j = 0; j < NumLawParams(onsite_law_); ++j) {
+    for (int j = 0; j < LawParameterCount(onsite_law_); ++j) {
       (*out)[onsite_offset_ + j * n + i] = law.slope_by_param[j] * v[i];
     }
   }
@@ -238,7 +236,7 @@ void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& t
   const Vector dv = incidence_ * v;
   for (int e = 0; e < num_edges(); ++e) {
     const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
-    for (int j = 0; j < NumLawParams(coupling_law_); ++j) {
+    for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {
       (*out)[coupling_offset_ + j * num_edges() + e] = law.slope_by_param[j] * dv[e];
     }
   }

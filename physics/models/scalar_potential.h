@@ -14,6 +14,11 @@ namespace echolab {
 ///   cosine:    φ = E (1 - cos d)                  params (E)      Josephson-like, d in rad
 enum class PotentialLaw { kHarmonic, kQuartic, kCosine };
 
+/// Number of parameters of a law (1 or 2).
+constexpr int LawParameterCount(PotentialLaw law) {
+  return law == PotentialLaw::kQuartic ? 2 : 1;
+}
+
 /// Parameter name prefixes of a law, e.g. {"k", "b"} for kQuartic.
 const std::vector<std::string>& LawParameterNames(PotentialLaw law);
 /// Parses "harmonic", "quartic" (also "duffing", "fpu") or "cosine" (also

@@ -442,6 +442,7 @@ class ThrowingLoss final : public Loss {
     *grad = Vector::Zero(theta.size());
   }
   ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
+  bool has_direct_parameter_term() const override { return false; }
 
  private:
   bool in_backward_pass_;

@@ -791,7 +791,7 @@ TEST_P(EveryScheme, ObserverStreamsEverySampleWithoutStoring) {
       });
   ASSERT_TRUE(trajectory.ok()) << trajectory.BriefReport();
   EXPECT_TRUE(trajectory.states.empty());
-  EXPECT_EQ(seen_s, trajectory.times_s);
+  EXPECT_TRUE(trajectory.times_s.empty());
   EXPECT_DOUBLE_EQ(trajectory.options_used.output_interval_s, kInterval_s);
   ASSERT_EQ(seen_s.size(), 21u);
   for (size_t k = 0; k < seen_s.size(); ++k) {

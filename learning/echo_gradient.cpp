@@ -20,11 +20,15 @@ struct EchoPass {
            PhaseState start)
       : stepper(echo_problem, weights),
         state(std::move(start)),
-        energy_gradient(echo_problem.system->num_params()) {}
+        energy_gradient(Vector::Zero(echo_problem.system->num_params())) {
+    stepper.AccumulateHalfStepParameterGradient(&energy_gradient);
+  }
+  EchoPass(const EchoPass&) = delete;
+  EchoPass& operator=(const EchoPass&) = delete;
 
   CompositionStepper stepper;
   PhaseState state;
-  detail::HalfStepParameterSum energy_gradient;  // Σ τ ∂θH_half
+  Vector energy_gradient;            // Σ τ ∂θH_half, summed by the stepper
   std::vector<double> input_terms;   // ∂uH at each kick (m values each), in echo order
   std::vector<double> kick_times_s;  // forward time of each kick
   Vector input_gradient;             // scratch
@@ -43,9 +47,11 @@ SimulationProblem MakeEchoProblem(const SimulationProblem& forward) {
 // asked, recording ∂uH at each kick.
 void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward,
               bool record_inputs, double s_s, double h_s, EchoPass* pass) {
+  if (!record_inputs) {
+    pass->stepper.Step(s_s, h_s, &pass->state);
+    return;
+  }
   pass->stepper.Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
-    pass->energy_gradient.Add(*echo_problem.system, echo_problem.theta, record);
-    if (!record_inputs) return;
     echo_problem.system->InputGradient(record.q_kick, echo_problem.theta, record.u_kick,
                                        &pass->input_gradient);
     pass->input_terms.insert(pass->input_terms.end(), pass->input_gradient.begin(),
@@ -213,9 +219,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
   const Vector& reference_energy =
-      centred ? other->energy_gradient.sum() : pass.half_step_energy_gradient;
+      centred ? other->energy_gradient : pass.half_step_energy_gradient;
   result.dL_dtheta =
-      -scale * (plus.energy_gradient.sum() - reference_energy) + pass.direct_parameter_gradient;
+      -scale * (plus.energy_gradient - reference_energy) + pass.direct_parameter_gradient;
   if (other) {
     result.dL_dx0 = detail::Swap(Difference(plus.state, other->state, scale));
     if (problem.compute_input_gradient) {

@@ -127,6 +127,44 @@ void HamiltonianSystem::PotentialParameterGradient(const Vector& q, const Vector
   DoPotentialParameterGradient(q, theta, u, out);
 }
 
+void HamiltonianSystem::PotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
+                                                          const Vector& u, double weight,
+                                                          Vector* grad_q,
+                                                          Vector* parameter_sum) const {
+  CheckSize(q, num_dof_, "positions q");
+  CheckParams(theta);
+  CheckInput(u);
+  CheckSize(*parameter_sum, num_params(), "parameter sum");
+  grad_q->resize(num_dof_);
+  DoPotentialGradientWithParameterSum(q, theta, u, weight, grad_q, parameter_sum);
+}
+
+void HamiltonianSystem::AddKineticParameterGradient(const Vector& p, const Vector& theta,
+                                                    double weight, Vector* parameter_sum) const {
+  CheckSize(p, num_dof_, "momenta p");
+  CheckParams(theta);
+  CheckSize(*parameter_sum, num_params(), "parameter sum");
+  DoAddKineticParameterGradient(p, theta, weight, parameter_sum);
+}
+
+void HamiltonianSystem::DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
+                                                            const Vector& u, double weight,
+                                                            Vector* grad_q,
+                                                            Vector* parameter_sum) const {
+  DoPotentialGradient(q, theta, u, grad_q);
+  Vector gradient = Vector::Zero(num_params());
+  DoPotentialParameterGradient(q, theta, u, &gradient);
+  *parameter_sum += weight * gradient;
+}
+
+void HamiltonianSystem::DoAddKineticParameterGradient(const Vector& p, const Vector& theta,
+                                                      double weight,
+                                                      Vector* parameter_sum) const {
+  Vector gradient = Vector::Zero(num_params());
+  DoKineticParameterGradient(p, theta, &gradient);
+  *parameter_sum += weight * gradient;
+}
+
 void HamiltonianSystem::KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                                             Vector* out) const {
   CheckSize(p, num_dof_, "momenta p");

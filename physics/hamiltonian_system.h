@@ -57,6 +57,15 @@ class HamiltonianSystem {
   /// ∂V/∂θ (length num_params).
   void PotentialParameterGradient(const Vector& q, const Vector& theta, const Vector& u,
                                   Vector* out) const;
+  /// ∂V/∂q into *grad_q and, in the same sweep, weight × ∂V/∂θ added to
+  /// *parameter_sum (length num_params): what a gradient method that sums
+  /// ∂θH along a pass needs at each kick, at about the cost of the gradient.
+  void PotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
+                                         double weight, Vector* grad_q,
+                                         Vector* parameter_sum) const;
+  /// weight × ∂T/∂θ added to *parameter_sum (length num_params).
+  void AddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
+                                   Vector* parameter_sum) const;
   /// (∂θ ∇p T)ᵀ v (length num_params), v of length num_dof.
   void KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                            Vector* out) const;
@@ -117,6 +126,13 @@ class HamiltonianSystem {
   virtual void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
                                    const Vector& v, Vector* out) const = 0;
   virtual std::optional<Vector> DoDiagonalMasses(const Vector& theta) const;
+  // Defaults call DoPotentialGradient and DoPotentialParameterGradient (and
+  // DoKineticParameterGradient); models override them to fuse the sweeps.
+  virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
+                                                   const Vector& u, double weight,
+                                                   Vector* grad_q, Vector* parameter_sum) const;
+  virtual void DoAddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
+                                             Vector* parameter_sum) const;
 
   void CheckSize(const Vector& v, int expected, const char* what) const;
   void CheckParams(const Vector& theta) const;

@@ -55,13 +55,6 @@ std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::s
   return weights;
 }
 
-void HalfStepParameterSum::Add(const HamiltonianSystem& system, const Vector& theta,
-                               const SymmetricSplitting::Record& record) {
-  system.PotentialParameterGradient(record.q_kick, theta, record.u_kick, &potential_);
-  system.KineticParameterGradient(record.p_before_kick, theta, &kinetic_before_);
-  system.KineticParameterGradient(record.p_after_kick, theta, &kinetic_after_);
-  sum_.noalias() += record.tau_s * (potential_ + 0.5 * (kinetic_before_ + kinetic_after_));
-}
 
 namespace {
 
@@ -84,14 +77,11 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   const Loss& loss = *problem.loss;
   DiscreteForwardPass pass;
   pass.direct_parameter_gradient = Vector::Zero(forward.system->num_params());
-  HalfStepParameterSum half_step_sum(forward.system->num_params());
+  pass.half_step_energy_gradient = Vector::Zero(forward.system->num_params());
 
   CompositionStepper stepper(forward, weights);
-  CompositionStepper::SubstepCallback on_substep;
   if (options.accumulate_half_step_energy) {
-    on_substep = [&](const SymmetricSplitting::Record& record) {
-      half_step_sum.Add(*forward.system, forward.theta, record);
-    };
+    stepper.AccumulateHalfStepParameterGradient(&pass.half_step_energy_gradient);
   }
   PhaseState x = forward.initial_state;
   if (options.store_states) pass.states.reserve(static_cast<size_t>(grid.num_steps) + 1);
@@ -107,14 +97,13 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
     if (options.store_states) pass.states.push_back(x);
     AccumulateRunningLoss(loss, x, grid.Time(k), grid.Weight(k), forward.theta, &pass);
     if (k == grid.num_steps) break;
-    stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x, on_substep);
+    stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x);
     ++pass.steps;
   }
   Vector terminal;
   pass.loss += loss.Terminal(x, forward.theta);
   loss.TerminalParameterGradient(x, forward.theta, &terminal);
   pass.direct_parameter_gradient += terminal;
-  pass.half_step_energy_gradient = half_step_sum.sum();
   pass.final_state = std::move(x);
   return pass;
 }

@@ -34,20 +34,6 @@ bool IsCompositionScheme(const std::string& scheme);
 /// method when the scheme is not a symmetric composition (leapfrog, yoshida4).
 std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method);
 
-/// The sum Σ τ ∂θH_half over the splitting steps of a pass, where
-///   H_half = V(q_kick, u_kick) + ½ [T(p_before_kick) + T(p_after_kick)]
-/// (theory.md section 4). Keeps its scratch vectors, so that adding a step
-/// allocates nothing.
-class HalfStepParameterSum {
- public:
-  explicit HalfStepParameterSum(int num_params) : sum_(Vector::Zero(num_params)) {}
-  void Add(const HamiltonianSystem& system, const Vector& theta,
-           const SymmetricSplitting::Record& record);
-  const Vector& sum() const { return sum_; }
-
- private:
-  Vector sum_, potential_, kinetic_before_, kinetic_after_;
-};
 
 /// A forward pass on the grid with the discrete loss accumulated on the way.
 struct DiscreteForwardPass {

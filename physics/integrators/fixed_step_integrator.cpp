@@ -113,7 +113,14 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   Damp(0.5 * h_s, x);
   problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   // B(h): p += h [-∂V/∂q(q, u) + f(q, t + h/2)]
-  problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
+  if (parameter_sum_ != nullptr) {
+    problem_.system->PotentialGradientWithParameterSum(x->q, problem_.theta, u_, h_s, &grad_,
+                                                       parameter_sum_);
+    problem_.system->AddKineticParameterGradient(x->p, problem_.theta, 0.5 * h_s,
+                                                 parameter_sum_);
+  } else {
+    problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
+  }
   force_ = -grad_;
   if (problem_.drive) problem_.drive->AddForce(x->q, t_s + 0.5 * h_s, &force_);
   ++evaluations_;
@@ -126,6 +133,10 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   }
   x->p += h_s * force_;
   if (record != nullptr) record->p_after_kick = x->p;
+  if (parameter_sum_ != nullptr) {
+    problem_.system->AddKineticParameterGradient(x->p, problem_.theta, 0.5 * h_s,
+                                                 parameter_sum_);
+  }
   Damp(0.5 * h_s, x);
   Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
 }

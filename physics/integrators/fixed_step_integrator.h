@@ -76,6 +76,10 @@ class SymmetricSplitting {
   explicit SymmetricSplitting(const SimulationProblem& problem);
   /// x(t) -> x(t + h); fills *record when given.
   void Step(double t_s, double h_s, PhaseState* x, Record* record = nullptr);
+  /// From now on, add τ ∂θH_half of every step to *sum (length num_params):
+  ///   H_half = V(q_kick, u_kick) + ½ [T(p_before_kick) + T(p_after_kick)]
+  /// (theory.md section 4), fused with the kick's force evaluation.
+  void AccumulateHalfStepParameterGradient(Vector* sum) { parameter_sum_ = sum; }
   /// Exact damping factors exp(-(G_i/m_i + γ) τ) of the momenta; empty when lossless.
   Vector DampingFactors(double tau_s) const;
   long evaluations() const { return evaluations_; }
@@ -87,6 +91,7 @@ class SymmetricSplitting {
   const SimulationProblem& problem_;
   Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
   Vector u_, grad_, force_;
+  Vector* parameter_sum_ = nullptr;
   long evaluations_ = 0;
 };
 
@@ -98,6 +103,10 @@ class CompositionStepper final : public FixedStepIntegrator::Stepper {
   CompositionStepper(const SimulationProblem& problem, std::vector<double> weights);
   void Step(double t_s, double h_s, PhaseState* x) override;
   void Step(double t_s, double h_s, PhaseState* x, const SubstepCallback& on_substep);
+  /// See SymmetricSplitting::AccumulateHalfStepParameterGradient.
+  void AccumulateHalfStepParameterGradient(Vector* sum) {
+    splitting_.AccumulateHalfStepParameterGradient(sum);
+  }
 
  private:
   SymmetricSplitting splitting_;

@@ -168,6 +168,41 @@ void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta
   for (int c = 0; c < num_inputs(); ++c) (*out)[topology_.driven_oscillators[c]] -= u[c];
 }
 
+// ∂V/∂q as DoPotentialGradient, and weight × ∂V/∂θ added to the sum, from
+// one evaluation of each law.
+void OscillatorNetwork::DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
+                                                            const Vector& u, double weight,
+                                                            Vector* grad_q,
+                                                            Vector* parameter_sum) const {
+  const int n = num_dof();
+  Vector& sum = *parameter_sum;
+  for (int i = 0; i < n; ++i) {
+    const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
+    (*grad_q)[i] = law.slope;
+    for (int j = 0; j < LawParameterCount(onsite_law_); ++j) {
+      sum[onsite_offset_ + j * n + i] += weight * law.value_by_param[j];
+    }
+  }
+  Vector slope = incidence_ * q;
+  for (int e = 0; e < num_edges(); ++e) {
+    const LawValues law = EvaluateLaw(coupling_law_, slope[e], CouplingParams(theta, e).data());
+    slope[e] = law.slope;
+    for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {
+      sum[coupling_offset_ + j * num_edges() + e] += weight * law.value_by_param[j];
+    }
+  }
+  grad_q->noalias() += incidence_.transpose() * slope;
+  for (int c = 0; c < num_inputs(); ++c) (*grad_q)[topology_.driven_oscillators[c]] -= u[c];
+}
+
+// weight × ∂T/∂m_i = -weight p_i² / (2 m_i²)
+void OscillatorNetwork::DoAddKineticParameterGradient(const Vector& p, const Vector& theta,
+                                                      double weight,
+                                                      Vector* parameter_sum) const {
+  const auto m = theta.head(num_dof()).array();
+  parameter_sum->head(num_dof()).array() -= (0.5 * weight) * p.array().square() / m.square();
+}
+
 // ∂²T/∂p² v = v / m
 void OscillatorNetwork::DoKineticHessianProduct(const Vector&, const Vector& theta, const Vector& v,
                                                 Vector* out) const {

@@ -74,6 +74,11 @@ class OscillatorNetwork final : public HamiltonianSystem {
   void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
                            Vector* out) const override;
   std::optional<Vector> DoDiagonalMasses(const Vector& theta) const override;
+  void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
+                                           double weight, Vector* grad_q,
+                                           Vector* parameter_sum) const override;
+  void DoAddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
+                                     Vector* parameter_sum) const override;
 
   // Law parameters of on-site term i / edge e, gathered from θ.
   std::array<double, 2> OnsiteParams(const Vector& theta, int i) const;

@@ -14,6 +14,8 @@
 namespace echolab {
 namespace {
 
+constexpr long kFiniteCheckSteps = 64;
+
 // One echo: its state, its stepper, and what it sums on the way.
 struct EchoPass {
   EchoPass(const SimulationProblem& echo_problem, const std::vector<double>& weights,
@@ -61,27 +63,38 @@ void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& fo
 }
 
 // Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
-void Nudge(const PhaseState& g, double signed_beta, PhaseState* x) {
-  x->q += signed_beta * g.p;
-  x->p += signed_beta * g.q;
+// The loss depends on positions or on momenta only, so only one half of Sx g
+// is nonzero.
+void Nudge(const PhaseState& g, double signed_beta, ReadoutDependence dependence,
+           PhaseState* x) {
+  if (dependence == ReadoutDependence::kPositions) {
+    x->p += signed_beta * g.q;
+  } else {
+    x->q += signed_beta * g.p;
+  }
 }
 
 // c ∇l(x, t) of the loss at the forward-time state x.
-PhaseState WeightedLossGradient(const Loss& loss, const PhaseState& x, double t_s, double weight,
-                                const Vector& theta) {
-  PhaseState grad;
-  loss.RunningGradient(x, t_s, theta, &grad);
-  grad.q *= weight;
-  grad.p *= weight;
-  return grad;
+// Buffers of the nudge, reused at every step.
+struct NudgeScratch {
+  PhaseState reference;  // the forward-time state where ∇l is evaluated
+  PhaseState gradient;   // ∇l there
+};
+
+// Sets *reference = Sz (a + b) / 2, the forward-time state midway between two echoes.
+void FlippedMean(const PhaseState& a, const PhaseState& b, PhaseState* reference) {
+  reference->q = 0.5 * (a.q + b.q);
+  reference->p = -0.5 * (a.p + b.p);
+}
+
+// Sets *reference = Sz x.
+void Flipped(const PhaseState& x, PhaseState* reference) {
+  reference->q = x.q;
+  reference->p = -x.p;
 }
 
 PhaseState Difference(const PhaseState& a, const PhaseState& b, double scale) {
   return PhaseState{scale * (a.q - b.q), scale * (a.p - b.p)};
-}
-
-PhaseState Mean(const PhaseState& a, const PhaseState& b) {
-  return PhaseState{0.5 * (a.q + b.q), 0.5 * (a.p + b.p)};
 }
 
 bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
@@ -160,13 +173,13 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   const PhaseState flipped = MomentumFlip(pass.final_state);
 
   EchoPass plus(echo_problem, weights, flipped);
-  Nudge(terminal_gradient, beta, &plus.state);
+  Nudge(terminal_gradient, beta, loss.dependence(), &plus.state);
   // The second echo: -β (centred), or the unnudged reference (one-sided,
   // needed for a linearized nudge or a recorded adjoint).
   std::optional<EchoPass> other;
   if (centred) {
     other.emplace(echo_problem, weights, flipped);
-    Nudge(terminal_gradient, -beta, &other->state);
+    Nudge(terminal_gradient, -beta, loss.dependence(), &other->state);
   } else if (linearized || problem.record_adjoint) {
     other.emplace(echo_problem, weights, flipped);
   }
@@ -178,23 +191,31 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // Nudges both echoes with the loss impulse of forward step k.
   detail::RecordedAdjoint recorded;
+  NudgeScratch scratch;
+  // ± β c_k ∇l at the reference state, added as Sx to an echo.
+  const auto nudge_one = [&](const PhaseState& reference, long k, double sign, PhaseState* x) {
+    loss.RunningGradient(reference, grid.Time(k), theta, &scratch.gradient);
+    Nudge(scratch.gradient, sign * beta * grid.Weight(k), loss.dependence(), x);
+  };
   const auto nudge = [&](long k) {
     const PhaseState before = problem.record_adjoint ? estimate_lambda() : PhaseState{};
     if (linearized) {
-      const PhaseState reference =
-          MomentumFlip(centred ? Mean(plus.state, other->state) : other->state);
-      const PhaseState g =
-          WeightedLossGradient(loss, reference, grid.Time(k), grid.Weight(k), theta);
-      Nudge(g, beta, &plus.state);
-      if (centred) Nudge(g, -beta, &other->state);
-    } else {
-      Nudge(
-          WeightedLossGradient(loss, MomentumFlip(plus.state), grid.Time(k), grid.Weight(k), theta),
-          beta, &plus.state);
       if (centred) {
-        Nudge(WeightedLossGradient(loss, MomentumFlip(other->state), grid.Time(k), grid.Weight(k),
-                                   theta),
-              -beta, &other->state);
+        FlippedMean(plus.state, other->state, &scratch.reference);
+      } else {
+        Flipped(other->state, &scratch.reference);
+      }
+      loss.RunningGradient(scratch.reference, grid.Time(k), theta, &scratch.gradient);
+      Nudge(scratch.gradient, beta * grid.Weight(k), loss.dependence(), &plus.state);
+      if (centred) {
+        Nudge(scratch.gradient, -beta * grid.Weight(k), loss.dependence(), &other->state);
+      }
+    } else {
+      Flipped(plus.state, &scratch.reference);
+      nudge_one(scratch.reference, k, 1.0, &plus.state);
+      if (centred) {
+        Flipped(other->state, &scratch.reference);
+        nudge_one(scratch.reference, k, -1.0, &other->state);
       }
     }
     if (problem.record_adjoint) {
@@ -208,7 +229,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     StepEcho(echo_problem, forward, inputs, s, grid.step_s, &plus);
     if (other) StepEcho(echo_problem, forward, inputs, s, grid.step_s, &*other);
     result.steps += other ? 2 : 1;
-    if (!AllFinite(plus, other)) {
+    // A non-finite state stays non-finite, so a check every kFiniteCheckSteps
+    // steps, and at the end, catches it at a fraction of the cost.
+    if ((j % kFiniteCheckSteps == 0 || j + 1 == n) && !AllFinite(plus, other)) {
       result.status = SolveStatus::kNonFiniteState;
       result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
       return result;

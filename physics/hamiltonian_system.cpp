@@ -139,12 +139,15 @@ void HamiltonianSystem::PotentialGradientWithParameterSum(const Vector& q, const
   DoPotentialGradientWithParameterSum(q, theta, u, weight, grad_q, parameter_sum);
 }
 
-void HamiltonianSystem::AddKineticParameterGradient(const Vector& p, const Vector& theta,
-                                                    double weight, Vector* parameter_sum) const {
-  CheckSize(p, num_dof_, "momenta p");
+void HamiltonianSystem::AddHalfStepKineticParameterGradient(const Vector& p_before,
+                                                            const Vector& p_after,
+                                                            const Vector& theta, double weight,
+                                                            Vector* parameter_sum) const {
+  CheckSize(p_before, num_dof_, "momenta p_before");
+  CheckSize(p_after, num_dof_, "momenta p_after");
   CheckParams(theta);
   CheckSize(*parameter_sum, num_params(), "parameter sum");
-  DoAddKineticParameterGradient(p, theta, weight, parameter_sum);
+  DoAddHalfStepKineticParameterGradient(p_before, p_after, theta, weight, parameter_sum);
 }
 
 void HamiltonianSystem::DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
@@ -157,12 +160,14 @@ void HamiltonianSystem::DoPotentialGradientWithParameterSum(const Vector& q, con
   *parameter_sum += weight * gradient;
 }
 
-void HamiltonianSystem::DoAddKineticParameterGradient(const Vector& p, const Vector& theta,
-                                                      double weight,
-                                                      Vector* parameter_sum) const {
-  Vector gradient = Vector::Zero(num_params());
-  DoKineticParameterGradient(p, theta, &gradient);
-  *parameter_sum += weight * gradient;
+void HamiltonianSystem::DoAddHalfStepKineticParameterGradient(const Vector& p_before,
+                                                              const Vector& p_after,
+                                                              const Vector& theta, double weight,
+                                                              Vector* parameter_sum) const {
+  Vector before = Vector::Zero(num_params()), after = Vector::Zero(num_params());
+  DoKineticParameterGradient(p_before, theta, &before);
+  DoKineticParameterGradient(p_after, theta, &after);
+  *parameter_sum += (0.5 * weight) * (before + after);
 }
 
 void HamiltonianSystem::KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,

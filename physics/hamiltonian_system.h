@@ -63,9 +63,11 @@ class HamiltonianSystem {
   void PotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
                                          double weight, Vector* grad_q,
                                          Vector* parameter_sum) const;
-  /// weight × ∂T/∂θ added to *parameter_sum (length num_params).
-  void AddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
-                                   Vector* parameter_sum) const;
+  /// weight × ½ [∂T/∂θ(p_before) + ∂T/∂θ(p_after)] added to *parameter_sum
+  /// (length num_params): the kinetic half of ∂θH_half across a kick.
+  void AddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
+                                           const Vector& theta, double weight,
+                                           Vector* parameter_sum) const;
   /// (∂θ ∇p T)ᵀ v (length num_params), v of length num_dof.
   void KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                            Vector* out) const;
@@ -131,8 +133,9 @@ class HamiltonianSystem {
   virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
                                                    const Vector& u, double weight,
                                                    Vector* grad_q, Vector* parameter_sum) const;
-  virtual void DoAddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
-                                             Vector* parameter_sum) const;
+  virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before,
+                                                     const Vector& p_after, const Vector& theta,
+                                                     double weight, Vector* parameter_sum) const;
 
   void CheckSize(const Vector& v, int expected, const char* what) const;
   void CheckParams(const Vector& theta) const;

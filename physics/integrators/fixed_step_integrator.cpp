@@ -116,8 +116,7 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   if (parameter_sum_ != nullptr) {
     problem_.system->PotentialGradientWithParameterSum(x->q, problem_.theta, u_, h_s, &grad_,
                                                        parameter_sum_);
-    problem_.system->AddKineticParameterGradient(x->p, problem_.theta, 0.5 * h_s,
-                                                 parameter_sum_);
+    p_before_kick_ = x->p;
   } else {
     problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
   }
@@ -134,8 +133,8 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   x->p += h_s * force_;
   if (record != nullptr) record->p_after_kick = x->p;
   if (parameter_sum_ != nullptr) {
-    problem_.system->AddKineticParameterGradient(x->p, problem_.theta, 0.5 * h_s,
-                                                 parameter_sum_);
+    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, x->p, problem_.theta,
+                                                         h_s, parameter_sum_);
   }
   Damp(0.5 * h_s, x);
   Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);

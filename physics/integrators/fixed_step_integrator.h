@@ -90,7 +90,7 @@ class SymmetricSplitting {
 
   const SimulationProblem& problem_;
   Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
-  Vector u_, grad_, force_;
+  Vector u_, grad_, force_, p_before_kick_;
   Vector* parameter_sum_ = nullptr;
   long evaluations_ = 0;
 };

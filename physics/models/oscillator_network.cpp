@@ -195,12 +195,14 @@ void OscillatorNetwork::DoPotentialGradientWithParameterSum(const Vector& q, con
   for (int c = 0; c < num_inputs(); ++c) (*grad_q)[topology_.driven_oscillators[c]] -= u[c];
 }
 
-// weight × ∂T/∂m_i = -weight p_i² / (2 m_i²)
-void OscillatorNetwork::DoAddKineticParameterGradient(const Vector& p, const Vector& theta,
-                                                      double weight,
-                                                      Vector* parameter_sum) const {
+// weight × ½ [∂T/∂m_i(p_b) + ∂T/∂m_i(p_a)] = -weight (p_b,i² + p_a,i²) / (4 m_i²)
+void OscillatorNetwork::DoAddHalfStepKineticParameterGradient(const Vector& p_before,
+                                                              const Vector& p_after,
+                                                              const Vector& theta, double weight,
+                                                              Vector* parameter_sum) const {
   const auto m = theta.head(num_dof()).array();
-  parameter_sum->head(num_dof()).array() -= (0.5 * weight) * p.array().square() / m.square();
+  parameter_sum->head(num_dof()).array() -=
+      (0.25 * weight) * (p_before.array().square() + p_after.array().square()) / m.square();
 }
 
 // ∂²T/∂p² v = v / m

@@ -77,8 +77,9 @@ class OscillatorNetwork final : public HamiltonianSystem {
   void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
                                            double weight, Vector* grad_q,
                                            Vector* parameter_sum) const override;
-  void DoAddKineticParameterGradient(const Vector& p, const Vector& theta, double weight,
-                                     Vector* parameter_sum) const override;
+  void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
+                                             const Vector& theta, double weight,
+                                             Vector* parameter_sum) const override;
 
   // Law parameters of on-site term i / edge e, gathered from θ.
   std::array<double, 2> OnsiteParams(const Vector& theta, int i) const;

@@ -65,8 +65,7 @@ void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& fo
 // Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
 // The loss depends on positions or on momenta only, so only one half of Sx g
 // is nonzero.
-void Nudge(const PhaseState& g, double signed_beta, ReadoutDependence dependence,
-           PhaseState* x) {
+void Nudge(const PhaseState& g, double signed_beta, ReadoutDependence dependence, PhaseState* x) {
   if (dependence == ReadoutDependence::kPositions) {
     x->p += signed_beta * g.q;
   } else {

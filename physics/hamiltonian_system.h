@@ -131,11 +131,11 @@ class HamiltonianSystem {
   // Defaults call DoPotentialGradient and DoPotentialParameterGradient (and
   // DoKineticParameterGradient); models override them to fuse the sweeps.
   virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
-                                                   const Vector& u, double weight,
-                                                   Vector* grad_q, Vector* parameter_sum) const;
-  virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before,
-                                                     const Vector& p_after, const Vector& theta,
-                                                     double weight, Vector* parameter_sum) const;
+                                                   const Vector& u, double weight, Vector* grad_q,
+                                                   Vector* parameter_sum) const;
+  virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
+                                                     const Vector& theta, double weight,
+                                                     Vector* parameter_sum) const;
 
   void CheckSize(const Vector& v, int expected, const char* what) const;
   void CheckParams(const Vector& theta) const;

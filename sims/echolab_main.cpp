@@ -13,6 +13,7 @@
 #include "physics/error.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
+#include "sims/commands/circuit_simulate.h"
 #include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
 #include "sims/commands/validate_command.h"
@@ -31,7 +32,9 @@ int main(int argc, char** argv) {
   echolab::SimulateArguments simulate;
   CLI::App* simulate_command =
       app.add_subcommand("simulate", "Run a substrate from a TOML configuration file");
-  simulate_command->add_option("config", simulate.config_path, "Configuration file (TOML)")
+  simulate_command
+      ->add_option("config", simulate.config_path,
+                   "Configuration file (TOML), or a SPICE netlist (.cir, ...)")
       ->required()
       ->check(CLI::ExistingFile);
   simulate_command->add_option("-o,--output-dir", simulate.output_dir,
@@ -56,7 +59,9 @@ int main(int argc, char** argv) {
   netlist_options->add_option("--output", circuit.output_node, "Node whose voltage is fitted");
   netlist_options->add_option("--target", circuit.target_csv, "Target waveform CSV (t,y)");
   netlist_options->add_option("--duration", circuit.duration_s, "Duration T of the pass (s)");
-  netlist_options->add_option("--beta", circuit.beta, "Nudging strength of the echo (default 1e-9: circuit states are ~1e-9 in SI)");
+  netlist_options->add_option(
+      "--beta", circuit.beta,
+      "Nudging strength of the echo (default 1e-9: circuit states are ~1e-9 in SI)");
   netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
   netlist_options->add_option("--step", circuit.step_s, "Fixed step (s); default T / 10,000");
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
@@ -80,6 +85,9 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*simulate_command && echolab::IsNetlistPath(simulate.config_path)) {
+      return echolab::RunCircuitSimulate(simulate);
+    }
     if (*simulate_command) return echolab::RunSimulate(simulate);
     if (*gradcheck_command && echolab::IsNetlistPath(gradcheck.config_path)) {
       circuit.netlist_path = gradcheck.config_path;

@@ -133,8 +133,8 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   x->p += h_s * force_;
   if (record != nullptr) record->p_after_kick = x->p;
   if (parameter_sum_ != nullptr) {
-    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, x->p, problem_.theta,
-                                                         h_s, parameter_sum_);
+    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, x->p, problem_.theta, h_s,
+                                                         parameter_sum_);
   }
   Damp(0.5 * h_s, x);
   Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);

@@ -1,11 +1,11 @@
 #include "sims/commands/circuit_gradcheck.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
@@ -65,8 +65,8 @@ std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamilto
 GradientResult Restricted(GradientResult result, const std::vector<int>& indices) {
   Vector trained(static_cast<Eigen::Index>(indices.size()));
   for (size_t k = 0; k < indices.size(); ++k) {
-    trained[static_cast<Eigen::Index>(k)] = result.dL_dtheta.size() ? result.dL_dtheta[indices[k]]
-                                                                     : 0.0;
+    trained[static_cast<Eigen::Index>(k)] =
+        result.dL_dtheta.size() ? result.dL_dtheta[indices[k]] : 0.0;
   }
   result.dL_dtheta = trained;
   return result;
@@ -76,8 +76,8 @@ void CheckArguments(const CircuitGradcheckArguments& arguments) {
   if (arguments.output_node.empty()) throw InputError("--output: a node name is required");
   if (arguments.target_csv.empty()) throw InputError("--target: a CSV file (t,y) is required");
   if (!(arguments.duration_s > 0.0)) {
-    throw InputError(fmt::format("--duration: expected a positive time in s, got {}",
-                                 arguments.duration_s));
+    throw InputError(
+        fmt::format("--duration: expected a positive time in s, got {}", arguments.duration_s));
   }
   const auto names = GradientMethodNames();
   for (const std::string& method : arguments.methods) {
@@ -92,8 +92,7 @@ void CheckArguments(const CircuitGradcheckArguments& arguments) {
 
 bool IsNetlistPath(const std::string& path) {
   const std::string extension = Lower(fs::path(path).extension().string());
-  return extension == ".cir" || extension == ".net" || extension == ".sp" ||
-         extension == ".spice";
+  return extension == ".cir" || extension == ".net" || extension == ".sp" || extension == ".spice";
 }
 
 int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {

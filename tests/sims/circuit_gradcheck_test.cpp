@@ -1,16 +1,16 @@
 // `echolab gradcheck NETLIST.cir ...`: gradients of a node-voltage loss with
 // respect to element values, by the echo, the adjoint and finite differences.
 
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <numbers>
-#include <string>
-
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <numbers>
+#include <string>
 
 #include "sims/command_line.h"
 
@@ -52,9 +52,8 @@ class CircuitGradcheck : public ::testing::Test {
 
   std::string Arguments(const std::string& extra) const {
     return fmt::format("gradcheck {} --output n3 --target {} --duration 40e-9 -o {} {}",
-                       (directory_ / "ladder.cir").string(),
-                       (directory_ / "target.csv").string(), (directory_ / "out").string(),
-                       extra);
+                       (directory_ / "ladder.cir").string(), (directory_ / "target.csv").string(),
+                       (directory_ / "out").string(), extra);
   }
 
   fs::path directory_;
@@ -65,8 +64,7 @@ TEST_F(CircuitGradcheck, EchoAdjointAndFiniteDifferencesAgreeOnALosslessCircuit)
       RunEcholab(Arguments("--train c1,L1,k1,C3,l3 --methods echo,adjoint,fd --json"), false);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json json = nlohmann::json::parse(result.output);
-  EXPECT_EQ(json["parameters"],
-            nlohmann::json::array({"c1", "l1", "k1", "c3", "l3"}));
+  EXPECT_EQ(json["parameters"], nlohmann::json::array({"c1", "l1", "k1", "c3", "l3"}));
   EXPECT_GT(json["loss"].get<double>(), 0.0);
   for (const char* method : {"echo", "adjoint", "fd"}) {
     EXPECT_EQ(json["gradients"][method].size(), 5u) << method;
@@ -89,9 +87,8 @@ TEST_F(CircuitGradcheck, UnknownElementExitsTwoAndNamesTheChoices) {
 }
 
 TEST_F(CircuitGradcheck, MissingTargetAndBadNodeExitTwo) {
-  const auto missing = RunEcholab(
-      fmt::format("gradcheck {} --train C1 --output n3 --duration 1e-9",
-                  (directory_ / "ladder.cir").string()));
+  const auto missing = RunEcholab(fmt::format("gradcheck {} --train C1 --output n3 --duration 1e-9",
+                                              (directory_ / "ladder.cir").string()));
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.output, HasSubstr("--target"));
   const auto node = RunEcholab(
@@ -106,6 +103,32 @@ TEST_F(CircuitGradcheck, NetlistOptionsAreRefusedForTomlConfigurations) {
   const auto result = RunEcholab("gradcheck " + (directory_ / "c.toml").string() + " --train C1");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.output, HasSubstr("apply to netlists"));
+}
+
+TEST_F(CircuitGradcheck, SimulateWritesNodeVoltages) {
+  std::ofstream(directory_ / "tank.cir") << "tank\nL1 a 0 10n\nC1 a 0 1n ic=1\n.tran 10p 20n uic\n";
+  const fs::path out = directory_ / "sim";
+  const auto result = RunEcholab(
+      fmt::format("simulate {} -o {}", (directory_ / "tank.cir").string(), out.string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream csv(out / "voltages.csv");
+  std::string header, first;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  EXPECT_EQ(header, "t_s,v(a)");
+  EXPECT_EQ(first.substr(0, 2), "0,");
+  EXPECT_TRUE(fs::exists(out / "voltages.png"));
+  EXPECT_TRUE(fs::exists(out / "meta.json"));
+}
+
+TEST_F(CircuitGradcheck, MalformedNetlistExitsTwoWithTheLocation) {
+  std::ofstream(directory_ / "bad.cir") << "bad\nC1 a 0 1n\nL1 a 0 1q\n.tran 1p 1n\n";
+  const fs::path out = directory_ / "sim";
+  const auto result =
+      RunEcholab(fmt::format("simulate {} -o {}", (directory_ / "bad.cir").string(), out.string()));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("bad.cir:3:"));
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace

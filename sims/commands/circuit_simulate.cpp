@@ -1,0 +1,100 @@
+#include "sims/commands/circuit_simulate.h"
+
+#include <fmt/format.h>
+#include <fmt/os.h>
+
+#include <filesystem>
+
+#include "circuits/circuit_hamiltonian.h"
+#include "circuits/netlist_parser.h"
+#include "physics/error.h"
+#include "physics/integrator.h"
+#include "sims/commands/progress_reporter.h"
+#include "sims/output/plotting.h"
+#include "sims/output/run_metadata.h"
+#include "sims/output/staged_directory.h"
+
+namespace echolab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const Vector& theta,
+                      const Trajectory& trajectory, double from_s, const fs::path& path) {
+  auto out = fmt::output_file(path.string());
+  out.print("t_s");
+  for (const std::string& node : circuit.node_names()) out.print(",v({})", node);
+  out.print("\n");
+  Vector voltages;
+  for (size_t k = 0; k < trajectory.states.size(); ++k) {
+    if (trajectory.times_s[k] < from_s) continue;
+    // v = ∂H/∂Q = C⁻¹ Q
+    circuit.KineticGradient(trajectory.states[k].p, theta, &voltages);
+    out.print("{:.17g}", trajectory.times_s[k]);
+    for (Eigen::Index i = 0; i < voltages.size(); ++i) out.print(",{:.17g}", voltages[i]);
+    out.print("\n");
+  }
+}
+
+}  // namespace
+
+int RunCircuitSimulate(const SimulateArguments& arguments) {
+  const Netlist netlist = ParseNetlistFile(arguments.config_path);
+  if (!netlist.tran) {
+    throw InputError(
+        fmt::format("{}: no .tran card; expected '.tran tstep tstop [tstart [tmax]] "
+                    "[uic]' to say how long to simulate",
+                    arguments.config_path));
+  }
+  const TranCard& tran = *netlist.tran;
+  const CircuitHamiltonian circuit(netlist);
+  SimulationProblem problem{.system = &circuit,
+                            .theta = circuit.netlist_parameters(),
+                            .input = circuit.Inputs(),
+                            .initial_state = circuit.InitialState(netlist),
+                            .duration_s = tran.stop_s};
+  IntegratorOptions options;
+  options.scheme = "yoshida4";
+  options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
+  if (!tran.use_initial_conditions && !arguments.quiet) {
+    fmt::print(stderr,
+               "echolab simulate: {}: .tran has no uic; echolab starts from the elements' ic= "
+               "values (0 where absent) rather than a DC operating point\n",
+               arguments.config_path);
+  }
+  ProgressReporter progress("simulate", tran.stop_s, !arguments.quiet);
+  const Trajectory trajectory =
+      Simulate(problem, options, [&](double t_s, const PhaseState&) { progress.Update(t_s); });
+  progress.Finish();
+  if (!trajectory.ok()) {
+    fmt::print(stderr, "echolab simulate: {}: the integration failed: {}\nNo output written.\n",
+               arguments.config_path, trajectory.BriefReport());
+    return 1;
+  }
+
+  const fs::path destination =
+      arguments.output_dir.empty()
+          ? fs::path("out") / "simulate" / fs::path(arguments.config_path).stem()
+          : fs::path(arguments.output_dir);
+  StagedDirectory output(destination);
+  WriteVoltagesCsv(circuit, problem.theta, trajectory, tran.start_s,
+                   output.path() / "voltages.csv");
+  nlohmann::json meta = RunHeader("simulate");
+  meta["netlist"] = fs::absolute(arguments.config_path).string();
+  meta["title"] = netlist.title;
+  meta["nodes"] = circuit.node_names();
+  meta["problem"] = ToJson(problem);
+  meta["trajectory"] = ToJson(trajectory);
+  WriteJson(meta, output.path() / "meta.json");
+  if (arguments.plot) {
+    RunPlotScript("plot_voltages.py", {output.path().string(), netlist.title});
+  }
+  output.Commit();
+  if (!arguments.quiet) {
+    fmt::print("{}\n{}\nwrote {}\n", netlist.title, trajectory.BriefReport(), destination.string());
+  }
+  return 0;
+}
+
+}  // namespace echolab

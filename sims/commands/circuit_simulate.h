@@ -1,0 +1,15 @@
+#pragma once
+
+#include "sims/commands/simulate_command.h"
+
+namespace echolab {
+
+/// `echolab simulate NETLIST.cir`: runs the netlist's .tran with the
+/// node-flux substrate (yoshida4 at the smaller of tstep and tmax), from the
+/// initial conditions of its elements (as SPICE's uic), and writes
+/// voltages.csv (t_s, then the voltage of every node to ground in V from
+/// tstart on), meta.json and voltages.png, all or nothing. Returns 0, or 1
+/// when the integration failed; bad input throws InputError.
+int RunCircuitSimulate(const SimulateArguments& arguments);
+
+}  // namespace echolab

@@ -9,6 +9,7 @@
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
+#include "sims/validation/circuit_studies.h"
 #include "sims/validation/validation_studies.h"
 
 namespace echolab {
@@ -36,6 +37,10 @@ std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& line
     studies.emplace_back(fmt::format("per-parameter gradients on {}", v->id),
                          [v](const fs::path& dir) { return ParameterStudy(*v, dir); });
   }
+  studies.emplace_back("gradients of an LC ladder",
+                       [](const fs::path& dir) { return CircuitGradientStudy(dir); });
+  studies.emplace_back("LC ladder against ngspice",
+                       [](const fs::path& dir) { return CircuitNgspiceStudy(dir); });
   return studies;
 }
 

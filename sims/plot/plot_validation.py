@@ -5,6 +5,7 @@ Usage: plot_validation.py RUN_DIR
   beta_<id>.csv        -> beta_<id>.png        (log-log error against beta)
   integrators_<id>.csv -> integrators_<id>.png (error against steps per scheme)
   parameters_<id>.csv  -> parameters_<id>.png  (per-parameter bars)
+  ngspice_<id>.csv     -> ngspice_<id>.png     (echolab against ngspice, with differences)
 """
 import csv
 import glob
@@ -124,8 +125,30 @@ def plot_parameters(path, out):
     plt.close(fig)
 
 
+def plot_ngspice(path, out):
+    data = np.genfromtxt(path, delimiter=",", names=True)
+    t = data["t_s"] * 1e9
+    fig, (ax, ax_diff) = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 1.3]})
+    for k, node in enumerate(("n1", "n2", "n3")):
+        ax.plot(t, data[f"echolab_{node}"], color=f"C{k}", lw=1.2, label=f"v({node}) echolab")
+        ax.plot(t, data[f"ngspice_{node}"], color="k", lw=0.8, ls="--",
+                label="ngspice" if k == 0 else None)
+        ax_diff.plot(t, data[f"echolab_{node}"] - data[f"ngspice_{node}"], color=f"C{k}", lw=0.8)
+    ax.set_ylabel("node voltage (V)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=2)
+    ax.set_title("LC ladder: echolab against ngspice")
+    ax_diff.set_ylabel("echolab − ngspice (V)")
+    ax_diff.set_xlabel("time t (ns)")
+    ax_diff.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 PLOTTERS = {"lambda_": plot_lambda, "beta_": plot_beta, "integrators_": plot_integrators,
-            "parameters_": plot_parameters}
+            "parameters_": plot_parameters, "ngspice_": plot_ngspice}
 
 
 def main():

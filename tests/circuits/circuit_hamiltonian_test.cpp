@@ -19,6 +19,7 @@
 #include "circuits/netlist_parser.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "sims/validation/ngspice_runner.h"
 
 namespace echolab {
 namespace {
@@ -172,38 +173,6 @@ TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
 // ---------------------------------------------------------------------------
 // Cross-check against ngspice: the same netlist, simulated by both.
 
-// Runs ngspice in batch mode on the netlist with a control block that writes
-// the node voltages; returns rows (t, v_1, v_2, ...).
-std::vector<std::vector<double>> RunNgspice(const std::string& netlist_text,
-                                            const std::vector<std::string>& nodes,
-                                            const fs::path& directory) {
-  std::string vectors;
-  for (const std::string& node : nodes) vectors += " v(" + node + ")";
-  const fs::path data = directory / "ngspice.dat";
-  std::string text = netlist_text;
-  text.replace(text.rfind(".end"), 4,
-               fmt::format(".control\nset wr_singlescale\nset wr_vecnames\n"
-                           "option numdgt=12 reltol=1e-7\nrun\nwrdata {}{}\nquit\n.endc\n.end",
-                           data.string(), vectors));
-  const fs::path input = directory / "ngspice.cir";
-  std::ofstream(input) << text;
-  const std::string command =
-      fmt::format("ngspice -b -n {} > {} 2>&1", input.string(), (directory / "log").string());
-  EXPECT_EQ(std::system(command.c_str()), 0) << "ngspice failed; is it installed?";
-  std::ifstream stream(data);
-  EXPECT_TRUE(stream.good()) << "ngspice wrote no data; see " << (directory / "log");
-  std::vector<std::vector<double>> rows;
-  std::string line;
-  std::getline(stream, line);  // header
-  while (std::getline(stream, line)) {
-    std::istringstream fields(line);
-    std::vector<double> row;
-    for (double value; fields >> value;) row.push_back(value);
-    if (row.size() == nodes.size() + 1) rows.push_back(row);
-  }
-  return rows;
-}
-
 struct CrossCheckCase {
   const char* name;
   const char* netlist;
@@ -220,7 +189,7 @@ TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   fs::create_directories(directory);
   const Netlist netlist = ParseNetlistText(c.netlist, c.name);
   const CircuitHamiltonian circuit(netlist);
-  const auto spice = RunNgspice(c.netlist, c.nodes, directory);
+  const NgspiceRows spice = RunNgspice(c.netlist, c.nodes, directory);
   ASSERT_GT(spice.size(), 1000u);
   const VoltageTrace ours = SimulateVoltages(netlist, c.duration_s, 1e-12);
   double peak = 0.0, worst = 0.0;

@@ -16,6 +16,7 @@
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "sims/validation/ngspice_runner.h"
+#include "sims/validation/study_support.h"
 
 namespace echolab {
 
@@ -36,16 +37,6 @@ L3 n3 0 50n
 .tran 1p 100n 0 1p uic
 .end
 )";
-
-const char* Verdict(bool passed) { return passed ? "Passed" : "FAILED"; }
-
-GradientResult ComputeOrThrow(const GradientMethod& method, const GradientProblem& problem) {
-  GradientResult result = method.Compute(problem);
-  if (!result.ok()) {
-    throw SolverError(fmt::format("validation: {} failed: {}", result.method, result.message));
-  }
-  return result;
-}
 
 // L = ∫_0^40ns ½ (v(n3) - 0.2 V sin(2π 50 MHz t))² dt, from rest.
 GradientProblem LadderProblem(std::shared_ptr<const CircuitHamiltonian> circuit) {

@@ -11,20 +11,13 @@
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
 #include "physics/error.h"
+#include "sims/validation/study_support.h"
 
 namespace echolab {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-GradientResult ComputeOrThrow(const GradientMethod& method, const GradientProblem& problem) {
-  GradientResult result = method.Compute(problem);
-  if (!result.ok()) {
-    throw SolverError(fmt::format("validation: {} failed: {}", result.method, result.message));
-  }
-  return result;
-}
 
 // Least-squares slope of log y against log x.
 double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
@@ -41,8 +34,6 @@ double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
   }
   return sxy / sxx;
 }
-
-const char* Verdict(bool passed) { return passed ? "Passed" : "FAILED"; }
 
 }  // namespace
 

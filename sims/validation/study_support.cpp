@@ -1,0 +1,19 @@
+#include "sims/validation/study_support.h"
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+
+const char* Verdict(bool passed) { return passed ? "Passed" : "FAILED"; }
+
+GradientResult ComputeOrThrow(const GradientMethod& method, const GradientProblem& problem) {
+  GradientResult result = method.Compute(problem);
+  if (!result.ok()) {
+    throw SolverError(fmt::format("validation: {} failed: {}", result.method, result.message));
+  }
+  return result;
+}
+
+}  // namespace echolab

@@ -15,8 +15,8 @@ constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
 [[noreturn]] void Unsupported(const Netlist& netlist, const Element& element, const char* what) {
   throw InputError(fmt::format(
-      "{}:{}:{}: element '{}': {} are not modelled by the node-flux substrate yet; expected C, "
-      "L, K, B and current sources",
+      "{}:{}:{}: element '{}': {} are not modelled by the node-flux substrate yet; expected R, "
+      "C, L, K, B and current sources",
       netlist.source_file, element.location.line, element.location.column, element.name, what));
 }
 
@@ -71,7 +71,8 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
       case ElementKind::kMutualInductance:
         break;  // after all inductors are known
       case ElementKind::kResistor:
-        Unsupported(netlist, element, "resistors");
+        layout.resistors.emplace_back(branch(element, false), element.value);
+        break;
       case ElementKind::kVoltageSource:
         Unsupported(netlist, element, "voltage sources");
       case ElementKind::kVaractor:
@@ -106,6 +107,7 @@ CircuitHamiltonian::CircuitHamiltonian(Layout layout)
       inductors_(std::move(layout.inductors)),
       junctions_(std::move(layout.junctions)),
       sources_(std::move(layout.sources)),
+      resistors_(std::move(layout.resistors)),
       mutuals_(std::move(layout.mutuals)),
       source_waveforms_(std::move(layout.source_waveforms)),
       netlist_parameters_(std::move(layout.parameters)) {}
@@ -116,6 +118,19 @@ int CircuitHamiltonian::NodeIndex(const std::string& name) const {
     if (node_names_[i] == name) return static_cast<int>(i);
   }
   throw InputError(fmt::format("unknown node '{}'", name));
+}
+
+// G_R = Σ_R a_R a_Rᵀ / R
+Dissipation CircuitHamiltonian::ResistiveDissipation() const {
+  Dissipation dissipation;
+  if (resistors_.empty()) return dissipation;
+  dissipation.friction_matrix = Eigen::MatrixXd::Zero(num_dof(), num_dof());
+  for (const auto& [branch, resistance_ohm] : resistors_) {
+    Vector a = Vector::Zero(num_dof());
+    branch.AddTo(1.0, &a);
+    dissipation.friction_matrix += (1.0 / resistance_ohm) * a * a.transpose();
+  }
+  return dissipation;
 }
 
 InputSignal CircuitHamiltonian::Inputs() const {

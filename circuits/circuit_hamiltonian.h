@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "circuits/netlist.h"
+#include "physics/dissipation.h"
 #include "physics/hamiltonian_system.h"
 
 namespace echolab {
@@ -30,8 +31,10 @@ namespace echolab {
 /// Trainable parameters θ: the value of every C (F), L (H), K (coupling
 /// coefficient) and B (critical current I_c, A) element, named by the element
 /// (lower case), in netlist order; gradients are per SI unit of the value.
-/// Resistors, voltage sources and varactors are not modelled yet and are
-/// refused with the element's location.
+/// Resistors are dissipation, an option of a pass (ResistiveDissipation):
+/// dQ/dt gains -G_R v with G_R = Σ_R a_R a_Rᵀ / R the conductance matrix.
+/// Voltage sources and varactors are not modelled yet and are refused with
+/// the element's location.
 class CircuitHamiltonian final : public HamiltonianSystem {
  public:
   explicit CircuitHamiltonian(const Netlist& netlist);
@@ -43,6 +46,9 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   /// Index of a node in the state, or -1 for ground; throws InputError for an
   /// unknown name.
   int NodeIndex(const std::string& name) const;
+  /// The resistors as dissipation of a pass: friction_matrix = Σ_R a_R a_Rᵀ / R
+  /// (S), acting on the node voltages. Zero when the netlist has none.
+  Dissipation ResistiveDissipation() const;
   /// The current sources as input channels (A), in netlist order.
   InputSignal Inputs() const;
   /// The state that the netlist's initial conditions describe (as SPICE's
@@ -109,6 +115,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     std::vector<std::string> node_names;
     std::vector<std::string> parameter_names;
     std::vector<Branch> capacitors, inductors, junctions, sources;
+    std::vector<std::pair<Branch, double>> resistors;  // branch and R (Ω)
     std::vector<Mutual> mutuals;
     std::vector<std::shared_ptr<const Waveform>> source_waveforms;
     Vector parameters;
@@ -117,6 +124,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
 
   std::vector<std::string> node_names_;
   std::vector<Branch> capacitors_, inductors_, junctions_, sources_;
+  std::vector<std::pair<Branch, double>> resistors_;
   std::vector<Mutual> mutuals_;
   std::vector<std::shared_ptr<const Waveform>> source_waveforms_;
   Vector netlist_parameters_;

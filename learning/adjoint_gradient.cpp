@@ -173,10 +173,11 @@ class AdjointEquations {
   double LossTime(double t_s) const { return t_s - problem_.start_time_s; }
 
   // λ_q - G ⊙ λ_p.
+  // (G is symmetric, so Gᵀ λ_p = G λ_p, with the friction matrix included.)
   Vector FrictionAdjusted(const PhaseState& lambda) const {
-    const Vector& friction = problem_.dissipation.friction_N_s_per_m;
-    if (friction.size() == 0) return lambda.q;
-    return lambda.q - friction.cwiseProduct(lambda.p);
+    const Dissipation& damping = problem_.dissipation;
+    if (!damping.has_friction_vector() && !damping.has_friction_matrix()) return lambda.q;
+    return lambda.q - damping.FrictionTimes(lambda.p);
   }
 
   const SimulationProblem& problem_;

@@ -71,11 +71,11 @@ void CheckSupported(const GradientProblem& problem) {
   if (!problem.forward.noise.is_zero()) {
     throw InputError("noise: the discrete adjoint needs a deterministic pass");
   }
-  const Vector& friction = problem.forward.dissipation.friction_N_s_per_m;
-  if (friction.size() > 0 && !friction.isZero(0.0)) {
+  const Dissipation& damping = problem.forward.dissipation;
+  if (damping.has_friction_vector() || damping.has_friction_matrix()) {
     throw InputError(
         "dissipation.friction_N_s_per_m: the discrete adjoint supports mass-proportional damping "
-        "(momentum_decay_rate_per_s) only; use the adjoint method for per-dof friction");
+        "(momentum_decay_rate_per_s) only; use the adjoint method for friction and resistors");
   }
 }
 

@@ -28,6 +28,17 @@ void SimulationProblem::Validate() const {
         "freedom)",
         friction.size(), system->num_dof()));
   }
+  const Eigen::MatrixXd& matrix = dissipation.friction_matrix;
+  if (matrix.size() != 0) {
+    if (matrix.rows() != system->num_dof() || matrix.cols() != system->num_dof()) {
+      throw InputError(fmt::format("dissipation.friction_matrix is {}x{}, expected {}x{}",
+                                   matrix.rows(), matrix.cols(), system->num_dof(),
+                                   system->num_dof()));
+    }
+    if (!matrix.allFinite() || !matrix.isApprox(matrix.transpose())) {
+      throw InputError("dissipation.friction_matrix must be finite and symmetric");
+    }
+  }
   if (!friction.allFinite() || !std::isfinite(dissipation.momentum_decay_rate_per_s)) {
     throw InputError("dissipation: expected finite friction and decay rate");
   }

@@ -69,6 +69,11 @@ SchemeTraits BaoabIntegrator::traits() const {
 }
 
 void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
+  if (problem.dissipation.has_friction_matrix()) {
+    throw InputError(
+        "integrator.scheme: 'baoab' does not support a friction matrix (resistors) yet; use "
+        "leapfrog, yoshida4 or an adaptive scheme");
+  }
   FixedStepIntegrator::DoCheckSupport(problem);
   if (!problem.system->DiagonalMasses(problem.theta)) {
     throw InputError(

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <unsupported/Eigen/MatrixFunctions>
 
 #include "physics/error.h"
 
@@ -26,13 +29,32 @@ Vector MomentumDecayRates(const SimulationProblem& problem, const char* scheme) 
   return rates;
 }
 
+Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
+  const int n = problem.system->num_dof();
+  const Dissipation& damping = problem.dissipation;
+  Eigen::MatrixXd kinetic_hessian(n, n);
+  Vector column;
+  for (int j = 0; j < n; ++j) {
+    problem.system->KineticHessianProduct(Vector::Zero(n), problem.theta, Vector::Unit(n, j),
+                                          &column);
+    kinetic_hessian.col(j) = column;
+  }
+  Eigen::MatrixXd friction = damping.friction_matrix;
+  if (damping.friction_N_s_per_m.size() > 0) {
+    friction.diagonal() += damping.friction_N_s_per_m;
+  }
+  Eigen::MatrixXd generator = friction * kinetic_hessian;
+  generator.diagonal().array() += damping.momentum_decay_rate_per_s;
+  return generator;
+}
+
 long FixedStepIntegrator::NumSteps(double duration_s, double step_s) {
   return static_cast<long>(std::ceil(duration_s / step_s - 1e-9));
 }
 
 void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
   Integrator::DoCheckSupport(problem);
-  MomentumDecayRates(problem, name().c_str());
+  if (!problem.dissipation.has_friction_matrix()) MomentumDecayRates(problem, name().c_str());
 }
 
 IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem& problem,
@@ -88,7 +110,11 @@ void FixedStepIntegrator::DoIntegrate(const SimulationProblem& problem,
 }
 
 SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : problem_(problem) {
-  if (!problem.dissipation.is_zero()) decay_rate_per_s_ = MomentumDecayRates(problem, "");
+  if (problem.dissipation.has_friction_matrix()) {
+    damping_generator_ = DampingGenerator(problem);
+  } else if (!problem.dissipation.is_zero()) {
+    decay_rate_per_s_ = MomentumDecayRates(problem, "");
+  }
 }
 
 // A(τ): q += τ [∂T/∂p(p) + a(p, t_mid)], exact since p is constant.
@@ -104,6 +130,17 @@ Vector SymmetricSplitting::DampingFactors(double tau_s) const {
 }
 
 void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
+  if (damping_generator_.size() > 0) {
+    // p = exp(-A τ) p, with exp(-A τ) computed once per distinct τ.
+    auto cached = std::find_if(damping_matrices_.begin(), damping_matrices_.end(),
+                               [tau_s](const auto& entry) { return entry.first == tau_s; });
+    if (cached == damping_matrices_.end()) {
+      damping_matrices_.emplace_back(tau_s, (-tau_s * damping_generator_).exp());
+      cached = std::prev(damping_matrices_.end());
+    }
+    x->p = cached->second * x->p;
+    return;
+  }
   if (decay_rate_per_s_.size() == 0) return;
   x->p.array() *= DampingFactors(tau_s).array();
 }

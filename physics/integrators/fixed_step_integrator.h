@@ -56,6 +56,8 @@ class FixedStepIntegrator : public Integrator {
 ///   A(h/2) D(h/2) B(h) D(h/2) A(h/2)
 ///   A(τ): q += τ [∂T/∂p(p) + a(p, t_A)]     B(τ): p += τ [-∂V/∂q(q, u(t + h/2)) + f(q, t + h/2)]
 ///   D(τ): p_i *= exp(-(G_i / m_i + γ) τ)
+///         or, with a friction matrix G_m: p = exp(-A τ) p,
+///         A = (diag(G) + G_m) ∂²T/∂p² + γ I (T must then be quadratic in p)
 ///
 /// (a, f: the pass's ExternalDrive, if any; t_A = t + h/4 and t + 3h/4.)
 ///
@@ -80,7 +82,8 @@ class SymmetricSplitting {
   ///   H_half = V(q_kick, u_kick) + ½ [T(p_before_kick) + T(p_after_kick)]
   /// (theory.md section 4), fused with the kick's force evaluation.
   void AccumulateHalfStepParameterGradient(Vector* sum) { parameter_sum_ = sum; }
-  /// Exact damping factors exp(-(G_i/m_i + γ) τ) of the momenta; empty when lossless.
+  /// Exact damping factors exp(-(G_i/m_i + γ) τ) of the momenta; empty when
+  /// lossless or when the damping is a matrix (a friction matrix is present).
   Vector DampingFactors(double tau_s) const;
   long evaluations() const { return evaluations_; }
 
@@ -89,7 +92,9 @@ class SymmetricSplitting {
   void Damp(double tau_s, PhaseState* x);
 
   const SimulationProblem& problem_;
-  Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
+  Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
+  Eigen::MatrixXd damping_generator_;  // A, with a friction matrix; empty otherwise
+  std::vector<std::pair<double, Eigen::MatrixXd>> damping_matrices_;  // exp(-A τ) by τ
   Vector u_, grad_, force_, p_before_kick_;
   Vector* parameter_sum_ = nullptr;
   long evaluations_ = 0;
@@ -113,6 +118,11 @@ class CompositionStepper final : public FixedStepIntegrator::Stepper {
   std::vector<double> weights_;
   SymmetricSplitting::Record record_;
 };
+
+/// The generator A = (diag(G) + G_m) ∂²T/∂p² + γ I of the damping flow
+/// dp/dt = -A p, for passes with a friction matrix G_m; ∂²T/∂p² is taken at
+/// p = 0 (exact for the quadratic kinetic energies this needs).
+Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem);
 
 /// Decay rates G_i / m_i + γ of the momenta; throws InputError when friction
 /// is given on a substrate whose kinetic energy is not Σ p_i² / (2 m_i).

@@ -25,8 +25,8 @@ void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt)
   // dp/dt = -∂H/∂q - G ∂H/∂p - γ p
   dp = -grad_q_;
   const Dissipation& damping = problem_.dissipation;
-  if (damping.friction_N_s_per_m.size() > 0) {
-    dp -= damping.friction_N_s_per_m.cwiseProduct(grad_p_);
+  if (damping.has_friction_vector() || damping.has_friction_matrix()) {
+    dp -= damping.FrictionTimes(grad_p_);
   }
   if (damping.momentum_decay_rate_per_s != 0.0) dp -= damping.momentum_decay_rate_per_s * p_;
   if (problem_.drive) {

@@ -108,6 +108,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   problem.forward.initial_state = {Vector::Zero(circuit->num_dof()),
                                    Vector::Zero(circuit->num_dof())};
   problem.forward.duration_s = arguments.duration_s;
+  problem.forward.dissipation = circuit->ResistiveDissipation();
   problem.loss = NodeVoltageLoss(circuit, arguments.output_node, arguments.target_csv);
   problem.integrator.scheme = "yoshida4";
   problem.integrator.step_s =

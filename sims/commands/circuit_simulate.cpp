@@ -53,7 +53,8 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
                             .theta = circuit.netlist_parameters(),
                             .input = circuit.Inputs(),
                             .initial_state = circuit.InitialState(netlist),
-                            .duration_s = tran.stop_s};
+                            .duration_s = tran.stop_s,
+                            .dissipation = circuit.ResistiveDissipation()};
   IntegratorOptions options;
   options.scheme = "yoshida4";
   options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));

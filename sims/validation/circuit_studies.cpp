@@ -114,7 +114,8 @@ ValidationCheck CircuitNgspiceStudy(const fs::path& dir) {
                             .theta = circuit.netlist_parameters(),
                             .input = circuit.Inputs(),
                             .initial_state = circuit.InitialState(netlist),
-                            .duration_s = netlist.tran->stop_s};
+                            .duration_s = netlist.tran->stop_s,
+                            .dissipation = circuit.ResistiveDissipation()};
   IntegratorOptions options;
   options.scheme = "yoshida4";
   options.step_s = 1e-12;

@@ -39,7 +39,8 @@ VoltageTrace SimulateVoltages(const Netlist& netlist, double duration_s, double 
                             .theta = circuit.netlist_parameters(),
                             .input = circuit.Inputs(),
                             .initial_state = circuit.InitialState(netlist),
-                            .duration_s = duration_s};
+                            .duration_s = duration_s,
+                            .dissipation = circuit.ResistiveDissipation()};
   IntegratorOptions options;
   options.scheme = "yoshida4";
   options.step_s = step_s;
@@ -159,11 +160,11 @@ TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
 TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
   try {
     CircuitHamiltonian circuit(
-        ParseNetlistText("lossy\nC1 a 0 1n\nL1 a 0 1n\nR1 a 0 50\n.end\n", "lossy.cir"));
-    ADD_FAILURE() << "a resistor was accepted";
+        ParseNetlistText("sourced\nC1 a 0 1n\nL1 a 0 1n\nV1 a 0 1\n.end\n", "sourced.cir"));
+    ADD_FAILURE() << "a voltage source was accepted";
   } catch (const InputError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("lossy.cir:4:"));
-    EXPECT_THAT(error.what(), HasSubstr("r1"));
+    EXPECT_THAT(error.what(), HasSubstr("sourced.cir:4:"));
+    EXPECT_THAT(error.what(), HasSubstr("v1"));
   }
   EXPECT_THROW(CircuitHamiltonian(ParseNetlistText(
                    "floating\nC1 a 0 1n\nL1 a b 1n\nL2 b 0 1n\n.end\n", "floating.cir")),
@@ -249,7 +250,24 @@ L3 n3 0 50n
 .end
 )",
                                      {"n1", "n2", "n3"},
-                                     100e-9}),
+                                     100e-9},
+                      CrossCheckCase{"lossy_ladder",
+                                     R"(LC ladder with source and load resistors, sine-driven
+I1 0 n1 SIN(0 10m 70meg)
+R1 n1 0 200
+C1 n1 0 10p
+L1 n1 n2 25n
+C2 n2 0 10p
+L2 n2 n3 25n
+K1 L1 L2 0.2
+C3 n3 0 10p
+R3 n3 0 50
+Rc n1 n3 1k
+.tran 1p 150n 0 1p uic
+.end
+)",
+                                     {"n1", "n2", "n3"},
+                                     150e-9}),
     [](const ::testing::TestParamInfo<CrossCheckCase>& param_info) {
       return std::string(param_info.param.name);
     });

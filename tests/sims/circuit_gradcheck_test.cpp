@@ -78,6 +78,25 @@ TEST_F(CircuitGradcheck, EchoAdjointAndFiniteDifferencesAgreeOnALosslessCircuit)
   EXPECT_TRUE(fs::exists(directory_ / "out" / "gradcheck.json"));
 }
 
+// With resistors the adjoint of the damped circuit still matches finite
+// differences; the naive echo's deviation is reported, not hidden.
+TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
+  std::string lossy = kLadder;
+  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
+  std::ofstream(directory_ / "ladder.cir") << lossy;
+  const auto result =
+      RunEcholab(Arguments("--train c1,l1,k1,c3,l3 --methods adjoint,fd,echo --json"), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double fd_error = json["relative_errors"]["fd"].get<double>();
+  const double echo_error = json["relative_errors"]["echo"].get<double>();
+  std::cout << fmt::format("lossy ladder: fd vs adjoint {:.2e}; naive echo vs adjoint {:.2e}\n",
+                           fd_error, echo_error);
+  EXPECT_LT(fd_error, 1e-6);
+  EXPECT_TRUE(std::isfinite(echo_error));
+  EXPECT_GT(echo_error, 10 * fd_error);  // the echo does not retrace a damped pass
+}
+
 TEST_F(CircuitGradcheck, UnknownElementExitsTwoAndNamesTheChoices) {
   const auto result = RunEcholab(Arguments("--train C9"));
   EXPECT_EQ(result.exit_code, 2);

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <random>
+#include <unsupported/Eigen/MatrixFunctions>
 
 #include "physics/error.h"
 
@@ -61,6 +63,77 @@ class BaoabStepper final : public FixedStepIntegrator::Stepper {
   Vector u_, grad_q_, force_, velocity_;
 };
 
+// BAOAB for a quadratic kinetic energy T = ½ pᵀ K p with a friction matrix
+// (a circuit's resistors): the O step is the exact correlated
+// Ornstein-Uhlenbeck flow of dp = -A p dt + sqrt(2 kB T) B dW with
+// A = (diag(G) + G_m) K + γ I,
+//
+//   p ← E p + L ξ,   E = exp(-A h),   L Lᵀ = kB T (M - E M Eᵀ),   M = K⁻¹,
+//
+// whose stationary law is the Gibbs one, ⟨p pᵀ⟩ = kB T M (for a circuit,
+// ⟨Q Qᵀ⟩ = kB T C: Johnson-Nyquist noise in equilibrium).
+class CorrelatedBaoabStepper final : public FixedStepIntegrator::Stepper {
+ public:
+  explicit CorrelatedBaoabStepper(const SimulationProblem& problem)
+      : problem_(problem),
+        kinetic_hessian_(KineticHessianMatrix(problem)),
+        generator_(DampingGenerator(problem)),
+        random_(problem.noise.seed) {}
+
+  void Step(double t_s, double h_s, PhaseState* x) override {
+    Kick(t_s, 0.5 * h_s, x);
+    Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
+    Thermalise(h_s, x);
+    Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
+    Kick(t_s + h_s, 0.5 * h_s, x);
+  }
+
+ private:
+  // B(τ): p += τ [-∂V/∂q(q, u(t)) + f(q, t)]
+  void Kick(double t_s, double tau_s, PhaseState* x) {
+    problem_.input.Evaluate(t_s, &u_);
+    problem_.system->PotentialGradient(x->q, problem_.theta, u_, &force_);
+    ++evaluations_;
+    force_ = -force_;
+    if (problem_.drive) problem_.drive->AddForce(x->q, t_s, &force_);
+    x->p += tau_s * force_;
+  }
+
+  // A(τ): q += τ [K p + a(p, t_mid)]
+  void Drift(double t_mid_s, double tau_s, PhaseState* x) {
+    velocity_ = kinetic_hessian_ * x->p;
+    if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &velocity_);
+    x->q += tau_s * velocity_;
+  }
+
+  void Thermalise(double h_s, PhaseState* x) {
+    if (h_s != step_s_) Prepare(h_s);
+    x->p = decay_ * x->p;
+    if (problem_.noise.thermal_energy_J == 0.0) return;
+    for (Eigen::Index i = 0; i < noise_.size(); ++i) noise_[i] = normal_(random_);
+    x->p += noise_factor_ * noise_;
+  }
+
+  // E = exp(-A h) and the Cholesky factor of kB T (M - E M Eᵀ).
+  void Prepare(double h_s) {
+    step_s_ = h_s;
+    decay_ = (-h_s * generator_).exp();
+    const Eigen::MatrixXd mass = kinetic_hessian_.inverse();
+    Eigen::MatrixXd covariance =
+        problem_.noise.thermal_energy_J * (mass - decay_ * mass * decay_.transpose());
+    covariance = 0.5 * (covariance + covariance.transpose());
+    noise_factor_ = covariance.llt().matrixL();
+    noise_.resize(covariance.rows());
+  }
+
+  const SimulationProblem& problem_;
+  Eigen::MatrixXd kinetic_hessian_, generator_, decay_, noise_factor_;
+  double step_s_ = 0.0;
+  std::mt19937_64 random_;
+  std::normal_distribution<double> normal_;
+  Vector u_, force_, velocity_, noise_;
+};
+
 }  // namespace
 
 SchemeTraits BaoabIntegrator::traits() const {
@@ -69,12 +142,24 @@ SchemeTraits BaoabIntegrator::traits() const {
 }
 
 void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
-  if (problem.dissipation.has_friction_matrix()) {
-    throw InputError(
-        "integrator.scheme: 'baoab' does not support a friction matrix (resistors) yet; use "
-        "leapfrog, yoshida4 or an adaptive scheme");
-  }
   FixedStepIntegrator::DoCheckSupport(problem);
+  // With a friction matrix the correlated stepper needs only a quadratic T,
+  // and noise needs friction that dissipates (positive semi-definite).
+  if (problem.dissipation.has_friction_matrix()) {
+    Eigen::MatrixXd friction = problem.dissipation.friction_matrix;
+    if (problem.dissipation.friction_N_s_per_m.size() > 0) {
+      friction.diagonal() += problem.dissipation.friction_N_s_per_m;
+    }
+    const double smallest =
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(friction).eigenvalues().minCoeff();
+    if (!problem.noise.is_zero() && (smallest < -1e-12 * friction.cwiseAbs().maxCoeff() ||
+                                     problem.dissipation.momentum_decay_rate_per_s < 0.0)) {
+      throw InputError(
+          "noise: thermal noise needs friction that dissipates (a positive semi-definite "
+          "friction matrix and a non-negative decay rate)");
+    }
+    return;
+  }
   if (!problem.system->DiagonalMasses(problem.theta)) {
     throw InputError(
         "integrator.scheme: 'baoab' needs a kinetic energy of the form p^2 / (2 m); this "
@@ -92,6 +177,9 @@ void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
 
 std::unique_ptr<FixedStepIntegrator::Stepper> BaoabIntegrator::MakeStepper(
     const SimulationProblem& problem) const {
+  if (problem.dissipation.has_friction_matrix()) {
+    return std::make_unique<CorrelatedBaoabStepper>(problem);
+  }
   return std::make_unique<BaoabStepper>(problem);
 }
 

@@ -29,9 +29,8 @@ Vector MomentumDecayRates(const SimulationProblem& problem, const char* scheme) 
   return rates;
 }
 
-Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
+Eigen::MatrixXd KineticHessianMatrix(const SimulationProblem& problem) {
   const int n = problem.system->num_dof();
-  const Dissipation& damping = problem.dissipation;
   Eigen::MatrixXd kinetic_hessian(n, n);
   Vector column;
   for (int j = 0; j < n; ++j) {
@@ -39,6 +38,12 @@ Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
                                           &column);
     kinetic_hessian.col(j) = column;
   }
+  return kinetic_hessian;
+}
+
+Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
+  const Dissipation& damping = problem.dissipation;
+  const Eigen::MatrixXd kinetic_hessian = KineticHessianMatrix(problem);
   Eigen::MatrixXd friction = damping.friction_matrix;
   if (damping.friction_N_s_per_m.size() > 0) {
     friction.diagonal() += damping.friction_N_s_per_m;

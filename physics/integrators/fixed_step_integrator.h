@@ -119,6 +119,9 @@ class CompositionStepper final : public FixedStepIntegrator::Stepper {
   SymmetricSplitting::Record record_;
 };
 
+/// ∂²T/∂p² as a matrix, taken at p = 0 (exact for a quadratic kinetic energy).
+Eigen::MatrixXd KineticHessianMatrix(const SimulationProblem& problem);
+
 /// The generator A = (diag(G) + G_m) ∂²T/∂p² + γ I of the damping flow
 /// dp/dt = -A p, for passes with a friction matrix G_m; ∂²T/∂p² is taken at
 /// p = 0 (exact for the quadratic kinetic energies this needs).

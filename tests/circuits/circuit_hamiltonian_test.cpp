@@ -171,6 +171,61 @@ TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
                InputError);
 }
 
+// Johnson-Nyquist noise of the resistors (baoab with the conductance
+// matrix): in equilibrium the node charges have ⟨Q Qᵀ⟩ = kB T C, whatever the
+// resistors, each entry within 5 batch-means standard errors.
+TEST(CircuitHamiltonian, ResistorNoiseThermalisesTheChargesToKbTC) {
+  const Netlist netlist = ParseNetlistText(R"(RLC network in natural units
+C1 a 0 1
+C2 b 0 2
+Cab a b 0.5
+L1 a 0 1
+L2 b 0 1.5
+R1 a 0 2
+Rab a b 3
+R2 b 0 1
+.end
+)",
+                                           "noisy.cir");
+  const CircuitHamiltonian circuit(netlist);
+  constexpr double kThermalEnergy_J = 0.1, kBurnIn_s = 50.0, kDuration_s = 8050.0;
+  constexpr int kBatches = 40;
+  SimulationProblem problem{.system = &circuit,
+                            .theta = circuit.netlist_parameters(),
+                            .initial_state = {Vector::Zero(2), Vector::Zero(2)},
+                            .duration_s = kDuration_s,
+                            .dissipation = circuit.ResistiveDissipation(),
+                            .noise = {.thermal_energy_J = kThermalEnergy_J, .seed = 5}};
+  IntegratorOptions options;
+  options.scheme = "baoab";
+  options.step_s = 0.02;
+  options.record_states = false;
+  const long per_batch = std::lround((kDuration_s - kBurnIn_s) / options.step_s / kBatches);
+  std::vector<Eigen::Matrix2d> batches(kBatches, Eigen::Matrix2d::Zero());
+  long sample = 0;
+  const Trajectory run = Simulate(problem, options, [&](double t, const PhaseState& x) {
+    if (t <= kBurnIn_s || sample >= per_batch * kBatches) return;
+    batches[static_cast<size_t>(sample / per_batch)] += x.p * x.p.transpose() / per_batch;
+    ++sample;
+  });
+  ASSERT_TRUE(run.ok()) << run.BriefReport();
+  Eigen::Matrix2d capacitance;
+  capacitance << 1.5, -0.5, -0.5, 2.5;
+  const Eigen::Matrix2d expected = kThermalEnergy_J * capacitance;
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      double mean = 0.0, square = 0.0;
+      for (const auto& batch : batches) mean += batch(i, j) / kBatches;
+      for (const auto& batch : batches) square += std::pow(batch(i, j) - mean, 2);
+      const double standard_error = std::sqrt(square / (kBatches - 1) / kBatches);
+      std::cout << fmt::format("<Q_{} Q_{}> = {:.4f}, kB T C = {:.4f}, standard error {:.4f}\n",
+                               i + 1, j + 1, mean, expected(i, j), standard_error);
+      EXPECT_NEAR(mean, expected(i, j), 5.0 * standard_error);
+      EXPECT_LT(standard_error, 0.05 * expected.cwiseAbs().maxCoeff());
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Cross-check against ngspice: the same netlist, simulated by both.
 

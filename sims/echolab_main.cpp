@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   simulate_command->add_flag(
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
+  simulate_command->add_option("--temperature", simulate.temperature_K,
+                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise");
+  simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
 
   echolab::GradcheckArguments gradcheck;
   CLI::App* gradcheck_command = app.add_subcommand(
@@ -88,7 +91,14 @@ int main(int argc, char** argv) {
     if (*simulate_command && echolab::IsNetlistPath(simulate.config_path)) {
       return echolab::RunCircuitSimulate(simulate);
     }
-    if (*simulate_command) return echolab::RunSimulate(simulate);
+    if (*simulate_command) {
+      if (simulate.temperature_K != 0.0 || simulate.seed) {
+        throw echolab::InputError(
+            "--temperature and --seed apply to netlists; a TOML configuration sets them in its "
+            "[noise] table");
+      }
+      return echolab::RunSimulate(simulate);
+    }
     if (*gradcheck_command && echolab::IsNetlistPath(gradcheck.config_path)) {
       circuit.netlist_path = gradcheck.config_path;
       circuit.output_dir = gradcheck.output_dir;

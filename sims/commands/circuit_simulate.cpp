@@ -57,6 +57,16 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
                             .dissipation = circuit.ResistiveDissipation()};
   IntegratorOptions options;
   options.scheme = "yoshida4";
+  if (arguments.temperature_K != 0.0) {
+    if (!(arguments.temperature_K > 0.0)) {
+      throw InputError(fmt::format("--temperature: expected a temperature > 0 K, got {}",
+                                   arguments.temperature_K));
+    }
+    if (!arguments.seed) throw InputError("--seed: noise needs an explicit seed");
+    problem.noise = {.thermal_energy_J = kBoltzmann_J_per_K * arguments.temperature_K,
+                     .seed = *arguments.seed};
+    options.scheme = "baoab";
+  }
   options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
   if (!tran.use_initial_conditions && !arguments.quiet) {
     fmt::print(stderr,

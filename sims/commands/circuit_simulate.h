@@ -8,8 +8,10 @@ namespace echolab {
 /// node-flux substrate (yoshida4 at the smaller of tstep and tmax), from the
 /// initial conditions of its elements (as SPICE's uic), and writes
 /// voltages.csv (t_s, then the voltage of every node to ground in V from
-/// tstart on), meta.json and voltages.png, all or nothing. Returns 0, or 1
-/// when the integration failed; bad input throws InputError.
+/// tstart on), meta.json and voltages.png, all or nothing. With a
+/// temperature, the resistors add their Johnson-Nyquist noise (2 kB T / R)
+/// and the pass runs baoab at the same step. Returns 0, or 1 when the
+/// integration failed; bad input throws InputError.
 int RunCircuitSimulate(const SimulateArguments& arguments);
 
 }  // namespace echolab

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace echolab {
@@ -10,6 +12,10 @@ struct SimulateArguments {
   std::string output_dir;
   bool plot = true;
   bool quiet = false;
+  /// Netlists only: the resistors' temperature (K) for Johnson-Nyquist noise
+  /// (0: none) and the seed of the noise, which is then required.
+  double temperature_K = 0.0;
+  std::optional<std::uint64_t> seed;
 };
 
 /// `echolab simulate CONFIG.toml`: runs the configured pass and writes

@@ -140,6 +140,20 @@ TEST_F(CircuitGradcheck, SimulateWritesNodeVoltages) {
   EXPECT_TRUE(fs::exists(out / "meta.json"));
 }
 
+TEST_F(CircuitGradcheck, SimulateWithResistorNoiseNeedsASeed) {
+  std::ofstream(directory_ / "rc.cir") << "rc\nC1 a 0 1p\nL1 a 0 10n\nR1 a 0 100\n.tran 10p 5n\n";
+  const std::string netlist = (directory_ / "rc.cir").string();
+  const auto without_seed = RunEcholab(
+      fmt::format("simulate {} --temperature 300 -o {}", netlist, (directory_ / "a").string()));
+  EXPECT_EQ(without_seed.exit_code, 2);
+  EXPECT_THAT(without_seed.output, HasSubstr("--seed"));
+  const auto noisy =
+      RunEcholab(fmt::format("simulate {} --temperature 300 --seed 4 --no-plot -o {}", netlist,
+                             (directory_ / "b").string()));
+  ASSERT_EQ(noisy.exit_code, 0) << noisy.output;
+  EXPECT_THAT(noisy.output, HasSubstr("baoab"));
+}
+
 TEST_F(CircuitGradcheck, MalformedNetlistExitsTwoWithTheLocation) {
   std::ofstream(directory_ / "bad.cir") << "bad\nC1 a 0 1n\nL1 a 0 1q\n.tran 1p 1n\n";
   const fs::path out = directory_ / "sim";

@@ -16,6 +16,24 @@ namespace {
 
 constexpr long kFiniteCheckSteps = 64;
 
+// The decay rate γ of the reweighting: the mass-proportional rate plus the
+// mean rate G_i / m_i of per-dof friction (exact when all rates are equal).
+double ReweightingRate(const SimulationProblem& forward) {
+  const Dissipation& damping = forward.dissipation;
+  if (damping.has_friction_matrix()) {
+    throw InputError("echo.damping: the reweighted gain echo does not support a friction matrix");
+  }
+  double rate = damping.momentum_decay_rate_per_s;
+  if (damping.has_friction_vector()) {
+    const auto masses = forward.system->DiagonalMasses(forward.theta);
+    if (!masses) {
+      throw InputError("echo.damping: reweighting per-dof friction needs diagonal masses");
+    }
+    rate += damping.friction_N_s_per_m.cwiseQuotient(*masses).mean();
+  }
+  return rate;
+}
+
 // One echo: its state, its stepper, and what it sums on the way.
 struct EchoPass {
   EchoPass(const SimulationProblem& echo_problem, const std::vector<double>& weights,
@@ -38,10 +56,16 @@ struct EchoPass {
 
 // The echo pass problem: same substrate and dissipation, inputs replayed
 // backwards, u_e(s) = P u(t0 + T - s), echo time from 0.
-SimulationProblem MakeEchoProblem(const SimulationProblem& forward) {
+SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping damping) {
   SimulationProblem echo = forward;
   echo.input = forward.input.ReversedReplay(forward.start_time_s + forward.duration_s);
   echo.start_time_s = 0.0;
+  if (damping != EchoDamping::kNaive) {
+    // Damping turned into equal gain.
+    echo.dissipation.momentum_decay_rate_per_s = -forward.dissipation.momentum_decay_rate_per_s;
+    echo.dissipation.friction_N_s_per_m = -forward.dissipation.friction_N_s_per_m;
+    echo.dissipation.friction_matrix = -forward.dissipation.friction_matrix;
+  }
   return echo;
 }
 
@@ -100,8 +124,10 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
+// `gamma`: the reweighting rate; a kick at echo time s is weighted exp(-γ s).
 void StoreInputDensity(const EchoPass& plus, const std::vector<double>& reference_terms,
-                       double scale, int num_inputs, GradientResult* result) {
+                       double scale, double gamma, double end_time_s, int num_inputs,
+                       GradientResult* result) {
   // Kicks come in echo order, i.e. backwards in forward time.
   const size_t kicks = plus.kick_times_s.size();
   std::vector<size_t> order(kicks);
@@ -113,9 +139,11 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
     const size_t kick = order[j];
     result->input_times_s.push_back(plus.kick_times_s[kick]);
     const auto offset = static_cast<ptrdiff_t>(kick) * num_inputs;
+    const double weight = std::exp(-gamma * (end_time_s - plus.kick_times_s[kick]));
     result->dL_du.col(static_cast<Eigen::Index>(j)) =
-        -scale * (Eigen::Map<const Vector>(plus.input_terms.data() + offset, num_inputs) -
-                  Eigen::Map<const Vector>(reference_terms.data() + offset, num_inputs));
+        -scale * weight *
+        (Eigen::Map<const Vector>(plus.input_terms.data() + offset, num_inputs) -
+         Eigen::Map<const Vector>(reference_terms.data() + offset, num_inputs));
   }
 }
 
@@ -166,7 +194,14 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // Echo start: x_e,0 = Sz x_N ± β Sx [∇l_T(x_N) + c_N ∇l(x_N)].
   const long n = grid.num_steps;
-  const SimulationProblem echo_problem = MakeEchoProblem(forward);
+  const SimulationProblem echo_problem = MakeEchoProblem(forward, options_.damping);
+  // Reweighting: the nudge at echo time s × exp(+γ s), the parameter
+  // integrand and the read-out of λ × exp(-γ s).
+  const bool reweighted = options_.damping == EchoDamping::kGainReweighted;
+  const double gamma = reweighted ? ReweightingRate(forward) : 0.0;
+  if (reweighted && !centred) {
+    throw InputError("echo.damping: the reweighted gain echo needs the centred estimator");
+  }
   PhaseState terminal_gradient;
   loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
   const PhaseState flipped = MomentumFlip(pass.final_state);
@@ -184,8 +219,10 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
   // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
+  double echo_time_s = 0.0;
   const auto estimate_lambda = [&] {
-    return detail::Swap(Difference(plus.state, other->state, scale));
+    return detail::Swap(
+        Difference(plus.state, other->state, scale * std::exp(-gamma * echo_time_s)));
   };
 
   // Nudges both echoes with the loss impulse of forward step k.
@@ -194,7 +231,8 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   // ± β c_k ∇l at the reference state, added as Sx to an echo.
   const auto nudge_one = [&](const PhaseState& reference, long k, double sign, PhaseState* x) {
     loss.RunningGradient(reference, grid.Time(k), theta, &scratch.gradient);
-    Nudge(scratch.gradient, sign * beta * grid.Weight(k), loss.dependence(), x);
+    Nudge(scratch.gradient, sign * beta * grid.Weight(k) * std::exp(gamma * echo_time_s),
+          loss.dependence(), x);
   };
   const auto nudge = [&](long k) {
     const PhaseState before = problem.record_adjoint ? estimate_lambda() : PhaseState{};
@@ -205,10 +243,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
         Flipped(other->state, &scratch.reference);
       }
       loss.RunningGradient(scratch.reference, grid.Time(k), theta, &scratch.gradient);
-      Nudge(scratch.gradient, beta * grid.Weight(k), loss.dependence(), &plus.state);
-      if (centred) {
-        Nudge(scratch.gradient, -beta * grid.Weight(k), loss.dependence(), &other->state);
-      }
+      const double strength = beta * grid.Weight(k) * std::exp(gamma * echo_time_s);
+      Nudge(scratch.gradient, strength, loss.dependence(), &plus.state);
+      if (centred) Nudge(scratch.gradient, -strength, loss.dependence(), &other->state);
     } else {
       Flipped(plus.state, &scratch.reference);
       nudge_one(scratch.reference, k, 1.0, &plus.state);
@@ -222,11 +259,25 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     }
   };
   nudge(n);
+  // With reweighting each step's parameter sum gets its own weight.
+  Vector plus_total, other_total;
+  if (reweighted) {
+    plus_total = Vector::Zero(theta.size());
+    other_total = Vector::Zero(theta.size());
+  }
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
     const bool inputs = problem.compute_input_gradient && other.has_value();
     StepEcho(echo_problem, forward, inputs, s, grid.step_s, &plus);
     if (other) StepEcho(echo_problem, forward, inputs, s, grid.step_s, &*other);
+    if (reweighted) {
+      const double weight = std::exp(-gamma * (s + 0.5 * grid.step_s));
+      plus_total += weight * plus.energy_gradient;
+      other_total += weight * other->energy_gradient;
+      plus.energy_gradient.setZero();
+      other->energy_gradient.setZero();
+    }
+    echo_time_s = grid.Time(j + 1);
     result.steps += other ? 2 : 1;
     // A non-finite state stays non-finite, so a check every kFiniteCheckSteps
     // steps, and at the end, catches it at a fraction of the cost.
@@ -240,14 +291,19 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   result.passes += other ? 2 : 1;
 
   // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
+  if (reweighted) {
+    plus.energy_gradient = plus_total;
+    other->energy_gradient = other_total;
+  }
   const Vector& reference_energy =
       centred ? other->energy_gradient : pass.half_step_energy_gradient;
   result.dL_dtheta =
       -scale * (plus.energy_gradient - reference_energy) + pass.direct_parameter_gradient;
   if (other) {
-    result.dL_dx0 = detail::Swap(Difference(plus.state, other->state, scale));
+    result.dL_dx0 = estimate_lambda();
     if (problem.compute_input_gradient) {
-      StoreInputDensity(plus, other->input_terms, scale, forward.system->num_inputs(), &result);
+      StoreInputDensity(plus, other->input_terms, scale, gamma, forward.end_time_s(),
+                        forward.system->num_inputs(), &result);
     }
   } else {
     // One-sided without a reference echo: the unnudged echo ends at Sz x0.

@@ -17,10 +17,23 @@ enum class EchoEstimator { kCentred, kOneSided };
 ///  kPhysical: at each echo's own state, as a single echo on hardware feels it.
 enum class NudgeReference { kLinearized, kPhysical };
 
+/// How the echoes of a damped pass are run (theory.md section 5).
+///  kNaive: with the forward pass's damping, as the same hardware would.
+///    It does not retrace the forward pass; the estimate is biased.
+///  kGain: with the damping turned into equal gain, so that it retraces the
+///    forward pass, but the nudge's response still decays.
+///  kGainReweighted: gain echo with the nudge at echo time s weighted by
+///    exp(+γ s), the parameter integrand by exp(-γ s) and λ(T - s) read as
+///    exp(-γ s) Sx ∂x_e/∂β, with γ the decay rate of the momenta (γ plus the
+///    mean G_i / m_i of per-dof friction). Exact (to O((γh)²) in the step)
+///    for uniform decay, biased when the rates differ. Centred only.
+enum class EchoDamping { kNaive, kGain, kGainReweighted };
+
 struct EchoOptions {
   double beta = 1e-3;  // nudging strength (the loss's units are per β)
   EchoEstimator estimator = EchoEstimator::kCentred;
   NudgeReference nudge = NudgeReference::kLinearized;
+  EchoDamping damping = EchoDamping::kNaive;
 
   /// Throws InputError naming the first invalid field.
   void Validate() const;
@@ -41,8 +54,9 @@ struct EchoOptions {
 /// Nothing of the forward pass is stored: the parameter integral is summed
 /// during the echoes, so memory does not grow with the horizon (the input
 /// gradient, one value per kick and channel, is the only output that does).
-/// The echoes run with the forward pass's dissipation (the naive echo);
-/// with damping the estimate is biased.
+/// On a damped pass the echoes run as EchoOptions::damping says: the naive
+/// echo (the same damping) is biased; the reweighted gain echo is exact for
+/// uniform decay of the momenta.
 class EchoGradient final : public GradientMethod {
  public:
   explicit EchoGradient(EchoOptions options = {});

@@ -43,6 +43,16 @@ NudgeReference ReadNudge(const ConfigTable& table, const std::string& scheme) {
   table.Fail("nudge", fmt::format("unknown nudge '{}', expected linearized or physical", nudge));
 }
 
+EchoDamping ReadEchoDamping(const ConfigTable& table) {
+  const std::string damping = table.String("echo_damping", "naive");
+  if (damping == "naive") return EchoDamping::kNaive;
+  if (damping == "gain") return EchoDamping::kGain;
+  if (damping == "gain_reweighted") return EchoDamping::kGainReweighted;
+  table.Fail(
+      "echo_damping",
+      fmt::format("unknown echo damping '{}', expected naive, gain or gain_reweighted", damping));
+}
+
 }  // namespace
 
 GradientProblem GradcheckConfig::Problem() const {
@@ -60,7 +70,8 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
   const std::string& scheme = config.simulation.integrator.scheme;
   const ConfigTable options =
       root.OptionalTable("gradcheck").value_or(ConfigTable::ParseText("", root.file()));
-  options.RejectUnknownKeys({"methods", "reference", "beta", "nudge", "fd_relative_step"});
+  options.RejectUnknownKeys(
+      {"methods", "reference", "beta", "nudge", "echo_damping", "fd_relative_step"});
   config.methods = ReadMethods(options, scheme);
   config.reference = options.String("reference", "adjoint");
   if (std::find(config.methods.begin(), config.methods.end(), config.reference) ==
@@ -70,6 +81,7 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
   }
   config.settings.echo.beta = options.PositiveNumber("beta", 1e-3);
   config.settings.echo.nudge = ReadNudge(options, scheme);
+  config.settings.echo.damping = ReadEchoDamping(options);
   config.settings.fd_relative_step = options.PositiveNumber("fd_relative_step", 1e-5);
   return config;
 }

@@ -162,11 +162,13 @@ std::string EchoGradient::name() const {
 }
 
 GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
-  if (!problem.forward.noise.is_zero()) {
-    throw InputError("noise: this echo runs deterministic passes; thermal noise is not modelled");
-  }
   if (!detail::IsCompositionScheme(problem.integrator.scheme)) {
     return detail::ContinuousEcho(problem, options_);
+  }
+  if (!problem.forward.noise.is_zero()) {
+    throw InputError(
+        "noise: the discrete echo of leapfrog and yoshida4 is deterministic; use the scheme "
+        "'baoab' to run the echo with thermal noise");
   }
   const std::vector<double> weights =
       detail::CompositionWeightsOf(problem.integrator.scheme, name());

@@ -130,8 +130,11 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   // Echoes: x_e(0) = Sz x(T) ± β Sx ∇l_T(x(T)), inputs replayed backwards.
   PhaseState terminal_gradient;
   loss.TerminalGradient(x_final, theta, &terminal_gradient);
+  // Each echo pass gets its own realisation of any thermal noise: seeds
+  // seed + 1 (+β) and seed + 2 (-β) after the forward pass's seed.
   const auto run_echo = [&](double signed_beta) {
     SimulationProblem echo = forward;
+    echo.noise.seed = forward.noise.seed + (signed_beta > 0.0 ? 1 : 2);
     echo.input = forward.input.ReversedReplay(forward.start_time_s + duration_s);
     echo.start_time_s = 0.0;
     echo.initial_state = MomentumFlip(x_final);

@@ -14,6 +14,8 @@ namespace echolab::detail {
 /// own state). The integrals ∫ ∂θH(x_e(s)) ds, the loss and its direct term
 /// are summed with Simpson's rule over uniformly spaced output samples of
 /// spacing ≈ IntegratorOptions::step_s, from the solvers' dense output.
+/// With thermal noise (scheme baoab) every pass has its own realisation: the
+/// forward pass the problem's seed, the echoes seed + 1 and seed + 2.
 GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions& options);
 
 }  // namespace echolab::detail

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iostream>
 
 #include "learning/adjoint_gradient.h"
@@ -261,6 +263,49 @@ TEST(EchoGradient, NaiveEchoErrorGrowsWithDamping) {
   for (size_t k = 1; k < errors.size(); ++k) EXPECT_GT(errors[k], errors[k - 1]);
 }
 
+// Thermal noise in every pass (baoab, an independent realisation per pass):
+// the centred estimate's error against β falls like σ/β, then rises like β²,
+// with an interior minimum (theory.md section 5). The truth is the adjoint of
+// the noise-free damped system; errors are averaged over three seeds.
+TEST(EchoGradient, WithThermalNoiseTheErrorAgainstBetaHasAnInteriorMinimum) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "baoab";
+  owned.problem.integrator.step_s = 0.005;
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 1e-3;
+  const GradientResult truth = ComputeOk(AdjointGradient(), owned.problem);
+  const std::vector<double> betas = {1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0};
+  std::vector<double> errors;
+  for (double beta : betas) {
+    double error = 0.0;
+    for (std::uint64_t seed : {1u, 101u, 201u}) {
+      owned.problem.forward.noise = {.thermal_energy_J = 1e-6, .seed = seed};
+      const GradientResult echo = ComputeOk(
+          EchoGradient({.beta = beta, .nudge = NudgeReference::kPhysical}), owned.problem);
+      error += RelativeError(echo.dL_dtheta, truth.dL_dtheta) / 3.0;
+    }
+    errors.push_back(error);
+    std::cout << fmt::format("kB T = 1e-6 J, beta {:g}: error {:.3e}\n", beta, error);
+  }
+  const auto best = std::min_element(errors.begin(), errors.end()) - errors.begin();
+  EXPECT_GT(best, 0);
+  EXPECT_LT(best, static_cast<long>(errors.size()) - 1);
+  EXPECT_GT(errors.front(), 3.0 * errors[static_cast<size_t>(best)]);
+  EXPECT_GT(errors.back(), 3.0 * errors[static_cast<size_t>(best)]);
+}
+
+TEST(EchoGradient, NoisyEchoIsReproducibleFromItsSeed) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "baoab";
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 1e-3;
+  owned.problem.forward.noise = {.thermal_energy_J = 1e-6, .seed = 42};
+  const EchoOptions options{.beta = 0.03, .nudge = NudgeReference::kPhysical};
+  const GradientResult first = ComputeOk(EchoGradient(options), owned.problem);
+  const GradientResult second = ComputeOk(EchoGradient(options), owned.problem);
+  EXPECT_TRUE(first.dL_dtheta == second.dL_dtheta);
+  owned.problem.forward.noise.seed = 43;
+  EXPECT_FALSE(ComputeOk(EchoGradient(options), owned.problem).dL_dtheta == first.dL_dtheta);
+}
+
 TEST(EchoGradient, AdaptiveSchemesNeedThePhysicalNudge) {
   auto owned = testing::NonlinearChainProblem();
   owned.problem.integrator.scheme = "arkode_dopri5";
@@ -276,6 +321,7 @@ TEST(EchoGradient, RejectsBadOptionsAndSchemes) {
   EXPECT_THROW(EchoGradient().Compute(owned.problem), InputError);
   owned.problem.integrator.scheme = "leapfrog";
   owned.problem.forward.noise = {.thermal_energy_J = 0.1, .seed = 1};
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 0.1;
   EXPECT_THROW(EchoGradient().Compute(owned.problem), InputError);
 }
 

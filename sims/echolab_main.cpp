@@ -16,6 +16,7 @@
 #include "sims/commands/circuit_simulate.h"
 #include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
+#include "sims/commands/sweep_command.h"
 #include "sims/commands/validate_command.h"
 
 namespace {
@@ -73,6 +74,20 @@ int main(int argc, char** argv) {
                               "Print the JSON report instead of the table");
   gradcheck_command->add_flag("-q,--quiet", gradcheck.quiet, "Print nothing but errors");
 
+  echolab::SweepArguments sweep;
+  CLI::App* sweep_command = app.add_subcommand(
+      "sweep", "Measure the echo's error over grids of non-idealities, resumably, on all cores");
+  sweep_command->add_option("config", sweep.config_path, "Configuration file (TOML) with [sweep]")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_command->add_option("-o,--output-dir", sweep.output_dir,
+                            "Output directory (default out/sweep/<config name>)");
+  sweep_command->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: one per core)")
+      ->check(CLI::NonNegativeNumber);
+  sweep_command->add_flag(
+      "--no-plot", [&](std::int64_t) { sweep.plot = false; }, "Write the CSV only");
+  sweep_command->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
+
   echolab::ValidateArguments validate;
   CLI::App* validate_command = app.add_subcommand(
       "validate", "Check echo learning against the adjoint method and write an HTML report");
@@ -115,6 +130,7 @@ int main(int argc, char** argv) {
       return echolab::RunGradcheck(gradcheck);
     }
     if (*validate_command) return echolab::RunValidate(validate);
+    if (*sweep_command) return echolab::RunSweep(sweep);
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;

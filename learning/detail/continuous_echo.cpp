@@ -92,6 +92,12 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
         "scheme; with '{}' use the physical nudge",
         problem.integrator.scheme));
   }
+  if (options.damping != EchoDamping::kNaive) {
+    throw InputError(
+        fmt::format("echo.damping: the gain echoes run on symmetric composition schemes (leapfrog, "
+                    "yoshida4), not on '{}'",
+                    problem.integrator.scheme));
+  }
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;
   const Vector& theta = forward.theta;

@@ -15,10 +15,8 @@ struct CommandResult {
   std::string output;  // stdout, then stderr when merged
 };
 
-/// Runs `echolab ARGUMENTS`; `merge_stderr` appends 2>&1.
-inline CommandResult RunEcholab(const std::string& arguments, bool merge_stderr = true) {
-  const std::string command =
-      std::string(ECHOLAB_BINARY) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+/// Runs a shell command line and collects its standard output.
+inline CommandResult RunShell(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
@@ -27,6 +25,12 @@ inline CommandResult RunEcholab(const std::string& arguments, bool merge_stderr 
   }
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+/// Runs `echolab ARGUMENTS`; `merge_stderr` appends 2>&1.
+inline CommandResult RunEcholab(const std::string& arguments, bool merge_stderr = true) {
+  return RunShell(std::string(ECHOLAB_BINARY) + " " + arguments +
+                  (merge_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 }  // namespace echolab::testing

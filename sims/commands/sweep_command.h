@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+namespace echolab {
+
+struct SweepArguments {
+  std::string config_path;
+  /// Output directory; empty means out/sweep/<config file stem>.
+  std::string output_dir;
+  /// Worker threads; 0 means one per core.
+  int jobs = 0;
+  bool plot = true;
+  bool quiet = false;
+};
+
+/// `echolab sweep CONFIG.toml`: every point of the [sweep] grid, on all
+/// cores, one tidy CSV row per point in results.csv (knobs, status, metrics,
+/// time), written whole as each point finishes. A restarted sweep skips the
+/// points the file already holds, so an interrupted sweep resumes without
+/// recomputing or losing a finished point. Plots at the end. Returns 0, or 1
+/// when a point failed (its row says why).
+int RunSweep(const SweepArguments& arguments);
+
+}  // namespace echolab

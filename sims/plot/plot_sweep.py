@@ -1,0 +1,105 @@
+"""Plots of an `echolab sweep` run, from RUN_DIR/results.csv.
+
+Usage: plot_sweep.py RUN_DIR
+  error_vs_gamma.png  relative error against the damping γ (times T is the
+                      horizontal axis label's scale), one line per echo variant
+  error_vs_beta.png   relative error against β, one line per noise level
+  heatmap.png         mean error over β and kB T (the most common variant)
+Each point is the mean over seeds; failed points are left out.
+"""
+import collections
+import csv
+import math
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def read_rows(path):
+    with open(path) as stream:
+        rows = [r for r in csv.DictReader(stream) if r["status"] == "success"]
+    for r in rows:
+        for key in ("beta", "decay_rate_per_s", "thermal_energy_J", "relative_error"):
+            r[key] = float(r[key])
+    return rows
+
+
+def mean_by(rows, keys):
+    groups = collections.defaultdict(list)
+    for r in rows:
+        groups[tuple(r[k] for k in keys)].append(r["relative_error"])
+    return {k: float(np.mean(v)) for k, v in groups.items()}
+
+
+def most_common(rows, key):
+    return collections.Counter(r[key] for r in rows).most_common(1)[0][0]
+
+
+def plot_lines(rows, x_key, line_key, fixed, out, xlabel, title):
+    chosen = [r for r in rows if all(r[k] == v for k, v in fixed.items())]
+    means = mean_by(chosen, (line_key, x_key))
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for line in sorted({k[0] for k in means}, key=str):
+        xs = sorted(x for (l, x) in means if l == line and x > 0)
+        if not xs:
+            continue
+        ax.loglog(xs, [means[(line, x)] for x in xs], "o-", label=f"{line_key} = {line}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("relative error of dL/dθ (mean over seeds)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_heatmap(rows, out):
+    damping = most_common(rows, "echo_damping")
+    gamma = most_common(rows, "decay_rate_per_s")
+    chosen = [r for r in rows if r["echo_damping"] == damping and r["decay_rate_per_s"] == gamma]
+    means = mean_by(chosen, ("thermal_energy_J", "beta"))
+    temps = sorted({k[0] for k in means})
+    betas = sorted({k[1] for k in means})
+    grid = np.full((len(temps), len(betas)), np.nan)
+    for (t, b), value in means.items():
+        grid[temps.index(t), betas.index(b)] = math.log10(value)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(betas)))
+    ax.set_xticklabels([f"{b:g}" for b in betas], rotation=45)
+    ax.set_yticks(range(len(temps)))
+    ax.set_yticklabels([f"{t:g}" for t in temps])
+    ax.set_xlabel("β")
+    ax.set_ylabel("kB T (J)")
+    fig.colorbar(image, ax=ax, label="log10 relative error")
+    ax.set_title(f"echo {damping}, γ = {gamma:g} 1/s", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def main():
+    run_dir = sys.argv[1]
+    rows = read_rows(f"{run_dir}/results.csv")
+    if not rows:
+        return
+    plot_lines(rows, "decay_rate_per_s", "echo_damping",
+               {"beta": min(r["beta"] for r in rows),
+                "thermal_energy_J": min(r["thermal_energy_J"] for r in rows)},
+               f"{run_dir}/error_vs_gamma.png", "damping rate γ (1/s)",
+               "Echo error against damping, by echo variant")
+    plot_lines(rows, "beta", "thermal_energy_J",
+               {"echo_damping": "naive",
+                "decay_rate_per_s": min(r["decay_rate_per_s"] for r in rows)},
+               f"{run_dir}/error_vs_beta.png", "nudging strength β",
+               "Echo error against β, by noise level kB T (J)")
+    plot_heatmap(rows, f"{run_dir}/heatmap.png")
+
+
+if __name__ == "__main__":
+    main()

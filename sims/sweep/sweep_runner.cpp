@@ -1,0 +1,124 @@
+#include "sims/sweep/sweep_runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "learning/adjoint_gradient.h"
+#include "learning/gradient_comparison.h"
+#include "learning/gradient_method_registry.h"
+#include "physics/error.h"
+
+namespace echolab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kKeyFields = 5;  // beta, decay rate, thermal energy, echo damping, seed
+
+GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
+  GradientProblem problem;
+  problem.forward = config.simulation.problem;
+  problem.loss = config.loss;
+  problem.integrator = config.simulation.integrator;
+  problem.compute_input_gradient = false;
+  problem.forward.dissipation.momentum_decay_rate_per_s = point.decay_rate_per_s;
+  return problem;
+}
+
+}  // namespace
+
+SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
+  const auto start = std::chrono::steady_clock::now();
+  SweepRow row{.point = point};
+  try {
+    GradientProblem clean = PointProblem(config, point);
+    const GradientResult truth = AdjointGradient().Compute(clean);
+    GradientProblem noisy = clean;
+    EchoOptions options{.beta = point.beta, .damping = point.echo_damping};
+    if (point.thermal_energy_J > 0.0) {
+      noisy.forward.noise = {.thermal_energy_J = point.thermal_energy_J, .seed = point.seed};
+      noisy.integrator.scheme = "baoab";
+      options.nudge = NudgeReference::kPhysical;
+    } else if (!MethodSupportsScheme("fd", noisy.integrator.scheme)) {
+      options.nudge = NudgeReference::kPhysical;
+    }
+    const GradientResult echo = EchoGradient(options).Compute(noisy);
+    if (!truth.ok() || !echo.ok()) {
+      row.status = !truth.ok() ? "adjoint: " + truth.message : "echo: " + echo.message;
+    } else {
+      const GradientAgreement agreement = Compare(echo.dL_dtheta, truth.dL_dtheta);
+      row.relative_error = agreement.relative_error;
+      row.cosine_similarity = agreement.cosine_similarity;
+      row.sign_agreement = agreement.sign_agreement;
+    }
+  } catch (const InputError& error) {
+    row.status = error.what();
+  }
+  if (row.status != "success") {
+    row.relative_error = row.cosine_similarity = row.sign_agreement =
+        std::numeric_limits<double>::quiet_NaN();
+  }
+  row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return row;
+}
+
+std::string SweepCsvHeader() {
+  return "beta,decay_rate_per_s,thermal_energy_J,echo_damping,seed,status,relative_error,"
+         "cosine_similarity,sign_agreement,wall_time_s\n";
+}
+
+std::string SweepCsvRow(const SweepRow& row) {
+  // The status is quoted, with any quote doubled, so that a message with
+  // commas stays one field.
+  std::string status;
+  for (char c : row.status) {
+    if (c == '"') status.push_back('"');
+    if (c != '\n') status.push_back(c);
+  }
+  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.4g}\n", row.point.Key(), status,
+                     row.relative_error, row.cosine_similarity, row.sign_agreement,
+                     row.wall_time_s);
+}
+
+std::set<std::string> PrepareResultsFile(const fs::path& path) {
+  std::set<std::string> finished;
+  if (!fs::exists(path)) {
+    fs::create_directories(fs::absolute(path).parent_path());
+    std::ofstream(path) << SweepCsvHeader();
+    return finished;
+  }
+  std::string text;
+  {
+    std::ifstream stream(path);
+    std::ostringstream buffer;
+    buffer << stream.rdbuf();
+    text = buffer.str();
+  }
+  if (text.rfind(SweepCsvHeader(), 0) != 0) {
+    throw InputError(fmt::format(
+        "{}: exists but is not the results of a sweep (its header differs); choose another "
+        "output directory",
+        path.string()));
+  }
+  // An interrupted write leaves a last line without its newline: cut it off.
+  const size_t complete = text.rfind('\n') + 1;
+  if (complete < text.size()) fs::resize_file(path, complete);
+  std::istringstream lines(
+      text.substr(SweepCsvHeader().size(), complete - SweepCsvHeader().size()));
+  for (std::string line; std::getline(lines, line);) {
+    size_t end = 0;
+    for (int field = 0; field < kKeyFields && end != std::string::npos; ++field) {
+      end = line.find(',', end == 0 ? 0 : end + 1);
+    }
+    if (end != std::string::npos) finished.insert(line.substr(0, end));
+  }
+  return finished;
+}
+
+}  // namespace echolab

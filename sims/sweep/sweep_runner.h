@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "sims/sweep/sweep_config.h"
+
+namespace echolab {
+
+/// What one point of a sweep measured: the centred echo against the adjoint
+/// of the same pass without noise (the noise-free truth of the damped
+/// substrate).
+struct SweepRow {
+  SweepPoint point;
+  std::string status = "success";  // or the reason the point could not run
+  double relative_error = 0.0;
+  double cosine_similarity = 0.0;
+  double sign_agreement = 0.0;
+  double wall_time_s = 0.0;
+};
+
+/// Runs one point: the echo (scheme baoab and a physical nudge when there is
+/// noise, the configured scheme otherwise) and the CVODES adjoint.
+SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
+
+/// The CSV header and one complete row (ending in a newline).
+std::string SweepCsvHeader();
+std::string SweepCsvRow(const SweepRow& row);
+
+/// Prepares a results file for appending and returns the keys of the points
+/// it already holds: creates it with the header, or checks the header of an
+/// existing one and cuts off a last line that an interruption left without
+/// its newline. Throws InputError when the file holds another sweep's header.
+std::set<std::string> PrepareResultsFile(const std::filesystem::path& path);
+
+}  // namespace echolab

@@ -1,0 +1,141 @@
+// `echolab sweep`: one row per point, and an interrupted sweep resumes to
+// exactly the rows of an uninterrupted one.
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "sims/command_line.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using echolab::testing::RunEcholab;
+using echolab::testing::RunShell;
+using ::testing::HasSubstr;
+
+constexpr const char* kConfig = R"(
+[model]
+type = "paper_six_oscillators"
+[[input]]
+waveform = "sine"
+amplitude = 0.5
+frequency_Hz = 0.2
+[initial_state]
+q = [0.2, 0.0, -0.1, 0.0, 0.1, 0.0]
+[simulation]
+duration_s = 8.0
+[integrator]
+scheme = "leapfrog"
+step_s = 0.005
+[loss]
+readout = "position"
+dof = [4]
+[sweep]
+beta = [0.001, 0.01, 0.1, 0.3]
+decay_rate_per_s = [0.001, 0.01, 0.1]
+thermal_energy_J = [0.0, 1e-6]
+echo_damping = ["naive", "gain_reweighted"]
+seeds = [1, 2, 3, 4]
+)";
+
+// The rows of a results file without their timing column, as a set.
+std::set<std::string> RowsWithoutTiming(const fs::path& csv) {
+  std::ifstream stream(csv);
+  std::set<std::string> rows;
+  std::string line;
+  std::getline(stream, line);
+  while (std::getline(stream, line)) rows.insert(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+long CountLines(const fs::path& csv) {
+  std::ifstream stream(csv);
+  long lines = 0;
+  for (std::string line; std::getline(stream, line);) ++lines;
+  return lines;
+}
+
+class SweepCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("echolab_sweep_" +
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+    config_ = (directory_ / "sweep.toml").string();
+    std::ofstream(config_) << kConfig;
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  std::string Sweep(const fs::path& out) const {
+    return fmt::format("sweep {} -q --no-plot -j 2 -o {}", config_, out.string());
+  }
+
+  fs::path directory_;
+  std::string config_;
+};
+
+TEST_F(SweepCommand, KilledAndRestartedEndsWithTheRowsOfAnUninterruptedRun) {
+  const fs::path whole = directory_ / "whole";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(RunEcholab(Sweep(whole)).exit_code, 0);
+  const double full_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // 4 betas × 3 rates × (2 noise-free variants + 4 noisy seeds) = 72 points.
+  EXPECT_EQ(CountLines(whole / "results.csv"), 1 + 72);
+
+  const fs::path resumed = directory_ / "resumed";
+  // SIGKILL part-way through: no chance to tidy up.
+  RunShell(fmt::format("timeout -s KILL {:.3f} {} {} 2>&1", 0.4 * full_s, ECHOLAB_BINARY,
+                       Sweep(resumed)));
+  const long rows_before = CountLines(resumed / "results.csv") - 1;
+  std::cout << fmt::format("killed after {:.2f} s with {} of 72 rows written\n", 0.4 * full_s,
+                           rows_before);
+  ASSERT_EQ(RunEcholab(Sweep(resumed)).exit_code, 0);
+  EXPECT_EQ(CountLines(resumed / "results.csv"), 1 + 72);
+  EXPECT_EQ(RowsWithoutTiming(resumed / "results.csv"), RowsWithoutTiming(whole / "results.csv"));
+}
+
+TEST_F(SweepCommand, APartialLastRowIsDroppedAndRecomputed) {
+  const fs::path whole = directory_ / "whole";
+  ASSERT_EQ(RunEcholab(Sweep(whole)).exit_code, 0);
+  const fs::path cut = directory_ / "cut";
+  fs::create_directories(cut);
+  {
+    std::ifstream source(whole / "results.csv");
+    std::ofstream target(cut / "results.csv");
+    std::string line;
+    for (int k = 0; k < 11 && std::getline(source, line); ++k) target << line << "\n";
+    std::getline(source, line);
+    target << line.substr(0, line.size() / 2);  // an interrupted write
+  }
+  ASSERT_EQ(RunEcholab(Sweep(cut)).exit_code, 0);
+  EXPECT_EQ(CountLines(cut / "results.csv"), 1 + 72);
+  EXPECT_EQ(RowsWithoutTiming(cut / "results.csv"), RowsWithoutTiming(whole / "results.csv"));
+}
+
+TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
+  const fs::path foreign = directory_ / "foreign";
+  fs::create_directories(foreign);
+  std::ofstream(foreign / "results.csv") << "t_s,q_1\n0,1\n";
+  const auto result = RunEcholab(Sweep(foreign));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("not the results of a sweep"));
+
+  std::string text = kConfig;
+  text.replace(text.find("beta = [0.001"), 13, "beta = [-0.001");
+  std::ofstream(config_) << text;
+  const auto bad = RunEcholab(Sweep(directory_ / "bad"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("sweep.beta"));
+}
+
+}  // namespace

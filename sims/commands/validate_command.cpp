@@ -10,6 +10,7 @@
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
 #include "sims/validation/circuit_studies.h"
+#include "sims/validation/robustness_study.h"
 #include "sims/validation/validation_studies.h"
 
 namespace echolab {
@@ -18,29 +19,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Study = std::function<ValidationCheck(const fs::path&)>;
+using Study = std::function<std::vector<ValidationCheck>(const fs::path&)>;
 
 std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& linear,
                                                    const ValidationProblem& nonlinear) {
   std::vector<std::pair<std::string, Study>> studies;
   for (const ValidationProblem* v : {&linear, &nonlinear}) {
-    studies.emplace_back(fmt::format("λ(t) on {}", v->id),
-                         [v](const fs::path& dir) { return PointwiseAdjointStudy(*v, dir); });
+    studies.emplace_back(fmt::format("λ(t) on {}", v->id), [v](const fs::path& dir) {
+      return std::vector{PointwiseAdjointStudy(*v, dir)};
+    });
   }
   for (const ValidationProblem* v : {&linear, &nonlinear}) {
     studies.emplace_back(fmt::format("β sweep on {}", v->id),
-                         [v](const fs::path& dir) { return BetaStudy(*v, dir); });
+                         [v](const fs::path& dir) { return std::vector{BetaStudy(*v, dir)}; });
   }
-  studies.emplace_back("integrators on six_oscillators",
-                       [&linear](const fs::path& dir) { return IntegratorStudy(linear, dir); });
+  studies.emplace_back("integrators on six_oscillators", [&linear](const fs::path& dir) {
+    return std::vector{IntegratorStudy(linear, dir)};
+  });
   for (const ValidationProblem* v : {&linear, &nonlinear}) {
     studies.emplace_back(fmt::format("per-parameter gradients on {}", v->id),
-                         [v](const fs::path& dir) { return ParameterStudy(*v, dir); });
+                         [v](const fs::path& dir) { return std::vector{ParameterStudy(*v, dir)}; });
   }
   studies.emplace_back("gradients of an LC ladder",
-                       [](const fs::path& dir) { return CircuitGradientStudy(dir); });
+                       [](const fs::path& dir) { return std::vector{CircuitGradientStudy(dir)}; });
   studies.emplace_back("LC ladder against ngspice",
-                       [](const fs::path& dir) { return CircuitNgspiceStudy(dir); });
+                       [](const fs::path& dir) { return std::vector{CircuitNgspiceStudy(dir)}; });
+  studies.emplace_back("robustness to damping and thermal noise",
+                       [&linear](const fs::path& dir) { return RobustnessStudy(linear, dir); });
   return studies;
 }
 
@@ -59,7 +64,9 @@ int RunValidate(const ValidateArguments& arguments) {
     if (!arguments.quiet) {
       fmt::print(stderr, "validate: [{}/{}] {}\n", k + 1, studies.size(), studies[k].first);
     }
-    checks.push_back(studies[k].second(output.path()));
+    for (ValidationCheck& check : studies[k].second(output.path())) {
+      checks.push_back(std::move(check));
+    }
   }
   if (!arguments.quiet) fmt::print(stderr, "validate: plotting\n");
   RunPlotScript("plot_validation.py", {output.path().string()});

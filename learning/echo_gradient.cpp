@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <random>
 
 #include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
@@ -34,6 +35,19 @@ double ReweightingRate(const SimulationProblem& forward) {
   return rate;
 }
 
+// The flip as the hardware does it: p → -(1 + g) p + σ p_rms ξ.
+PhaseState ImperfectFlip(const PhaseState& x, const EchoHardware& hardware,
+                         std::mt19937_64* random) {
+  PhaseState flipped = MomentumFlip(x);
+  flipped.p *= 1.0 + hardware.flip_gain_error;
+  if (hardware.flip_noise_relative > 0.0) {
+    const double rms = std::sqrt(x.p.squaredNorm() / static_cast<double>(x.p.size()));
+    std::normal_distribution<double> noise(0.0, hardware.flip_noise_relative * rms);
+    for (Eigen::Index i = 0; i < flipped.p.size(); ++i) flipped.p[i] += noise(*random);
+  }
+  return flipped;
+}
+
 // One echo: its state, its stepper, and what it sums on the way.
 struct EchoPass {
   EchoPass(const SimulationProblem& echo_problem, const std::vector<double>& weights,
@@ -56,9 +70,16 @@ struct EchoPass {
 
 // The echo pass problem: same substrate and dissipation, inputs replayed
 // backwards, u_e(s) = P u(t0 + T - s), echo time from 0.
-SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping damping) {
+SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping damping,
+                                  const EchoHardware& hardware, std::mt19937_64* random) {
   SimulationProblem echo = forward;
-  echo.input = forward.input.ReversedReplay(forward.start_time_s + forward.duration_s);
+  echo.input = forward.input.ReversedReplay(forward.start_time_s + forward.duration_s -
+                                            hardware.input_time_offset_s);
+  if (hardware.parameter_drift_relative > 0.0) {
+    // θ_i (1 + δ_i): the echoes run on slightly different hardware.
+    std::normal_distribution<double> drift(0.0, hardware.parameter_drift_relative);
+    for (Eigen::Index i = 0; i < echo.theta.size(); ++i) echo.theta[i] *= 1.0 + drift(*random);
+  }
   echo.start_time_s = 0.0;
   if (damping != EchoDamping::kNaive) {
     // Damping turned into equal gain.
@@ -150,6 +171,13 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
 }  // namespace
 
 void EchoOptions::Validate() const {
+  const EchoHardware& h = hardware;
+  if (!std::isfinite(h.flip_gain_error) || !(h.flip_noise_relative >= 0.0) ||
+      !(h.parameter_drift_relative >= 0.0) || !std::isfinite(h.input_time_offset_s)) {
+    throw InputError(
+        "echo.hardware: expected a finite flip gain error and time offset, and noise and "
+        "drift levels >= 0");
+  }
   if (!(beta > 0.0) || !std::isfinite(beta)) {
     throw InputError(fmt::format("echo.beta must be a positive number, got {}", beta));
   }
@@ -196,7 +224,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // Echo start: x_e,0 = Sz x_N ± β Sx [∇l_T(x_N) + c_N ∇l(x_N)].
   const long n = grid.num_steps;
-  const SimulationProblem echo_problem = MakeEchoProblem(forward, options_.damping);
+  std::mt19937_64 random(options_.hardware.seed);
+  const SimulationProblem echo_problem =
+      MakeEchoProblem(forward, options_.damping, options_.hardware, &random);
   // Reweighting: the nudge at echo time s × exp(+γ s), the parameter
   // integrand and the read-out of λ × exp(-γ s).
   const bool reweighted = options_.damping == EchoDamping::kGainReweighted;
@@ -206,7 +236,7 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   }
   PhaseState terminal_gradient;
   loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
-  const PhaseState flipped = MomentumFlip(pass.final_state);
+  const PhaseState flipped = ImperfectFlip(pass.final_state, options_.hardware, &random);
 
   EchoPass plus(echo_problem, weights, flipped);
   Nudge(terminal_gradient, beta, loss.dependence(), &plus.state);

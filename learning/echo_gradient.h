@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "learning/gradient_method.h"
 
 namespace echolab {
@@ -29,11 +31,34 @@ enum class NudgeReference { kLinearized, kPhysical };
 ///    for uniform decay, biased when the rates differ. Centred only.
 enum class EchoDamping { kNaive, kGain, kGainReweighted };
 
+/// Imperfections of the hardware between the forward pass and the echoes,
+/// all zero for an ideal device. Random ones are drawn once per gradient from
+/// a 64-bit Mersenne twister seeded with `seed` and shared by both echoes.
+struct EchoHardware {
+  /// The flip gives p → -(1 + flip_gain_error) p.
+  double flip_gain_error = 0.0;
+  /// Additive noise on the flipped momenta, standard deviation relative to
+  /// the root-mean-square momentum at T.
+  double flip_noise_relative = 0.0;
+  /// Parameters drift between the passes: the echoes run with
+  /// θ_i (1 + δ_i), δ_i normal with this standard deviation.
+  double parameter_drift_relative = 0.0;
+  /// The replayed input lags by this time: u_e(s) = P u(T - s - offset).
+  double input_time_offset_s = 0.0;
+  std::uint64_t seed = 1;
+
+  bool is_ideal() const {
+    return flip_gain_error == 0.0 && flip_noise_relative == 0.0 &&
+           parameter_drift_relative == 0.0 && input_time_offset_s == 0.0;
+  }
+};
+
 struct EchoOptions {
   double beta = 1e-3;  // nudging strength (the loss's units are per β)
   EchoEstimator estimator = EchoEstimator::kCentred;
   NudgeReference nudge = NudgeReference::kLinearized;
   EchoDamping damping = EchoDamping::kNaive;
+  EchoHardware hardware;
 
   /// Throws InputError naming the first invalid field.
   void Validate() const;

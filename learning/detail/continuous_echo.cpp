@@ -92,6 +92,12 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
         "scheme; with '{}' use the physical nudge",
         problem.integrator.scheme));
   }
+  if (!options.hardware.is_ideal()) {
+    throw InputError(fmt::format(
+        "echo.hardware: imperfect flips, drift and input offsets are modelled on symmetric "
+        "composition schemes (leapfrog, yoshida4), not on '{}'",
+        problem.integrator.scheme));
+  }
   if (options.damping != EchoDamping::kNaive) {
     throw InputError(
         fmt::format("echo.damping: the gain echoes run on symmetric composition schemes (leapfrog, "

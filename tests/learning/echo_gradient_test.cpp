@@ -306,6 +306,41 @@ TEST(EchoGradient, NoisyEchoIsReproducibleFromItsSeed) {
   EXPECT_FALSE(ComputeOk(EchoGradient(options), owned.problem).dL_dtheta == first.dL_dtheta);
 }
 
+// Imperfect hardware between the passes: each imperfection biases the
+// gradient in proportion to its size, and an ideal device changes nothing.
+TEST(EchoGradient, HardwareImperfectionsBiasTheGradientInProportion) {
+  const auto owned = testing::PaperSixOscillatorProblem();
+  const GradientResult truth = ComputeOk(DiscreteAdjointGradient(), owned.problem);
+  const GradientResult ideal = ComputeOk(EchoGradient({.beta = 1e-3}), owned.problem);
+  const GradientResult ideal_again =
+      ComputeOk(EchoGradient({.beta = 1e-3, .hardware = {.seed = 7}}), owned.problem);
+  EXPECT_TRUE(ideal.dL_dtheta == ideal_again.dL_dtheta);
+
+  struct Knob {
+    const char* name;
+    EchoHardware (*at)(double);
+  };
+  const Knob knobs[] = {
+      {"flip gain error", [](double a) { return EchoHardware{.flip_gain_error = a}; }},
+      {"flip noise", [](double a) { return EchoHardware{.flip_noise_relative = a}; }},
+      {"parameter drift", [](double a) { return EchoHardware{.parameter_drift_relative = a}; }},
+      {"input time offset (s)", [](double a) { return EchoHardware{.input_time_offset_s = a}; }},
+  };
+  for (const Knob& knob : knobs) {
+    std::vector<double> errors;
+    for (double size : {1e-4, 1e-3, 1e-2}) {
+      const GradientResult echo =
+          ComputeOk(EchoGradient({.beta = 1e-3, .hardware = knob.at(size)}), owned.problem);
+      errors.push_back(RelativeError(echo.dL_dtheta, truth.dL_dtheta));
+    }
+    const double slope = std::log10(errors[2] / errors[0]) / 2.0;
+    std::cout << fmt::format(
+        "{}: errors {:.2e}, {:.2e}, {:.2e} at 1e-4, 1e-3, 1e-2; slope {:.2f}\n", knob.name,
+        errors[0], errors[1], errors[2], slope);
+    EXPECT_NEAR(slope, 1.0, 0.3) << knob.name;
+  }
+}
+
 TEST(EchoGradient, AdaptiveSchemesNeedThePhysicalNudge) {
   auto owned = testing::NonlinearChainProblem();
   owned.problem.integrator.scheme = "arkode_dopri5";

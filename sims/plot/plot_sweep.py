@@ -5,6 +5,8 @@ Usage: plot_sweep.py RUN_DIR
                       horizontal axis label's scale), one line per echo variant
   error_vs_beta.png   relative error against β, one line per noise level
   heatmap.png         mean error over β and kB T (the most common variant)
+  error_vs_<knob>.png relative error against each swept imperfection (flip gain
+                      error, flip noise, parameter drift, input time offset)
 Each point is the mean over seeds; failed points are left out.
 """
 import collections
@@ -19,11 +21,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
+KNOBS = ("flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
+         "input_time_offset_s")
+
+
 def read_rows(path):
     with open(path) as stream:
         rows = [r for r in csv.DictReader(stream) if r["status"] == "success"]
     for r in rows:
-        for key in ("beta", "decay_rate_per_s", "thermal_energy_J", "relative_error"):
+        for key in ("beta", "decay_rate_per_s", "thermal_energy_J", "relative_error") + KNOBS:
             r[key] = float(r[key])
     return rows
 
@@ -88,17 +94,30 @@ def main():
     rows = read_rows(f"{run_dir}/results.csv")
     if not rows:
         return
-    plot_lines(rows, "decay_rate_per_s", "echo_damping",
+    rows_ideal = [r for r in rows if all(r[k] == 0.0 for k in KNOBS)]
+    plot_lines(rows_ideal, "decay_rate_per_s", "echo_damping",
                {"beta": min(r["beta"] for r in rows),
                 "thermal_energy_J": min(r["thermal_energy_J"] for r in rows)},
                f"{run_dir}/error_vs_gamma.png", "damping rate γ (1/s)",
                "Echo error against damping, by echo variant")
-    plot_lines(rows, "beta", "thermal_energy_J",
+    plot_lines(rows_ideal, "beta", "thermal_energy_J",
                {"echo_damping": "naive",
                 "decay_rate_per_s": min(r["decay_rate_per_s"] for r in rows)},
                f"{run_dir}/error_vs_beta.png", "nudging strength β",
                "Echo error against β, by noise level kB T (J)")
-    plot_heatmap(rows, f"{run_dir}/heatmap.png")
+    if rows_ideal:
+        plot_heatmap(rows_ideal, f"{run_dir}/heatmap.png")
+    for knob in KNOBS:
+        values = {r[knob] for r in rows}
+        if len(values) < 2:
+            continue
+        others = [k for k in KNOBS if k != knob]
+        chosen = [r for r in rows if all(r[k] == 0.0 for k in others)
+                  and r["thermal_energy_J"] == 0.0 and r["echo_damping"] == "naive"]
+        plot_lines(chosen, knob, "beta",
+                   {"decay_rate_per_s": min(r["decay_rate_per_s"] for r in chosen)},
+                   f"{run_dir}/error_vs_{knob}.png", knob.replace("_", " "),
+                   f"Echo error against {knob.replace('_', ' ')}, by β")
 
 
 if __name__ == "__main__":

@@ -52,11 +52,38 @@ void CheckPositive(const ConfigTable& table, std::string_view key,
   }
 }
 
+// Adds the point for each seed, unless the combination is left out: the gain
+// echoes and imperfections run without thermal noise, and a point without
+// any random knob runs for the first seed only.
+void AddPoint(SweepPoint point, const std::vector<std::uint64_t>& seeds,
+              std::vector<SweepPoint>* points) {
+  const bool noisy = point.thermal_energy_J > 0.0;
+  const bool imperfect = !point.Hardware().is_ideal();
+  if (noisy && (point.echo_damping != EchoDamping::kNaive || imperfect)) return;
+  const bool random =
+      noisy || point.flip_noise_relative > 0.0 || point.parameter_drift_relative > 0.0;
+  for (std::uint64_t seed : seeds) {
+    point.seed = seed;
+    points->push_back(point);
+    if (!random) break;
+  }
+}
+
 }  // namespace
 
 std::string SweepPoint::Key() const {
-  return fmt::format("{:.17g},{:.17g},{:.17g},{},{}", beta, decay_rate_per_s, thermal_energy_J,
-                     ToString(echo_damping), seed);
+  return fmt::format("{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g}", beta,
+                     decay_rate_per_s, thermal_energy_J, ToString(echo_damping), seed,
+                     flip_gain_error, flip_noise_relative, parameter_drift_relative,
+                     input_time_offset_s);
+}
+
+EchoHardware SweepPoint::Hardware() const {
+  return EchoHardware{.flip_gain_error = flip_gain_error,
+                      .flip_noise_relative = flip_noise_relative,
+                      .parameter_drift_relative = parameter_drift_relative,
+                      .input_time_offset_s = input_time_offset_s,
+                      .seed = seed};
 }
 
 const char* ToString(EchoDamping damping) {
@@ -77,8 +104,9 @@ SweepConfig LoadSweepConfig(const std::string& path) {
   config.simulation = ParseSimulationConfig(root, {"loss", "sweep"});
   config.loss = BuildLoss(root.Table("loss"), config.simulation.substrate);
   const ConfigTable sweep = root.Table("sweep");
-  sweep.RejectUnknownKeys(
-      {"beta", "decay_rate_per_s", "thermal_energy_J", "echo_damping", "seeds"});
+  sweep.RejectUnknownKeys({"beta", "decay_rate_per_s", "thermal_energy_J", "echo_damping", "seeds",
+                           "flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
+                           "input_time_offset_s"});
   const auto betas = Numbers(sweep, "beta", 1e-3);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
   const auto thermal_energies = Numbers(sweep, "thermal_energy_J", 0.0);
@@ -94,18 +122,35 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       }
     }
   }
-  // A noise-free point does not depend on the seed, and the gain echoes run
-  // noise-free only (baoab's noise needs dissipating friction): those
-  // combinations are left out.
+  const auto flip_gains = Numbers(sweep, "flip_gain_error", 0.0);
+  const auto flip_noises = Numbers(sweep, "flip_noise_relative", 0.0);
+  const auto drifts = Numbers(sweep, "parameter_drift_relative", 0.0);
+  const auto offsets = Numbers(sweep, "input_time_offset_s", 0.0);
+  CheckPositive(sweep, "flip_noise_relative", flip_noises, true);
+  CheckPositive(sweep, "parameter_drift_relative", drifts, true);
+  const std::vector<EchoDamping> dampings = Dampings(sweep);
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
+  SweepPoint point;
   for (double beta : betas) {
+    point.beta = beta;
     for (double gamma : decay_rates) {
+      point.decay_rate_per_s = gamma;
       for (double kT : thermal_energies) {
-        for (EchoDamping damping : Dampings(sweep)) {
-          if (kT > 0.0 && damping != EchoDamping::kNaive) continue;
-          for (std::uint64_t seed : seeds) {
-            config.points.push_back({beta, gamma, kT, damping, seed});
-            if (kT == 0.0) break;
+        point.thermal_energy_J = kT;
+        for (EchoDamping damping : dampings) {
+          point.echo_damping = damping;
+          for (double gain : flip_gains) {
+            point.flip_gain_error = gain;
+            for (double noise : flip_noises) {
+              point.flip_noise_relative = noise;
+              for (double drift : drifts) {
+                point.parameter_drift_relative = drift;
+                for (double offset : offsets) {
+                  point.input_time_offset_s = offset;
+                  AddPoint(point, seeds, &config.points);
+                }
+              }
+            }
           }
         }
       }

@@ -17,6 +17,13 @@ struct SweepPoint {
   double thermal_energy_J = 0.0;  // kB T of the thermal noise in every pass
   EchoDamping echo_damping = EchoDamping::kNaive;
   std::uint64_t seed = 1;
+  /// Imperfections between the passes (their seed is `seed`).
+  double flip_gain_error = 0.0;
+  double flip_noise_relative = 0.0;
+  double parameter_drift_relative = 0.0;
+  double input_time_offset_s = 0.0;
+
+  EchoHardware Hardware() const;
 
   /// The knobs as CSV fields, in full precision: the key a resumed sweep
   /// recognises finished points by.
@@ -25,11 +32,15 @@ struct SweepPoint {
 
 /// `echolab sweep CONFIG.toml`: the problem of a gradcheck configuration
 /// (model, input, initial state, simulation, integrator, loss) and
-///   [sweep]  beta, decay_rate_per_s, thermal_energy_J (arrays of numbers),
-///            echo_damping (array of "naive", "gain", "gain_reweighted"),
-///            seeds (array of integers); each defaults to one value.
-/// Every combination is one point, except that a noise-free point is run for
-/// the first seed only and the gain echoes for noise-free points only.
+///   [sweep]  beta, decay_rate_per_s, thermal_energy_J, flip_gain_error,
+///            flip_noise_relative, parameter_drift_relative,
+///            input_time_offset_s (arrays of numbers), echo_damping (array of
+///            "naive", "gain", "gain_reweighted"), seeds (array of integers);
+///            each defaults to one value (0, or β = 1e-3, naive, seed 1).
+/// Every combination is one point, except that a point without any random
+/// knob (thermal noise, flip noise, drift) runs for the first seed only, and
+/// the gain echoes run without thermal noise only. Imperfections need the
+/// discrete echo (leapfrog, yoshida4), so they run without thermal noise.
 struct SweepConfig {
   SimulationConfig simulation;
   std::shared_ptr<const Loss> loss;

@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kKeyFields = 5;  // beta, decay rate, thermal energy, echo damping, seed
+// beta, decay rate, thermal energy, echo damping, seed, and four imperfections
+constexpr int kKeyFields = 9;
 
 GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
   GradientProblem problem;
@@ -40,7 +41,8 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     GradientProblem clean = PointProblem(config, point);
     const GradientResult truth = AdjointGradient().Compute(clean);
     GradientProblem noisy = clean;
-    EchoOptions options{.beta = point.beta, .damping = point.echo_damping};
+    EchoOptions options{
+        .beta = point.beta, .damping = point.echo_damping, .hardware = point.Hardware()};
     if (point.thermal_energy_J > 0.0) {
       noisy.forward.noise = {.thermal_energy_J = point.thermal_energy_J, .seed = point.seed};
       noisy.integrator.scheme = "baoab";
@@ -69,8 +71,9 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
 }
 
 std::string SweepCsvHeader() {
-  return "beta,decay_rate_per_s,thermal_energy_J,echo_damping,seed,status,relative_error,"
-         "cosine_similarity,sign_agreement,wall_time_s\n";
+  return "beta,decay_rate_per_s,thermal_energy_J,echo_damping,seed,flip_gain_error,"
+         "flip_noise_relative,parameter_drift_relative,input_time_offset_s,status,"
+         "relative_error,cosine_similarity,sign_agreement,wall_time_s\n";
 }
 
 std::string SweepCsvRow(const SweepRow& row) {

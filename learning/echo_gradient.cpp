@@ -178,6 +178,7 @@ void EchoOptions::Validate() const {
         "echo.hardware: expected a finite flip gain error and time offset, and noise and "
         "drift levels >= 0");
   }
+  if (repeats < 1) throw InputError(fmt::format("echo.repeats must be >= 1, got {}", repeats));
   if (!(beta > 0.0) || !std::isfinite(beta)) {
     throw InputError(fmt::format("echo.beta must be a positive number, got {}", beta));
   }
@@ -189,9 +190,37 @@ std::string EchoGradient::name() const {
   return options_.estimator == EchoEstimator::kCentred ? "echo" : "echo_one_sided";
 }
 
+// The mean of `repeats` independent experiments; the costs add up.
 GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
+  GradientResult mean = ComputeOnce(problem, options_);
+  for (int r = 1; r < options_.repeats && mean.ok(); ++r) {
+    GradientProblem repeated = problem;
+    repeated.forward.noise.seed += 3 * static_cast<std::uint64_t>(r);
+    EchoOptions options = options_;
+    options.hardware.seed += 3 * static_cast<std::uint64_t>(r);
+    const GradientResult run = ComputeOnce(repeated, options);
+    if (!run.ok()) return run;
+    mean.dL_dtheta += run.dL_dtheta;
+    mean.dL_dx0.q += run.dL_dx0.q;
+    mean.dL_dx0.p += run.dL_dx0.p;
+    if (mean.dL_du.size() == run.dL_du.size()) mean.dL_du += run.dL_du;
+    mean.loss += run.loss;
+    mean.passes += run.passes;
+    mean.steps += run.steps;
+  }
+  const double repeats = static_cast<double>(options_.repeats);
+  mean.dL_dtheta /= repeats;
+  mean.dL_dx0.q /= repeats;
+  mean.dL_dx0.p /= repeats;
+  mean.dL_du /= repeats;
+  mean.loss /= repeats;
+  return mean;
+}
+
+GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
+                                         const EchoOptions& options) const {
   if (!detail::IsCompositionScheme(problem.integrator.scheme)) {
-    return detail::ContinuousEcho(problem, options_);
+    return detail::ContinuousEcho(problem, options);
   }
   if (!problem.forward.noise.is_zero()) {
     throw InputError(
@@ -204,9 +233,9 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;
   const Vector& theta = forward.theta;
-  const double beta = options_.beta;
-  const bool centred = options_.estimator == EchoEstimator::kCentred;
-  const bool linearized = options_.nudge == NudgeReference::kLinearized;
+  const double beta = options.beta;
+  const bool centred = options.estimator == EchoEstimator::kCentred;
+  const bool linearized = options.nudge == NudgeReference::kLinearized;
   GradientResult result;
 
   // Forward pass: the loss, the direct term and, for the one-sided estimate,
@@ -224,19 +253,19 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
 
   // Echo start: x_e,0 = Sz x_N ± β Sx [∇l_T(x_N) + c_N ∇l(x_N)].
   const long n = grid.num_steps;
-  std::mt19937_64 random(options_.hardware.seed);
+  std::mt19937_64 random(options.hardware.seed);
   const SimulationProblem echo_problem =
-      MakeEchoProblem(forward, options_.damping, options_.hardware, &random);
+      MakeEchoProblem(forward, options.damping, options.hardware, &random);
   // Reweighting: the nudge at echo time s × exp(+γ s), the parameter
   // integrand and the read-out of λ × exp(-γ s).
-  const bool reweighted = options_.damping == EchoDamping::kGainReweighted;
+  const bool reweighted = options.damping == EchoDamping::kGainReweighted;
   const double gamma = reweighted ? ReweightingRate(forward) : 0.0;
   if (reweighted && !centred) {
     throw InputError("echo.damping: the reweighted gain echo needs the centred estimator");
   }
   PhaseState terminal_gradient;
   loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
-  const PhaseState flipped = ImperfectFlip(pass.final_state, options_.hardware, &random);
+  const PhaseState flipped = ImperfectFlip(pass.final_state, options.hardware, &random);
 
   EchoPass plus(echo_problem, weights, flipped);
   Nudge(terminal_gradient, beta, loss.dependence(), &plus.state);

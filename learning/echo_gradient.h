@@ -59,6 +59,10 @@ struct EchoOptions {
   NudgeReference nudge = NudgeReference::kLinearized;
   EchoDamping damping = EchoDamping::kNaive;
   EchoHardware hardware;
+  /// Independent repetitions of the whole experiment (forward pass and
+  /// echoes, as hardware must rerun them), averaged against noise: repetition
+  /// r uses the noise and hardware seeds + 3 r.
+  int repeats = 1;
 
   /// Throws InputError naming the first invalid field.
   void Validate() const;
@@ -90,6 +94,8 @@ class EchoGradient final : public GradientMethod {
 
  private:
   GradientResult DoCompute(const GradientProblem& problem) const override;
+  // One experiment (no repetition).
+  GradientResult ComputeOnce(const GradientProblem& problem, const EchoOptions& options) const;
 
   EchoOptions options_;
 };

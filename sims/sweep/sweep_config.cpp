@@ -72,10 +72,10 @@ void AddPoint(SweepPoint point, const std::vector<std::uint64_t>& seeds,
 }  // namespace
 
 std::string SweepPoint::Key() const {
-  return fmt::format("{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g}", beta,
+  return fmt::format("{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{}", beta,
                      decay_rate_per_s, thermal_energy_J, ToString(echo_damping), seed,
                      flip_gain_error, flip_noise_relative, parameter_drift_relative,
-                     input_time_offset_s);
+                     input_time_offset_s, echo_repeats);
 }
 
 EchoHardware SweepPoint::Hardware() const {
@@ -130,6 +130,11 @@ SweepConfig LoadSweepConfig(const std::string& path) {
   CheckPositive(sweep, "parameter_drift_relative", drifts, true);
   const std::vector<EchoDamping> dampings = Dampings(sweep);
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
+  std::vector<long> repeats = {1};
+  if (sweep.Has("echo_repeats")) repeats = sweep.IntegerArray("echo_repeats");
+  for (long r : repeats) {
+    if (r < 1) sweep.Fail("echo_repeats", "expected integers >= 1");
+  }
   SweepPoint point;
   for (double beta : betas) {
     point.beta = beta;
@@ -147,7 +152,10 @@ SweepConfig LoadSweepConfig(const std::string& path) {
                 point.parameter_drift_relative = drift;
                 for (double offset : offsets) {
                   point.input_time_offset_s = offset;
-                  AddPoint(point, seeds, &config.points);
+                  for (long r : repeats) {
+                    point.echo_repeats = static_cast<int>(r);
+                    AddPoint(point, seeds, &config.points);
+                  }
                 }
               }
             }

@@ -22,6 +22,8 @@ struct SweepPoint {
   double flip_noise_relative = 0.0;
   double parameter_drift_relative = 0.0;
   double input_time_offset_s = 0.0;
+  /// Independent experiments averaged per gradient (EchoOptions::repeats).
+  int echo_repeats = 1;
 
   EchoHardware Hardware() const;
 
@@ -35,7 +37,8 @@ struct SweepPoint {
 ///   [sweep]  beta, decay_rate_per_s, thermal_energy_J, flip_gain_error,
 ///            flip_noise_relative, parameter_drift_relative,
 ///            input_time_offset_s (arrays of numbers), echo_damping (array of
-///            "naive", "gain", "gain_reweighted"), seeds (array of integers);
+///            "naive", "gain", "gain_reweighted"), seeds and echo_repeats
+///            (arrays of integers);
 ///            each defaults to one value (0, or β = 1e-3, naive, seed 1).
 /// Every combination is one point, except that a point without any random
 /// knob (thermal noise, flip noise, drift) runs for the first seed only, and

@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// beta, decay rate, thermal energy, echo damping, seed, and four imperfections
-constexpr int kKeyFields = 9;
+// beta, decay rate, thermal energy, echo damping, seed, four imperfections,
+// echo repeats
+constexpr int kKeyFields = 10;
 
 GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
   GradientProblem problem;
@@ -41,8 +42,10 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     GradientProblem clean = PointProblem(config, point);
     const GradientResult truth = AdjointGradient().Compute(clean);
     GradientProblem noisy = clean;
-    EchoOptions options{
-        .beta = point.beta, .damping = point.echo_damping, .hardware = point.Hardware()};
+    EchoOptions options{.beta = point.beta,
+                        .damping = point.echo_damping,
+                        .hardware = point.Hardware(),
+                        .repeats = point.echo_repeats};
     if (point.thermal_energy_J > 0.0) {
       noisy.forward.noise = {.thermal_energy_J = point.thermal_energy_J, .seed = point.seed};
       noisy.integrator.scheme = "baoab";
@@ -72,7 +75,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
 
 std::string SweepCsvHeader() {
   return "beta,decay_rate_per_s,thermal_energy_J,echo_damping,seed,flip_gain_error,"
-         "flip_noise_relative,parameter_drift_relative,input_time_offset_s,status,"
+         "flip_noise_relative,parameter_drift_relative,input_time_offset_s,echo_repeats,status,"
          "relative_error,cosine_similarity,sign_agreement,wall_time_s\n";
 }
 

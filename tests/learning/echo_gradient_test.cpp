@@ -293,6 +293,33 @@ TEST(EchoGradient, WithThermalNoiseTheErrorAgainstBetaHasAnInteriorMinimum) {
   EXPECT_GT(errors.back(), 3.0 * errors[static_cast<size_t>(best)]);
 }
 
+// Averaging K independent experiments shrinks the noise error like 1/√K.
+TEST(EchoGradient, RepeatedEchoesAverageTheNoiseDown) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "baoab";
+  owned.problem.integrator.step_s = 0.005;
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 1e-3;
+  const GradientResult truth = ComputeOk(AdjointGradient(), owned.problem);
+  std::vector<double> errors;
+  for (int repeats : {1, 16}) {
+    double error = 0.0;
+    for (std::uint64_t seed : {1u, 1001u, 2001u, 3001u}) {
+      owned.problem.forward.noise = {.thermal_energy_J = 1e-5, .seed = seed};
+      const GradientResult echo = ComputeOk(
+          EchoGradient({.beta = 1e-3, .nudge = NudgeReference::kPhysical, .repeats = repeats}),
+          owned.problem);
+      error += RelativeError(echo.dL_dtheta, truth.dL_dtheta) / 4.0;
+      EXPECT_EQ(echo.passes, 3 * repeats);
+    }
+    errors.push_back(error);
+  }
+  std::cout << fmt::format("noise error: 1 experiment {:.3e}, mean of 16 {:.3e} (ratio {:.2f})\n",
+                           errors[0], errors[1], errors[0] / errors[1]);
+  // 1/√16 = 1/4, with room for the fluctuations of four seeds and the bias floor.
+  EXPECT_GT(errors[0] / errors[1], 2.5);
+  EXPECT_THROW(EchoGradient({.repeats = 0}), InputError);
+}
+
 TEST(EchoGradient, NoisyEchoIsReproducibleFromItsSeed) {
   auto owned = testing::PaperSixOscillatorProblem();
   owned.problem.integrator.scheme = "baoab";

@@ -12,13 +12,12 @@
 namespace echolab {
 namespace {
 
-class BaoabStepper final : public FixedStepIntegrator::Stepper {
+// The B-A-O-A-B sequence shared by both O steps; a subclass gives the
+// velocity ∂T/∂p and the O step.
+class BaoabSplitting : public FixedStepIntegrator::Stepper {
  public:
-  explicit BaoabStepper(const SimulationProblem& problem)
-      : problem_(problem),
-        masses_kg_(*problem.system->DiagonalMasses(problem.theta)),
-        decay_rate_per_s_(MomentumDecayRates(problem, "baoab")),
-        random_(problem.noise.seed) {}
+  explicit BaoabSplitting(const SimulationProblem& problem)
+      : problem_(problem), random_(problem.noise.seed) {}
 
   void Step(double t_s, double h_s, PhaseState* x) override {
     Kick(t_s, 0.5 * h_s, x);
@@ -28,65 +27,14 @@ class BaoabStepper final : public FixedStepIntegrator::Stepper {
     Kick(t_s + h_s, 0.5 * h_s, x);
   }
 
- private:
-  // B(τ): p += τ [-∂V/∂q(q, u(t)) + f(q, t)]
-  void Kick(double t_s, double tau_s, PhaseState* x) {
-    problem_.input.Evaluate(t_s, &u_);
-    problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_q_);
-    ++evaluations_;
-    force_ = -grad_q_;
-    if (problem_.drive) problem_.drive->AddForce(x->q, t_s, &force_);
-    x->p += tau_s * force_;
-  }
-
-  // A(τ): q += τ [p / m + a(p, t_mid)]
-  void Drift(double t_mid_s, double tau_s, PhaseState* x) {
-    velocity_ = x->p.cwiseQuotient(masses_kg_);
-    if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &velocity_);
-    x->q += tau_s * velocity_;
-  }
-
-  void Thermalise(double h_s, PhaseState* x) {
-    const double kT = problem_.noise.thermal_energy_J;
-    for (Eigen::Index i = 0; i < x->p.size(); ++i) {
-      const double c = std::exp(-decay_rate_per_s_[i] * h_s);
-      x->p[i] *= c;
-      if (kT > 0.0) x->p[i] += std::sqrt((1.0 - c * c) * masses_kg_[i] * kT) * normal_(random_);
-    }
-  }
+ protected:
+  // *velocity = ∂T/∂p(p).
+  virtual void Velocity(const Vector& p, Vector* velocity) const = 0;
+  // O(h): the exact Ornstein-Uhlenbeck flow of the momenta.
+  virtual void Thermalise(double h_s, PhaseState* x) = 0;
+  double Normal() { return normal_(random_); }
 
   const SimulationProblem& problem_;
-  Vector masses_kg_;
-  Vector decay_rate_per_s_;
-  std::mt19937_64 random_;
-  std::normal_distribution<double> normal_;
-  Vector u_, grad_q_, force_, velocity_;
-};
-
-// BAOAB for a quadratic kinetic energy T = ½ pᵀ K p with a friction matrix
-// (a circuit's resistors): the O step is the exact correlated
-// Ornstein-Uhlenbeck flow of dp = -A p dt + sqrt(2 kB T) B dW with
-// A = (diag(G) + G_m) K + γ I,
-//
-//   p ← E p + L ξ,   E = exp(-A h),   L Lᵀ = kB T (M - E M Eᵀ),   M = K⁻¹,
-//
-// whose stationary law is the Gibbs one, ⟨p pᵀ⟩ = kB T M (for a circuit,
-// ⟨Q Qᵀ⟩ = kB T C: Johnson-Nyquist noise in equilibrium).
-class CorrelatedBaoabStepper final : public FixedStepIntegrator::Stepper {
- public:
-  explicit CorrelatedBaoabStepper(const SimulationProblem& problem)
-      : problem_(problem),
-        kinetic_hessian_(KineticHessianMatrix(problem)),
-        generator_(DampingGenerator(problem)),
-        random_(problem.noise.seed) {}
-
-  void Step(double t_s, double h_s, PhaseState* x) override {
-    Kick(t_s, 0.5 * h_s, x);
-    Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
-    Thermalise(h_s, x);
-    Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
-    Kick(t_s + h_s, 0.5 * h_s, x);
-  }
 
  private:
   // B(τ): p += τ [-∂V/∂q(q, u(t)) + f(q, t)]
@@ -99,18 +47,72 @@ class CorrelatedBaoabStepper final : public FixedStepIntegrator::Stepper {
     x->p += tau_s * force_;
   }
 
-  // A(τ): q += τ [K p + a(p, t_mid)]
+  // A(τ): q += τ [∂T/∂p + a(p, t_mid)]
   void Drift(double t_mid_s, double tau_s, PhaseState* x) {
-    velocity_ = kinetic_hessian_ * x->p;
+    Velocity(x->p, &velocity_);
     if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &velocity_);
     x->q += tau_s * velocity_;
   }
 
-  void Thermalise(double h_s, PhaseState* x) {
+  std::mt19937_64 random_;
+  std::normal_distribution<double> normal_;
+  Vector u_, force_, velocity_;
+};
+
+// T = Σ p_i² / (2 m_i) and per-dof damping: independent O steps,
+//   p_i ← c_i p_i + sqrt((1 - c_i²) m_i kB T) ξ_i.
+class BaoabStepper final : public BaoabSplitting {
+ public:
+  explicit BaoabStepper(const SimulationProblem& problem)
+      : BaoabSplitting(problem),
+        masses_kg_(*problem.system->DiagonalMasses(problem.theta)),
+        decay_rate_per_s_(MomentumDecayRates(problem, "baoab")) {}
+
+ private:
+  void Velocity(const Vector& p, Vector* velocity) const override {
+    *velocity = p.cwiseQuotient(masses_kg_);
+  }
+
+  void Thermalise(double h_s, PhaseState* x) override {
+    const double kT = problem_.noise.thermal_energy_J;
+    for (Eigen::Index i = 0; i < x->p.size(); ++i) {
+      const double c = std::exp(-decay_rate_per_s_[i] * h_s);
+      x->p[i] *= c;
+      if (kT > 0.0) x->p[i] += std::sqrt((1.0 - c * c) * masses_kg_[i] * kT) * Normal();
+    }
+  }
+
+  Vector masses_kg_;
+  Vector decay_rate_per_s_;
+};
+
+// BAOAB for a quadratic kinetic energy T = ½ pᵀ K p with a friction matrix
+// (a circuit's resistors): the O step is the exact correlated
+// Ornstein-Uhlenbeck flow of dp = -A p dt + sqrt(2 kB T) B dW with
+// A = (diag(G) + G_m) K + γ I,
+//
+//   p ← E p + L ξ,   E = exp(-A h),   L Lᵀ = kB T (M - E M Eᵀ),   M = K⁻¹,
+//
+// whose stationary law is the Gibbs one, ⟨p pᵀ⟩ = kB T M (for a circuit,
+// ⟨Q Qᵀ⟩ = kB T C: Johnson-Nyquist noise in equilibrium).
+class CorrelatedBaoabStepper final : public BaoabSplitting {
+ public:
+  explicit CorrelatedBaoabStepper(const SimulationProblem& problem)
+      : BaoabSplitting(problem),
+        kinetic_hessian_(KineticHessianMatrix(problem)),
+        generator_(DampingGenerator(problem)) {}
+
+ private:
+  // ∂T/∂p = K p
+  void Velocity(const Vector& p, Vector* velocity) const override {
+    *velocity = kinetic_hessian_ * p;
+  }
+
+  void Thermalise(double h_s, PhaseState* x) override {
     if (h_s != step_s_) Prepare(h_s);
     x->p = decay_ * x->p;
     if (problem_.noise.thermal_energy_J == 0.0) return;
-    for (Eigen::Index i = 0; i < noise_.size(); ++i) noise_[i] = normal_(random_);
+    for (Eigen::Index i = 0; i < noise_.size(); ++i) noise_[i] = Normal();
     x->p += noise_factor_ * noise_;
   }
 
@@ -126,12 +128,9 @@ class CorrelatedBaoabStepper final : public FixedStepIntegrator::Stepper {
     noise_.resize(covariance.rows());
   }
 
-  const SimulationProblem& problem_;
   Eigen::MatrixXd kinetic_hessian_, generator_, decay_, noise_factor_;
   double step_s_ = 0.0;
-  std::mt19937_64 random_;
-  std::normal_distribution<double> normal_;
-  Vector u_, force_, velocity_, noise_;
+  Vector noise_;
 };
 
 }  // namespace

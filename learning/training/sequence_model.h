@@ -1,0 +1,74 @@
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace echolab {
+
+/// What a sequence task asks for: a class per sequence, or an output
+/// sequence (sub-sampled) per sequence.
+enum class SequenceTaskKind { kClassification, kRegression };
+
+/// One sequence of a data set. inputs: one row per time step, one column per
+/// input channel. For classification `label` is the class in [0, classes);
+/// for regression `targets` has one row per predicted time step (the model's
+/// output sampling, see SequenceModel::OutputSteps) and one column per output.
+struct SequenceExample {
+  Eigen::MatrixXd inputs;
+  int label = -1;
+  Eigen::MatrixXd targets;
+};
+
+/// A data set of sequences of one task.
+struct SequenceDataset {
+  std::string name;
+  SequenceTaskKind kind = SequenceTaskKind::kClassification;
+  int input_channels = 0;
+  int classes = 0;          // classification only
+  int output_channels = 0;  // regression only
+  std::vector<SequenceExample> examples;
+};
+
+/// How the gradient of a recurrent core is computed.
+enum class SequenceGradientRule {
+  kRhel,  // discrete recurrent Hamiltonian echo learning (two echoes per layer)
+  kBptt,  // backpropagation through time (hand-written reverse pass)
+};
+
+struct SequenceEvaluationOptions {
+  bool compute_gradient = false;
+  SequenceGradientRule rule = SequenceGradientRule::kRhel;
+  /// Nudging strength of the echoes (rule kRhel).
+  double beta = 0.1;
+};
+
+/// The mean over a batch of the loss (cross-entropy for classification, mean
+/// squared error over outputs for regression), the task metric (accuracy in
+/// [0, 1], or the mean squared error) and, when asked for, the gradient of the
+/// mean loss with respect to SequenceModel::Parameters().
+struct SequenceEvaluation {
+  double loss = 0.0;
+  double metric = 0.0;
+  int examples = 0;
+  Eigen::VectorXd gradient;
+};
+
+/// A trainable model of sequences: a flat parameter vector and a loss with its
+/// gradient on a batch. Training (optimisers, checkpoints) sees only this.
+class SequenceModel {
+ public:
+  virtual ~SequenceModel() = default;
+
+  virtual const Eigen::VectorXd& Parameters() const = 0;
+  /// Throws InputError when theta has the wrong size.
+  virtual void SetParameters(const Eigen::VectorXd& theta) = 0;
+  /// One name per entry of Parameters(), e.g. "block2.hru.A[7]".
+  virtual std::vector<std::string> ParameterNames() const = 0;
+
+  /// Throws InputError on a sequence whose channels or targets do not fit.
+  virtual SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
+                                      const SequenceEvaluationOptions& options) const = 0;
+};
+
+}  // namespace echolab

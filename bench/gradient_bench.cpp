@@ -88,6 +88,12 @@ struct Settings {
   int repeats = 3;
   bool run_full_fd = false;
   std::string json_path;
+  /// Which rows to measure: forward, echo, adjoint, discrete_adjoint, fd.
+  std::vector<std::string> methods = {"forward", "echo", "adjoint", "discrete_adjoint", "fd"};
+
+  bool Wants(const std::string& method) const {
+    return std::find(methods.begin(), methods.end(), method) != methods.end();
+  }
 };
 
 // ---------------------------------------------------------------------------
@@ -429,7 +435,7 @@ int UsableCpus() {
 
 // Measures every method on the pass of N steps, printing a row for each
 // when `print` is set.
-void MeasureSize(const BenchNetwork& network, long num_steps, bool run_full_fd, bool print,
+void MeasureSize(const BenchNetwork& network, long num_steps, const Settings& settings, bool print,
                  Bench* bench) {
   const GradientProblem problem = MakeBenchProblem(network, num_steps);
   const auto print_row = [print](const Measurement& m) {
@@ -446,22 +452,31 @@ void MeasureSize(const BenchNetwork& network, long num_steps, bool run_full_fd, 
                            const Runner& runner) {
     print_row(bench->Measure(method, label, num_steps, runner));
   };
-  measure("forward_simulate", "forward (Simulate)", [&] { return RunSimulate(problem); });
-  measure("forward_loss", "forward (discrete loss)", [&] { return RunDiscreteLossPass(problem); });
-  const EchoGradient echo(EchoOptions{.beta = kEchoBeta});
-  measure("echo", "echo (centred, linearized)", [&] { return RunGradientMethod(echo, problem); });
-  const AdjointGradient adjoint;
-  measure("adjoint", "adjoint (CVODES)", [&] { return RunGradientMethod(adjoint, problem); });
-  const DiscreteAdjointGradient discrete_adjoint;
-  measure("discrete_adjoint", "discrete adjoint (BPTT)",
-          [&] { return RunGradientMethod(discrete_adjoint, problem); });
-
+  if (settings.Wants("forward")) {
+    measure("forward_simulate", "forward (Simulate)", [&] { return RunSimulate(problem); });
+    measure("forward_loss", "forward (discrete loss)",
+            [&] { return RunDiscreteLossPass(problem); });
+  }
+  if (settings.Wants("echo")) {
+    const EchoGradient echo(EchoOptions{.beta = kEchoBeta});
+    measure("echo", "echo (centred, linearized)", [&] { return RunGradientMethod(echo, problem); });
+  }
+  if (settings.Wants("adjoint")) {
+    const AdjointGradient adjoint;
+    measure("adjoint", "adjoint (CVODES)", [&] { return RunGradientMethod(adjoint, problem); });
+  }
+  if (settings.Wants("discrete_adjoint")) {
+    const DiscreteAdjointGradient discrete_adjoint;
+    measure("discrete_adjoint", "discrete adjoint (BPTT)",
+            [&] { return RunGradientMethod(discrete_adjoint, problem); });
+  }
+  if (!settings.Wants("fd")) return;
   Measurement& fd_pass = bench->Measure("fd_extrapolated", "fd (extrapolated)", num_steps,
                                         [&] { return RunFiniteDifferencePass(problem); });
   fd_pass.extrapolated = true;
   fd_pass.passes_extrapolated = FullFiniteDifferencePasses(problem);
   print_row(fd_pass);
-  if (run_full_fd) {
+  if (settings.run_full_fd) {
     const FiniteDifferenceGradient fd(kFdRelativeStep);
     print_row(bench->Measure(
         "fd", "fd (ran in full)", num_steps, [&] { return RunGradientMethod(fd, problem); }, 1));
@@ -542,12 +557,16 @@ nlohmann::json Checks(const Bench& bench, const Settings& settings) {
   fmt::print("\nChecks (medians of this run; reported, never asserted)\n");
   nlohmann::json checks;
   checks["echo_over_forward"] = nlohmann::json::array();
-  for (long n : settings.steps)
-    checks["echo_over_forward"].push_back(CheckEchoOverForward(bench, n));
+  if (settings.Wants("echo") && settings.Wants("forward")) {
+    for (long n : settings.steps) {
+      checks["echo_over_forward"].push_back(CheckEchoOverForward(bench, n));
+    }
+  }
   const auto [fewest, most] = std::minmax_element(settings.steps.begin(), settings.steps.end());
   checks["memory_growth"] = nlohmann::json::array();
   if (*fewest == *most) return checks;
   for (const char* method : {"echo", "discrete_adjoint", "adjoint"}) {
+    if (!settings.Wants(method)) continue;
     checks["memory_growth"].push_back(CheckMemoryGrowth(bench, method, *fewest, *most));
   }
   return checks;
@@ -631,10 +650,12 @@ int RunBench(const Settings& settings) {
   // that code pages and one-time allocations of the libraries are resident
   // before the first measurement instead of counting against it.
   Bench warm_up(1);
-  MeasureSize(network, *std::min_element(settings.steps.begin(), settings.steps.end()), false,
-              false, &warm_up);
+  Settings warm_up_settings = settings;
+  warm_up_settings.run_full_fd = false;
+  MeasureSize(network, *std::min_element(settings.steps.begin(), settings.steps.end()),
+              warm_up_settings, false, &warm_up);
   Bench bench(settings.repeats);
-  for (long n : settings.steps) MeasureSize(network, n, settings.run_full_fd, true, &bench);
+  for (long n : settings.steps) MeasureSize(network, n, settings, true, &bench);
   const nlohmann::json checks = Checks(bench, settings);
   if (!bench.peak_reset_ok()) {
     fmt::print("warning: /proc/self/clear_refs refused the reset; peaks cover the whole run\n");
@@ -671,6 +692,10 @@ int main(int argc, char** argv) {
   app.add_flag("--run-fd", settings.run_full_fd,
                "Also run full finite differences (only sensible on small sizes)");
   app.add_option("--json", settings.json_path, "Also write the figures to this JSON file");
+  app.add_option("--methods", settings.methods,
+                 "Rows to measure (default all): forward, echo, adjoint, discrete_adjoint, fd")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"forward", "echo", "adjoint", "discrete_adjoint", "fd"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

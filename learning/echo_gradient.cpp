@@ -48,21 +48,9 @@ PhaseState ImperfectFlip(const PhaseState& x, const EchoHardware& hardware,
   return flipped;
 }
 
-// One echo: its state, its stepper, and what it sums on the way.
+// One echo: its state and what it records on the way.
 struct EchoPass {
-  EchoPass(const SimulationProblem& echo_problem, const std::vector<double>& weights,
-           PhaseState start)
-      : stepper(echo_problem, weights),
-        state(std::move(start)),
-        energy_gradient(Vector::Zero(echo_problem.system->num_params())) {
-    stepper.AccumulateHalfStepParameterGradient(&energy_gradient);
-  }
-  EchoPass(const EchoPass&) = delete;
-  EchoPass& operator=(const EchoPass&) = delete;
-
-  CompositionStepper stepper;
   PhaseState state;
-  Vector energy_gradient;            // Σ τ ∂θH_half, summed by the stepper
   std::vector<double> input_terms;   // ∂uH at each kick (m values each), in echo order
   std::vector<double> kick_times_s;  // forward time of each kick
   Vector input_gradient;             // scratch
@@ -90,22 +78,73 @@ SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping 
   return echo;
 }
 
-// Advances one echo by a step of the grid, summing τ ∂θH_half and, when
-// asked, recording ∂uH at each kick.
-void StepEcho(const SimulationProblem& echo_problem, const SimulationProblem& forward,
-              bool record_inputs, double s_s, double h_s, EchoPass* pass) {
-  if (!record_inputs) {
-    pass->stepper.Step(s_s, h_s, &pass->state);
-    return;
-  }
-  pass->stepper.Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
-    echo_problem.system->InputGradient(record.q_kick, echo_problem.theta, record.u_kick,
-                                       &pass->input_gradient);
-    pass->input_terms.insert(pass->input_terms.end(), pass->input_gradient.begin(),
-                             pass->input_gradient.end());
-    pass->kick_times_s.push_back(forward.start_time_s + forward.duration_s - record.t_kick_s);
-  });
+// Records ∂uH at the kick of a sub-step of an echo.
+void RecordKick(const SimulationProblem& echo_problem, const SimulationProblem& forward,
+                const SymmetricSplitting::Record& record, EchoPass* pass) {
+  echo_problem.system->InputGradient(record.q_kick, echo_problem.theta, record.u_kick,
+                                     &pass->input_gradient);
+  pass->input_terms.insert(pass->input_terms.end(), pass->input_gradient.begin(),
+                           pass->input_gradient.end());
+  pass->kick_times_s.push_back(forward.start_time_s + forward.duration_s - record.t_kick_s);
 }
+
+// The steppers of the echoes. Centred: both echoes in one paired stepper that
+// sums Σ τ [∂θH_half(+β) - ∂θH_half(-β)] into *energy_sum, so that each pass
+// over the substrate serves both. One-sided: the nudged echo sums
+// Σ τ ∂θH_half(+β); the reference echo, if any, sums nothing (the forward
+// pass has its sum).
+class EchoSteppers {
+ public:
+  EchoSteppers(const SimulationProblem& echo_problem, const SimulationProblem& forward,
+               const std::vector<double>& weights, bool centred, bool has_other, Vector* energy_sum)
+      : echo_problem_(echo_problem), forward_(forward), first_(echo_problem, weights) {
+    if (centred) {
+      paired_ = true;
+      first_.AccumulateHalfStepParameterDifference(energy_sum);
+    } else {
+      first_.AccumulateHalfStepParameterGradient(energy_sum);
+      if (has_other) second_.emplace(echo_problem, weights);
+    }
+  }
+
+  // Advances the echoes by a step of the grid, recording ∂uH at each kick
+  // when asked.
+  void Step(double s_s, double h_s, bool record_inputs, EchoPass* plus, EchoPass* other) {
+    if (paired_) {
+      if (!record_inputs) {
+        first_.StepPair(s_s, h_s, &plus->state, &other->state);
+        return;
+      }
+      first_.StepPair(
+          s_s, h_s, &plus->state, &other->state,
+          [&](const SymmetricSplitting::Record& a, const SymmetricSplitting::Record& b) {
+            RecordKick(echo_problem_, forward_, a, plus);
+            RecordKick(echo_problem_, forward_, b, other);
+          });
+      return;
+    }
+    StepOne(&first_, s_s, h_s, record_inputs, plus);
+    if (second_) StepOne(&*second_, s_s, h_s, record_inputs, other);
+  }
+
+ private:
+  void StepOne(CompositionStepper* stepper, double s_s, double h_s, bool record_inputs,
+               EchoPass* pass) {
+    if (!record_inputs) {
+      stepper->Step(s_s, h_s, &pass->state);
+      return;
+    }
+    stepper->Step(s_s, h_s, &pass->state, [&](const SymmetricSplitting::Record& record) {
+      RecordKick(echo_problem_, forward_, record, pass);
+    });
+  }
+
+  const SimulationProblem& echo_problem_;
+  const SimulationProblem& forward_;
+  bool paired_ = false;
+  CompositionStepper first_;
+  std::optional<CompositionStepper> second_;
+};
 
 // Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
 // The loss depends on positions or on momenta only, so only one half of Sx g
@@ -267,16 +306,16 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   loss.TerminalGradient(pass.final_state, theta, &terminal_gradient);
   const PhaseState flipped = ImperfectFlip(pass.final_state, options.hardware, &random);
 
-  EchoPass plus(echo_problem, weights, flipped);
+  EchoPass plus{.state = flipped};
   Nudge(terminal_gradient, beta, loss.dependence(), &plus.state);
   // The second echo: -β (centred), or the unnudged reference (one-sided,
   // needed for a linearized nudge or a recorded adjoint).
   std::optional<EchoPass> other;
   if (centred) {
-    other.emplace(echo_problem, weights, flipped);
+    other.emplace(EchoPass{.state = flipped});
     Nudge(terminal_gradient, -beta, loss.dependence(), &other->state);
   } else if (linearized || problem.record_adjoint) {
-    other.emplace(echo_problem, weights, flipped);
+    other.emplace(EchoPass{.state = flipped});
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
   // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
@@ -320,23 +359,19 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
     }
   };
   nudge(n);
-  // With reweighting each step's parameter sum gets its own weight.
-  Vector plus_total, other_total;
-  if (reweighted) {
-    plus_total = Vector::Zero(theta.size());
-    other_total = Vector::Zero(theta.size());
-  }
+  // Σ τ [∂θH_half(+β) - ∂θH_half(-β)] (centred) or Σ τ ∂θH_half(+β)
+  // (one-sided), summed by the steppers; with reweighting, each step's sum
+  // gets its own weight in the total.
+  Vector energy_sum = Vector::Zero(theta.size());
+  Vector reweighted_total = Vector::Zero(reweighted ? theta.size() : 0);
+  EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(), &energy_sum);
+  const bool record_inputs = problem.compute_input_gradient && other.has_value();
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
-    const bool inputs = problem.compute_input_gradient && other.has_value();
-    StepEcho(echo_problem, forward, inputs, s, grid.step_s, &plus);
-    if (other) StepEcho(echo_problem, forward, inputs, s, grid.step_s, &*other);
+    steppers.Step(s, grid.step_s, record_inputs, &plus, other ? &*other : nullptr);
     if (reweighted) {
-      const double weight = std::exp(-gamma * (s + 0.5 * grid.step_s));
-      plus_total += weight * plus.energy_gradient;
-      other_total += weight * other->energy_gradient;
-      plus.energy_gradient.setZero();
-      other->energy_gradient.setZero();
+      reweighted_total += std::exp(-gamma * (s + 0.5 * grid.step_s)) * energy_sum;
+      energy_sum.setZero();
     }
     echo_time_s = grid.Time(j + 1);
     result.steps += other ? 2 : 1;
@@ -352,14 +387,9 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   result.passes += other ? 2 : 1;
 
   // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
-  if (reweighted) {
-    plus.energy_gradient = plus_total;
-    other->energy_gradient = other_total;
-  }
-  const Vector& reference_energy =
-      centred ? other->energy_gradient : pass.half_step_energy_gradient;
-  result.dL_dtheta =
-      -scale * (plus.energy_gradient - reference_energy) + pass.direct_parameter_gradient;
+  if (reweighted) energy_sum = reweighted_total;
+  if (!centred) energy_sum -= pass.half_step_energy_gradient;
+  result.dL_dtheta = -scale * energy_sum + pass.direct_parameter_gradient;
   if (other) {
     result.dL_dx0 = estimate_lambda();
     if (problem.compute_input_gradient) {

@@ -139,6 +139,20 @@ void HamiltonianSystem::PotentialGradientWithParameterSum(const Vector& q, const
   DoPotentialGradientWithParameterSum(q, theta, u, weight, grad_q, parameter_sum);
 }
 
+void HamiltonianSystem::PotentialGradientPairWithParameterDifference(
+    const Vector& q_a, const Vector& q_b, const Vector& theta, const Vector& u, double weight,
+    Vector* grad_a, Vector* grad_b, Vector* difference_sum) const {
+  CheckSize(q_a, num_dof_, "positions q_a");
+  CheckSize(q_b, num_dof_, "positions q_b");
+  CheckParams(theta);
+  CheckInput(u);
+  CheckSize(*difference_sum, num_params(), "parameter difference sum");
+  grad_a->resize(num_dof_);
+  grad_b->resize(num_dof_);
+  DoPotentialGradientPairWithParameterDifference(q_a, q_b, theta, u, weight, grad_a, grad_b,
+                                                 difference_sum);
+}
+
 void HamiltonianSystem::AddHalfStepKineticParameterGradient(const Vector& p_before,
                                                             const Vector& p_after,
                                                             const Vector& theta, double weight,
@@ -158,6 +172,13 @@ void HamiltonianSystem::DoPotentialGradientWithParameterSum(const Vector& q, con
   Vector gradient = Vector::Zero(num_params());
   DoPotentialParameterGradient(q, theta, u, &gradient);
   *parameter_sum += weight * gradient;
+}
+
+void HamiltonianSystem::DoPotentialGradientPairWithParameterDifference(
+    const Vector& q_a, const Vector& q_b, const Vector& theta, const Vector& u, double weight,
+    Vector* grad_a, Vector* grad_b, Vector* difference_sum) const {
+  DoPotentialGradientWithParameterSum(q_a, theta, u, weight, grad_a, difference_sum);
+  DoPotentialGradientWithParameterSum(q_b, theta, u, -weight, grad_b, difference_sum);
 }
 
 void HamiltonianSystem::DoAddHalfStepKineticParameterGradient(const Vector& p_before,

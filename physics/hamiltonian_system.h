@@ -63,6 +63,15 @@ class HamiltonianSystem {
   void PotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
                                          double weight, Vector* grad_q,
                                          Vector* parameter_sum) const;
+  /// The kicks of two states at once (the two echoes of the centred
+  /// estimate): ∂V/∂q at q_a and q_b into *grad_a and *grad_b, and
+  ///   weight × [∂V/∂θ(q_a) - ∂V/∂θ(q_b)]
+  /// added to *difference_sum (length num_params), in one sweep over the
+  /// model where it fuses them (one pass over a coupling graph serves both).
+  void PotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
+                                                    const Vector& theta, const Vector& u,
+                                                    double weight, Vector* grad_a, Vector* grad_b,
+                                                    Vector* difference_sum) const;
   /// weight × ½ [∂T/∂θ(p_before) + ∂T/∂θ(p_after)] added to *parameter_sum
   /// (length num_params): the kinetic half of ∂θH_half across a kick.
   void AddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
@@ -133,6 +142,11 @@ class HamiltonianSystem {
   virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
                                                    const Vector& u, double weight, Vector* grad_q,
                                                    Vector* parameter_sum) const;
+  virtual void DoPotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
+                                                              const Vector& theta, const Vector& u,
+                                                              double weight, Vector* grad_a,
+                                                              Vector* grad_b,
+                                                              Vector* difference_sum) const;
   virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
                                                      const Vector& theta, double weight,
                                                      Vector* parameter_sum) const;

@@ -150,6 +150,22 @@ void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
   x->p.array() *= DampingFactors(tau_s).array();
 }
 
+void SymmetricSplitting::Kick(double t_s, double h_s, const Vector& potential_gradient,
+                              PhaseState* x, Record* record) {
+  force_ = -potential_gradient;
+  if (problem_.drive) problem_.drive->AddForce(x->q, t_s + 0.5 * h_s, &force_);
+  ++evaluations_;
+  if (record != nullptr) {
+    record->tau_s = h_s;
+    record->t_kick_s = t_s + 0.5 * h_s;
+    record->u_kick = u_;
+    record->q_kick = x->q;
+    record->p_before_kick = x->p;
+  }
+  x->p += h_s * force_;
+  if (record != nullptr) record->p_after_kick = x->p;
+}
+
 void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* record) {
   Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
   Damp(0.5 * h_s, x);
@@ -162,24 +178,45 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
   } else {
     problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
   }
-  force_ = -grad_;
-  if (problem_.drive) problem_.drive->AddForce(x->q, t_s + 0.5 * h_s, &force_);
-  ++evaluations_;
-  if (record != nullptr) {
-    record->tau_s = h_s;
-    record->t_kick_s = t_s + 0.5 * h_s;
-    record->u_kick = u_;
-    record->q_kick = x->q;
-    record->p_before_kick = x->p;
-  }
-  x->p += h_s * force_;
-  if (record != nullptr) record->p_after_kick = x->p;
+  Kick(t_s, h_s, grad_, x, record);
   if (parameter_sum_ != nullptr) {
     problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, x->p, problem_.theta, h_s,
                                                          parameter_sum_);
   }
   Damp(0.5 * h_s, x);
   Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
+}
+
+void SymmetricSplitting::StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b,
+                                  Record* record_a, Record* record_b) {
+  for (PhaseState* x : {a, b}) {
+    Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
+    Damp(0.5 * h_s, x);
+  }
+  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
+  const Vector& theta = problem_.theta;
+  if (difference_sum_ != nullptr) {
+    // τ [∂θV(q_a) - ∂θV(q_b)] summed with both gradients in one sweep.
+    problem_.system->PotentialGradientPairWithParameterDifference(
+        a->q, b->q, theta, u_, h_s, &grad_, &grad_b_, difference_sum_);
+    p_before_kick_ = a->p;
+    p_before_kick_b_ = b->p;
+  } else {
+    problem_.system->PotentialGradient(a->q, theta, u_, &grad_);
+    problem_.system->PotentialGradient(b->q, theta, u_, &grad_b_);
+  }
+  Kick(t_s, h_s, grad_, a, record_a);
+  Kick(t_s, h_s, grad_b_, b, record_b);
+  if (difference_sum_ != nullptr) {
+    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, a->p, theta, h_s,
+                                                         difference_sum_);
+    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_b_, b->p, theta, -h_s,
+                                                         difference_sum_);
+  }
+  for (PhaseState* x : {a, b}) {
+    Damp(0.5 * h_s, x);
+    Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
+  }
 }
 
 CompositionStepper::CompositionStepper(const SimulationProblem& problem,
@@ -194,6 +231,21 @@ void CompositionStepper::Step(double t_s, double h_s, PhaseState* x,
   for (double weight : weights_) {
     splitting_.Step(t_sub, weight * h_s, x, on_substep ? &record_ : nullptr);
     if (on_substep) on_substep(record_);
+    t_sub += weight * h_s;
+  }
+  evaluations_ = splitting_.evaluations();
+}
+
+void CompositionStepper::StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b,
+                                  const PairCallback& on_substeps) {
+  double t_sub = t_s;
+  for (double weight : weights_) {
+    if (on_substeps) {
+      splitting_.StepPair(t_sub, weight * h_s, a, b, &record_, &record_b_);
+      on_substeps(record_, record_b_);
+    } else {
+      splitting_.StepPair(t_sub, weight * h_s, a, b);
+    }
     t_sub += weight * h_s;
   }
   evaluations_ = splitting_.evaluations();

@@ -82,6 +82,14 @@ class SymmetricSplitting {
   ///   H_half = V(q_kick, u_kick) + ½ [T(p_before_kick) + T(p_after_kick)]
   /// (theory.md section 4), fused with the kick's force evaluation.
   void AccumulateHalfStepParameterGradient(Vector* sum) { parameter_sum_ = sum; }
+  /// Two states stepped together, x_a(t) -> x_a(t + h) and x_b likewise (the
+  /// two echoes of the centred estimate): one input evaluation and one paired
+  /// force evaluation (HamiltonianSystem::PotentialGradientPairWith...).
+  void StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b, Record* record_a = nullptr,
+                Record* record_b = nullptr);
+  /// From now on, add τ [∂θH_half(a) - ∂θH_half(b)] of every paired step to
+  /// *sum (length num_params), H_half as above.
+  void AccumulateHalfStepParameterDifference(Vector* sum) { difference_sum_ = sum; }
   /// Exact damping factors exp(-(G_i/m_i + γ) τ) of the momenta; empty when
   /// lossless or when the damping is a matrix (a friction matrix is present).
   Vector DampingFactors(double tau_s) const;
@@ -90,13 +98,18 @@ class SymmetricSplitting {
  private:
   void Drift(double t_mid_s, double tau_s, PhaseState* x);
   void Damp(double tau_s, PhaseState* x);
+  // p += h [-∂V/∂q + f(q, t + h/2)] from the gradient ∂V/∂q at x->q.
+  void Kick(double t_s, double h_s, const Vector& potential_gradient, PhaseState* x,
+            Record* record);
 
   const SimulationProblem& problem_;
   Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
   Eigen::MatrixXd damping_generator_;  // A, with a friction matrix; empty otherwise
   std::vector<std::pair<double, Eigen::MatrixXd>> damping_matrices_;  // exp(-A τ) by τ
   Vector u_, grad_, force_, p_before_kick_;
+  Vector grad_b_, p_before_kick_b_;  // the second state of a paired step
   Vector* parameter_sum_ = nullptr;
+  Vector* difference_sum_ = nullptr;
   long evaluations_ = 0;
 };
 
@@ -108,6 +121,16 @@ class CompositionStepper final : public FixedStepIntegrator::Stepper {
   CompositionStepper(const SimulationProblem& problem, std::vector<double> weights);
   void Step(double t_s, double h_s, PhaseState* x) override;
   void Step(double t_s, double h_s, PhaseState* x, const SubstepCallback& on_substep);
+  /// Two states stepped together (SymmetricSplitting::StepPair); calls
+  /// `on_substeps` with both records of each sub-step.
+  using PairCallback =
+      std::function<void(const SymmetricSplitting::Record&, const SymmetricSplitting::Record&)>;
+  void StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b,
+                const PairCallback& on_substeps = {});
+  /// See SymmetricSplitting::AccumulateHalfStepParameterDifference.
+  void AccumulateHalfStepParameterDifference(Vector* sum) {
+    splitting_.AccumulateHalfStepParameterDifference(sum);
+  }
   /// See SymmetricSplitting::AccumulateHalfStepParameterGradient.
   void AccumulateHalfStepParameterGradient(Vector* sum) {
     splitting_.AccumulateHalfStepParameterGradient(sum);
@@ -116,7 +139,7 @@ class CompositionStepper final : public FixedStepIntegrator::Stepper {
  private:
   SymmetricSplitting splitting_;
   std::vector<double> weights_;
-  SymmetricSplitting::Record record_;
+  SymmetricSplitting::Record record_, record_b_;
 };
 
 /// ∂²T/∂p² as a matrix, taken at p = 0 (exact for a quadratic kinetic energy).

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "physics/error.h"
+#include "physics/models/law_arrays.h"
 
 namespace echolab {
 namespace {
@@ -154,45 +155,92 @@ void OscillatorNetwork::DoKineticGradient(const Vector& p, const Vector& theta, 
   *out = p.cwiseQuotient(theta.head(num_dof()));
 }
 
+LawBlock OscillatorNetwork::OnsiteBlock(const Vector& theta) const {
+  const int n = num_dof();
+  const bool two = LawParameterCount(onsite_law_) > 1;
+  return {onsite_law_, Eigen::Map<const Eigen::ArrayXd>(theta.data() + onsite_offset_, n),
+          Eigen::Map<const Eigen::ArrayXd>(theta.data() + onsite_offset_ + n, two ? n : 0)};
+}
+
+LawBlock OscillatorNetwork::CouplingBlock(const Vector& theta) const {
+  const int e = num_edges();
+  const bool two = LawParameterCount(coupling_law_) > 1;
+  return {coupling_law_, Eigen::Map<const Eigen::ArrayXd>(theta.data() + coupling_offset_, e),
+          Eigen::Map<const Eigen::ArrayXd>(theta.data() + coupling_offset_ + e, two ? e : 0)};
+}
+
+LawSumBlock OscillatorNetwork::OnsiteSum(Vector* sum) const {
+  const int n = num_dof();
+  const bool two = LawParameterCount(onsite_law_) > 1;
+  return {Eigen::Map<Eigen::ArrayXd>(sum->data() + onsite_offset_, n),
+          Eigen::Map<Eigen::ArrayXd>(sum->data() + onsite_offset_ + n, two ? n : 0)};
+}
+
+LawSumBlock OscillatorNetwork::CouplingSum(Vector* sum) const {
+  const int e = num_edges();
+  const bool two = LawParameterCount(coupling_law_) > 1;
+  return {Eigen::Map<Eigen::ArrayXd>(sum->data() + coupling_offset_, e),
+          Eigen::Map<Eigen::ArrayXd>(sum->data() + coupling_offset_ + e, two ? e : 0)};
+}
+
+void OscillatorNetwork::SubtractInputForces(const Vector& u, Vector* grad_q) const {
+  for (int c = 0; c < num_inputs(); ++c) (*grad_q)[topology_.driven_oscillators[c]] -= u[c];
+}
+
 // ∂V/∂q = φ_on'(q) + Dᵀ φ_c'(D q) - Σ_c u_c e_(d_c)
 void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
                                             Vector* out) const {
-  for (int i = 0; i < num_dof(); ++i) {
-    (*out)[i] = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).slope;
-  }
+  LawSlopes(OnsiteBlock(theta), q.array(), out->array());
   Vector slope = incidence_ * q;
-  for (int e = 0; e < num_edges(); ++e) {
-    slope[e] = EvaluateLaw(coupling_law_, slope[e], CouplingParams(theta, e).data()).slope;
-  }
+  LawSlopes(CouplingBlock(theta), slope.array(), slope.array());
   out->noalias() += incidence_.transpose() * slope;
-  for (int c = 0; c < num_inputs(); ++c) (*out)[topology_.driven_oscillators[c]] -= u[c];
+  SubtractInputForces(u, out);
 }
 
-// ∂V/∂q as DoPotentialGradient, and weight × ∂V/∂θ added to the sum, from
-// one evaluation of each law.
+// ∂V/∂q as DoPotentialGradient, and weight × ∂V/∂θ added to the sum, in the
+// same sweep.
 void OscillatorNetwork::DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
                                                             const Vector& u, double weight,
                                                             Vector* grad_q,
                                                             Vector* parameter_sum) const {
-  const int n = num_dof();
-  Vector& sum = *parameter_sum;
-  for (int i = 0; i < n; ++i) {
-    const LawValues law = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data());
-    (*grad_q)[i] = law.slope;
-    for (int j = 0; j < LawParameterCount(onsite_law_); ++j) {
-      sum[onsite_offset_ + j * n + i] += weight * law.value_by_param[j];
-    }
-  }
+  const LawBlock onsite = OnsiteBlock(theta), coupling = CouplingBlock(theta);
+  LawSumBlock onsite_sum = OnsiteSum(parameter_sum), coupling_sum = CouplingSum(parameter_sum);
+  LawSlopes(onsite, q.array(), grad_q->array());
+  AddLawValueByParam(onsite, q.array(), weight, &onsite_sum);
   Vector slope = incidence_ * q;
-  for (int e = 0; e < num_edges(); ++e) {
-    const LawValues law = EvaluateLaw(coupling_law_, slope[e], CouplingParams(theta, e).data());
-    slope[e] = law.slope;
-    for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {
-      sum[coupling_offset_ + j * num_edges() + e] += weight * law.value_by_param[j];
-    }
-  }
+  AddLawValueByParam(coupling, slope.array(), weight, &coupling_sum);
+  LawSlopes(coupling, slope.array(), slope.array());
   grad_q->noalias() += incidence_.transpose() * slope;
-  for (int c = 0; c < num_inputs(); ++c) (*grad_q)[topology_.driven_oscillators[c]] -= u[c];
+  SubtractInputForces(u, grad_q);
+}
+
+// ∂V/∂q at q_a and q_b as DoPotentialGradient, and
+//   weight × [∂V/∂θ(q_a) - ∂V/∂θ(q_b)]
+// added to the sum, with one pass over the incidence matrix for both states
+// (D [q_a q_b], then Dᵀ [φ_c'(d_a) φ_c'(d_b)]).
+void OscillatorNetwork::DoPotentialGradientPairWithParameterDifference(
+    const Vector& q_a, const Vector& q_b, const Vector& theta, const Vector& u, double weight,
+    Vector* grad_a, Vector* grad_b, Vector* difference_sum) const {
+  const LawBlock onsite = OnsiteBlock(theta), coupling = CouplingBlock(theta);
+  LawSumBlock onsite_sum = OnsiteSum(difference_sum);
+  LawSumBlock coupling_sum = CouplingSum(difference_sum);
+  LawSlopes(onsite, q_a.array(), grad_a->array());
+  LawSlopes(onsite, q_b.array(), grad_b->array());
+  AddLawValueByParamDifference(onsite, q_a.array(), q_b.array(), weight, &onsite_sum);
+  Eigen::Matrix<double, Eigen::Dynamic, 2> pair(num_dof(), 2);
+  pair.col(0) = q_a;
+  pair.col(1) = q_b;
+  Eigen::Matrix<double, Eigen::Dynamic, 2> slopes = incidence_ * pair;
+  AddLawValueByParamDifference(coupling, slopes.col(0).array(), slopes.col(1).array(), weight,
+                               &coupling_sum);
+  for (int column = 0; column < 2; ++column) {
+    LawSlopes(coupling, slopes.col(column).array(), slopes.col(column).array());
+  }
+  pair.noalias() = incidence_.transpose() * slopes;
+  *grad_a += pair.col(0);
+  *grad_b += pair.col(1);
+  SubtractInputForces(u, grad_a);
+  SubtractInputForces(u, grad_b);
 }
 
 // weight × ½ [∂T/∂m_i(p_b) + ∂T/∂m_i(p_a)] = -weight (p_b,i² + p_a,i²) / (4 m_i²)

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "physics/hamiltonian_system.h"
+#include "physics/models/law_arrays.h"
 #include "physics/models/scalar_potential.h"
 
 namespace echolab {
@@ -77,10 +78,22 @@ class OscillatorNetwork final : public HamiltonianSystem {
   void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
                                            double weight, Vector* grad_q,
                                            Vector* parameter_sum) const override;
+  void DoPotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
+                                                      const Vector& theta, const Vector& u,
+                                                      double weight, Vector* grad_a, Vector* grad_b,
+                                                      Vector* difference_sum) const override;
   void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
                                              const Vector& theta, double weight,
                                              Vector* parameter_sum) const override;
 
+  // The on-site and coupling laws over their parameter blocks of θ, and the
+  // same blocks of a sum over θ.
+  LawBlock OnsiteBlock(const Vector& theta) const;
+  LawBlock CouplingBlock(const Vector& theta) const;
+  LawSumBlock OnsiteSum(Vector* sum) const;
+  LawSumBlock CouplingSum(Vector* sum) const;
+  // grad_q -= Σ_c u_c e_(d_c).
+  void SubtractInputForces(const Vector& u, Vector* grad_q) const;
   // Law parameters of on-site term i / edge e, gathered from θ.
   std::array<double, 2> OnsiteParams(const Vector& theta, int i) const;
   std::array<double, 2> CouplingParams(const Vector& theta, int e) const;

@@ -462,6 +462,39 @@ TEST_P(ModelDerivativeTest, WholeStateHelpersAgreeWithParts) {
                    model().KineticEnergy(p, c_.theta) + model().PotentialEnergy(q, c_.theta, c_.u));
 }
 
+// The fused sweeps of the gradient methods (∂V/∂q with the parameter sum, and
+// the paired kick of two echoes with the parameter difference) agree with the
+// separate calls, whose derivatives are checked above.
+TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCalls) {
+  const int n = model().num_dof(), np = model().num_params();
+  const double weight = 0.37;
+  const Vector start = Uniform(rng_, np, -1.0, 1.0);
+  Vector gradient, parameter_gradient;
+  model().PotentialGradient(c_.x.q, c_.theta, c_.u, &gradient);
+  model().PotentialParameterGradient(c_.x.q, c_.theta, c_.u, &parameter_gradient);
+
+  Vector fused_gradient, sum = start;
+  model().PotentialGradientWithParameterSum(c_.x.q, c_.theta, c_.u, weight, &fused_gradient, &sum);
+  ExpectSameVector(fused_gradient, gradient, "PotentialGradientWithParameterSum, gradient");
+  ExpectSameVector(sum, start + weight * parameter_gradient,
+                   "PotentialGradientWithParameterSum, sum");
+
+  // A second state close by (as the -β echo is to the +β one) and one far off.
+  for (const double spread : {1e-4, 0.5}) {
+    const Vector q_b = c_.x.q + spread * Uniform(rng_, n, -1.0, 1.0);
+    Vector gradient_b, parameter_gradient_b;
+    model().PotentialGradient(q_b, c_.theta, c_.u, &gradient_b);
+    model().PotentialParameterGradient(q_b, c_.theta, c_.u, &parameter_gradient_b);
+    Vector pair_a, pair_b, difference = start;
+    model().PotentialGradientPairWithParameterDifference(c_.x.q, q_b, c_.theta, c_.u, weight,
+                                                         &pair_a, &pair_b, &difference);
+    ExpectSameVector(pair_a, gradient, "paired kick, first gradient");
+    ExpectSameVector(pair_b, gradient_b, "paired kick, second gradient");
+    ExpectSameVector(difference, start + weight * (parameter_gradient - parameter_gradient_b),
+                     "paired kick, parameter difference");
+  }
+}
+
 // H(q, -p) = H(q, p); hence ∇H(Sz x) = Sz ∇H(x), and ∂H/∂θ is even under the flip.
 TEST_P(ModelDerivativeTest, TimeReversalInvariance) {
   const PhaseState flipped = MomentumFlip(c_.x);

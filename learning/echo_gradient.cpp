@@ -9,6 +9,7 @@
 
 #include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
+#include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
 
@@ -16,6 +17,8 @@ namespace echolab {
 namespace {
 
 constexpr long kFiniteCheckSteps = 64;
+// Full scale of a ∂θH instrument over the largest |∂θH_half| of the forward pass.
+constexpr double kReadoutHeadroom = 2.0;
 
 // The decay rate γ of the reweighting: the mass-proportional rate plus the
 // mean rate G_i / m_i of per-dof friction (exact when all rates are equal).
@@ -58,8 +61,10 @@ struct EchoPass {
 
 // The echo pass problem: same substrate and dissipation, inputs replayed
 // backwards, u_e(s) = P u(t0 + T - s), echo time from 0.
+// `step_s`: the grid's step, over which the jitter of the replay is redrawn.
 SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping damping,
-                                  const EchoHardware& hardware, std::mt19937_64* random) {
+                                  const EchoHardware& hardware, double step_s,
+                                  std::mt19937_64* random) {
   SimulationProblem echo = forward;
   echo.input = forward.input.ReversedReplay(forward.start_time_s + forward.duration_s -
                                             hardware.input_time_offset_s);
@@ -67,6 +72,9 @@ SimulationProblem MakeEchoProblem(const SimulationProblem& forward, EchoDamping 
     // θ_i (1 + δ_i): the echoes run on slightly different hardware.
     std::normal_distribution<double> drift(0.0, hardware.parameter_drift_relative);
     for (Eigen::Index i = 0; i < echo.theta.size(); ++i) echo.theta[i] *= 1.0 + drift(*random);
+  }
+  if (hardware.input_time_jitter_s > 0.0) {
+    echo.input = echo.input.WithTimeJitter(hardware.input_time_jitter_s, step_s, (*random)());
   }
   echo.start_time_s = 0.0;
   if (damping != EchoDamping::kNaive) {
@@ -88,19 +96,50 @@ void RecordKick(const SimulationProblem& echo_problem, const SimulationProblem& 
   pass->kick_times_s.push_back(forward.start_time_s + forward.duration_s - record.t_kick_s);
 }
 
+// The instruments that read ∂θH_half in each of the two centred echoes, and
+// the sum Σ τ [m(+β) - m(-β)] of their readings.
+class MeasuredEchoes {
+ public:
+  MeasuredEchoes(const SimulationProblem& echo_problem, const Vector& full_scale,
+                 const EchoHardware& hardware, std::mt19937_64* random)
+      : echo_problem_(echo_problem),
+        plus_(full_scale, hardware.readout_noise_relative, hardware.readout_bits, (*random)()),
+        minus_(full_scale, hardware.readout_noise_relative, hardware.readout_bits, (*random)()) {}
+
+  void Add(const SymmetricSplitting::Record& plus, const SymmetricSplitting::Record& minus,
+           Vector* sum) {
+    detail::HalfStepParameterGradient(echo_problem_, plus, &gradient_, &scratch_);
+    plus_.Measure(gradient_, &measured_plus_);
+    detail::HalfStepParameterGradient(echo_problem_, minus, &gradient_, &scratch_);
+    minus_.Measure(gradient_, &measured_minus_);
+    *sum += plus.tau_s * (measured_plus_ - measured_minus_);
+  }
+
+ private:
+  const SimulationProblem& echo_problem_;
+  detail::ParameterReadout plus_, minus_;
+  Vector gradient_, scratch_, measured_plus_, measured_minus_;
+};
+
 // The steppers of the echoes. Centred: both echoes in one paired stepper that
 // sums Σ τ [∂θH_half(+β) - ∂θH_half(-β)] into *energy_sum, so that each pass
-// over the substrate serves both. One-sided: the nudged echo sums
+// over the substrate serves both, or, with `measured`, the sum of what the
+// instruments read instead. One-sided: the nudged echo sums
 // Σ τ ∂θH_half(+β); the reference echo, if any, sums nothing (the forward
 // pass has its sum).
 class EchoSteppers {
  public:
   EchoSteppers(const SimulationProblem& echo_problem, const SimulationProblem& forward,
-               const std::vector<double>& weights, bool centred, bool has_other, Vector* energy_sum)
-      : echo_problem_(echo_problem), forward_(forward), first_(echo_problem, weights) {
+               const std::vector<double>& weights, bool centred, bool has_other,
+               MeasuredEchoes* measured, Vector* energy_sum)
+      : echo_problem_(echo_problem),
+        forward_(forward),
+        first_(echo_problem, weights),
+        measured_(measured),
+        energy_sum_(energy_sum) {
     if (centred) {
       paired_ = true;
-      first_.AccumulateHalfStepParameterDifference(energy_sum);
+      if (measured == nullptr) first_.AccumulateHalfStepParameterDifference(energy_sum);
     } else {
       first_.AccumulateHalfStepParameterGradient(energy_sum);
       if (has_other) second_.emplace(echo_problem, weights);
@@ -111,13 +150,15 @@ class EchoSteppers {
   // when asked.
   void Step(double s_s, double h_s, bool record_inputs, EchoPass* plus, EchoPass* other) {
     if (paired_) {
-      if (!record_inputs) {
+      if (!record_inputs && measured_ == nullptr) {
         first_.StepPair(s_s, h_s, &plus->state, &other->state);
         return;
       }
       first_.StepPair(
           s_s, h_s, &plus->state, &other->state,
           [&](const SymmetricSplitting::Record& a, const SymmetricSplitting::Record& b) {
+            if (measured_ != nullptr) measured_->Add(a, b, energy_sum_);
+            if (!record_inputs) return;
             RecordKick(echo_problem_, forward_, a, plus);
             RecordKick(echo_problem_, forward_, b, other);
           });
@@ -144,6 +185,8 @@ class EchoSteppers {
   bool paired_ = false;
   CompositionStepper first_;
   std::optional<CompositionStepper> second_;
+  MeasuredEchoes* measured_;
+  Vector* energy_sum_;
 };
 
 // Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
@@ -212,10 +255,17 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
 void EchoOptions::Validate() const {
   const EchoHardware& h = hardware;
   if (!std::isfinite(h.flip_gain_error) || !(h.flip_noise_relative >= 0.0) ||
-      !(h.parameter_drift_relative >= 0.0) || !std::isfinite(h.input_time_offset_s)) {
+      !(h.parameter_drift_relative >= 0.0) || !std::isfinite(h.input_time_offset_s) ||
+      !(h.input_time_jitter_s >= 0.0) || !std::isfinite(h.input_time_jitter_s) ||
+      !(h.readout_noise_relative >= 0.0) || !std::isfinite(h.readout_noise_relative)) {
     throw InputError(
-        "echo.hardware: expected a finite flip gain error and time offset, and noise and "
-        "drift levels >= 0");
+        "echo.hardware: expected a finite flip gain error and time offset, and noise, drift "
+        "and jitter levels >= 0");
+  }
+  if (h.readout_bits < 0 || h.readout_bits > 52) {
+    throw InputError(
+        fmt::format("echo.hardware.readout_bits: expected 0 (no quantisation) to 52 bits, got {}",
+                    h.readout_bits));
   }
   if (repeats < 1) throw InputError(fmt::format("echo.repeats must be >= 1, got {}", repeats));
   if (!(beta > 0.0) || !std::isfinite(beta)) {
@@ -275,12 +325,17 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   const double beta = options.beta;
   const bool centred = options.estimator == EchoEstimator::kCentred;
   const bool linearized = options.nudge == NudgeReference::kLinearized;
+  const bool measured = options.hardware.has_readout_model();
+  if (measured && !centred) {
+    throw InputError("echo.hardware: read-out noise and quantisation need the centred estimator");
+  }
   GradientResult result;
 
   // Forward pass: the loss, the direct term and, for the one-sided estimate,
   // the reference sum Σ τ ∂θH_half (the unnudged echo retraces it exactly).
-  const detail::DiscreteForwardPass pass =
-      detail::RunDiscreteForward(problem, grid, weights, {.accumulate_half_step_energy = !centred});
+  const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+      problem, grid, weights,
+      {.accumulate_half_step_energy = !centred, .record_parameter_gradient_range = measured});
   result.passes = 1;
   result.steps = pass.steps;
   result.loss = pass.loss;
@@ -294,7 +349,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   const long n = grid.num_steps;
   std::mt19937_64 random(options.hardware.seed);
   const SimulationProblem echo_problem =
-      MakeEchoProblem(forward, options.damping, options.hardware, &random);
+      MakeEchoProblem(forward, options.damping, options.hardware, grid.step_s, &random);
   // Reweighting: the nudge at echo time s × exp(+γ s), the parameter
   // integrand and the read-out of λ × exp(-γ s).
   const bool reweighted = options.damping == EchoDamping::kGainReweighted;
@@ -364,7 +419,15 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   // gets its own weight in the total.
   Vector energy_sum = Vector::Zero(theta.size());
   Vector reweighted_total = Vector::Zero(reweighted ? theta.size() : 0);
-  EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(), &energy_sum);
+  std::optional<MeasuredEchoes> instruments;
+  if (measured) {
+    // One bit of headroom over the largest value of the forward pass, so that
+    // the nudged echoes do not saturate the instruments.
+    instruments.emplace(echo_problem, kReadoutHeadroom * pass.parameter_gradient_range,
+                        options.hardware, &random);
+  }
+  EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(),
+                        instruments ? &*instruments : nullptr, &energy_sum);
   const bool record_inputs = problem.compute_input_gradient && other.has_value();
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);

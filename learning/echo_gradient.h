@@ -45,11 +45,23 @@ struct EchoHardware {
   double parameter_drift_relative = 0.0;
   /// The replayed input lags by this time: u_e(s) = P u(T - s - offset).
   double input_time_offset_s = 0.0;
+  /// And by a random delay, normal with this standard deviation, redrawn at
+  /// every step (InputSignal::WithTimeJitter), the same in both echoes.
+  double input_time_jitter_s = 0.0;
+  /// ∂θ_i H is read at each kick by an instrument of full scale R_i, twice
+  /// the largest |∂θ_i H_half| of the forward pass: additive Gaussian noise of
+  /// standard deviation readout_noise_relative × R_i, independent in each
+  /// echo, then (readout_bits > 0) quantisation to a signed readout_bits ADC
+  /// over ±R_i (detail::ParameterReadout). Centred estimator only.
+  double readout_noise_relative = 0.0;
+  int readout_bits = 0;
   std::uint64_t seed = 1;
 
+  bool has_readout_model() const { return readout_noise_relative > 0.0 || readout_bits > 0; }
   bool is_ideal() const {
     return flip_gain_error == 0.0 && flip_noise_relative == 0.0 &&
-           parameter_drift_relative == 0.0 && input_time_offset_s == 0.0;
+           parameter_drift_relative == 0.0 && input_time_offset_s == 0.0 &&
+           input_time_jitter_s == 0.0 && !has_readout_model();
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 #include "physics/error.h"
@@ -22,6 +23,42 @@ class ReversedWaveform final : public Waveform {
   std::shared_ptr<const Waveform> forward_;
   double duration_s_;
   double parity_;
+};
+
+// A standard normal number that depends only on (seed, index): SplitMix64
+// of the pair gives two uniforms, Box-Muller turns them into N(0, 1). The
+// same index always gives the same number, from any thread.
+double CounterNormal(std::uint64_t seed, std::int64_t index) {
+  const auto mix = [](std::uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  const std::uint64_t first = mix(seed ^ mix(static_cast<std::uint64_t>(index)));
+  const std::uint64_t second = mix(first);
+  // Uniforms in (0, 1] and [0, 1) from the top 53 bits.
+  const double u1 = (static_cast<double>(first >> 11) + 1.0) * 0x1.0p-53;
+  const double u2 = static_cast<double>(second >> 11) * 0x1.0p-53;
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+// w_j(t) = w(t - δ_k), k = floor(t / bin): a waveform read by a clock whose
+// delay δ_k ~ N(0, σ²) is redrawn every bin.
+class JitteredWaveform final : public Waveform {
+ public:
+  JitteredWaveform(std::shared_ptr<const Waveform> inner, double jitter_s, double bin_s,
+                   std::uint64_t seed)
+      : inner_(std::move(inner)), jitter_s_(jitter_s), bin_s_(bin_s), seed_(seed) {}
+  double Value(double t_s) const override {
+    const auto bin = static_cast<std::int64_t>(std::floor(t_s / bin_s_));
+    return inner_->Value(t_s - jitter_s_ * CounterNormal(seed_, bin));
+  }
+
+ private:
+  std::shared_ptr<const Waveform> inner_;
+  double jitter_s_, bin_s_;
+  std::uint64_t seed_;
 };
 
 // Moments M_k = w''(t_k) of the natural cubic spline through (t_k, w_k):
@@ -131,6 +168,21 @@ InputSignal InputSignal::ReversedReplay(double duration_s) const {
         {std::make_shared<ReversedWaveform>(channel.waveform, duration_s, sign), channel.parity});
   }
   return InputSignal(std::move(reversed));
+}
+
+InputSignal InputSignal::WithTimeJitter(double jitter_s, double bin_s, std::uint64_t seed) const {
+  if (!(jitter_s >= 0.0) || !std::isfinite(jitter_s) || !(bin_s > 0.0)) {
+    throw InputError(fmt::format(
+        "input time jitter: expected a finite jitter >= 0 s and a bin > 0 s, got {} s and {} s",
+        jitter_s, bin_s));
+  }
+  std::vector<InputChannel> jittered;
+  jittered.reserve(channels_.size());
+  for (const auto& channel : channels_) {
+    jittered.push_back({std::make_shared<JitteredWaveform>(channel.waveform, jitter_s, bin_s, seed),
+                        channel.parity});
+  }
+  return InputSignal(std::move(jittered));
 }
 
 }  // namespace echolab

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,11 @@ class InputSignal {
   /// The time-reversed replay that the echo pass sees, over a pass of duration
   /// T: u_e(s) = P u(T - s), with P = +1 (even) or -1 (odd) per channel.
   InputSignal ReversedReplay(double duration_s) const;
+  /// The same channels read by a jittering clock: u_j(t) = u(t - δ_k), with
+  /// one delay δ_k ~ N(0, jitter²) per bin k = floor(t / bin), shared by all
+  /// channels and determined by (seed, k) alone, so that a replay is
+  /// reproducible. Throws InputError for a negative jitter or a bin <= 0.
+  InputSignal WithTimeJitter(double jitter_s, double bin_s, std::uint64_t seed) const;
 
  private:
   std::vector<InputChannel> channels_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "learning/detail/parameter_readout.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
 
@@ -55,7 +56,6 @@ std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::s
   return weights;
 }
 
-
 namespace {
 
 // Adds c l(x, t) to the loss and c ∂l/∂θ(x, t) to the direct term.
@@ -83,6 +83,14 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   if (options.accumulate_half_step_energy) {
     stepper.AccumulateHalfStepParameterGradient(&pass.half_step_energy_gradient);
   }
+  Vector gradient, scratch;
+  const auto track_range = [&](const SymmetricSplitting::Record& record) {
+    HalfStepParameterGradient(forward, record, &gradient, &scratch);
+    pass.parameter_gradient_range = pass.parameter_gradient_range.cwiseMax(gradient.cwiseAbs());
+  };
+  if (options.record_parameter_gradient_range) {
+    pass.parameter_gradient_range = Vector::Zero(forward.system->num_params());
+  }
   PhaseState x = forward.initial_state;
   if (options.store_states) pass.states.reserve(static_cast<size_t>(grid.num_steps) + 1);
   for (long k = 0;; ++k) {
@@ -97,7 +105,11 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
     if (options.store_states) pass.states.push_back(x);
     AccumulateRunningLoss(loss, x, grid.Time(k), grid.Weight(k), forward.theta, &pass);
     if (k == grid.num_steps) break;
-    stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x);
+    if (options.record_parameter_gradient_range) {
+      stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x, track_range);
+    } else {
+      stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x);
+    }
     ++pass.steps;
   }
   Vector terminal;

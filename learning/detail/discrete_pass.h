@@ -34,7 +34,6 @@ bool IsCompositionScheme(const std::string& scheme);
 /// method when the scheme is not a symmetric composition (leapfrog, yoshida4).
 std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method);
 
-
 /// A forward pass on the grid with the discrete loss accumulated on the way.
 struct DiscreteForwardPass {
   SolveStatus status = SolveStatus::kSuccess;
@@ -42,6 +41,7 @@ struct DiscreteForwardPass {
   double loss = 0.0;
   Vector direct_parameter_gradient;  // Σ c_k ∂l/∂θ(x_k) + ∂l_T/∂θ(x_N)
   Vector half_step_energy_gradient;  // Σ τ ∂θH_half over all sub-steps (if asked)
+  Vector parameter_gradient_range;   // max |∂θH_half| over all sub-steps (if asked)
   PhaseState final_state;
   std::vector<PhaseState> states;  // x_0..x_N (if asked)
   long steps = 0;
@@ -50,6 +50,9 @@ struct DiscreteForwardPass {
 struct DiscreteForwardOptions {
   bool store_states = false;
   bool accumulate_half_step_energy = false;
+  /// The largest |∂θ_i H_half| of the pass: the full scale of an instrument
+  /// that reads ∂θH (EchoHardware's read-out noise and quantisation).
+  bool record_parameter_gradient_range = false;
 };
 
 DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const StepGrid& grid,

@@ -5,8 +5,11 @@ Usage: plot_sweep.py RUN_DIR
                       horizontal axis label's scale), one line per echo variant
   error_vs_beta.png   relative error against β, one line per noise level
   heatmap.png         mean error over β and kB T (the most common variant)
+  heatmap_<a>__<b>.png mean error over every pair of swept numeric knobs, the
+                      other knobs averaged over
   error_vs_<knob>.png relative error against each swept imperfection (flip gain
-                      error, flip noise, parameter drift, input time offset)
+                      error, flip noise, parameter drift, input time offset and
+                      jitter, read-out noise and bits, damping spread)
 Each point is the mean over seeds; failed points are left out.
 """
 import collections
@@ -22,14 +25,16 @@ import numpy as np  # noqa: E402
 
 
 KNOBS = ("flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
-         "input_time_offset_s")
+         "input_time_offset_s", "input_time_jitter_s", "readout_noise_relative", "readout_bits",
+         "decay_rate_spread")
+NUMERIC = ("beta", "decay_rate_per_s", "thermal_energy_J", "echo_repeats") + KNOBS
 
 
 def read_rows(path):
     with open(path) as stream:
         rows = [r for r in csv.DictReader(stream) if r["status"] == "success"]
     for r in rows:
-        for key in ("beta", "decay_rate_per_s", "thermal_energy_J", "relative_error") + KNOBS:
+        for key in NUMERIC + ("relative_error",):
             r[key] = float(r[key])
     return rows
 
@@ -64,6 +69,22 @@ def plot_lines(rows, x_key, line_key, fixed, out, xlabel, title):
     plt.close(fig)
 
 
+def draw_grid(grid, xs, ys, xlabel, ylabel, colour_label, title, out):
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels([f"{x:g}" for x in xs], rotation=45)
+    ax.set_yticks(range(len(ys)))
+    ax.set_yticklabels([f"{y:g}" for y in ys])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.colorbar(image, ax=ax, label=colour_label)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 def plot_heatmap(rows, out):
     damping = most_common(rows, "echo_damping")
     gamma = most_common(rows, "decay_rate_per_s")
@@ -74,19 +95,24 @@ def plot_heatmap(rows, out):
     grid = np.full((len(temps), len(betas)), np.nan)
     for (t, b), value in means.items():
         grid[temps.index(t), betas.index(b)] = math.log10(value)
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(betas)))
-    ax.set_xticklabels([f"{b:g}" for b in betas], rotation=45)
-    ax.set_yticks(range(len(temps)))
-    ax.set_yticklabels([f"{t:g}" for t in temps])
-    ax.set_xlabel("β")
-    ax.set_ylabel("kB T (J)")
-    fig.colorbar(image, ax=ax, label="log10 relative error")
-    ax.set_title(f"echo {damping}, γ = {gamma:g} 1/s", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    draw_grid(grid, betas, temps, "β", "kB T (J)", "log10 relative error",
+              f"echo {damping}, γ = {gamma:g} 1/s", out)
+
+
+def plot_pair_heatmap(rows, x_key, y_key, out):
+    """Mean log10 error over the grid of two knobs, every other knob averaged."""
+    groups = collections.defaultdict(list)
+    for r in rows:
+        if r["relative_error"] > 0:
+            groups[(r[y_key], r[x_key])].append(math.log10(r["relative_error"]))
+    ys = sorted({k[0] for k in groups})
+    xs = sorted({k[1] for k in groups})
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for (y, x), values in groups.items():
+        grid[ys.index(y), xs.index(x)] = float(np.mean(values))
+    draw_grid(grid, xs, ys, x_key.replace("_", " "), y_key.replace("_", " "),
+              "mean log10 relative error",
+              f"Echo error over {x_key} and {y_key} (other knobs averaged)", out)
 
 
 def main():
@@ -107,13 +133,21 @@ def main():
                "Echo error against β, by noise level kB T (J)")
     if rows_ideal:
         plot_heatmap(rows_ideal, f"{run_dir}/heatmap.png")
+    swept = [k for k in NUMERIC if len({r[k] for r in rows}) > 1]
+    for i, x_key in enumerate(swept):
+        for y_key in swept[i + 1:]:
+            plot_pair_heatmap(rows, x_key, y_key, f"{run_dir}/heatmap_{x_key}__{y_key}.png")
     for knob in KNOBS:
         values = {r[knob] for r in rows}
         if len(values) < 2:
             continue
         others = [k for k in KNOBS if k != knob]
         chosen = [r for r in rows if all(r[k] == 0.0 for k in others)
-                  and r["thermal_energy_J"] == 0.0 and r["echo_damping"] == "naive"]
+                  and r["thermal_energy_J"] == 0.0]
+        if not chosen:
+            continue
+        damping = most_common(chosen, "echo_damping")
+        chosen = [r for r in chosen if r["echo_damping"] == damping]
         plot_lines(chosen, knob, "beta",
                    {"decay_rate_per_s": min(r["decay_rate_per_s"] for r in chosen)},
                    f"{run_dir}/error_vs_{knob}.png", knob.replace("_", " "),

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "sims/config/loss_config.h"
 
 namespace echolab {
@@ -60,8 +62,9 @@ void AddPoint(SweepPoint point, const std::vector<std::uint64_t>& seeds,
   const bool noisy = point.thermal_energy_J > 0.0;
   const bool imperfect = !point.Hardware().is_ideal();
   if (noisy && (point.echo_damping != EchoDamping::kNaive || imperfect)) return;
-  const bool random =
-      noisy || point.flip_noise_relative > 0.0 || point.parameter_drift_relative > 0.0;
+  const bool random = noisy || point.flip_noise_relative > 0.0 ||
+                      point.parameter_drift_relative > 0.0 || point.input_time_jitter_s > 0.0 ||
+                      point.readout_noise_relative > 0.0;
   for (std::uint64_t seed : seeds) {
     point.seed = seed;
     points->push_back(point);
@@ -72,10 +75,11 @@ void AddPoint(SweepPoint point, const std::vector<std::uint64_t>& seeds,
 }  // namespace
 
 std::string SweepPoint::Key() const {
-  return fmt::format("{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{}", beta,
-                     decay_rate_per_s, thermal_energy_J, ToString(echo_damping), seed,
-                     flip_gain_error, flip_noise_relative, parameter_drift_relative,
-                     input_time_offset_s, echo_repeats);
+  return fmt::format(
+      "{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}",
+      beta, decay_rate_per_s, decay_rate_spread, thermal_energy_J, ToString(echo_damping), seed,
+      flip_gain_error, flip_noise_relative, parameter_drift_relative, input_time_offset_s,
+      input_time_jitter_s, readout_noise_relative, readout_bits, echo_repeats);
 }
 
 EchoHardware SweepPoint::Hardware() const {
@@ -83,6 +87,9 @@ EchoHardware SweepPoint::Hardware() const {
                       .flip_noise_relative = flip_noise_relative,
                       .parameter_drift_relative = parameter_drift_relative,
                       .input_time_offset_s = input_time_offset_s,
+                      .input_time_jitter_s = input_time_jitter_s,
+                      .readout_noise_relative = readout_noise_relative,
+                      .readout_bits = readout_bits,
                       .seed = seed};
 }
 
@@ -98,21 +105,72 @@ const char* ToString(EchoDamping damping) {
   return "naive";
 }
 
+namespace {
+
+// One swept knob: how many values it takes and how to set the i-th on a point.
+struct Axis {
+  size_t size;
+  std::function<void(size_t, SweepPoint*)> set;
+};
+
+template <typename T>
+Axis AxisOf(const std::vector<T>& values, T SweepPoint::*field) {
+  return {values.size(),
+          [values, field](size_t i, SweepPoint* point) { point->*field = values[i]; }};
+}
+
+// Calls `visit` with every combination of the axes' values (the last axis
+// varies fastest).
+void ForEachCombination(const std::vector<Axis>& axes, size_t level, SweepPoint* point,
+                        const std::function<void(const SweepPoint&)>& visit) {
+  if (level == axes.size()) {
+    visit(*point);
+    return;
+  }
+  for (size_t i = 0; i < axes[level].size; ++i) {
+    axes[level].set(i, point);
+    ForEachCombination(axes, level + 1, point, visit);
+  }
+}
+
+std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fallback, int low,
+                          int high) {
+  if (!table.Has(key)) return {fallback};
+  std::vector<int> values;
+  for (long value : table.IntegerArray(key)) {
+    if (value < low || value > high) {
+      table.Fail(key, fmt::format("expected integers from {} to {}, got {}", low, high, value));
+    }
+    values.push_back(static_cast<int>(value));
+  }
+  if (values.empty()) table.Fail(key, "expected at least one value");
+  return values;
+}
+
+}  // namespace
+
 SweepConfig LoadSweepConfig(const std::string& path) {
   const ConfigTable root = ConfigTable::ParseFile(path);
   SweepConfig config;
   config.simulation = ParseSimulationConfig(root, {"loss", "sweep"});
   config.loss = BuildLoss(root.Table("loss"), config.simulation.substrate);
   const ConfigTable sweep = root.Table("sweep");
-  sweep.RejectUnknownKeys({"beta", "decay_rate_per_s", "thermal_energy_J", "echo_damping", "seeds",
-                           "flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
-                           "input_time_offset_s"});
+  sweep.RejectUnknownKeys({"beta", "decay_rate_per_s", "decay_rate_spread", "thermal_energy_J",
+                           "echo_damping", "seeds", "flip_gain_error", "flip_noise_relative",
+                           "parameter_drift_relative", "input_time_offset_s", "input_time_jitter_s",
+                           "readout_noise_relative", "readout_bits", "echo_repeats"});
   const auto betas = Numbers(sweep, "beta", 1e-3);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
+  const auto spreads = Numbers(sweep, "decay_rate_spread", 0.0);
   const auto thermal_energies = Numbers(sweep, "thermal_energy_J", 0.0);
   CheckPositive(sweep, "beta", betas, false);
   CheckPositive(sweep, "decay_rate_per_s", decay_rates, true);
   CheckPositive(sweep, "thermal_energy_J", thermal_energies, true);
+  for (double spread : spreads) {
+    if (!(spread >= 0.0 && spread < 1.0)) {
+      sweep.Fail("decay_rate_spread", fmt::format("expected values in [0, 1), got {}", spread));
+    }
+  }
   for (double kT : thermal_energies) {
     for (double gamma : decay_rates) {
       if (kT > 0.0 && gamma == 0.0) {
@@ -122,48 +180,33 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       }
     }
   }
-  const auto flip_gains = Numbers(sweep, "flip_gain_error", 0.0);
   const auto flip_noises = Numbers(sweep, "flip_noise_relative", 0.0);
   const auto drifts = Numbers(sweep, "parameter_drift_relative", 0.0);
-  const auto offsets = Numbers(sweep, "input_time_offset_s", 0.0);
+  const auto jitters = Numbers(sweep, "input_time_jitter_s", 0.0);
+  const auto readout_noises = Numbers(sweep, "readout_noise_relative", 0.0);
   CheckPositive(sweep, "flip_noise_relative", flip_noises, true);
   CheckPositive(sweep, "parameter_drift_relative", drifts, true);
-  const std::vector<EchoDamping> dampings = Dampings(sweep);
+  CheckPositive(sweep, "input_time_jitter_s", jitters, true);
+  CheckPositive(sweep, "readout_noise_relative", readout_noises, true);
+  const std::vector<Axis> axes = {
+      AxisOf(betas, &SweepPoint::beta),
+      AxisOf(decay_rates, &SweepPoint::decay_rate_per_s),
+      AxisOf(spreads, &SweepPoint::decay_rate_spread),
+      AxisOf(thermal_energies, &SweepPoint::thermal_energy_J),
+      AxisOf(Dampings(sweep), &SweepPoint::echo_damping),
+      AxisOf(Numbers(sweep, "flip_gain_error", 0.0), &SweepPoint::flip_gain_error),
+      AxisOf(flip_noises, &SweepPoint::flip_noise_relative),
+      AxisOf(drifts, &SweepPoint::parameter_drift_relative),
+      AxisOf(Numbers(sweep, "input_time_offset_s", 0.0), &SweepPoint::input_time_offset_s),
+      AxisOf(jitters, &SweepPoint::input_time_jitter_s),
+      AxisOf(readout_noises, &SweepPoint::readout_noise_relative),
+      AxisOf(Integers(sweep, "readout_bits", 0, 0, 52), &SweepPoint::readout_bits),
+      AxisOf(Integers(sweep, "echo_repeats", 1, 1, 1'000'000), &SweepPoint::echo_repeats),
+  };
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
-  std::vector<long> repeats = {1};
-  if (sweep.Has("echo_repeats")) repeats = sweep.IntegerArray("echo_repeats");
-  for (long r : repeats) {
-    if (r < 1) sweep.Fail("echo_repeats", "expected integers >= 1");
-  }
   SweepPoint point;
-  for (double beta : betas) {
-    point.beta = beta;
-    for (double gamma : decay_rates) {
-      point.decay_rate_per_s = gamma;
-      for (double kT : thermal_energies) {
-        point.thermal_energy_J = kT;
-        for (EchoDamping damping : dampings) {
-          point.echo_damping = damping;
-          for (double gain : flip_gains) {
-            point.flip_gain_error = gain;
-            for (double noise : flip_noises) {
-              point.flip_noise_relative = noise;
-              for (double drift : drifts) {
-                point.parameter_drift_relative = drift;
-                for (double offset : offsets) {
-                  point.input_time_offset_s = offset;
-                  for (long r : repeats) {
-                    point.echo_repeats = static_cast<int>(r);
-                    AddPoint(point, seeds, &config.points);
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  ForEachCombination(axes, 0, &point,
+                     [&](const SweepPoint& p) { AddPoint(p, seeds, &config.points); });
   return config;
 }
 

@@ -14,6 +14,10 @@ namespace echolab {
 struct SweepPoint {
   double beta = 1e-3;
   double decay_rate_per_s = 0.0;  // γ of the pass (mass-proportional damping)
+  /// Non-uniform damping of the same mean: with a spread s > 0 the momenta
+  /// decay at rates γ (1 + s (2 i / (n - 1) - 1)), a ramp from γ (1 - s) to
+  /// γ (1 + s), as per-dof friction G_i = m_i × rate_i.
+  double decay_rate_spread = 0.0;
   double thermal_energy_J = 0.0;  // kB T of the thermal noise in every pass
   EchoDamping echo_damping = EchoDamping::kNaive;
   std::uint64_t seed = 1;
@@ -22,6 +26,10 @@ struct SweepPoint {
   double flip_noise_relative = 0.0;
   double parameter_drift_relative = 0.0;
   double input_time_offset_s = 0.0;
+  double input_time_jitter_s = 0.0;
+  /// The instruments that read ∂θH in the echoes (EchoHardware).
+  double readout_noise_relative = 0.0;
+  int readout_bits = 0;
   /// Independent experiments averaged per gradient (EchoOptions::repeats).
   int echo_repeats = 1;
 
@@ -34,14 +42,16 @@ struct SweepPoint {
 
 /// `echolab sweep CONFIG.toml`: the problem of a gradcheck configuration
 /// (model, input, initial state, simulation, integrator, loss) and
-///   [sweep]  beta, decay_rate_per_s, thermal_energy_J, flip_gain_error,
-///            flip_noise_relative, parameter_drift_relative,
-///            input_time_offset_s (arrays of numbers), echo_damping (array of
-///            "naive", "gain", "gain_reweighted"), seeds and echo_repeats
-///            (arrays of integers);
+///   [sweep]  beta, decay_rate_per_s, decay_rate_spread, thermal_energy_J,
+///            flip_gain_error, flip_noise_relative, parameter_drift_relative,
+///            input_time_offset_s, input_time_jitter_s, readout_noise_relative
+///            (arrays of numbers), echo_damping (array of "naive", "gain",
+///            "gain_reweighted"), readout_bits, seeds and echo_repeats (arrays
+///            of integers);
 ///            each defaults to one value (0, or β = 1e-3, naive, seed 1).
 /// Every combination is one point, except that a point without any random
-/// knob (thermal noise, flip noise, drift) runs for the first seed only, and
+/// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
+/// the first seed only, and
 /// the gain echoes run without thermal noise only. Imperfections need the
 /// discrete echo (leapfrog, yoshida4), so they run without thermal noise.
 struct SweepConfig {

@@ -19,9 +19,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// beta, decay rate, thermal energy, echo damping, seed, four imperfections,
-// echo repeats
-constexpr int kKeyFields = 10;
+// beta, decay rate and spread, thermal energy, echo damping, seed, seven
+// imperfections, echo repeats
+constexpr int kKeyFields = 14;
+
+// The damping of a point: mass-proportional at γ, or, with a spread s, per-dof
+// friction G_i = m_i γ (1 + s (2 i / (n - 1) - 1)) of the same mean rate.
+void SetDamping(const SweepPoint& point, SimulationProblem* forward) {
+  Dissipation& damping = forward->dissipation;
+  if (point.decay_rate_spread == 0.0) {
+    damping.momentum_decay_rate_per_s = point.decay_rate_per_s;
+    return;
+  }
+  const auto masses = forward->system->DiagonalMasses(forward->theta);
+  if (!masses) {
+    throw InputError(
+        "sweep.decay_rate_spread: per-dof damping needs a kinetic energy of the form p^2 / (2 m)");
+  }
+  const Eigen::Index n = masses->size();
+  damping.momentum_decay_rate_per_s = 0.0;
+  damping.friction_N_s_per_m.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double ramp =
+        n > 1 ? 2.0 * static_cast<double>(i) / static_cast<double>(n - 1) - 1.0 : 0.0;
+    damping.friction_N_s_per_m[i] =
+        (*masses)[i] * point.decay_rate_per_s * (1.0 + point.decay_rate_spread * ramp);
+  }
+}
 
 GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
   GradientProblem problem;
@@ -29,7 +53,7 @@ GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point)
   problem.loss = config.loss;
   problem.integrator = config.simulation.integrator;
   problem.compute_input_gradient = false;
-  problem.forward.dissipation.momentum_decay_rate_per_s = point.decay_rate_per_s;
+  SetDamping(point, &problem.forward);
   return problem;
 }
 
@@ -74,8 +98,9 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
 }
 
 std::string SweepCsvHeader() {
-  return "beta,decay_rate_per_s,thermal_energy_J,echo_damping,seed,flip_gain_error,"
-         "flip_noise_relative,parameter_drift_relative,input_time_offset_s,echo_repeats,status,"
+  return "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
+         "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
+         "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,status,"
          "relative_error,cosine_similarity,sign_agreement,wall_time_s\n";
 }
 

@@ -30,13 +30,17 @@ SweepConfig MakeSweep(const ValidationProblem& v) {
   for (double gamma : kDecayRates) {
     for (EchoDamping damping :
          {EchoDamping::kNaive, EchoDamping::kGain, EchoDamping::kGainReweighted}) {
-      config.points.push_back({0.001, gamma, 0.0, damping, 1});
+      config.points.push_back(
+          {.beta = 0.001, .decay_rate_per_s = gamma, .echo_damping = damping, .seed = 1});
     }
   }
   for (double beta : kBetas) {
     for (double kT : kThermalEnergies) {
       for (std::uint64_t seed : kSeeds) {
-        config.points.push_back({beta, kDecayRates.front(), kT, EchoDamping::kNaive, seed});
+        config.points.push_back({.beta = beta,
+                                 .decay_rate_per_s = kDecayRates.front(),
+                                 .thermal_energy_J = kT,
+                                 .seed = seed});
         if (kT == 0.0) break;
       }
     }

@@ -6,6 +6,7 @@
 #include "learning/echo_gradient.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -352,6 +353,8 @@ TEST(EchoGradient, HardwareImperfectionsBiasTheGradientInProportion) {
       {"flip noise", [](double a) { return EchoHardware{.flip_noise_relative = a}; }},
       {"parameter drift", [](double a) { return EchoHardware{.parameter_drift_relative = a}; }},
       {"input time offset (s)", [](double a) { return EchoHardware{.input_time_offset_s = a}; }},
+      {"input time jitter (s)", [](double a) { return EchoHardware{.input_time_jitter_s = a}; }},
+      {"read-out noise", [](double a) { return EchoHardware{.readout_noise_relative = a}; }},
   };
   for (const Knob& knob : knobs) {
     std::vector<double> errors;
@@ -366,6 +369,36 @@ TEST(EchoGradient, HardwareImperfectionsBiasTheGradientInProportion) {
         errors[0], errors[1], errors[2], slope);
     EXPECT_NEAR(slope, 1.0, 0.3) << knob.name;
   }
+}
+
+// Quantising the read-out of ∂θH to b bits over the full scale of the
+// forward pass: the error halves with each bit (log2 slope -1), and at 48
+// bits the estimate is the ideal one to round-off.
+TEST(EchoGradient, ReadoutQuantisationErrorHalvesWithEachBit) {
+  const auto owned = testing::PaperSixOscillatorProblem();
+  const GradientResult truth = ComputeOk(DiscreteAdjointGradient(), owned.problem);
+  const std::vector<int> bits = {10, 12, 14, 16, 18};
+  std::vector<double> levels, errors;
+  for (int b : bits) {
+    const GradientResult echo = ComputeOk(
+        EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = b}}), owned.problem);
+    levels.push_back(std::ldexp(1.0, b));
+    errors.push_back(RelativeError(echo.dL_dtheta, truth.dL_dtheta));
+  }
+  // The slope of log error against log 2^b is the log2 slope per bit.
+  const double slope = LogLogSlope(levels, errors);
+  std::cout << fmt::format("quantisation: errors {:.2e} at {} bits; slope {:.2f} per bit\n",
+                           fmt::join(errors, ", "), fmt::join(bits, ", "), slope);
+  EXPECT_NEAR(slope, -1.0, 0.3);
+  const GradientResult fine = ComputeOk(
+      EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = 48}}), owned.problem);
+  EXPECT_LT(RelativeError(fine.dL_dtheta, truth.dL_dtheta), 1e-8);
+  EXPECT_THROW(EchoGradient({.estimator = EchoEstimator::kOneSided,
+                             .hardware = {.readout_bits = 8}})
+                   .Compute(owned.problem),
+               InputError);
+  EXPECT_THROW(EchoGradient({.hardware = {.readout_bits = 53}}), InputError);
+  EXPECT_THROW(EchoGradient({.hardware = {.input_time_jitter_s = -1.0}}), InputError);
 }
 
 TEST(EchoGradient, AdaptiveSchemesNeedThePhysicalNudge) {

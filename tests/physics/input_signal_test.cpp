@@ -260,5 +260,40 @@ TEST(InputSignalTest, ReversedReplayAppliesTheParity) {
   }
 }
 
+// A ramp u(t) = t read by a jittering clock gives u_j(t) - t = -δ_k: one
+// delay per bin, N(0, σ²) over the bins, the same for the same seed.
+TEST(InputSignalTest, TimeJitterDelaysEachBinByANormalAmount) {
+  const double jitter_s = 1e-3, bin_s = 0.01;
+  const InputSignal ramp(
+      {{std::make_shared<SampledWaveform>(std::vector<double>{-1e3, 1e3},
+                                          std::vector<double>{-1e3, 1e3}, Interpolation::kLinear),
+        Parity::kEven}});
+  const InputSignal jittered = ramp.WithTimeJitter(jitter_s, bin_s, 42);
+  const int bins = 20000;
+  double sum = 0.0, sum_squares = 0.0;
+  for (int k = 0; k < bins; ++k) {
+    const double t_s = (k + 0.3) * bin_s;
+    const double delay_s = t_s - jittered.Value(t_s)[0];
+    ASSERT_NEAR(t_s + 0.4 * bin_s - jittered.Value(t_s + 0.4 * bin_s)[0], delay_s, 1e-12)
+        << "one delay per bin";
+    sum += delay_s;
+    sum_squares += delay_s * delay_s;
+  }
+  const double mean = sum / bins;
+  const double deviation = std::sqrt(sum_squares / bins - mean * mean);
+  std::cout << fmt::format("jitter over {} bins: mean {:.3g} s, deviation {:.4g} s (σ = {} s)\n",
+                           bins, mean, deviation, jitter_s);
+  EXPECT_LT(std::abs(mean), 4.0 * jitter_s / std::sqrt(bins));
+  EXPECT_NEAR(deviation / jitter_s, 1.0, 0.03);
+  // Reproducible for a seed, different for another, none without jitter.
+  const InputSignal again = ramp.WithTimeJitter(jitter_s, bin_s, 42);
+  const InputSignal other = ramp.WithTimeJitter(jitter_s, bin_s, 43);
+  EXPECT_EQ(again.Value(1.234)[0], jittered.Value(1.234)[0]);
+  EXPECT_NE(other.Value(1.234)[0], jittered.Value(1.234)[0]);
+  EXPECT_EQ(ramp.WithTimeJitter(0.0, bin_s, 42).Value(1.234)[0], ramp.Value(1.234)[0]);
+  ExpectInputError([&] { ramp.WithTimeJitter(-1e-3, bin_s, 1); }, "jitter");
+  ExpectInputError([&] { ramp.WithTimeJitter(1e-3, 0.0, 1); }, "bin");
+}
+
 }  // namespace
 }  // namespace echolab

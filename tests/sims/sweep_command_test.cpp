@@ -5,11 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sims/command_line.h"
 
@@ -136,6 +140,58 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   const auto bad = RunEcholab(Sweep(directory_ / "bad"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.output, HasSubstr("sweep.beta"));
+}
+
+// The read-out, jitter and non-uniform damping knobs: one row per point, and
+// the reweighted gain echo, exact for uniform damping, degrades as the decay
+// rates spread about the same mean.
+TEST_F(SweepCommand, SweepsReadoutJitterAndNonUniformDamping) {
+  std::string text = kConfig;
+  text = text.substr(0, text.find("[sweep]")) + R"([sweep]
+beta = [0.001]
+decay_rate_per_s = [0.1]
+decay_rate_spread = [0.0, 0.3, 0.9]
+echo_damping = ["gain_reweighted"]
+input_time_jitter_s = [0.0, 0.001]
+readout_noise_relative = [0.0, 0.0001]
+readout_bits = [0, 16]
+seeds = [1, 2]
+)";
+  std::ofstream(config_) << text;
+  const fs::path out = directory_ / "knobs";
+  const auto result = RunEcholab(Sweep(out));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  // 3 spreads × 2 bits × (1 ideal point + 3 random combinations × 2 seeds).
+  EXPECT_EQ(CountLines(out / "results.csv"), 1 + 3 * 2 * (1 + 3 * 2));
+  std::ifstream stream(out / "results.csv");
+  std::string line;
+  std::getline(stream, line);
+  const auto column = [&](const std::string& name) {
+    const std::string header = "," + line + ",";
+    const size_t at = header.find("," + name + ",");
+    return std::count(header.begin(), header.begin() + static_cast<long>(at), ',');
+  };
+  const long spread_column = column("decay_rate_spread"), error_column = column("relative_error");
+  const long jitter_column = column("input_time_jitter_s"), bits_column = column("readout_bits");
+  const long noise_column = column("readout_noise_relative");
+  std::vector<std::pair<double, double>> ideal;  // (spread, error) without other knobs
+  while (std::getline(stream, line)) {
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    if (std::stod(fields[jitter_column]) == 0.0 && std::stod(fields[noise_column]) == 0.0 &&
+        fields[bits_column] == "0") {
+      ideal.emplace_back(std::stod(fields[spread_column]), std::stod(fields[error_column]));
+    }
+  }
+  ASSERT_EQ(ideal.size(), 3u);
+  std::sort(ideal.begin(), ideal.end());
+  std::cout << fmt::format(
+      "reweighted gain echo: error {:.2e}, {:.2e}, {:.2e} at spread 0, 0.3, 0.9\n", ideal[0].second,
+      ideal[1].second, ideal[2].second);
+  EXPECT_LT(ideal[0].second, 3e-5);
+  EXPECT_GT(ideal[1].second, 100.0 * ideal[0].second);
+  EXPECT_GT(ideal[2].second, ideal[1].second);
 }
 
 }  // namespace

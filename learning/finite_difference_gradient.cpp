@@ -5,22 +5,36 @@
 #include <algorithm>
 #include <cmath>
 
+#include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
 
 namespace echolab {
-namespace {
+namespace detail {
 
-// Runs the forward pass of a perturbed copy of the problem.
+// The scheme whose perturbed passes keep the noise realisation: baoab draws
+// the same normal numbers from the same seed whatever θ and x0 are.
+constexpr const char* kStochasticScheme = "baoab";
+
+// Runs the forward pass of a perturbed copy of the problem: the discrete loss
+// of a symmetric composition scheme, or, on baoab, the sampled loss of the
+// pass with the problem's noise seed (common random numbers, so that the
+// differences are the pathwise derivative of that realisation).
 class DiscreteLossEvaluator {
  public:
-  DiscreteLossEvaluator(const GradientProblem& problem, std::vector<double> weights)
-      : problem_(problem), weights_(std::move(weights)), grid_(detail::MakeStepGrid(problem)) {}
+  DiscreteLossEvaluator(const GradientProblem& problem, const std::string& method)
+      : problem_(problem), stochastic_(problem.integrator.scheme == kStochasticScheme) {
+    if (!stochastic_) {
+      weights_ = detail::CompositionWeightsOf(problem.integrator.scheme, method);
+      grid_ = detail::MakeStepGrid(problem);
+    }
+  }
 
   double Loss(const GradientProblem& perturbed) {
+    ++passes_;
+    if (stochastic_) return detail::SampledPassLoss(perturbed, &steps_);
     const detail::DiscreteForwardPass pass =
         detail::RunDiscreteForward(perturbed, grid_, weights_, {});
-    ++passes_;
     steps_ += pass.steps;
     if (pass.status != SolveStatus::kSuccess) {
       throw SolverError(fmt::format("a perturbed pass failed: {}", pass.message));
@@ -37,34 +51,52 @@ class DiscreteLossEvaluator {
     return (Loss(plus) - Loss(minus)) / (2.0 * epsilon);
   }
 
-  const detail::StepGrid& grid() const { return grid_; }
   int passes() const { return passes_; }
   long steps() const { return steps_; }
 
  private:
   const GradientProblem& problem_;
+  bool stochastic_;
   std::vector<double> weights_;
   detail::StepGrid grid_;
   int passes_ = 0;
   long steps_ = 0;
 };
 
-}  // namespace
+}  // namespace detail
 
-FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step)
-    : relative_step_(relative_step) {
+FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step, bool with_initial_state)
+    : relative_step_(relative_step), with_initial_state_(with_initial_state) {
   if (!(relative_step > 0.0)) {
     throw InputError(
         fmt::format("finite differences: the relative step must be > 0, got {}", relative_step));
   }
 }
 
-GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& problem) const {
-  if (!problem.forward.noise.is_zero()) {
-    throw InputError("noise: finite differences need a deterministic pass");
+// dL/dx0 by central differences, ε = relative_step × max(|x0_i|, 1).
+void FiniteDifferenceGradient::DifferentiateInitialState(const GradientProblem& problem,
+                                                         detail::DiscreteLossEvaluator* evaluator,
+                                                         GradientResult* result) const {
+  const PhaseState& x0 = problem.forward.initial_state;
+  result->dL_dx0 = {Vector(x0.q.size()), Vector(x0.p.size())};
+  for (Eigen::Index i = 0; i < x0.q.size(); ++i) {
+    const double eq = relative_step_ * std::max(std::abs(x0.q[i]), 1.0);
+    result->dL_dx0.q[i] = evaluator->CentralDifference(
+        eq, [i](GradientProblem* copy, double e) { copy->forward.initial_state.q[i] += e; });
+    const double ep = relative_step_ * std::max(std::abs(x0.p[i]), 1.0);
+    result->dL_dx0.p[i] = evaluator->CentralDifference(
+        ep, [i](GradientProblem* copy, double e) { copy->forward.initial_state.p[i] += e; });
   }
-  DiscreteLossEvaluator evaluator(problem,
-                                  detail::CompositionWeightsOf(problem.integrator.scheme, name()));
+}
+
+GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& problem) const {
+  if (!problem.forward.noise.is_zero() && problem.integrator.scheme != detail::kStochasticScheme) {
+    throw InputError(fmt::format(
+        "noise: finite differences with thermal noise run the scheme '{}' (the pathwise "
+        "derivative of one realisation), not '{}'",
+        detail::kStochasticScheme, problem.integrator.scheme));
+  }
+  detail::DiscreteLossEvaluator evaluator(problem, name());
   GradientResult result;
   try {
     result.loss = evaluator.Loss(problem);
@@ -75,16 +107,7 @@ GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& proble
       result.dL_dtheta[i] = evaluator.CentralDifference(
           epsilon, [i](GradientProblem* copy, double e) { copy->forward.theta[i] += e; });
     }
-    const PhaseState& x0 = problem.forward.initial_state;
-    result.dL_dx0 = {Vector(x0.q.size()), Vector(x0.p.size())};
-    for (Eigen::Index i = 0; i < x0.q.size(); ++i) {
-      const double eq = relative_step_ * std::max(std::abs(x0.q[i]), 1.0);
-      result.dL_dx0.q[i] = evaluator.CentralDifference(
-          eq, [i](GradientProblem* copy, double e) { copy->forward.initial_state.q[i] += e; });
-      const double ep = relative_step_ * std::max(std::abs(x0.p[i]), 1.0);
-      result.dL_dx0.p[i] = evaluator.CentralDifference(
-          ep, [i](GradientProblem* copy, double e) { copy->forward.initial_state.p[i] += e; });
-    }
+    if (with_initial_state_) DifferentiateInitialState(problem, &evaluator, &result);
   } catch (const SolverError& error) {
     result.status = SolveStatus::kNonFiniteState;
     result.message = error.what();

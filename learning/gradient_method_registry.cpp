@@ -30,6 +30,7 @@ std::unique_ptr<GradientMethod> MakeGradientMethod(const std::string& name,
 }
 
 bool MethodSupportsScheme(const std::string& method, const std::string& scheme) {
+  if (method == "fd" && scheme == "baoab") return true;  // the pathwise derivative
   if (method == "discrete_adjoint" || method == "fd") {
     return detail::IsCompositionScheme(scheme);
   }

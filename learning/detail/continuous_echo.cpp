@@ -85,6 +85,27 @@ PassSums RunPass(const SimulationProblem& pass, const IntegratorOptions& options
 
 }  // namespace
 
+double SampledPassLoss(const GradientProblem& problem, long* steps) {
+  const SimulationProblem& pass = problem.forward;
+  const Loss& loss = *problem.loss;
+  const long intervals = SampleIntervals(pass.duration_s, problem.integrator.step_s);
+  const double spacing_s = pass.duration_s / static_cast<double>(intervals);
+  IntegratorOptions sampled = problem.integrator;
+  sampled.output_interval_s = spacing_s;
+  sampled.record_states = false;
+  double running_loss = 0.0;
+  long j = 0;
+  const Observer observe = [&](double, const PhaseState& x) {
+    const double t = static_cast<double>(j) * spacing_s;
+    running_loss += SimpsonWeight(j, intervals, spacing_s) * loss.Running(x, t, pass.theta);
+    ++j;
+  };
+  const Trajectory trajectory = Simulate(pass, sampled, observe);
+  *steps += trajectory.stats.steps;
+  if (!trajectory.ok()) throw SolverError("a perturbed pass failed: " + trajectory.message);
+  return running_loss + loss.Terminal(trajectory.final_state, pass.theta);
+}
+
 GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions& options) {
   if (options.nudge == NudgeReference::kLinearized) {
     throw InputError(fmt::format(

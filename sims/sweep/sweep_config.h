@@ -47,7 +47,7 @@ struct SweepPoint {
 ///            input_time_offset_s, input_time_jitter_s, readout_noise_relative
 ///            (arrays of numbers), echo_damping (array of "naive", "gain",
 ///            "gain_reweighted"), readout_bits, seeds and echo_repeats (arrays
-///            of integers);
+///            of integers); pathwise_reference (boolean);
 ///            each defaults to one value (0, or β = 1e-3, naive, seed 1).
 /// Every combination is one point, except that a point without any random
 /// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
@@ -58,6 +58,11 @@ struct SweepConfig {
   SimulationConfig simulation;
   std::shared_ptr<const Loss> loss;
   std::vector<SweepPoint> points;
+  /// [sweep] pathwise_reference (default true): at points with thermal noise,
+  /// also compare the echo with the pathwise gradient of the forward pass's
+  /// own realisation (finite differences on baoab with its seed, 2 (P + 2n)
+  /// passes).
+  bool pathwise_reference = true;
 };
 
 SweepConfig LoadSweepConfig(const std::string& path);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "learning/adjoint_gradient.h"
+#include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
@@ -22,6 +23,7 @@ namespace {
 // beta, decay rate and spread, thermal energy, echo damping, seed, seven
 // imperfections, echo repeats
 constexpr int kKeyFields = 14;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The damping of a point: mass-proportional at γ, or, with a spread s, per-dof
 // friction G_i = m_i γ (1 + s (2 i / (n - 1) - 1)) of the same mean rate.
@@ -78,20 +80,31 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
       options.nudge = NudgeReference::kPhysical;
     }
     const GradientResult echo = EchoGradient(options).Compute(noisy);
-    if (!truth.ok() || !echo.ok()) {
-      row.status = !truth.ok() ? "adjoint: " + truth.message : "echo: " + echo.message;
+    const bool pathwise_wanted = point.thermal_energy_J > 0.0 && config.pathwise_reference;
+    const GradientResult pathwise =
+        pathwise_wanted ? FiniteDifferenceGradient(1e-5, false).Compute(noisy) : GradientResult{};
+    if (!truth.ok() || !echo.ok() || !pathwise.ok()) {
+      row.status = !truth.ok()  ? "adjoint: " + truth.message
+                   : !echo.ok() ? "echo: " + echo.message
+                                : "pathwise fd: " + pathwise.message;
     } else {
       const GradientAgreement agreement = Compare(echo.dL_dtheta, truth.dL_dtheta);
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
       row.sign_agreement = agreement.sign_agreement;
+      row.pathwise_relative_error = row.pathwise_cosine_similarity = kNaN;
+      if (pathwise_wanted) {
+        const GradientAgreement path = Compare(echo.dL_dtheta, pathwise.dL_dtheta);
+        row.pathwise_relative_error = path.relative_error;
+        row.pathwise_cosine_similarity = path.cosine_similarity;
+      }
     }
   } catch (const InputError& error) {
     row.status = error.what();
   }
   if (row.status != "success") {
-    row.relative_error = row.cosine_similarity = row.sign_agreement =
-        std::numeric_limits<double>::quiet_NaN();
+    row.relative_error = row.cosine_similarity = row.sign_agreement = row.pathwise_relative_error =
+        row.pathwise_cosine_similarity = kNaN;
   }
   row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;
@@ -101,7 +114,8 @@ std::string SweepCsvHeader() {
   return "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
          "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
          "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,status,"
-         "relative_error,cosine_similarity,sign_agreement,wall_time_s\n";
+         "relative_error,cosine_similarity,sign_agreement,pathwise_relative_error,"
+         "pathwise_cosine_similarity,wall_time_s\n";
 }
 
 std::string SweepCsvRow(const SweepRow& row) {
@@ -112,9 +126,9 @@ std::string SweepCsvRow(const SweepRow& row) {
     if (c == '"') status.push_back('"');
     if (c != '\n') status.push_back(c);
   }
-  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.4g}\n", row.point.Key(), status,
-                     row.relative_error, row.cosine_similarity, row.sign_agreement,
-                     row.wall_time_s);
+  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.4g}\n", row.point.Key(),
+                     status, row.relative_error, row.cosine_similarity, row.sign_agreement,
+                     row.pathwise_relative_error, row.pathwise_cosine_similarity, row.wall_time_s);
 }
 
 std::set<std::string> PrepareResultsFile(const fs::path& path) {

@@ -17,11 +17,16 @@ struct SweepRow {
   double relative_error = 0.0;
   double cosine_similarity = 0.0;
   double sign_agreement = 0.0;
+  /// With thermal noise: against the pathwise gradient of the forward pass's
+  /// realisation (NaN without noise or when not asked for).
+  double pathwise_relative_error = 0.0;
+  double pathwise_cosine_similarity = 0.0;
   double wall_time_s = 0.0;
 };
 
 /// Runs one point: the echo (scheme baoab and a physical nudge when there is
-/// noise, the configured scheme otherwise) and the CVODES adjoint.
+/// noise, the configured scheme otherwise), the CVODES adjoint and, with
+/// noise, the pathwise finite-difference gradient.
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
 /// The CSV header and one complete row (ending in a newline).

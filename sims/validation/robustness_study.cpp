@@ -23,6 +23,7 @@ const std::vector<std::uint64_t> kSeeds = {1, 2, 3};
 
 SweepConfig MakeSweep(const ValidationProblem& v) {
   SweepConfig config;
+  config.pathwise_reference = false;  // the report compares with the noise-free truth only
   config.simulation.substrate.system = v.system;
   config.simulation.problem = v.problem.forward;
   config.simulation.integrator = v.problem.integrator;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -240,7 +241,7 @@ class NgspiceCrossCheck : public ::testing::TestWithParam<CrossCheckCase> {};
 
 TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   const CrossCheckCase& c = GetParam();
-  const fs::path directory = fs::temp_directory_path() / fmt::format("echolab_ngspice_{}", c.name);
+  const fs::path directory = fs::temp_directory_path() / fmt::format("echolab_ngspice_{}_{}", c.name, getpid());
   fs::remove_all(directory);
   fs::create_directories(directory);
   const Netlist netlist = ParseNetlistText(c.netlist, c.name);

@@ -294,6 +294,41 @@ TEST(EchoGradient, WithThermalNoiseTheErrorAgainstBetaHasAnInteriorMinimum) {
   EXPECT_GT(errors.back(), 3.0 * errors[static_cast<size_t>(best)]);
 }
 
+// Finite differences on baoab keep the noise realisation of the seed (common
+// random numbers): the pathwise gradient of that path. It is smooth (two
+// steps agree), differs between realisations, and tends to the noise-free
+// gradient like √(kB T) as the noise vanishes.
+TEST(FiniteDifferenceGradient, PathwiseGradientOfANoiseRealisation) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "baoab";
+  owned.problem.integrator.step_s = 0.005;
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 1e-3;
+  const GradientResult truth = ComputeOk(AdjointGradient(), owned.problem);
+  std::vector<double> energies = {1e-4, 1e-6, 1e-8}, errors;
+  for (double kT : energies) {
+    owned.problem.forward.noise = {.thermal_energy_J = kT, .seed = 7};
+    const GradientResult pathwise = ComputeOk(FiniteDifferenceGradient(1e-5), owned.problem);
+    errors.push_back(RelativeError(pathwise.dL_dtheta, truth.dL_dtheta));
+    if (kT == energies.front()) {
+      const GradientResult finer = ComputeOk(FiniteDifferenceGradient(1e-6), owned.problem);
+      const double steps_apart = RelativeError(finer.dL_dtheta, pathwise.dL_dtheta);
+      owned.problem.forward.noise.seed = 8;
+      const GradientResult other = ComputeOk(FiniteDifferenceGradient(1e-5), owned.problem);
+      const double realisations_apart = RelativeError(other.dL_dtheta, pathwise.dL_dtheta);
+      std::cout << fmt::format(
+          "pathwise at kB T = 1e-4 J: steps 1e-5 and 1e-6 differ by {:.1e}, two realisations "
+          "by {:.1e}\n",
+          steps_apart, realisations_apart);
+      EXPECT_LT(steps_apart, 1e-6);
+      EXPECT_GT(realisations_apart, 1e3 * steps_apart);
+    }
+  }
+  const double slope = LogLogSlope(energies, errors);
+  std::cout << fmt::format("pathwise vs noise-free: errors {:.2e}, {:.2e}, {:.2e}; slope {:.2f}\n",
+                           errors[0], errors[1], errors[2], slope);
+  EXPECT_NEAR(slope, 0.5, 0.15);
+}
+
 // Averaging K independent experiments shrinks the noise error like 1/√K.
 TEST(EchoGradient, RepeatedEchoesAverageTheNoiseDown) {
   auto owned = testing::PaperSixOscillatorProblem();
@@ -380,8 +415,8 @@ TEST(EchoGradient, ReadoutQuantisationErrorHalvesWithEachBit) {
   const std::vector<int> bits = {10, 12, 14, 16, 18};
   std::vector<double> levels, errors;
   for (int b : bits) {
-    const GradientResult echo = ComputeOk(
-        EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = b}}), owned.problem);
+    const GradientResult echo =
+        ComputeOk(EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = b}}), owned.problem);
     levels.push_back(std::ldexp(1.0, b));
     errors.push_back(RelativeError(echo.dL_dtheta, truth.dL_dtheta));
   }
@@ -390,13 +425,13 @@ TEST(EchoGradient, ReadoutQuantisationErrorHalvesWithEachBit) {
   std::cout << fmt::format("quantisation: errors {:.2e} at {} bits; slope {:.2f} per bit\n",
                            fmt::join(errors, ", "), fmt::join(bits, ", "), slope);
   EXPECT_NEAR(slope, -1.0, 0.3);
-  const GradientResult fine = ComputeOk(
-      EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = 48}}), owned.problem);
+  const GradientResult fine =
+      ComputeOk(EchoGradient({.beta = 1e-2, .hardware = {.readout_bits = 48}}), owned.problem);
   EXPECT_LT(RelativeError(fine.dL_dtheta, truth.dL_dtheta), 1e-8);
-  EXPECT_THROW(EchoGradient({.estimator = EchoEstimator::kOneSided,
-                             .hardware = {.readout_bits = 8}})
-                   .Compute(owned.problem),
-               InputError);
+  EXPECT_THROW(
+      EchoGradient({.estimator = EchoEstimator::kOneSided, .hardware = {.readout_bits = 8}})
+          .Compute(owned.problem),
+      InputError);
   EXPECT_THROW(EchoGradient({.hardware = {.readout_bits = 53}}), InputError);
   EXPECT_THROW(EchoGradient({.hardware = {.input_time_jitter_s = -1.0}}), InputError);
 }

@@ -35,9 +35,9 @@ L3 n3 0 50n
 class CircuitGradcheck : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
+    directory_ = echolab::testing::ScratchDirectory(
                  ("echolab_circuit_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
     std::ofstream(directory_ / "ladder.cir") << kLadder;
@@ -48,7 +48,7 @@ class CircuitGradcheck : public ::testing::Test {
       target << fmt::format("{:.12g},{:.12g}\n", t, 0.2 * std::sin(2 * std::numbers::pi * 5e7 * t));
     }
   }
-  void TearDown() override { fs::remove_all(directory_); }
+  void TearDown() override { fs::remove_all(directory_.parent_path()); }
 
   std::string Arguments(const std::string& extra) const {
     return fmt::format("gradcheck {} --output n3 --target {} --duration 40e-9 -o {} {}",

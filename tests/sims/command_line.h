@@ -3,9 +3,11 @@
 // Runs the echolab executable as a user would, for the command-line tests.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 namespace echolab::testing {
@@ -14,6 +16,14 @@ struct CommandResult {
   int exit_code;
   std::string output;  // stdout, then stderr when merged
 };
+
+/// A scratch folder of this test process under the system's temporary
+/// folder, so that test runs side by side (ctest -j, several build trees)
+/// never share one: echolab_tests_<pid>/<name>.
+inline std::filesystem::path ScratchDirectory(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("echolab_tests_" + std::to_string(getpid())) /
+         name;
+}
 
 /// Runs a shell command line and collects its standard output.
 inline CommandResult RunShell(const std::string& command) {

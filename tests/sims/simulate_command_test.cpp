@@ -21,13 +21,13 @@ using echolab::testing::RunEcholab;
 class SimulateCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
+    directory_ = echolab::testing::ScratchDirectory(
                  ("echolab_cli_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
-  void TearDown() override { fs::remove_all(directory_); }
+  void TearDown() override { fs::remove_all(directory_.parent_path()); }
 
   std::string WriteConfig(const std::string& text) {
     const fs::path path = directory_ / "run.toml";

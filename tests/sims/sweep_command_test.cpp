@@ -69,15 +69,15 @@ long CountLines(const fs::path& csv) {
 class SweepCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
+    directory_ = echolab::testing::ScratchDirectory(
                  ("echolab_sweep_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
     config_ = (directory_ / "sweep.toml").string();
     std::ofstream(config_) << kConfig;
   }
-  void TearDown() override { fs::remove_all(directory_); }
+  void TearDown() override { fs::remove_all(directory_.parent_path()); }
 
   std::string Sweep(const fs::path& out) const {
     return fmt::format("sweep {} -q --no-plot -j 2 -o {}", config_, out.string());

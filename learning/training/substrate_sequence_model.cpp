@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "learning/detail/discrete_pass.h"
 #include "learning/gradient_method_registry.h"
 #include "learning/loss.h"
@@ -60,15 +62,15 @@ void SubstrateModelSpec::Validate() const {
 
 SubstrateSequenceModel::SubstrateSequenceModel(SubstrateModelSpec spec) : spec_(std::move(spec)) {
   spec_.Validate();
-  relative_ = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(spec_.trained.size()));
+  log_relative_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(spec_.trained.size()));
 }
 
 void SubstrateSequenceModel::SetParameters(const Eigen::VectorXd& theta) {
-  if (theta.size() != relative_.size()) {
+  if (theta.size() != log_relative_.size()) {
     throw InputError(fmt::format("substrate model parameters: expected {} values, got {}",
-                                 relative_.size(), theta.size()));
+                                 log_relative_.size(), theta.size()));
   }
-  relative_ = theta;
+  log_relative_ = theta;
 }
 
 std::vector<std::string> SubstrateSequenceModel::ParameterNames() const {
@@ -80,8 +82,8 @@ std::vector<std::string> SubstrateSequenceModel::ParameterNames() const {
 Vector SubstrateSequenceModel::SubstrateParameters() const {
   Vector theta = spec_.initial_theta;
   for (size_t i = 0; i < spec_.trained.size(); ++i) {
-    // θ_j = θ0_j z_i
-    theta[spec_.trained[i]] *= relative_[static_cast<Eigen::Index>(i)];
+    // θ_j = θ0_j exp(z_i)
+    theta[spec_.trained[i]] *= std::exp(log_relative_[static_cast<Eigen::Index>(i)]);
   }
   return theta;
 }
@@ -158,11 +160,12 @@ SequenceEvaluation SubstrateSequenceModel::EvaluateOne(
     const GradientResult result = MakeGradientMethod(MethodOf(options.rule), settings)->Compute(problem);
     if (!result.ok()) throw SolverError(fmt::format("{}: {}", result.method, result.message));
     evaluation.loss = result.loss;
-    evaluation.gradient.resize(relative_.size());
+    evaluation.gradient.resize(log_relative_.size());
     for (size_t i = 0; i < spec_.trained.size(); ++i) {
-      // dL/dz_i = θ0_j dL/dθ_j
+      // dL/dz_i = θ_j dL/dθ_j
       const int j = spec_.trained[i];
-      evaluation.gradient[static_cast<Eigen::Index>(i)] = spec_.initial_theta[j] * result.dL_dtheta[j];
+      evaluation.gradient[static_cast<Eigen::Index>(i)] =
+          problem.forward.theta[j] * result.dL_dtheta[j];
     }
   }
   evaluation.metric = evaluation.loss;
@@ -174,7 +177,7 @@ SequenceEvaluation SubstrateSequenceModel::Evaluate(
     const SequenceEvaluationOptions& options) const {
   if (batch.empty()) throw InputError("substrate model: expected a non-empty batch");
   SequenceEvaluation mean{.examples = static_cast<int>(batch.size())};
-  if (options.compute_gradient) mean.gradient = Eigen::VectorXd::Zero(relative_.size());
+  if (options.compute_gradient) mean.gradient = Eigen::VectorXd::Zero(log_relative_.size());
   for (const SequenceExample* example : batch) {
     const SequenceEvaluation one = EvaluateOne(*example, options);
     mean.loss += one.loss / mean.examples;

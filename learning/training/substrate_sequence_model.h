@@ -31,9 +31,12 @@ namespace echolab {
 /// backpropagation through time). Without a gradient the loss is that of the
 /// fixed-step forward pass on the integrator's grid (leapfrog or yoshida4).
 ///
-/// The trained parameters are exposed relative to their initial values,
-/// z_i = θ_(j_i) / θ0_(j_i), so that one learning rate suits capacitances of
-/// picofarads and masses of kilograms alike; dL/dz_i = θ0_(j_i) dL/dθ_(j_i).
+/// The trained parameters are exposed on a logarithmic scale relative to
+/// their initial values, θ_(j_i) = θ0_(j_i) exp(z_i), z = 0 at the start: one
+/// learning rate then suits capacitances of picofarads and masses of
+/// kilograms alike, a step of Adam changes a parameter by about a fixed
+/// fraction, and no parameter changes sign (masses, capacitances and
+/// inductances stay positive). dL/dz_i = θ_(j_i) dL/dθ_(j_i).
 struct SubstrateModelSpec {
   std::shared_ptr<const HamiltonianSystem> system;
   Vector initial_theta;      // every parameter of the substrate
@@ -54,7 +57,7 @@ class SubstrateSequenceModel final : public SequenceModel {
  public:
   explicit SubstrateSequenceModel(SubstrateModelSpec spec);
 
-  const Eigen::VectorXd& Parameters() const override { return relative_; }
+  const Eigen::VectorXd& Parameters() const override { return log_relative_; }
   void SetParameters(const Eigen::VectorXd& theta) override;
   std::vector<std::string> ParameterNames() const override;
   SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
@@ -72,7 +75,7 @@ class SubstrateSequenceModel final : public SequenceModel {
   void CheckExample(const SequenceExample& example) const;
 
   SubstrateModelSpec spec_;
-  Eigen::VectorXd relative_;  // z
+  Eigen::VectorXd log_relative_;  // z
 };
 
 }  // namespace echolab

@@ -80,7 +80,7 @@ TEST(SubstrateSequenceModel, EchoGradientIsTheGradientOfTheForwardLoss) {
   // Central differences of the fixed-step forward loss, step 1e-6 in z.
   Eigen::VectorXd differences(3);
   for (Eigen::Index i = 0; i < 3; ++i) {
-    Eigen::VectorXd z = Eigen::VectorXd::Ones(3);
+    Eigen::VectorXd z = Eigen::VectorXd::Zero(3);
     z[i] += 1e-6;
     model.SetParameters(z);
     const double plus = model.Evaluate(batch, {}).loss;
@@ -134,7 +134,7 @@ TEST(SubstrateSequenceModel, TrainingLowersTheLossWithEitherGradientAndTheRunsAg
     const std::string name = rule == SequenceGradientRule::kRhel ? "echo" : "adjoint";
     Report(fmt::format("chain_{}_validation_loss_ratio", name),
            state.best_validation_metric / initial_loss);
-    EXPECT_LT(state.best_validation_metric, 0.9 * initial_loss) << name;
+    EXPECT_LT(state.best_validation_metric, 0.8 * initial_loss) << name;
     final_parameters[rule == SequenceGradientRule::kRhel ? 0 : 1] = state.parameters;
   }
   const double difference = RelativeError(final_parameters[0], final_parameters[1]);

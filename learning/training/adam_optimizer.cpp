@@ -8,23 +8,12 @@
 
 namespace echolab {
 
-void AdamOptimizer::Restore(AdamMoments moments) {
-  const Eigen::Index size = moments_.first.size();
-  if (moments.first.size() != size || moments.second.size() != size || moments.steps < 0) {
-    throw InputError(fmt::format(
-        "Adam moments: expected {} first and second moments and a non-negative step count, got "
-        "{}, {} and {}",
-        size, moments.first.size(), moments.second.size(), moments.steps));
-  }
-  moments_ = std::move(moments);
-}
-
 void AdamOptions::Validate() const {
   const auto check = [](bool ok, const char* field, const char* expected, double value) {
     if (!ok) throw InputError(fmt::format("adam.{}: expected {}, got {}", field, expected, value));
   };
-  check(learning_rate > 0.0 && std::isfinite(learning_rate), "learning_rate",
-        "a positive number", learning_rate);
+  check(learning_rate > 0.0 && std::isfinite(learning_rate), "learning_rate", "a positive number",
+        learning_rate);
   check(beta1 >= 0.0 && beta1 < 1.0, "beta1", "a number in [0, 1)", beta1);
   check(beta2 >= 0.0 && beta2 < 1.0, "beta2", "a number in [0, 1)", beta2);
   check(epsilon > 0.0 && std::isfinite(epsilon), "epsilon", "a positive number", epsilon);
@@ -38,9 +27,10 @@ AdamOptimizer::AdamOptimizer(AdamOptions options, Eigen::Index size) : options_(
 
 void AdamOptimizer::Step(const Eigen::VectorXd& gradient, Eigen::VectorXd* theta) {
   if (gradient.size() != moments_.first.size() || theta->size() != moments_.first.size()) {
-    throw InputError(fmt::format("Adam step: expected a gradient and parameters of size {}, got {} "
-                                 "and {}",
-                                 moments_.first.size(), gradient.size(), theta->size()));
+    throw InputError(
+        fmt::format("Adam step: expected a gradient and parameters of size {}, got {} "
+                    "and {}",
+                    moments_.first.size(), gradient.size(), theta->size()));
   }
   const AdamOptions& o = options_;
   ++moments_.steps;
@@ -55,6 +45,17 @@ void AdamOptimizer::Step(const Eigen::VectorXd& gradient, Eigen::VectorXd* theta
   const Eigen::VectorXd second_unbiased = moments_.second / second_correction;
   theta->array() -=
       o.learning_rate * first_unbiased.array() / (second_unbiased.array().sqrt() + o.epsilon);
+}
+
+void AdamOptimizer::Restore(AdamMoments moments) {
+  const Eigen::Index size = moments_.first.size();
+  if (moments.first.size() != size || moments.second.size() != size || moments.steps < 0) {
+    throw InputError(fmt::format(
+        "Adam moments: expected {} first and second moments and a non-negative step count, got "
+        "{}, {} and {}",
+        size, moments.first.size(), moments.second.size(), moments.steps));
+  }
+  moments_ = std::move(moments);
 }
 
 }  // namespace echolab

@@ -14,7 +14,8 @@ BatchSampler::BatchSampler(int size, int batch_size, std::uint64_t seed)
     : size_(size), batch_size_(batch_size), random_(seed) {
   if (size < 1) throw InputError(fmt::format("training set: expected examples, got {}", size));
   if (batch_size < 1) {
-    throw InputError(fmt::format("training.batch: expected a positive integer, got {}", batch_size));
+    throw InputError(
+        fmt::format("training.batch: expected a positive integer, got {}", batch_size));
   }
   order_.resize(static_cast<size_t>(size));
   Shuffle();
@@ -40,10 +41,8 @@ std::vector<int> BatchSampler::NextBatch() {
 BatchSamplerState BatchSampler::State() const {
   std::ostringstream random_state;
   random_state << random_;
-  return {.random_state = random_state.str(),
-          .order = order_,
-          .position = position_,
-          .epoch = epoch_};
+  return {
+      .random_state = random_state.str(), .order = order_, .position = position_, .epoch = epoch_};
 }
 
 void BatchSampler::Restore(const BatchSamplerState& state) {
@@ -52,9 +51,9 @@ void BatchSampler::Restore(const BatchSamplerState& state) {
   std::vector<int> expected(static_cast<size_t>(size_));
   std::iota(expected.begin(), expected.end(), 0);
   if (sorted != expected || state.position < 0 || state.position > size_ || state.epoch < 0) {
-    throw InputError(fmt::format(
-        "batch sampler state: expected a permutation of 0..{} with a position in 0..{}", size_ - 1,
-        size_));
+    throw InputError(
+        fmt::format("batch sampler state: expected a permutation of 0..{} with a position in 0..{}",
+                    size_ - 1, size_));
   }
   std::istringstream random_state(state.random_state);
   random_state >> random_;

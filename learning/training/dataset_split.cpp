@@ -36,8 +36,8 @@ DatasetSplit SplitDataset(int count, const SplitFractions& fractions, std::uint6
   const int test_size = subset_size(test_fraction);
   if (count - validation_size - test_size < 1) {
     throw InputError(fmt::format(
-        "split: {} examples leave none for training after {} for validation and {} for test",
-        count, validation_size, test_size));
+        "split: {} examples leave none for training after {} for validation and {} for test", count,
+        validation_size, test_size));
   }
   std::vector<int> order(static_cast<size_t>(count));
   std::iota(order.begin(), order.end(), 0);

@@ -19,10 +19,10 @@ InputSignal SampledChannels(const std::vector<double>& times_s, const Eigen::Mat
   std::vector<InputChannel> channels;
   for (Eigen::Index c = 0; c < samples.cols(); ++c) {
     const Eigen::VectorXd column = scale * samples.col(c);
-    channels.push_back({std::make_shared<SampledWaveform>(
-                            times_s, std::vector<double>(column.begin(), column.end()),
-                            Interpolation::kLinear),
-                        Parity::kEven});
+    channels.push_back(
+        {std::make_shared<SampledWaveform>(
+             times_s, std::vector<double>(column.begin(), column.end()), Interpolation::kLinear),
+         Parity::kEven});
   }
   return InputSignal(std::move(channels));
 }
@@ -137,13 +137,14 @@ SequenceEvaluation SubstrateSequenceModel::EvaluateOne(
   const int m = spec_.readout->size();
   // w = 2 / (T m): L = (1 / T) ∫ (1 / m) Σ_k (r_k - y_k)² dt.
   const double weight = 2.0 / (problem.forward.duration_s * m);
-  InputSignal targets = target_times_s.size() >= 2
-                            ? SampledChannels(target_times_s, example.targets, 1.0)
-                            : InputSignal({{std::make_shared<ConstantWaveform>(example.targets(0, 0)),
-                                            Parity::kEven}});
-  problem.loss = std::make_shared<TrackingLoss>(spec_.readout, std::move(targets),
-                                                Vector::Constant(m, weight), Vector::Zero(m),
-                                                Vector::Zero(m));
+  InputSignal targets =
+      target_times_s.size() >= 2
+          ? SampledChannels(target_times_s, example.targets, 1.0)
+          : InputSignal(
+                {{std::make_shared<ConstantWaveform>(example.targets(0, 0)), Parity::kEven}});
+  problem.loss =
+      std::make_shared<TrackingLoss>(spec_.readout, std::move(targets), Vector::Constant(m, weight),
+                                     Vector::Zero(m), Vector::Zero(m));
   problem.integrator = spec_.integrator;
   problem.compute_input_gradient = false;
 
@@ -157,7 +158,8 @@ SequenceEvaluation SubstrateSequenceModel::EvaluateOne(
   } else {
     GradientMethodSettings settings;
     settings.echo.beta = options.beta;
-    const GradientResult result = MakeGradientMethod(MethodOf(options.rule), settings)->Compute(problem);
+    const GradientResult result =
+        MakeGradientMethod(MethodOf(options.rule), settings)->Compute(problem);
     if (!result.ok()) throw SolverError(fmt::format("{}: {}", result.method, result.message));
     evaluation.loss = result.loss;
     evaluation.gradient.resize(log_relative_.size());

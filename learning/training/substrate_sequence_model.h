@@ -39,8 +39,8 @@ namespace echolab {
 /// inductances stay positive). dL/dz_i = θ_(j_i) dL/dθ_(j_i).
 struct SubstrateModelSpec {
   std::shared_ptr<const HamiltonianSystem> system;
-  Vector initial_theta;      // every parameter of the substrate
-  std::vector<int> trained;  // indices into θ of the trained ones (each θ0 nonzero)
+  Vector initial_theta;                    // every parameter of the substrate
+  std::vector<int> trained;                // indices into θ of the trained ones (each θ0 nonzero)
   std::shared_ptr<const Readout> readout;  // one read-out per output channel
   Dissipation dissipation;
   double sample_interval_s = 1.0;

@@ -12,7 +12,8 @@ namespace echolab {
 void TrainingOptions::Validate() const {
   adam.Validate();
   if (batch_size < 1) {
-    throw InputError(fmt::format("training.batch: expected a positive integer, got {}", batch_size));
+    throw InputError(
+        fmt::format("training.batch: expected a positive integer, got {}", batch_size));
   }
   if (steps < 1) {
     throw InputError(fmt::format("training.steps: expected a positive integer, got {}", steps));
@@ -71,8 +72,9 @@ SequenceEvaluation Trainer::EvaluateSubset(const std::vector<int>& indices) cons
   SequenceEvaluation total;
   const size_t batch = static_cast<size_t>(options_.batch_size);
   for (size_t begin = 0; begin < indices.size(); begin += batch) {
-    const std::vector<int> chunk(indices.begin() + static_cast<long>(begin),
-                                 indices.begin() + static_cast<long>(std::min(begin + batch, indices.size())));
+    const std::vector<int> chunk(
+        indices.begin() + static_cast<long>(begin),
+        indices.begin() + static_cast<long>(std::min(begin + batch, indices.size())));
     const SequenceEvaluation part = model_->Evaluate(Examples(chunk), {});
     const double n = static_cast<double>(chunk.size());
     total.loss += n * part.loss;
@@ -95,8 +97,8 @@ void Trainer::Evaluate(double train_loss, long epoch, TrainingState* state) cons
   model_->SetParameters(state->parameters);
   const SequenceEvaluation validation = EvaluateSubset(split_.validation);
   if (!std::isfinite(validation.loss) || !std::isfinite(validation.metric)) {
-    throw SolverError(fmt::format("training: the validation loss is not finite at step {}",
-                                  state->step));
+    throw SolverError(
+        fmt::format("training: the validation loss is not finite at step {}", state->step));
   }
   state->history.push_back({.step = state->step,
                             .epoch = epoch,
@@ -119,8 +121,8 @@ void Trainer::Evaluate(double train_loss, long epoch, TrainingState* state) cons
 void Trainer::CheckResumable(const TrainingState& state) const {
   const Eigen::Index size = model_->Parameters().size();
   if (state.parameters.size() != size || state.best_parameters.size() != size) {
-    throw InputError(fmt::format(
-        "checkpoint: expected {} parameters for this model, got {}", size, state.parameters.size()));
+    throw InputError(fmt::format("checkpoint: expected {} parameters for this model, got {}", size,
+                                 state.parameters.size()));
   }
   if (state.sampler.order.size() != split_.train.size()) {
     throw InputError(fmt::format(

@@ -14,12 +14,12 @@ namespace echolab {
 struct TrainingOptions {
   AdamOptions adam;
   int batch_size = 16;
-  long steps = 1000;      // optimiser steps in all
-  long eval_every = 50;   // evaluate on the validation set every this many steps (and at the end)
-  int patience = 0;       // stop after this many evaluations without improvement; 0: never
-  std::uint64_t seed = 1; // seed of the mini-batch shuffling
+  long steps = 1000;       // optimiser steps in all
+  long eval_every = 50;    // evaluate on the validation set every this many steps (and at the end)
+  int patience = 0;        // stop after this many evaluations without improvement; 0: never
+  std::uint64_t seed = 1;  // seed of the mini-batch shuffling
   SequenceGradientRule rule = SequenceGradientRule::kRhel;
-  double beta = 0.1;      // nudging strength of the echoes (rule kRhel)
+  double beta = 0.1;  // nudging strength of the echoes (rule kRhel)
 
   /// Throws InputError naming the first invalid field and what was expected.
   void Validate() const;

@@ -21,7 +21,8 @@ json ToJson(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.d
 
 Eigen::VectorXd VectorFrom(const json& value) {
   const auto entries = value.get<std::vector<double>>();
-  return Eigen::Map<const Eigen::VectorXd>(entries.data(), static_cast<Eigen::Index>(entries.size()));
+  return Eigen::Map<const Eigen::VectorXd>(entries.data(),
+                                           static_cast<Eigen::Index>(entries.size()));
 }
 
 json ToJson(const EvaluationRecord& r) {
@@ -48,13 +49,15 @@ json ToJson(const TrainingState& s) {
   return {{"format", kCheckpointFormat},
           {"step", s.step},
           {"parameters", ToJson(s.parameters)},
-          {"adam", {{"first", ToJson(s.adam.first)},
-                    {"second", ToJson(s.adam.second)},
-                    {"steps", s.adam.steps}}},
-          {"sampler", {{"random_state", s.sampler.random_state},
-                       {"order", s.sampler.order},
-                       {"position", s.sampler.position},
-                       {"epoch", s.sampler.epoch}}},
+          {"adam",
+           {{"first", ToJson(s.adam.first)},
+            {"second", ToJson(s.adam.second)},
+            {"steps", s.adam.steps}}},
+          {"sampler",
+           {{"random_state", s.sampler.random_state},
+            {"order", s.sampler.order},
+            {"position", s.sampler.position},
+            {"epoch", s.sampler.epoch}}},
           {"best_parameters", ToJson(s.best_parameters)},
           {"best_validation_metric", s.best_validation_metric},
           {"best_step", s.best_step},

@@ -35,8 +35,8 @@ fs::path InProgressDirectory(const fs::path& destination) {
 // The checkpoint that --resume continues from: an unfinished run's, else a
 // finished run's (to train for more steps).
 TrainingState ResumedState(const fs::path& destination) {
-  for (const fs::path& path : {InProgressDirectory(destination) / "checkpoint.json",
-                               destination / "checkpoint.json"}) {
+  for (const fs::path& path :
+       {InProgressDirectory(destination) / "checkpoint.json", destination / "checkpoint.json"}) {
     if (fs::exists(path)) return LoadCheckpoint(path);
   }
   throw InputError(fmt::format("--resume: no checkpoint in {} or {}",
@@ -154,14 +154,12 @@ int RunTrain(const TrainArguments& arguments) {
                state.step);
   }
   TrainingProgress progress(state.step, config.options.steps, !arguments.quiet);
-  state = trainer.Run(
-      std::move(state),
-      {.after_step = [&](long step) { progress.Step(step); },
-       .after_evaluation =
-           [&](const TrainingState& s) {
-             SaveCheckpoint(s, in_progress / "checkpoint.json");
-             progress.Evaluation(s, metric);
-           }});
+  state = trainer.Run(std::move(state), {.after_step = [&](long step) { progress.Step(step); },
+                                         .after_evaluation =
+                                             [&](const TrainingState& s) {
+                                               SaveCheckpoint(s, in_progress / "checkpoint.json");
+                                               progress.Evaluation(s, metric);
+                                             }});
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
 

@@ -63,8 +63,9 @@ void CheckTask(const ConfigTable& model, const TaskData& task, const Hamiltonian
                int readouts) {
   const SequenceDataset& data = task.dataset;
   if (data.kind != SequenceTaskKind::kRegression) {
-    model.Fail("kind", "a substrate model maps waveforms: expected a regression task "
-                       "(windowed_mean, or a CSV file with targets y...)");
+    model.Fail("kind",
+               "a substrate model maps waveforms: expected a regression task "
+               "(windowed_mean, or a CSV file with targets y...)");
   }
   if (data.input_channels != system.num_inputs()) {
     model.Fail("kind", fmt::format("the task has {} input channel(s), the substrate {} input(s)",
@@ -88,8 +89,7 @@ BuiltSequenceModel Finish(const ConfigTable& model, SubstrateModelSpec spec) {
 
 BuiltSequenceModel OscillatorNetworkModel(const ConfigTable& model, const TaskData& task) {
   model.RejectUnknownKeys({"kind", "substrate", "trained", "readout", "readout_dof",
-                           "sample_interval_s", "input_scale", "scheme", "step_s", "rtol",
-                           "atol"});
+                           "sample_interval_s", "input_scale", "scheme", "step_s", "rtol", "atol"});
   const Substrate substrate = BuildSubstrate(model.Table("substrate"));
   SubstrateModelSpec spec{.system = substrate.system, .initial_theta = substrate.theta};
   spec.trained = TrainedIndices(model, *substrate.system);
@@ -141,8 +141,8 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   // Circuit states are ~1e-9 in SI units: the absolute tolerance must not swamp them.
   spec.integrator.atol = model.PositiveNumber("atol", 1e-24);
   spec.output_step = task.output_step;
-  spec.description = fmt::format("circuit {} ({} nodes), read-out v({})",
-                                 file.filename().string(), circuit->num_dof(), node);
+  spec.description = fmt::format("circuit {} ({} nodes), read-out v({})", file.filename().string(),
+                                 circuit->num_dof(), node);
   return Finish(model, std::move(spec));
 }
 
@@ -152,8 +152,8 @@ BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& 
   const std::string kind = model.String("kind");
   if (kind == "oscillator_network") return OscillatorNetworkModel(model, task);
   if (kind == "circuit") return CircuitModel(model, task);
-  model.Fail("kind", fmt::format("unknown model '{}', expected oscillator_network or circuit",
-                                 kind));
+  model.Fail("kind",
+             fmt::format("unknown model '{}', expected oscillator_network or circuit", kind));
 }
 
 }  // namespace echolab

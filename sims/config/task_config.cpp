@@ -75,8 +75,8 @@ TaskData Frequency(const ConfigTable& t) {
 }
 
 TaskData WindowedMean(const ConfigTable& t) {
-  t.RejectUnknownKeys({"kind", "sequences", "length", "window_steps", "output_step",
-                       "correlation_steps", "seed"});
+  t.RejectUnknownKeys(
+      {"kind", "sequences", "length", "window_steps", "output_step", "correlation_steps", "seed"});
   const WindowedMeanTask defaults;
   const WindowedMeanTask task{
       .sequences = IntegerOr(t, "sequences", defaults.sequences),

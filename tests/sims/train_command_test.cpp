@@ -60,7 +60,8 @@ split = [0.5, 0.25, 0.25]
 std::vector<std::string> MetricsWithoutTime(const fs::path& csv) {
   std::ifstream stream(csv);
   std::vector<std::string> rows;
-  for (std::string line; std::getline(stream, line);) rows.push_back(line.substr(0, line.rfind(',')));
+  for (std::string line; std::getline(stream, line);)
+    rows.push_back(line.substr(0, line.rfind(',')));
   return rows;
 }
 
@@ -93,12 +94,12 @@ class TrainCommand : public ::testing::Test {
 
 TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
   const fs::path out = directory_ / "run";
-  const auto result = RunEcholab(
-      fmt::format("train {} -o {} --grad bptt", Config("a.toml", 10), out.string()));
+  const auto result =
+      RunEcholab(fmt::format("train {} -o {} --grad bptt", Config("a.toml", 10), out.string()));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("train: step 10/10"));
-  for (const char* file : {"metrics.csv", "checkpoint.json", "parameters.csv", "summary.json",
-                           "learning_curve.png"}) {
+  for (const char* file :
+       {"metrics.csv", "checkpoint.json", "parameters.csv", "summary.json", "learning_curve.png"}) {
     EXPECT_TRUE(fs::exists(out / file)) << file;
   }
   EXPECT_FALSE(fs::exists(directory_ / "run.in-progress"));

@@ -38,9 +38,10 @@ CsvLayout ReadLayout(TextLines* lines) {
     } else if (!name.empty() && name[0] == 'y' && !layout.labelled) {
       ++layout.targets;
     } else {
-      lines->Fail(fmt::format("column {} '{}': expected inputs x..., then one 'label' column "
-                              "(last) or target columns y...",
-                              c + 1, name));
+      lines->Fail(
+          fmt::format("column {} '{}': expected inputs x..., then one 'label' column "
+                      "(last) or target columns y...",
+                      c + 1, name));
     }
   }
   if (layout.inputs == 0) lines->Fail("expected at least one input column x...");
@@ -84,16 +85,16 @@ SequenceExample Finish(const PendingSequence& pending, const CsvLayout& layout, 
 
 SequenceDataset LoadCsvSequences(const std::string& path, int output_step) {
   if (output_step < 1) {
-    throw InputError(fmt::format("task.output_step: expected a positive integer, got {}",
-                                 output_step));
+    throw InputError(
+        fmt::format("task.output_step: expected a positive integer, got {}", output_step));
   }
   TextLines lines(path);
   const CsvLayout layout = ReadLayout(&lines);
-  SequenceDataset dataset{.name = path,
-                          .kind = layout.labelled ? SequenceTaskKind::kClassification
-                                                  : SequenceTaskKind::kRegression,
-                          .input_channels = layout.inputs,
-                          .output_channels = layout.labelled ? 0 : layout.targets};
+  SequenceDataset dataset{
+      .name = path,
+      .kind = layout.labelled ? SequenceTaskKind::kClassification : SequenceTaskKind::kRegression,
+      .input_channels = layout.inputs,
+      .output_channels = layout.labelled ? 0 : layout.targets};
   std::set<long> seen;
   PendingSequence pending;
   bool any = false;
@@ -115,8 +116,8 @@ SequenceDataset LoadCsvSequences(const std::string& path, int output_step) {
     if (values[0] != static_cast<double>(id)) lines.Fail("sequence: expected an integer id");
     if (!any || id != pending.id) {
       if (seen.count(id) > 0) {
-        lines.Fail(fmt::format("sequence {} appears again; expected its rows to be consecutive",
-                               id));
+        lines.Fail(
+            fmt::format("sequence {} appears again; expected its rows to be consecutive", id));
       }
       if (any) dataset.examples.push_back(Finish(pending, layout, output_step, lines));
       pending = PendingSequence{.id = id};
@@ -127,7 +128,8 @@ SequenceDataset LoadCsvSequences(const std::string& path, int output_step) {
     if (layout.labelled) {
       const double label = values.back();
       if (label < 0 || label != std::floor(label)) {
-        lines.Fail(fmt::format("label: expected a non-negative integer class, got {}", fields.back()));
+        lines.Fail(
+            fmt::format("label: expected a non-negative integer class, got {}", fields.back()));
       }
       if (pending.label >= 0 && pending.label != static_cast<int>(label)) {
         lines.Fail(fmt::format("label: sequence {} changes its class from {} to {}", id,

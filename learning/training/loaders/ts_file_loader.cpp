@@ -28,8 +28,8 @@ std::vector<std::string> Words(const std::string& text) {
 // What the header says, as far as it has been read.
 struct TsHeader {
   std::string problem_name;
-  int dimensions = 0;       // 0: not given
-  long series_length = 0;   // 0: not given
+  int dimensions = 0;      // 0: not given
+  long series_length = 0;  // 0: not given
   bool univariate = false;
   std::vector<std::string> class_labels;
 };
@@ -98,7 +98,8 @@ std::vector<double> ReadSeries(const TextLines& lines, const std::string& text, 
   for (const std::string& field : SplitFields(text, ',')) {
     double value = 0.0;
     if (Trimmed(field) == "?") {
-      lines.Fail(fmt::format("dimension {}: missing values ('?') are not supported", dimension + 1));
+      lines.Fail(
+          fmt::format("dimension {}: missing values ('?') are not supported", dimension + 1));
     }
     if (!ParseNumber(field, &value)) {
       lines.Fail(fmt::format("dimension {}: expected a number, got '{}'", dimension + 1, field));
@@ -113,9 +114,10 @@ SequenceExample ReadDataLine(const TextLines& lines, const std::string& line, Ts
   const size_t dimensions = fields.size() - 1;
   if (header->dimensions == 0) header->dimensions = static_cast<int>(dimensions);
   if (dimensions < 1 || dimensions != static_cast<size_t>(header->dimensions)) {
-    lines.Fail(fmt::format("expected {} dimension(s) separated by ':' and the class label last, "
-                           "got {} field(s)",
-                           header->dimensions, fields.size()));
+    lines.Fail(
+        fmt::format("expected {} dimension(s) separated by ':' and the class label last, "
+                    "got {} field(s)",
+                    header->dimensions, fields.size()));
   }
   if (header->univariate && dimensions != 1) {
     lines.Fail(fmt::format("@univariate true: expected one dimension, got {}", dimensions));
@@ -125,9 +127,9 @@ SequenceExample ReadDataLine(const TextLines& lines, const std::string& line, Ts
     const std::vector<double> series = ReadSeries(lines, fields[d], d);
     if (header->series_length == 0) header->series_length = static_cast<long>(series.size());
     if (static_cast<long>(series.size()) != header->series_length) {
-      lines.Fail(fmt::format(
-          "dimension {}: expected {} values (all sequences of equal length), got {}", d + 1,
-          header->series_length, series.size()));
+      lines.Fail(
+          fmt::format("dimension {}: expected {} values (all sequences of equal length), got {}",
+                      d + 1, header->series_length, series.size()));
     }
     if (d == 0) example.inputs.resize(header->series_length, static_cast<Eigen::Index>(dimensions));
     example.inputs.col(static_cast<Eigen::Index>(d)) =

@@ -63,9 +63,9 @@ TEST(AdamOptions, ValidateNamesTheBadField) {
 
 TEST(AdamOptimizer, RefusesMomentsOfAnotherSize) {
   AdamOptimizer adam({}, 2);
-  EXPECT_THROW(adam.Restore({.first = Eigen::VectorXd::Zero(3),
-                             .second = Eigen::VectorXd::Zero(3)}),
-               InputError);
+  EXPECT_THROW(
+      adam.Restore({.first = Eigen::VectorXd::Zero(3), .second = Eigen::VectorXd::Zero(3)}),
+      InputError);
 }
 
 }  // namespace

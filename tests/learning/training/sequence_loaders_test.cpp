@@ -37,8 +37,8 @@ constexpr const char* kTsHeader =
     "@data\n";
 
 TEST(TsLoader, ReadsAMultivariateFile) {
-  const std::string path = WriteFile(
-      "good.ts", std::string(kTsHeader) + "1,2,3:4,5,6:down\n\n0.5,-1e-3,2:0,0,1:up\n");
+  const std::string path =
+      WriteFile("good.ts", std::string(kTsHeader) + "1,2,3:4,5,6:down\n\n0.5,-1e-3,2:0,0,1:up\n");
   const SequenceDataset data = LoadTsFile(path);
   EXPECT_EQ(data.name, "Tiny");
   EXPECT_EQ(data.kind, SequenceTaskKind::kClassification);
@@ -149,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"text", "sequence,x1,label\n0,one,1\n", "2: column 2: expected a number"},
         BadFile{"label_changes", "sequence,x1,label\n0,1,1\n0,2,0\n",
                 "3: label: sequence 0 changes its class"},
-        BadFile{"negative_label", "sequence,x1,label\n0,1,-1\n", "2: label: expected a non-negative"},
+        BadFile{"negative_label", "sequence,x1,label\n0,1,-1\n",
+                "2: label: expected a non-negative"},
         BadFile{"split_sequence", "sequence,x1,label\n0,1,1\n1,1,0\n0,2,1\n",
                 "4: sequence 0 appears again"},
         BadFile{"no_rows", "sequence,x1,y1\n", "1: expected at least one data row"}),

@@ -42,8 +42,8 @@ SubstrateModelSpec ChainSpec() {
                                                            PotentialLaw::kHarmonic);
   SubstrateModelSpec spec;
   spec.system = network;
-  spec.initial_theta = network->MakeParameters(Eigen::VectorXd{{1.0, 1.0}},
-                                               Eigen::MatrixXd{{1.0}, {2.0}}, Eigen::MatrixXd{{0.5}});
+  spec.initial_theta = network->MakeParameters(
+      Eigen::VectorXd{{1.0, 1.0}}, Eigen::MatrixXd{{1.0}, {2.0}}, Eigen::MatrixXd{{0.5}});
   spec.trained = {2, 3, 4};  // k_1, k_2, k_1_2
   spec.readout = std::make_shared<PositionReadout>(2, network->num_params(), std::vector<int>{1});
   spec.sample_interval_s = 0.1;
@@ -74,9 +74,8 @@ TEST(SubstrateSequenceModel, EchoGradientIsTheGradientOfTheForwardLoss) {
   SubstrateSequenceModel model(ChainSpec());
   const SequenceDataset data = WindowedMean(3);
   const auto batch = FirstExamples(data, 3);
-  const SequenceEvaluation echo =
-      model.Evaluate(batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel,
-                             .beta = 1e-3});
+  const SequenceEvaluation echo = model.Evaluate(
+      batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel, .beta = 1e-3});
   // Central differences of the fixed-step forward loss, step 1e-6 in z.
   Eigen::VectorXd differences(3);
   for (Eigen::Index i = 0; i < 3; ++i) {
@@ -99,9 +98,8 @@ TEST(SubstrateSequenceModel, EchoAndAdjointAgreeOnAnOscillatorChain) {
   const SubstrateSequenceModel model(ChainSpec());
   const SequenceDataset data = WindowedMean(3);
   const auto batch = FirstExamples(data, 3);
-  const SequenceEvaluation echo =
-      model.Evaluate(batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel,
-                             .beta = 1e-3});
+  const SequenceEvaluation echo = model.Evaluate(
+      batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel, .beta = 1e-3});
   const SequenceEvaluation adjoint =
       model.Evaluate(batch, {.compute_gradient = true, .rule = SequenceGradientRule::kBptt});
   const double error = RelativeError(echo.gradient, adjoint.gradient);
@@ -116,7 +114,8 @@ TEST(SubstrateSequenceModel, TrainingLowersTheLossWithEitherGradientAndTheRunsAg
   const SequenceDataset data = WindowedMean(12);
   const DatasetSplit split = SplitDataset(12, {.train = 0.5, .validation = 0.25}, 1);
   Eigen::VectorXd final_parameters[2];
-  for (const SequenceGradientRule rule : {SequenceGradientRule::kRhel, SequenceGradientRule::kBptt}) {
+  for (const SequenceGradientRule rule :
+       {SequenceGradientRule::kRhel, SequenceGradientRule::kBptt}) {
     SubstrateSequenceModel model(ChainSpec());
     const Trainer trainer(&model, &data, split,
                           {.adam = {.learning_rate = 0.1},
@@ -158,7 +157,8 @@ TEST(SubstrateSequenceModel, EchoAndAdjointAgreeOnAnLcCircuit) {
   spec.system = circuit;
   spec.initial_theta = circuit->netlist_parameters();
   for (int k = 0; k < circuit->num_params(); ++k) spec.trained.push_back(k);
-  spec.readout = std::make_shared<VelocityReadout>(circuit, std::vector<int>{circuit->NodeIndex("b")});
+  spec.readout =
+      std::make_shared<VelocityReadout>(circuit, std::vector<int>{circuit->NodeIndex("b")});
   spec.sample_interval_s = 2e-9;
   spec.input_scale = 1e-2;
   spec.output_step = 5;
@@ -173,9 +173,8 @@ TEST(SubstrateSequenceModel, EchoAndAdjointAgreeOnAnLcCircuit) {
   const SequenceEvaluation adjoint =
       model.Evaluate(batch, {.compute_gradient = true, .rule = SequenceGradientRule::kBptt});
   // Circuit states are ~1e-9 in SI units: the nudge must be as small.
-  const SequenceEvaluation echo =
-      model.Evaluate(batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel,
-                             .beta = 1e-9});
+  const SequenceEvaluation echo = model.Evaluate(
+      batch, {.compute_gradient = true, .rule = SequenceGradientRule::kRhel, .beta = 1e-9});
   const double error = RelativeError(echo.gradient, adjoint.gradient);
   Report("lc_echo_vs_adjoint", error);
   EXPECT_LT(error, 2e-3);

@@ -61,7 +61,8 @@ inline SequenceDataset ToyRegressionDataset(int sequences, std::uint64_t seed) {
                           .output_channels = 1};
   for (int k = 0; k < sequences; ++k) {
     SequenceExample example{.inputs = Eigen::MatrixXd(8, 2), .targets = Eigen::MatrixXd(1, 1)};
-    for (Eigen::Index i = 0; i < example.inputs.size(); ++i) example.inputs.data()[i] = normal(random);
+    for (Eigen::Index i = 0; i < example.inputs.size(); ++i)
+      example.inputs.data()[i] = normal(random);
     const Eigen::VectorXd mean = example.inputs.colwise().mean().transpose();
     example.targets(0, 0) = 0.7 * mean[0] - 0.3 * mean[1];
     dataset.examples.push_back(std::move(example));

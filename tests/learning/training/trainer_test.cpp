@@ -24,7 +24,10 @@ using testing::ToyRegressionDataset;
 using testing::ToySequenceModel;
 
 TrainingOptions FastOptions(long steps) {
-  return {.adam = {.learning_rate = 0.05}, .batch_size = 4, .steps = steps, .eval_every = 10,
+  return {.adam = {.learning_rate = 0.05},
+          .batch_size = 4,
+          .steps = steps,
+          .eval_every = 10,
           .seed = 21};
 }
 
@@ -89,10 +92,9 @@ TEST(Trainer, EarlyStoppingKeepsTheBestParameters) {
   options.patience = 2;
   const Trainer trainer(&model, &data, SplitDataset(30, {}, 1), options);
   std::vector<long> evaluated_at;
-  const TrainingState state =
-      trainer.Run(trainer.Start(), {.after_evaluation = [&](const TrainingState& s) {
-                                      evaluated_at.push_back(s.step);
-                                    }});
+  const TrainingState state = trainer.Run(
+      trainer.Start(),
+      {.after_evaluation = [&](const TrainingState& s) { evaluated_at.push_back(s.step); }});
   EXPECT_TRUE(state.stopped_early);
   EXPECT_EQ(state.step, 30);
   EXPECT_EQ(evaluated_at, (std::vector<long>{10, 20, 30}));
@@ -142,8 +144,11 @@ TEST(TrainingCheckpoint, RoundTripsExactlyAndLeavesNoTemporaryFile) {
   state.best_step = 10;
   state.evaluations_without_improvement = 1;
   state.wall_time_s = 2.5;
-  state.history.push_back({.step = 10, .epoch = 2, .train_loss = 0.7,
-                           .validation_loss = 1.0 / 9.0, .validation_metric = 0.5,
+  state.history.push_back({.step = 10,
+                           .epoch = 2,
+                           .train_loss = 0.7,
+                           .validation_loss = 1.0 / 9.0,
+                           .validation_metric = 0.5,
                            .wall_time_s = 1.25});
   SaveCheckpoint(state, directory / "checkpoint.json");
   const TrainingState loaded = LoadCheckpoint(directory / "checkpoint.json");

@@ -63,12 +63,12 @@ class SubstrateSequenceModel final : public SequenceModel {
   SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
                               const SequenceEvaluationOptions& options) const override;
 
-  /// θ with the trained entries at their current values (SI units).
-  Vector SubstrateParameters() const;
   /// The gradient method a rule maps to: kRhel → "echo", kBptt → "adjoint".
   static std::string MethodOf(SequenceGradientRule rule);
 
  private:
+  // θ with the trained entries at their current values (SI units).
+  Vector SubstrateParameters() const;
   // The loss of one sequence and, when asked, its gradient in z.
   SequenceEvaluation EvaluateOne(const SequenceExample& example,
                                  const SequenceEvaluationOptions& options) const;

@@ -16,7 +16,6 @@ class TextLines {
   bool Next(std::string* line);
   /// Throws InputError "FILE:LINE: message" at the current line.
   [[noreturn]] void Fail(const std::string& message) const;
-  const std::string& path() const { return path_; }
 
  private:
   std::string path_;

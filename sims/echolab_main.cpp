@@ -17,6 +17,7 @@
 #include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
 #include "sims/commands/sweep_command.h"
+#include "sims/commands/train_command.h"
 #include "sims/commands/validate_command.h"
 
 namespace {
@@ -95,6 +96,24 @@ int main(int argc, char** argv) {
                                "Output directory (default out/validate)");
   validate_command->add_flag("-q,--quiet", validate.quiet, "Print nothing but errors");
 
+  echolab::TrainArguments train;
+  CLI::App* train_command = app.add_subcommand(
+      "train", "Train a model on a sequence task with the echo (rhel) or backpropagation (bptt)");
+  train_command->add_option("config", train.config_path, "Configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  train_command
+      ->add_option("--grad", train.gradient,
+                   "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint)")
+      ->check(CLI::IsMember({"rhel", "bptt"}));
+  train_command->add_option("-o,--output-dir", train.output_dir,
+                            "Output directory (default out/train/<config name>)");
+  train_command->add_flag("--resume", train.resume,
+                          "Continue from the last checkpoint of an interrupted or finished run");
+  train_command->add_flag(
+      "--no-plot", [&](std::int64_t) { train.plot = false; }, "Write CSV and JSON only");
+  train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -131,6 +150,7 @@ int main(int argc, char** argv) {
     }
     if (*validate_command) return echolab::RunValidate(validate);
     if (*sweep_command) return echolab::RunSweep(sweep);
+    if (*train_command) return echolab::RunTrain(train);
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;

@@ -1,0 +1,181 @@
+#include "sims/commands/train_command.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "learning/training/training_checkpoint.h"
+#include "physics/error.h"
+#include "sims/commands/progress_reporter.h"
+#include "sims/config/train_config.h"
+#include "sims/output/plotting.h"
+#include "sims/output/run_metadata.h"
+#include "sims/output/staged_directory.h"
+
+namespace echolab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+SequenceGradientRule ParseRule(const std::string& gradient) {
+  if (gradient == "rhel") return SequenceGradientRule::kRhel;
+  if (gradient == "bptt") return SequenceGradientRule::kBptt;
+  throw InputError(fmt::format("--grad: expected rhel or bptt, got '{}'", gradient));
+}
+
+// DIR.in-progress beside DIR: the checkpoints of a run that has not finished.
+fs::path InProgressDirectory(const fs::path& destination) {
+  return destination.parent_path() / (destination.filename().string() + ".in-progress");
+}
+
+// The checkpoint that --resume continues from: an unfinished run's, else a
+// finished run's (to train for more steps).
+TrainingState ResumedState(const fs::path& destination) {
+  for (const fs::path& path :
+       {InProgressDirectory(destination) / "checkpoint.json", destination / "checkpoint.json"}) {
+    if (fs::exists(path)) return LoadCheckpoint(path);
+  }
+  throw InputError(fmt::format("--resume: no checkpoint in {} or {}",
+                               InProgressDirectory(destination).string(), destination.string()));
+}
+
+void WriteMetricsCsv(const TrainingState& state, const fs::path& path) {
+  std::ofstream csv(path);
+  csv << "step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n";
+  for (const EvaluationRecord& r : state.history) {
+    csv << fmt::format("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
+                       r.validation_loss, r.validation_metric, r.wall_time_s);
+  }
+}
+
+void WriteParametersCsv(const SequenceModel& model, const TrainingState& state,
+                        const fs::path& path) {
+  std::ofstream csv(path);
+  csv << "name,best,last\n";
+  const std::vector<std::string> names = model.ParameterNames();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    csv << fmt::format("{},{:.17g},{:.17g}\n", names[i], state.best_parameters[k],
+                       state.parameters[k]);
+  }
+}
+
+std::string MetricName(const SequenceDataset& data) {
+  return data.kind == SequenceTaskKind::kClassification ? "accuracy" : "mse";
+}
+
+nlohmann::json Summary(const TrainConfig& config, const TrainArguments& arguments,
+                       const TrainingState& state, const SequenceEvaluation& test) {
+  nlohmann::json summary;
+  summary["run"] = RunHeader("train");
+  summary["run"]["config_file"] = fs::absolute(config.source_file).string();
+  summary["gradient_rule"] = arguments.gradient;
+  summary["task"] = config.task.dataset.name;
+  summary["model"] = config.model.description;
+  summary["metric"] = MetricName(config.task.dataset);
+  summary["examples"] = {{"train", config.subsets.train.size()},
+                         {"validation", config.subsets.validation.size()},
+                         {"test", config.subsets.test.size()}};
+  summary["steps"] = state.step;
+  summary["stopped_early"] = state.stopped_early;
+  summary["best_step"] = state.best_step;
+  summary["best_validation_metric"] = state.best_validation_metric;
+  summary["test_loss"] = test.loss;
+  summary["test_metric"] = test.metric;
+  summary["wall_time_s"] = state.wall_time_s;
+  return summary;
+}
+
+// Progress between evaluations, and one line per evaluation.
+class TrainingProgress {
+ public:
+  TrainingProgress(long first_step, long steps, bool enabled)
+      : reporter_("train", static_cast<double>(steps), enabled),
+        first_step_(first_step),
+        steps_(steps),
+        enabled_(enabled),
+        start_(std::chrono::steady_clock::now()) {}
+
+  void Step(long step) { reporter_.Update(static_cast<double>(step)); }
+
+  void Evaluation(const TrainingState& state, const std::string& metric) {
+    if (!enabled_) return;
+    const EvaluationRecord& r = state.history.back();
+    const double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double per_step_s = elapsed_s / static_cast<double>(std::max(1L, r.step - first_step_));
+    fmt::print(stderr,
+               "train: step {}/{} (epoch {}): train loss {:.5g}, validation loss {:.5g}, {} "
+               "{:.5g}, {:.0f} s left\n",
+               r.step, steps_, r.epoch, r.train_loss, r.validation_loss, metric,
+               r.validation_metric, per_step_s * static_cast<double>(steps_ - r.step));
+  }
+
+  void Finish() { reporter_.Finish(); }
+
+ private:
+  ProgressReporter reporter_;
+  long first_step_;
+  long steps_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+int RunTrain(const TrainArguments& arguments) {
+  const SequenceGradientRule rule = ParseRule(arguments.gradient);
+  const TrainConfig config = LoadTrainConfig(arguments.config_path, rule);
+  const fs::path destination =
+      arguments.output_dir.empty()
+          ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()
+          : fs::path(arguments.output_dir);
+  SequenceModel& model = *config.model.model;
+  const Trainer trainer(&model, &config.task.dataset, config.subsets, config.options);
+  TrainingState state = arguments.resume ? ResumedState(destination) : trainer.Start();
+  // Checked here, before anything is written.
+  if (state.parameters.size() != model.Parameters().size() ||
+      state.sampler.order.size() != config.subsets.train.size()) {
+    throw InputError("--resume: the checkpoint was written for another model or data set");
+  }
+
+  const fs::path in_progress = InProgressDirectory(destination);
+  if (!arguments.resume) fs::remove_all(in_progress);
+  fs::create_directories(in_progress);
+  const std::string metric = MetricName(config.task.dataset);
+  if (!arguments.quiet) {
+    fmt::print(stderr, "train: {} on {} ({} / {} / {} examples), gradient {}, from step {}\n",
+               config.model.description, config.task.dataset.name, config.subsets.train.size(),
+               config.subsets.validation.size(), config.subsets.test.size(), arguments.gradient,
+               state.step);
+  }
+  TrainingProgress progress(state.step, config.options.steps, !arguments.quiet);
+  state = trainer.Run(std::move(state), {.after_step = [&](long step) { progress.Step(step); },
+                                         .after_evaluation =
+                                             [&](const TrainingState& s) {
+                                               SaveCheckpoint(s, in_progress / "checkpoint.json");
+                                               progress.Evaluation(s, metric);
+                                             }});
+  progress.Finish();
+  const SequenceEvaluation test = trainer.Test(state);
+
+  StagedDirectory output(destination);
+  WriteMetricsCsv(state, output.path() / "metrics.csv");
+  SaveCheckpoint(state, output.path() / "checkpoint.json");
+  WriteParametersCsv(model, state, output.path() / "parameters.csv");
+  WriteJson(Summary(config, arguments, state, test), output.path() / "summary.json");
+  if (arguments.plot) RunPlotScript("plot_training.py", {output.path().string(), metric});
+  output.Commit();
+  fs::remove_all(in_progress);
+  if (!arguments.quiet) {
+    fmt::print("test {} {:.5g} (loss {:.5g}) with the parameters of step {}; wrote {}\n", metric,
+               test.metric, test.loss, state.best_step, destination.string());
+  }
+  return 0;
+}
+
+}  // namespace echolab

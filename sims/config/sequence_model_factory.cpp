@@ -1,0 +1,159 @@
+#include "sims/config/sequence_model_factory.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "circuits/circuit_hamiltonian.h"
+#include "circuits/netlist_parser.h"
+#include "learning/training/substrate_sequence_model.h"
+#include "physics/error.h"
+#include "sims/config/substrate_config.h"
+
+namespace echolab {
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// Indices of the `trained` names among the substrate's parameters (all of
+// them when the key is absent).
+std::vector<int> TrainedIndices(const ConfigTable& model, const HamiltonianSystem& system) {
+  const std::vector<std::string>& names = system.parameter_names();
+  std::vector<int> indices;
+  if (!model.Has("trained")) {
+    for (int k = 0; k < system.num_params(); ++k) indices.push_back(k);
+    return indices;
+  }
+  for (const std::string& name : model.StringArray("trained")) {
+    const auto found = std::find(names.begin(), names.end(), Lower(name));
+    if (found == names.end()) {
+      model.Fail("trained", fmt::format("'{}' is not a parameter of the substrate; expected some "
+                                        "of {}",
+                                        name, fmt::join(names, ", ")));
+    }
+    indices.push_back(static_cast<int>(found - names.begin()));
+  }
+  if (indices.empty()) model.Fail("trained", "expected at least one parameter name");
+  return indices;
+}
+
+// The keys shared by every substrate model: sampling, input scale, integrator.
+void ReadSampling(const ConfigTable& model, SubstrateModelSpec* spec) {
+  spec->sample_interval_s = model.PositiveNumber("sample_interval_s");
+  spec->input_scale = model.PositiveNumber("input_scale", 1.0);
+  spec->integrator.scheme = model.String("scheme", "leapfrog");
+  if (spec->integrator.scheme != "leapfrog" && spec->integrator.scheme != "yoshida4") {
+    model.Fail("scheme", fmt::format("expected leapfrog or yoshida4 (the echo replays a symmetric "
+                                     "composition scheme), got '{}'",
+                                     spec->integrator.scheme));
+  }
+  spec->integrator.step_s = model.PositiveNumber("step_s", spec->sample_interval_s / 4.0);
+  spec->integrator.rtol = model.PositiveNumber("rtol", 1e-8);
+  spec->integrator.atol = model.PositiveNumber("atol", 1e-10);
+}
+
+void CheckTask(const ConfigTable& model, const TaskData& task, const HamiltonianSystem& system,
+               int readouts) {
+  const SequenceDataset& data = task.dataset;
+  if (data.kind != SequenceTaskKind::kRegression) {
+    model.Fail("kind",
+               "a substrate model maps waveforms: expected a regression task "
+               "(windowed_mean, or a CSV file with targets y...)");
+  }
+  if (data.input_channels != system.num_inputs()) {
+    model.Fail("kind", fmt::format("the task has {} input channel(s), the substrate {} input(s)",
+                                   data.input_channels, system.num_inputs()));
+  }
+  if (data.output_channels != readouts) {
+    model.Fail("kind", fmt::format("the task has {} output channel(s), the model {} read-out(s)",
+                                   data.output_channels, readouts));
+  }
+}
+
+// Substrate constructors validate the spec; their messages name the field.
+BuiltSequenceModel Finish(const ConfigTable& model, SubstrateModelSpec spec) {
+  try {
+    std::string description = spec.description;
+    return {std::make_unique<SubstrateSequenceModel>(std::move(spec)), std::move(description)};
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: {}", model.file(), error.what()));
+  }
+}
+
+BuiltSequenceModel OscillatorNetworkModel(const ConfigTable& model, const TaskData& task) {
+  model.RejectUnknownKeys({"kind", "substrate", "trained", "readout", "readout_dof",
+                           "sample_interval_s", "input_scale", "scheme", "step_s", "rtol", "atol"});
+  const Substrate substrate = BuildSubstrate(model.Table("substrate"));
+  SubstrateModelSpec spec{.system = substrate.system, .initial_theta = substrate.theta};
+  spec.trained = TrainedIndices(model, *substrate.system);
+  std::vector<int> dofs;
+  for (long number : model.IntegerArray("readout_dof")) {
+    if (number < 1 || number > substrate.system->num_dof()) {
+      model.Fail("readout_dof", fmt::format("oscillator {} is outside 1..{}", number,
+                                            substrate.system->num_dof()));
+    }
+    dofs.push_back(static_cast<int>(number - 1));
+  }
+  const std::string readout = model.String("readout", "position");
+  if (readout == "position") {
+    spec.readout = std::make_shared<PositionReadout>(substrate.system->num_dof(),
+                                                     substrate.system->num_params(), dofs);
+  } else if (readout == "velocity") {
+    spec.readout = std::make_shared<VelocityReadout>(substrate.system, dofs);
+  } else {
+    model.Fail("readout", fmt::format("expected position or velocity, got '{}'", readout));
+  }
+  CheckTask(model, task, *substrate.system, static_cast<int>(dofs.size()));
+  ReadSampling(model, &spec);
+  spec.output_step = task.output_step;
+  spec.description = substrate.description;
+  return Finish(model, std::move(spec));
+}
+
+BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) {
+  model.RejectUnknownKeys({"kind", "netlist", "trained", "output_node", "sample_interval_s",
+                           "input_scale", "scheme", "step_s", "rtol", "atol"});
+  const std::filesystem::path file = model.String("netlist");
+  const Netlist netlist = ParseNetlistFile(
+      (file.is_absolute() ? file : std::filesystem::path(model.Directory()) / file).string());
+  auto circuit = std::make_shared<const CircuitHamiltonian>(netlist);
+  SubstrateModelSpec spec{.system = circuit, .initial_theta = circuit->netlist_parameters()};
+  spec.trained = TrainedIndices(model, *circuit);
+  const std::string node = Lower(model.String("output_node"));
+  int index = -1;
+  try {
+    index = circuit->NodeIndex(node);
+  } catch (const InputError& error) {
+    model.Fail("output_node", error.what());
+  }
+  if (index < 0) model.Fail("output_node", "the ground node has no voltage to fit");
+  spec.readout = std::make_shared<VelocityReadout>(circuit, std::vector<int>{index});
+  spec.dissipation = circuit->ResistiveDissipation();
+  CheckTask(model, task, *circuit, 1);
+  ReadSampling(model, &spec);
+  // Circuit states are ~1e-9 in SI units: the absolute tolerance must not swamp them.
+  spec.integrator.atol = model.PositiveNumber("atol", 1e-24);
+  spec.output_step = task.output_step;
+  spec.description = fmt::format("circuit {} ({} nodes), read-out v({})", file.filename().string(),
+                                 circuit->num_dof(), node);
+  return Finish(model, std::move(spec));
+}
+
+}  // namespace
+
+BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task) {
+  const std::string kind = model.String("kind");
+  if (kind == "oscillator_network") return OscillatorNetworkModel(model, task);
+  if (kind == "circuit") return CircuitModel(model, task);
+  model.Fail("kind",
+             fmt::format("unknown model '{}', expected oscillator_network or circuit", kind));
+}
+
+}  // namespace echolab

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "learning/training/sequence_model.h"
+#include "sims/config/config_table.h"
+#include "sims/config/task_config.h"
+
+namespace echolab {
+
+/// A model built from a configuration, with a one-line description.
+struct BuiltSequenceModel {
+  std::unique_ptr<SequenceModel> model;
+  std::string description;
+};
+
+/// The one place where a [model] table becomes a SequenceModel, by its kind:
+///   "oscillator_network"  an oscillator network ([model.substrate], the keys
+///                         of simulate's [model]) as a SubstrateSequenceModel
+///   "circuit"             a SPICE netlist (netlist = path) as a SubstrateSequenceModel
+/// The task fixes the channels and the output sub-sampling. See
+/// docs/configuration.md for every key.
+BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task);
+
+}  // namespace echolab

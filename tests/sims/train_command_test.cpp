@@ -1,0 +1,182 @@
+// `echolab train`: the files of a run, exit codes and all-or-nothing output
+// on bad input and numerical failure, and a resumed run that reproduces an
+// uninterrupted one.
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sims/command_line.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using echolab::testing::RunEcholab;
+using ::testing::HasSubstr;
+
+// A two-oscillator chain on a short windowed-mean task; STEPS and LR filled in.
+constexpr const char* kConfig = R"([task]
+kind = "windowed_mean"
+sequences = 12
+length = 60
+window_steps = 10
+output_step = 5
+correlation_steps = 5.0
+
+[model]
+kind = "oscillator_network"
+trained = ["k_1", "k_2", "k_1_2"]
+readout_dof = [2]
+sample_interval_s = 0.1
+step_s = 0.05
+
+[model.substrate]
+type = "oscillator_network"
+num_oscillators = 2
+driven = [1]
+[model.substrate.onsite]
+law = "harmonic"
+k = [1.0, 2.0]
+[model.substrate.coupling]
+law = "harmonic"
+k = 0.5
+
+[training]
+lr = {lr}
+batch = 3
+steps = {steps}
+eval_every = 5
+beta = 1e-3
+split = [0.5, 0.25, 0.25]
+)";
+
+// metrics.csv without its wall-time column.
+std::vector<std::string> MetricsWithoutTime(const fs::path& csv) {
+  std::ifstream stream(csv);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(stream, line);)
+    rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+class TrainCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("echolab_train_" +
+                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  std::string Config(const std::string& name, long steps, double lr = 0.1,
+                     const std::string& extra = "") const {
+    const fs::path path = directory_ / name;
+    std::ofstream(path) << fmt::format(fmt::runtime(kConfig), fmt::arg("lr", lr),
+                                       fmt::arg("steps", steps))
+                        << extra;
+    return path.string();
+  }
+  std::string Train(const std::string& config, const fs::path& out,
+                    const std::string& flags = "") const {
+    return fmt::format("train {} -q --no-plot -o {} {}", config, out.string(), flags);
+  }
+
+  fs::path directory_;
+};
+
+TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
+  const fs::path out = directory_ / "run";
+  const auto result =
+      RunEcholab(fmt::format("train {} -o {} --grad bptt", Config("a.toml", 10), out.string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("train: step 10/10"));
+  for (const char* file :
+       {"metrics.csv", "checkpoint.json", "parameters.csv", "summary.json", "learning_curve.png"}) {
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  }
+  EXPECT_FALSE(fs::exists(directory_ / "run.in-progress"));
+  const std::vector<std::string> metrics = MetricsWithoutTime(out / "metrics.csv");
+  ASSERT_EQ(metrics.size(), 3u);
+  EXPECT_EQ(metrics[0], "step,epoch,train_loss,validation_loss,validation_metric");
+  EXPECT_THAT(metrics[2], ::testing::StartsWith("10,"));
+  const nlohmann::json summary = nlohmann::json::parse(std::ifstream(out / "summary.json"));
+  EXPECT_EQ(summary["gradient_rule"], "bptt");
+  EXPECT_EQ(summary["steps"], 10);
+  EXPECT_EQ(summary["metric"], "mse");
+  EXPECT_EQ(summary["examples"]["test"], 3);
+  EXPECT_GT(summary["test_metric"].get<double>(), 0.0);
+}
+
+TEST_F(TrainCommand, ResumedRunReproducesAnUninterruptedOne) {
+  const fs::path full = directory_ / "full", split = directory_ / "split";
+  ASSERT_EQ(RunEcholab(Train(Config("full.toml", 20), full)).exit_code, 0);
+  ASSERT_EQ(RunEcholab(Train(Config("half.toml", 10), split)).exit_code, 0);
+  // A run interrupted after step 10 left its checkpoint in split.in-progress.
+  fs::create_directories(directory_ / "split.in-progress");
+  fs::rename(split / "checkpoint.json", directory_ / "split.in-progress" / "checkpoint.json");
+  fs::remove_all(split);
+  const auto resumed = RunEcholab(Train(Config("full.toml", 20), split, "--resume"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(MetricsWithoutTime(split / "metrics.csv"), MetricsWithoutTime(full / "metrics.csv"));
+  std::ifstream a(full / "parameters.csv"), b(split / "parameters.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
+            std::string(std::istreambuf_iterator<char>(b), {}));
+  EXPECT_FALSE(fs::exists(directory_ / "split.in-progress"));
+}
+
+TEST_F(TrainCommand, AFinishedRunTrainsOnWithMoreSteps) {
+  const fs::path full = directory_ / "full", more = directory_ / "more";
+  ASSERT_EQ(RunEcholab(Train(Config("full.toml", 20), full)).exit_code, 0);
+  ASSERT_EQ(RunEcholab(Train(Config("half.toml", 10), more)).exit_code, 0);
+  ASSERT_EQ(RunEcholab(Train(Config("full.toml", 20), more, "--resume")).exit_code, 0);
+  EXPECT_EQ(MetricsWithoutTime(more / "metrics.csv"), MetricsWithoutTime(full / "metrics.csv"));
+}
+
+TEST_F(TrainCommand, BadInputExitsWithTwoAndWritesNothing) {
+  const fs::path out = directory_ / "out";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {Train(Config("unknown.toml", 10, 0.1, "colour = 1\n"), out),
+       "unknown.toml:34:10: training.colour: unknown key"},
+      {Train(Config("lr.toml", 10, -1.0), out), "lr.toml:28:6: training.lr: expected a positive"},
+      {Train(Config("grad.toml", 10), out, "--grad sgd"), "--grad"},
+      {Train(Config("resume.toml", 10), out, "--resume"), "--resume: no checkpoint"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const auto result = RunEcholab(arguments);
+    EXPECT_EQ(result.exit_code, 2) << arguments << "\n" << result.output;
+    EXPECT_THAT(result.output, HasSubstr(message)) << arguments;
+    EXPECT_FALSE(fs::exists(out)) << arguments;
+    EXPECT_FALSE(fs::exists(directory_ / "out.in-progress")) << arguments;
+  }
+}
+
+TEST_F(TrainCommand, MalformedDataFileIsNamedWithItsLine) {
+  std::ofstream(directory_ / "data.csv") << "sequence,x1,y1\n0,1,2\n0,1\n";
+  const fs::path config = directory_ / "csv.toml";
+  std::string text = fmt::format(fmt::runtime(kConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 5));
+  text.replace(0, text.find("[model]"), "[task]\nkind = \"csv_file\"\nfile = \"data.csv\"\n\n");
+  std::ofstream(config) << text;
+  const auto result = RunEcholab(Train(config.string(), directory_ / "out"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("data.csv:3: expected 3 comma-separated values"));
+  EXPECT_FALSE(fs::exists(directory_ / "out"));
+}
+
+TEST_F(TrainCommand, NumericalFailureExitsWithOneAndLeavesNoOutput) {
+  // Steps of e^30 in the stiffnesses make the leapfrog pass unstable.
+  const fs::path out = directory_ / "out";
+  const auto result = RunEcholab(Train(Config("unstable.toml", 10, 30.0), out));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("echolab: failed"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace

@@ -59,8 +59,8 @@ HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe) {
   const int state_size = unit.state_size();
-  HruTrajectory trajectory{Eigen::MatrixXd(state_size, forces.cols()),
-                           Eigen::MatrixXd(state_size, forces.cols())};
+  HruTrajectory trajectory{Eigen::MatrixXd(state_size, forces.cols() + batch),
+                           Eigen::MatrixXd(state_size, forces.cols() + batch)};
   HruState state{Eigen::MatrixXd::Zero(state_size, batch),
                  Eigen::MatrixXd::Zero(state_size, batch)};
   LeapfrogWorkspace w(state_size, batch);
@@ -71,6 +71,9 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
     LeapfrogStep(unit, state.q, state.p, w);
     if (observe) observe(k, state.q);
   }
+  const int steps = StepCount(forces, batch);
+  StepColumns(trajectory.q, steps, batch) = state.q;
+  StepColumns(trajectory.p, steps, batch) = state.p;
   return trajectory;
 }
 

@@ -22,8 +22,8 @@ struct HruState {
   Eigen::MatrixXd p;
 };
 
-/// The states at the start of every step (P × (K · batch) each), kept by backpropagation
-/// through time. The echo does not need it.
+/// The states q_0 … q_K, p_0 … p_K of a forward pass (P × ((K + 1) · batch) each), kept by
+/// backpropagation through time. The echo does not need it.
 struct HruTrajectory {
   Eigen::MatrixXd q;
   Eigen::MatrixXd p;

@@ -47,10 +47,12 @@ void LogCoshHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rn
   raw(3 * state_size) = alpha(rng);
 }
 
-Eigen::ArrayXXd LogCoshHru::Argument(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f) const {
-  Eigen::ArrayXXd z = q.array().colwise() * weight_ + f.array();
-  z.colwise() += bias_;
-  return z;
+const Eigen::ArrayXXd& LogCoshHru::Argument(const Eigen::MatrixXd& q,
+                                            const Eigen::MatrixXd& f) const {
+  // z = W ⊙ q + f + b
+  argument_ = q.array().colwise() * weight_ + f.array();
+  argument_.colwise() += bias_;
+  return argument_;
 }
 
 void LogCoshHru::PotentialGradient(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,
@@ -71,9 +73,11 @@ void LogCoshHru::AddPotentialParameterGradient(const Eigen::MatrixXd& q, const E
                                                Eigen::Ref<Eigen::VectorXd> grad,
                                                Eigen::MatrixXd& force_gradient) const {
   const Eigen::Index n = weight_.size();
-  const Eigen::ArrayXXd z = Argument(q, f);
-  const Eigen::ArrayXXd tanh_z = z.tanh();
-  const Eigen::ArrayXXd log_cosh_z = LogCosh(z);
+  const Eigen::ArrayXXd& z = Argument(q, f);
+  tanh_ = z.tanh();
+  log_cosh_ = LogCosh(z);
+  const Eigen::ArrayXXd& tanh_z = tanh_;
+  const Eigen::ArrayXXd& log_cosh_z = log_cosh_;
   // ∂v/∂W = c' [tanh(z) q / W − log cosh(z) / W²]
   grad.head(n).array() += (w.array() * (tanh_z * q.array() - log_cosh_z.colwise() / weight_))
                               .rowwise()
@@ -95,10 +99,11 @@ void LogCoshHru::PullBackPotentialGradient(const Eigen::MatrixXd& q, const Eigen
                                            Eigen::MatrixXd& lambda_f,
                                            Eigen::Ref<Eigen::VectorXd> grad) const {
   const Eigen::Index n = weight_.size();
-  const Eigen::ArrayXXd z = Argument(q, f);
-  const Eigen::ArrayXXd tanh_z = z.tanh();
+  tanh_ = Argument(q, f).tanh();
+  const Eigen::ArrayXXd& tanh_z = tanh_;
   // c' sech² z, weighted by the cotangent
-  const Eigen::ArrayXXd w_sech2 = w.array() * ((1.0 - tanh_z.square()).colwise() * scale_);
+  weighted_sech2_ = w.array() * ((1.0 - tanh_z.square()).colwise() * scale_);
+  const Eigen::ArrayXXd& w_sech2 = weighted_sech2_;
   // g = α q + c' tanh z:  ∂g/∂q = α + c' W sech² z,  ∂g/∂f = ∂g/∂b = c' sech² z
   lambda_q.array() += alpha_ * w.array() + w_sech2.colwise() * weight_;
   lambda_f = w_sech2.matrix();

@@ -11,7 +11,8 @@ namespace echolab {
 ///   H = ½|p|² + Σ_i [ α/2 q_i² + c'_i log cosh(z_i) / W_i ],   z = W ⊙ q + f + b,
 ///
 /// f = B u, c' = σ(σ(ĉ)), one scalar α per layer, force −α q − c' tanh(z).
-/// Raw parameters: W (P), b (P), ĉ (P), then α.
+/// Raw parameters: W (P), b (P), ĉ (P), then α. A view for one evaluation, not shared
+/// between threads (it keeps per-step buffers).
 class LogCoshHru final : public HruUnit {
  public:
   LogCoshHru(Eigen::Ref<const Eigen::VectorXd> raw, int state_size, double step);
@@ -38,14 +39,19 @@ class LogCoshHru final : public HruUnit {
                        Eigen::Ref<Eigen::VectorXd> grad) const override;
 
  private:
-  // z = W ⊙ q + f + b
-  Eigen::ArrayXXd Argument(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f) const;
+  // z = W ⊙ q + f + b, into argument_
+  const Eigen::ArrayXXd& Argument(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f) const;
 
   Eigen::ArrayXd weight_;      // W
   Eigen::ArrayXd bias_;        // b
   Eigen::ArrayXd scale_;       // c' = σ(σ(ĉ))
   Eigen::ArrayXd scale_slope_; // dc'/dĉ = c'(1 − c') σ(ĉ)(1 − σ(ĉ))
   double alpha_ = 0.0;
+  // Per-step buffers, sized on first use, so that the leapfrog loops do not allocate.
+  mutable Eigen::ArrayXXd argument_;
+  mutable Eigen::ArrayXXd tanh_;
+  mutable Eigen::ArrayXXd log_cosh_;
+  mutable Eigen::ArrayXXd weighted_sech2_;
 };
 
 }  // namespace echolab

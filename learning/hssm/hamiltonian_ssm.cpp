@@ -13,8 +13,7 @@ namespace echolab {
 namespace {
 
 int DecoderOutputs(const HamiltonianSsmConfig& config) {
-  return config.task == SequenceTaskKind::kClassification ? config.classes
-                                                          : config.output_channels;
+  return config.task == SequenceTaskKind::kClassification ? config.classes : config.output_channels;
 }
 
 const HamiltonianSsmConfig& Validated(const HamiltonianSsmConfig& config) {
@@ -72,8 +71,8 @@ HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
 
 void HamiltonianSsm::SetParameters(const Eigen::VectorXd& theta) {
   if (theta.size() != theta_.size()) {
-    throw InputError(fmt::format("theta: expected {} parameters, got {}", theta_.size(),
-                                 theta.size()));
+    throw InputError(
+        fmt::format("theta: expected {} parameters, got {}", theta_.size(), theta.size()));
   }
   theta_ = theta;
 }
@@ -107,10 +106,10 @@ void HamiltonianSsm::CheckExample(const SequenceExample& example, size_t index) 
   const int steps = OutputSteps(static_cast<int>(example.inputs.rows()));
   if (steps < 1 || example.targets.rows() != steps ||
       example.targets.cols() != config_.output_channels) {
-    throw InputError(fmt::format("{}.targets: expected {} x {} (steps x outputs, at least one "
-                                 "step), got {} x {}",
-                                 field, steps, config_.output_channels, example.targets.rows(),
-                                 example.targets.cols()));
+    throw InputError(fmt::format(
+        "{}.targets: expected {} x {} (steps x outputs, at least one "
+        "step), got {} x {}",
+        field, steps, config_.output_channels, example.targets.rows(), example.targets.cols()));
   }
 }
 

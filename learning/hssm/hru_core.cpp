@@ -78,9 +78,8 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
 }
 
 HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
-                            const HruState& final_state,
-                            const Eigen::MatrixXd& position_gradients, double beta,
-                            const PositionObserver& observe) {
+                            const HruState& final_state, const Eigen::MatrixXd& position_gradients,
+                            double beta, const PositionObserver& observe) {
   const int state_size = unit.state_size();
   const int steps = StepCount(forces, batch);
   const int columns = 2 * batch;  // the +β echoes, then the −β echoes
@@ -121,12 +120,12 @@ HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, 
     if (unit.step_is_trainable()) {
       unit.Potential(w.half_position, w.force, potential);
       // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²)
-      step_gradient += (contrast.array() * (potential.array() +
-                                            0.25 * (momentum_before.array().square() +
-                                                    p.array().square())))
-                           .rowwise()
-                           .sum()
-                           .matrix();
+      step_gradient +=
+          (contrast.array() *
+           (potential.array() + 0.25 * (momentum_before.array().square() + p.array().square())))
+              .rowwise()
+              .sum()
+              .matrix();
     }
     if (k > 0) NudgeEchoes(p, StepColumns(position_gradients, k - 1, batch), beta);
   }

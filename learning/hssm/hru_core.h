@@ -58,9 +58,8 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
 /// `observe` gets the mean position of the two echoes, the forward positions retraced
 /// (exactly for linear units, to O(β²) otherwise). Memory: O(P · batch) beyond the inputs.
 HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
-                            const HruState& final_state,
-                            const Eigen::MatrixXd& position_gradients, double beta,
-                            const PositionObserver& observe);
+                            const HruState& final_state, const Eigen::MatrixXd& position_gradients,
+                            double beta, const PositionObserver& observe);
 
 /// Backpropagation through time: the reverse pass through every drift and kick of the
 /// recorded forward pass, for the same loss as EchoHruGradient.

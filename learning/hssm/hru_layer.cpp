@@ -31,10 +31,13 @@ void AppendMatrixNames(const std::string& name, int rows, int cols,
 HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step)
     : offset_(offset), hidden_(hidden), state_(state), kind_(kind), logcosh_step_(logcosh_step) {}
 
+int HruLayer::UnitParameterCount() const {
+  return kind_ == HruKind::kLinear ? LinearHru::ParameterCount(state_)
+                                   : LogCoshHru::ParameterCount(state_);
+}
+
 int HruLayer::ParameterCount() const {
-  const int unit = kind_ == HruKind::kLinear ? LinearHru::ParameterCount(state_)
-                                             : LogCoshHru::ParameterCount(state_);
-  return 2 * hidden_ * state_ + hidden_ + unit;
+  return 2 * hidden_ * state_ + hidden_ + UnitParameterCount();
 }
 
 void HruLayer::AppendParameterNames(const std::string& prefix,
@@ -54,7 +57,7 @@ void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
   FillUniform(theta, offset_ + matrix, matrix, 1.0 / std::sqrt(static_cast<double>(state_)), rng);
   std::normal_distribution<double> normal(0.0, 1.0);
   for (int i = 0; i < hidden_; ++i) theta(offset_ + 2 * matrix + i) = normal(rng);
-  auto unit = theta.segment(UnitOffset(), ParameterCount() - (UnitOffset() - offset_));
+  auto unit = theta.segment(UnitOffset(), UnitParameterCount());
   if (kind_ == HruKind::kLinear) {
     LinearHru::Initialise(unit, rng);
   } else {
@@ -63,13 +66,13 @@ void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
 }
 
 std::unique_ptr<HruUnit> HruLayer::MakeUnit(const Eigen::VectorXd& theta) const {
-  const auto raw = theta.segment(UnitOffset(), ParameterCount() - (UnitOffset() - offset_));
+  const auto raw = theta.segment(UnitOffset(), UnitParameterCount());
   if (kind_ == HruKind::kLinear) return std::make_unique<LinearHru>(raw, state_);
   return std::make_unique<LogCoshHru>(raw, state_, logcosh_step_);
 }
 
-Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u,
-                                  int batch, SequenceGradientRule rule, Memory& memory) const {
+Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                                  SequenceGradientRule rule, Memory& memory) const {
   const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
   const ConstMatrixMap readout(theta.data() + offset_ + hidden_ * state_, hidden_, state_);
   const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * hidden_ * state_,

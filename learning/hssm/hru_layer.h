@@ -40,6 +40,7 @@ class HruLayer {
                            const SequenceEvaluationOptions& options, Eigen::VectorXd& grad) const;
 
  private:
+  int UnitParameterCount() const;
   int UnitOffset() const { return offset_ + 2 * hidden_ * state_ + hidden_; }
   std::unique_ptr<HruUnit> MakeUnit(const Eigen::VectorXd& theta) const;
 

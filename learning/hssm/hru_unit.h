@@ -36,7 +36,8 @@ class HruUnit {
                          Eigen::MatrixXd& v) const = 0;
   /// grad += Σ_b w ⊙ ∂v/∂θ (raw layout) and force_gradient = w ⊙ ∂v/∂f.
   virtual void AddPotentialParameterGradient(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,
-                                             const Eigen::MatrixXd& w, Eigen::Ref<Eigen::VectorXd> grad,
+                                             const Eigen::MatrixXd& w,
+                                             Eigen::Ref<Eigen::VectorXd> grad,
                                              Eigen::MatrixXd& force_gradient) const = 0;
   /// The transpose of g = ∂v/∂q applied to a cotangent w on g:
   /// lambda_q += (∂g/∂q)ᵀ w, lambda_f = (∂g/∂f)ᵀ w, grad += Σ_b (∂g/∂θ)ᵀ w.

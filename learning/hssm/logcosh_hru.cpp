@@ -64,8 +64,8 @@ void LogCoshHru::PotentialGradient(const Eigen::MatrixXd& q, const Eigen::Matrix
 void LogCoshHru::Potential(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,
                            Eigen::MatrixXd& v) const {
   // v = α/2 q² + c' log cosh(z) / W
-  v.array() = 0.5 * alpha_ * q.array().square() +
-              LogCosh(Argument(q, f)).colwise() * (scale_ / weight_);
+  v.array() =
+      0.5 * alpha_ * q.array().square() + LogCosh(Argument(q, f)).colwise() * (scale_ / weight_);
 }
 
 void LogCoshHru::AddPotentialParameterGradient(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,
@@ -79,10 +79,9 @@ void LogCoshHru::AddPotentialParameterGradient(const Eigen::MatrixXd& q, const E
   const Eigen::ArrayXXd& tanh_z = tanh_;
   const Eigen::ArrayXXd& log_cosh_z = log_cosh_;
   // ∂v/∂W = c' [tanh(z) q / W − log cosh(z) / W²]
-  grad.head(n).array() += (w.array() * (tanh_z * q.array() - log_cosh_z.colwise() / weight_))
-                              .rowwise()
-                              .sum() *
-                          scale_ / weight_;
+  grad.head(n).array() +=
+      (w.array() * (tanh_z * q.array() - log_cosh_z.colwise() / weight_)).rowwise().sum() * scale_ /
+      weight_;
   // ∂v/∂b = c' tanh(z) / W
   grad.segment(n, n).array() += (w.array() * tanh_z).rowwise().sum() * scale_ / weight_;
   // ∂v/∂ĉ = log cosh(z) / W · dc'/dĉ
@@ -116,6 +115,7 @@ void LogCoshHru::PullBackPotentialGradient(const Eigen::MatrixXd& q, const Eigen
 
 void LogCoshHru::AddStepGradient(const Eigen::VectorXd& step_gradient,
                                  Eigen::Ref<Eigen::VectorXd> grad) const {
+  // δ is fixed: it has no raw parameter.
   (void)step_gradient;
   (void)grad;
 }

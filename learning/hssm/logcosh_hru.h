@@ -42,10 +42,10 @@ class LogCoshHru final : public HruUnit {
   // z = W ⊙ q + f + b, into argument_
   const Eigen::ArrayXXd& Argument(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f) const;
 
-  Eigen::ArrayXd weight_;      // W
-  Eigen::ArrayXd bias_;        // b
-  Eigen::ArrayXd scale_;       // c' = σ(σ(ĉ))
-  Eigen::ArrayXd scale_slope_; // dc'/dĉ = c'(1 − c') σ(ĉ)(1 − σ(ĉ))
+  Eigen::ArrayXd weight_;       // W
+  Eigen::ArrayXd bias_;         // b
+  Eigen::ArrayXd scale_;        // c' = σ(σ(ĉ))
+  Eigen::ArrayXd scale_slope_;  // dc'/dĉ = c'(1 − c') σ(ĉ)(1 − σ(ĉ))
   double alpha_ = 0.0;
   // Per-step buffers, sized on first use, so that the leapfrog loops do not allocate.
   mutable Eigen::ArrayXXd argument_;

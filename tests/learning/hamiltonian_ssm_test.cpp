@@ -106,7 +106,8 @@ std::string TaskName(SequenceTaskKind task) {
 
 TEST(HamiltonianSsm, BpttGradientMatchesFiniteDifferences) {
   for (HruKind unit : {HruKind::kLinear, HruKind::kLogCosh}) {
-    for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+    for (SequenceTaskKind task :
+         {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
       const HamiltonianSsmConfig config = SmallConfig(unit, task);
       HamiltonianSsm model(config);
       // two lengths: the batch is split into groups of equal length
@@ -197,9 +198,10 @@ TEST(HamiltonianSsm, RhelAlignsWithBpttPerBlockOnSixNonlinearBlocks) {
       norm_bptt += bptt(i) * bptt(i);
     }
     const double cosine = dot / std::sqrt(norm_rhel * norm_bptt);
-    std::cout << fmt::format("six nonlinear blocks, beta 1e-3, block {}: cosine {:.12f}, norm "
-                             "ratio {:.9f}\n",
-                             l, cosine, std::sqrt(norm_rhel / norm_bptt));
+    std::cout << fmt::format(
+        "six nonlinear blocks, beta 1e-3, block {}: cosine {:.12f}, norm "
+        "ratio {:.9f}\n",
+        l, cosine, std::sqrt(norm_rhel / norm_bptt));
     EXPECT_GE(cosine, 0.9999) << prefix;
   }
 }

@@ -178,9 +178,9 @@ TEST(HruRhel, EchoRetracesTheForwardPositions) {
   const HruCase c = MakeCase(Unit::kLinear, 17);
   const auto unit = MakeUnit(c, c.raw);
   Eigen::MatrixXd forward(kStateSize, c.forces.cols()), echo(kStateSize, c.forces.cols());
-  const HruState final_state = RunHru(*unit, c.forces, kBatch, [&](int k, const Eigen::MatrixXd& q) {
-    StepColumns(forward, k, kBatch) = q;
-  });
+  const HruState final_state =
+      RunHru(*unit, c.forces, kBatch,
+             [&](int k, const Eigen::MatrixXd& q) { StepColumns(forward, k, kBatch) = q; });
   const Eigen::MatrixXd nudges = Eigen::MatrixXd::Ones(kStateSize, c.forces.cols());
   EchoHruGradient(*unit, c.forces, kBatch, final_state, nudges, 0.5,
                   [&](int k, const Eigen::MatrixXd& q) { StepColumns(echo, k, kBatch) = q; });

@@ -1,5 +1,9 @@
 #include "learning/hssm/hru_core.h"
 
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
 namespace echolab {
 namespace {
 
@@ -13,6 +17,24 @@ struct LeapfrogWorkspace {
   Eigen::MatrixXd half_position;       // q_a
   Eigen::MatrixXd potential_gradient;  // ∇v(q_a, f_k)
 };
+
+void RequireShape(const char* field, const Eigen::MatrixXd& m, Eigen::Index rows,
+                  Eigen::Index cols) {
+  if (m.rows() != rows || m.cols() != cols) {
+    throw InputError(
+        fmt::format("{}: expected {} x {}, got {} x {}", field, rows, cols, m.rows(), m.cols()));
+  }
+}
+
+// The forces: P rows, at least one step of `batch` columns.
+void RequireForces(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch) {
+  if (batch < 1 || forces.cols() < batch || forces.cols() % batch != 0 ||
+      forces.rows() != unit.state_size()) {
+    throw InputError(fmt::format(
+        "forces: expected {} rows and a positive multiple of the batch {} of columns, got {} x {}",
+        unit.state_size(), batch, forces.rows(), forces.cols()));
+  }
+}
 
 int StepCount(const Eigen::MatrixXd& forces, int batch) {
   return static_cast<int>(forces.cols() / batch);
@@ -44,6 +66,7 @@ void NudgeEchoes(Eigen::MatrixXd& p, const Block& position_gradient, double beta
 
 HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                 const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
   const int state_size = unit.state_size();
   HruState state{Eigen::MatrixXd::Zero(state_size, batch),
                  Eigen::MatrixXd::Zero(state_size, batch)};
@@ -58,6 +81,7 @@ HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
 
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
   const int state_size = unit.state_size();
   HruTrajectory trajectory{Eigen::MatrixXd(state_size, forces.cols() + batch),
                            Eigen::MatrixXd(state_size, forces.cols() + batch)};
@@ -80,7 +104,12 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
 HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                             const HruState& final_state, const Eigen::MatrixXd& position_gradients,
                             double beta, const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
   const int state_size = unit.state_size();
+  RequireShape("final_state.q", final_state.q, state_size, batch);
+  RequireShape("final_state.p", final_state.p, state_size, batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
+  if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
   const int steps = StepCount(forces, batch);
   const int columns = 2 * batch;  // the +β echoes, then the −β echoes
   HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
@@ -136,7 +165,11 @@ HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, 
 HruGradient BpttHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                             const HruTrajectory& trajectory,
                             const Eigen::MatrixXd& position_gradients) {
+  RequireForces(unit, forces, batch);
   const int state_size = unit.state_size();
+  RequireShape("trajectory.q", trajectory.q, state_size, forces.cols() + batch);
+  RequireShape("trajectory.p", trajectory.p, state_size, forces.cols() + batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
   const Eigen::ArrayXd& step = unit.step();
   HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
                        Eigen::MatrixXd(state_size, forces.cols())};

@@ -6,6 +6,7 @@
 
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
+#include "physics/error.h"
 
 namespace echolab {
 namespace {
@@ -65,6 +66,14 @@ void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
   }
 }
 
+void HruLayer::RequireInputs(const Eigen::MatrixXd& u, int batch) const {
+  if (u.rows() != hidden_ || batch < 1 || u.cols() < batch || u.cols() % batch != 0) {
+    throw InputError(fmt::format(
+        "u: expected {} rows and a positive multiple of the batch {} of columns, got {} x {}",
+        hidden_, batch, u.rows(), u.cols()));
+  }
+}
+
 std::unique_ptr<HruUnit> HruLayer::MakeUnit(const Eigen::VectorXd& theta) const {
   const auto raw = theta.segment(UnitOffset(), UnitParameterCount());
   if (kind_ == HruKind::kLinear) return std::make_unique<LinearHru>(raw, state_);
@@ -73,6 +82,7 @@ std::unique_ptr<HruUnit> HruLayer::MakeUnit(const Eigen::VectorXd& theta) const 
 
 Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                                   SequenceGradientRule rule, Memory& memory) const {
+  RequireInputs(u, batch);
   const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
   const ConstMatrixMap readout(theta.data() + offset_ + hidden_ * state_, hidden_, state_);
   const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * hidden_ * state_,
@@ -97,6 +107,11 @@ Eigen::MatrixXd HruLayer::Backward(const Eigen::VectorXd& theta, const Eigen::Ma
                                    int batch, const Memory& memory, const Eigen::MatrixXd& dy,
                                    const SequenceEvaluationOptions& options,
                                    Eigen::VectorXd& grad) const {
+  RequireInputs(u, batch);
+  if (dy.rows() != u.rows() || dy.cols() != u.cols()) {
+    throw InputError(
+        fmt::format("dy: expected {} x {}, got {} x {}", u.rows(), u.cols(), dy.rows(), dy.cols()));
+  }
   const int matrix = hidden_ * state_;
   const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
   const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);

@@ -40,6 +40,8 @@ class HruLayer {
                            const SequenceEvaluationOptions& options, Eigen::VectorXd& grad) const;
 
  private:
+  // Throws InputError unless u is H × (K · batch), K >= 1.
+  void RequireInputs(const Eigen::MatrixXd& u, int batch) const;
   int UnitParameterCount() const;
   int UnitOffset() const { return offset_ + 2 * hidden_ * state_ + hidden_; }
   std::unique_ptr<HruUnit> MakeUnit(const Eigen::VectorXd& theta) const;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -13,6 +14,7 @@
 #include "learning/hssm/hru_core.h"
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
+#include "physics/error.h"
 
 namespace echolab {
 namespace {
@@ -185,6 +187,33 @@ TEST(HruRhel, EchoRetracesTheForwardPositions) {
   EchoHruGradient(*unit, c.forces, kBatch, final_state, nudges, 0.5,
                   [&](int k, const Eigen::MatrixXd& q) { StepColumns(echo, k, kBatch) = q; });
   EXPECT_LT((echo - forward).norm(), 1e-12 * forward.norm());
+}
+
+TEST(HruCore, RejectsInputsOfTheWrongShape) {
+  const HruCase c = MakeCase(Unit::kLinear, 19);
+  const auto unit = MakeUnit(c, c.raw);
+  const HruState final_state = RunHru(*unit, c.forces, kBatch, nullptr);
+  const Eigen::MatrixXd nudges = Eigen::MatrixXd::Zero(kStateSize, c.forces.cols());
+  auto expect_error = [](const std::function<void()>& f, const std::string& field) {
+    try {
+      f();
+      ADD_FAILURE() << "no InputError for " << field;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  expect_error([&] { RunHru(*unit, c.forces.topRows(2), kBatch, nullptr); }, "forces");
+  expect_error([&] { RunHru(*unit, c.forces.leftCols(3), kBatch, nullptr); }, "forces");
+  expect_error(
+      [&] {
+        EchoHruGradient(*unit, c.forces, kBatch, final_state, nudges.leftCols(2), 0.1, nullptr);
+      },
+      "position_gradients");
+  expect_error([&] { EchoHruGradient(*unit, c.forces, kBatch, {}, nudges, 0.1, nullptr); },
+               "final_state.q");
+  expect_error([&] { EchoHruGradient(*unit, c.forces, kBatch, final_state, nudges, 0.0, nullptr); },
+               "beta");
+  expect_error([&] { BpttHruGradient(*unit, c.forces, kBatch, {}, nudges); }, "trajectory.q");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "learning/hssm/gelu.h"
 #include "learning/hssm/glu.h"
 #include "learning/hssm/hru_layer.h"
+#include "physics/error.h"
 
 namespace echolab {
 namespace {
@@ -203,6 +204,19 @@ TEST(HssmLayers, RhelKeepsOnlyTheFinalStateAndBpttTheTrajectory) {
   EXPECT_EQ(rhel.final_state.q.cols(), HruLayerCase::kBatch);
   EXPECT_EQ(rhel.final_state.p.size(), HruLayerCase::kState * HruLayerCase::kBatch);
   EXPECT_EQ(bptt.trajectory.q.cols(), (HruLayerCase::kSteps + 1) * HruLayerCase::kBatch);
+}
+
+TEST(HssmLayers, HruLayerRejectsInputsOfTheWrongShape) {
+  const HruLayerCase c(HruKind::kLinear);
+  HruLayer::Memory memory;
+  EXPECT_THROW(c.layer.Forward(c.theta, c.u.topRows(2), HruLayerCase::kBatch,
+                               SequenceGradientRule::kRhel, memory),
+               InputError);
+  c.layer.Forward(c.theta, c.u, HruLayerCase::kBatch, SequenceGradientRule::kRhel, memory);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(c.theta.size());
+  EXPECT_THROW(
+      c.layer.Backward(c.theta, c.u, HruLayerCase::kBatch, memory, c.r.leftCols(4), {}, grad),
+      InputError);
 }
 
 }  // namespace

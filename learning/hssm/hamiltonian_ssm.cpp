@@ -1,0 +1,246 @@
+#include "learning/hssm/hamiltonian_ssm.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <random>
+
+#include "learning/hssm/channel_norm.h"
+#include "learning/hssm/gelu.h"
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+int DecoderOutputs(const HamiltonianSsmConfig& config) {
+  return config.task == SequenceTaskKind::kClassification ? config.classes : config.output_channels;
+}
+
+const HamiltonianSsmConfig& Validated(const HamiltonianSsmConfig& config) {
+  config.Validate();
+  return config;
+}
+
+// What a block keeps for its backward pass: the input of each of its layers and the HRU
+// layer's memory (the final state only, under RHEL).
+struct BlockActivations {
+  Eigen::MatrixXd input;
+  Eigen::MatrixXd normalised;
+  Eigen::MatrixXd hru_output;
+  Eigen::MatrixXd gelu_output;
+  HruLayer::Memory hru_memory;
+};
+
+// Time-major: column k · batch + b holds row k of sequence b's matrix.
+Eigen::MatrixXd TimeMajor(const std::vector<const SequenceExample*>& group,
+                          Eigen::MatrixXd SequenceExample::*field) {
+  const auto batch = static_cast<int>(group.size());
+  const Eigen::MatrixXd& first = group.front()->*field;
+  Eigen::MatrixXd out(first.cols(), first.rows() * batch);
+  for (int b = 0; b < batch; ++b) {
+    const Eigen::MatrixXd& m = group[b]->*field;
+    for (Eigen::Index k = 0; k < m.rows(); ++k) out.col(k * batch + b) = m.row(k).transpose();
+  }
+  return out;
+}
+
+}  // namespace
+
+HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
+    : config_(Validated(config)),
+      encoder_(0, config.input_channels, config.hidden),
+      decoder_(0, config.hidden, DecoderOutputs(config)) {
+  int offset = encoder_.ParameterCount();
+  for (int l = 0; l < config_.layers; ++l) {
+    HruLayer hru(offset, config_.hidden, config_.state, config_.unit, config_.step);
+    offset += hru.ParameterCount();
+    GluLayer glu(offset, config_.hidden);
+    offset += glu.ParameterCount();
+    blocks_.push_back({hru, glu});
+  }
+  decoder_ = DenseLayer(offset, config_.hidden, DecoderOutputs(config_));
+  theta_ = Eigen::VectorXd::Zero(offset + decoder_.ParameterCount());
+  std::mt19937_64 rng(config_.seed);
+  encoder_.Initialise(theta_, rng);
+  for (const Block& block : blocks_) {
+    block.hru.Initialise(theta_, rng);
+    block.glu.Initialise(theta_, rng);
+  }
+  decoder_.Initialise(theta_, rng);
+}
+
+void HamiltonianSsm::SetParameters(const Eigen::VectorXd& theta) {
+  if (theta.size() != theta_.size()) {
+    throw InputError(
+        fmt::format("theta: expected {} parameters, got {}", theta_.size(), theta.size()));
+  }
+  theta_ = theta;
+}
+
+std::vector<std::string> HamiltonianSsm::ParameterNames() const {
+  std::vector<std::string> names;
+  encoder_.AppendParameterNames("encoder", names);
+  for (size_t l = 0; l < blocks_.size(); ++l) {
+    const std::string prefix = fmt::format("block{}", l);
+    blocks_[l].hru.AppendParameterNames(prefix + ".hru", names);
+    blocks_[l].glu.AppendParameterNames(prefix, names);
+  }
+  decoder_.AppendParameterNames("decoder", names);
+  return names;
+}
+
+void HamiltonianSsm::CheckExample(const SequenceExample& example, size_t index) const {
+  const std::string field = fmt::format("batch[{}]", index);
+  if (example.inputs.rows() < 1 || example.inputs.cols() != config_.input_channels) {
+    throw InputError(fmt::format("{}.inputs: expected at least 1 step of {} channels, got {} x {}",
+                                 field, config_.input_channels, example.inputs.rows(),
+                                 example.inputs.cols()));
+  }
+  if (config_.task == SequenceTaskKind::kClassification) {
+    if (example.label < 0 || example.label >= config_.classes) {
+      throw InputError(fmt::format("{}.label: expected a class in [0, {}), got {}", field,
+                                   config_.classes, example.label));
+    }
+    return;
+  }
+  const int steps = OutputSteps(static_cast<int>(example.inputs.rows()));
+  if (steps < 1 || example.targets.rows() != steps ||
+      example.targets.cols() != config_.output_channels) {
+    throw InputError(fmt::format(
+        "{}.targets: expected {} x {} (steps x outputs, at least one "
+        "step), got {} x {}",
+        field, steps, config_.output_channels, example.targets.rows(), example.targets.cols()));
+  }
+}
+
+SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExample*>& batch,
+                                            const SequenceEvaluationOptions& options) const {
+  if (batch.empty()) throw InputError("batch: expected at least one sequence");
+  if (options.compute_gradient && options.rule == SequenceGradientRule::kRhel &&
+      !(options.beta > 0.0 && std::isfinite(options.beta))) {
+    throw InputError(fmt::format("beta: expected a finite value > 0, got {}", options.beta));
+  }
+  // Sequences of equal length run together, batched.
+  std::map<Eigen::Index, std::vector<const SequenceExample*>> groups;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i] == nullptr) throw InputError(fmt::format("batch[{}]: null sequence", i));
+    CheckExample(*batch[i], i);
+    groups[batch[i]->inputs.rows()].push_back(batch[i]);
+  }
+  SequenceEvaluation evaluation;
+  evaluation.examples = static_cast<int>(batch.size());
+  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(options.compute_gradient ? theta_.size() : 0);
+  for (const auto& [length, group] : groups) {
+    const GroupResult result =
+        EvaluateGroup(group, options, options.compute_gradient ? &gradient : nullptr);
+    evaluation.loss += result.loss;
+    evaluation.metric += result.metric;
+  }
+  const auto count = static_cast<double>(batch.size());
+  evaluation.loss /= count;
+  evaluation.metric /= count;
+  if (options.compute_gradient) evaluation.gradient = gradient / count;
+  return evaluation;
+}
+
+HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
+    const std::vector<const SequenceExample*>& group, const SequenceEvaluationOptions& options,
+    Eigen::VectorXd* gradient) const {
+  const auto batch = static_cast<int>(group.size());
+  // Without a gradient nothing is kept beyond what RHEL keeps.
+  const SequenceGradientRule rule =
+      options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
+  const Eigen::MatrixXd inputs = TimeMajor(group, &SequenceExample::inputs);
+  Eigen::MatrixXd x;
+  encoder_.Forward(theta_, inputs, x);
+  std::vector<BlockActivations> activations(blocks_.size());
+  for (size_t l = 0; l < blocks_.size(); ++l) {
+    BlockActivations& a = activations[l];
+    a.input = x;
+    NormaliseChannels(a.input, a.normalised);
+    a.hru_output = blocks_[l].hru.Forward(theta_, a.normalised, batch, rule, a.hru_memory);
+    Gelu(a.hru_output, a.gelu_output);
+    Eigen::MatrixXd gated;
+    blocks_[l].glu.Forward(theta_, a.gelu_output, gated);
+    // residual: x ← x + GLU(GELU(HRU(norm(x))))
+    x = a.input + gated;
+  }
+  if (gradient == nullptr) return Decode(group, x, nullptr, nullptr);
+
+  Eigen::MatrixXd dx;
+  const GroupResult result = Decode(group, x, &dx, gradient);
+  // Top block first: each HRU's input-gradient estimate flows on to the block below.
+  Eigen::MatrixXd d_gelu, d_hru, d_normalised, d_input;
+  for (size_t l = blocks_.size(); l-- > 0;) {
+    const BlockActivations& a = activations[l];
+    blocks_[l].glu.Backward(theta_, a.gelu_output, dx, d_gelu, *gradient);
+    GeluBackward(a.hru_output, d_gelu, d_hru);
+    d_normalised = blocks_[l].hru.Backward(theta_, a.normalised, batch, a.hru_memory, d_hru,
+                                           options, *gradient);
+    NormaliseChannelsBackward(a.input, d_normalised, d_input);
+    dx += d_input;
+  }
+  encoder_.Backward(theta_, inputs, dx, nullptr, *gradient);
+  return result;
+}
+
+HamiltonianSsm::GroupResult HamiltonianSsm::Decode(const std::vector<const SequenceExample*>& group,
+                                                   const Eigen::MatrixXd& x, Eigen::MatrixXd* dx,
+                                                   Eigen::VectorXd* gradient) const {
+  const auto batch = static_cast<int>(group.size());
+  const auto steps = static_cast<int>(x.cols() / batch);
+  GroupResult result;
+  if (config_.task == SequenceTaskKind::kClassification) {
+    // pooled_b = (1/K) Σ_k x_(k, b)
+    Eigen::MatrixXd pooled = Eigen::MatrixXd::Zero(x.rows(), batch);
+    for (int k = 0; k < steps; ++k) pooled += StepColumns(x, k, batch);
+    pooled /= static_cast<double>(steps);
+    Eigen::MatrixXd logits;
+    decoder_.Forward(theta_, pooled, logits);
+    Eigen::MatrixXd d_logits(logits.rows(), batch);
+    for (int b = 0; b < batch; ++b) {
+      // l = log Σ_c exp(z_c) − z_label,  dl/dz = softmax(z) − e_label
+      const double top = logits.col(b).maxCoeff();
+      const Eigen::VectorXd exps = (logits.col(b).array() - top).exp().matrix();
+      const double sum = exps.sum();
+      result.loss += top + std::log(sum) - logits(group[b]->label, b);
+      Eigen::Index predicted = 0;
+      logits.col(b).maxCoeff(&predicted);
+      result.metric += predicted == group[b]->label ? 1.0 : 0.0;
+      d_logits.col(b) = exps / sum;
+      d_logits(group[b]->label, b) -= 1.0;
+    }
+    if (dx == nullptr) return result;
+    Eigen::MatrixXd d_pooled;
+    decoder_.Backward(theta_, pooled, d_logits, &d_pooled, *gradient);
+    dx->resize(x.rows(), x.cols());
+    for (int k = 0; k < steps; ++k) StepColumns(*dx, k, batch) = d_pooled / steps;
+    return result;
+  }
+  // Regression: steps s · output_step − 1 for s = 1 … S.
+  const int outputs_per_sequence = OutputSteps(steps);
+  Eigen::MatrixXd sampled(x.rows(), static_cast<Eigen::Index>(outputs_per_sequence) * batch);
+  for (int s = 0; s < outputs_per_sequence; ++s) {
+    StepColumns(sampled, s, batch) = StepColumns(x, (s + 1) * config_.output_step - 1, batch);
+  }
+  Eigen::MatrixXd z;
+  decoder_.Forward(theta_, sampled, z);
+  const Eigen::MatrixXd prediction = z.array().tanh().matrix();
+  const Eigen::MatrixXd residual = prediction - TimeMajor(group, &SequenceExample::targets);
+  // l = mean over steps and outputs of (tanh(z) − y)²
+  const double per_sequence = static_cast<double>(residual.rows()) * outputs_per_sequence;
+  result.loss = residual.squaredNorm() / per_sequence;
+  result.metric = result.loss;
+  if (dx == nullptr) return result;
+  const Eigen::MatrixXd dz =
+      (2.0 / per_sequence * residual.array() * (1.0 - prediction.array().square())).matrix();
+  Eigen::MatrixXd d_sampled;
+  decoder_.Backward(theta_, sampled, dz, &d_sampled, *gradient);
+  *dx = Eigen::MatrixXd::Zero(x.rows(), x.cols());
+  for (int s = 0; s < outputs_per_sequence; ++s) {
+    StepColumns(*dx, (s + 1) * config_.output_step - 1, batch) = StepColumns(d_sampled, s, batch);
+  }
+  return result;
+}
+
+}  // namespace echolab

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <vector>
+
+#include "learning/hssm/dense_layer.h"
+#include "learning/hssm/glu.h"
+#include "learning/hssm/hamiltonian_ssm_config.h"
+#include "learning/hssm/hru_layer.h"
+#include "learning/training/sequence_model.h"
+
+namespace echolab {
+
+/// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
+///   encoder: Linear(input channels → H);
+///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation;
+///   decoder: classification: mean over time → Linear → softmax cross-entropy;
+///            regression: every output_step-th step → Linear → tanh, mean squared error.
+/// The gradient of the HRU cores comes from discrete RHEL (two echoes per layer, chained
+/// from the top block down) or from BPTT; every other layer is backpropagated exactly.
+/// Parameter names: "encoder.W[i,j]", "block0.hru.B[i,j]", "block2.hru.A[7]",
+/// "block1.glu2.b[3]", "decoder.W[i,j]", … (docs/hssm.md).
+class HamiltonianSsm final : public SequenceModel {
+ public:
+  /// Validates the configuration and initialises the parameters from config.seed.
+  explicit HamiltonianSsm(const HamiltonianSsmConfig& config);
+
+  const HamiltonianSsmConfig& config() const { return config_; }
+  const Eigen::VectorXd& Parameters() const override { return theta_; }
+  void SetParameters(const Eigen::VectorXd& theta) override;
+  std::vector<std::string> ParameterNames() const override;
+  SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
+                              const SequenceEvaluationOptions& options) const override;
+
+  /// Regression: the number of predicted steps for a sequence of `length` steps.
+  int OutputSteps(int length) const { return length / config_.output_step; }
+
+ private:
+  struct Block {
+    HruLayer hru;
+    GluLayer glu;
+  };
+  // Sums over the sequences of one group of equal length.
+  struct GroupResult {
+    double loss = 0.0;
+    double metric = 0.0;
+  };
+
+  void CheckExample(const SequenceExample& example, size_t index) const;
+  GroupResult EvaluateGroup(const std::vector<const SequenceExample*>& group,
+                            const SequenceEvaluationOptions& options,
+                            Eigen::VectorXd* gradient) const;
+  // The decoder and the loss: sums over the group, and dL/dx of the top activations.
+  GroupResult Decode(const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& x,
+                     Eigen::MatrixXd* dx, Eigen::VectorXd* gradient) const;
+
+  HamiltonianSsmConfig config_;
+  DenseLayer encoder_;
+  std::vector<Block> blocks_;
+  DenseLayer decoder_;
+  Eigen::VectorXd theta_;
+};
+
+}  // namespace echolab

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "learning/hssm/hru_layer.h"
+#include "learning/training/sequence_model.h"
+
+namespace echolab {
+
+/// The shape of a Hamiltonian state-space model (docs/hssm.md).
+struct HamiltonianSsmConfig {
+  SequenceTaskKind task = SequenceTaskKind::kClassification;
+  int input_channels = 1;
+  int classes = 2;          // classification
+  int output_channels = 1;  // regression
+  int layers = 2;           // HRU blocks
+  int hidden = 64;          // H, channels between the blocks
+  int state = 16;           // P, units per HRU
+  HruKind unit = HruKind::kLinear;
+  /// δ of the log-cosh unit (fixed); the linear unit trains its own δ = sigmoid(δ̂).
+  double step = 0.1;
+  /// Regression: predict at steps output_step − 1, 2 output_step − 1, …
+  int output_step = 1;
+  std::uint64_t seed = 1234;
+
+  /// Throws InputError naming the first bad field.
+  void Validate() const;
+};
+
+/// "linear" or "logcosh"; throws InputError otherwise.
+HruKind ParseHruKind(const std::string& name);
+
+}  // namespace echolab

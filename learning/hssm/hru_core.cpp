@@ -1,0 +1,210 @@
+#include "learning/hssm/hru_core.h"
+
+#include <fmt/format.h>
+
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+// Buffers of one leapfrog step over n columns, allocated once per pass.
+struct LeapfrogWorkspace {
+  LeapfrogWorkspace(int state_size, int columns)
+      : force(state_size, columns),
+        half_position(state_size, columns),
+        potential_gradient(state_size, columns) {}
+  Eigen::MatrixXd force;               // f_k
+  Eigen::MatrixXd half_position;       // q_a
+  Eigen::MatrixXd potential_gradient;  // ∇v(q_a, f_k)
+};
+
+void RequireShape(const char* field, const Eigen::MatrixXd& m, Eigen::Index rows,
+                  Eigen::Index cols) {
+  if (m.rows() != rows || m.cols() != cols) {
+    throw InputError(
+        fmt::format("{}: expected {} x {}, got {} x {}", field, rows, cols, m.rows(), m.cols()));
+  }
+}
+
+// The forces: P rows, at least one step of `batch` columns.
+void RequireForces(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch) {
+  if (batch < 1 || forces.cols() < batch || forces.cols() % batch != 0 ||
+      forces.rows() != unit.state_size()) {
+    throw InputError(fmt::format(
+        "forces: expected {} rows and a positive multiple of the batch {} of columns, got {} x {}",
+        unit.state_size(), batch, forces.rows(), forces.cols()));
+  }
+}
+
+int StepCount(const Eigen::MatrixXd& forces, int batch) {
+  return static_cast<int>(forces.cols() / batch);
+}
+
+// One drift–kick–drift step on (q, p) with the force input in w.force; leaves q_a and
+// ∇v(q_a, f) in the workspace.
+void LeapfrogStep(const HruUnit& unit, Eigen::MatrixXd& q, Eigen::MatrixXd& p,
+                  LeapfrogWorkspace& w) {
+  const Eigen::ArrayXd& step = unit.step();
+  // q_a = q + ½ δ p
+  w.half_position.array() = q.array() + 0.5 * (p.array().colwise() * step);
+  unit.PotentialGradient(w.half_position, w.force, w.potential_gradient);
+  // p' = p − δ ∇v(q_a, f)
+  p.array() -= w.potential_gradient.array().colwise() * step;
+  // q' = q_a + ½ δ p'
+  q.array() = w.half_position.array() + 0.5 * (p.array().colwise() * step);
+}
+
+// The linearised nudge of both echoes: p(±β) += ±β dL/dq.
+template <class Block>
+void NudgeEchoes(Eigen::MatrixXd& p, const Block& position_gradient, double beta) {
+  const Eigen::Index batch = position_gradient.cols();
+  p.leftCols(batch) += beta * position_gradient;
+  p.rightCols(batch) -= beta * position_gradient;
+}
+
+}  // namespace
+
+HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
+                const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
+  const int state_size = unit.state_size();
+  HruState state{Eigen::MatrixXd::Zero(state_size, batch),
+                 Eigen::MatrixXd::Zero(state_size, batch)};
+  LeapfrogWorkspace w(state_size, batch);
+  for (int k = 0; k < StepCount(forces, batch); ++k) {
+    w.force = StepColumns(forces, k, batch);
+    LeapfrogStep(unit, state.q, state.p, w);
+    if (observe) observe(k, state.q);
+  }
+  return state;
+}
+
+HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
+                             const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
+  const int state_size = unit.state_size();
+  HruTrajectory trajectory{Eigen::MatrixXd(state_size, forces.cols() + batch),
+                           Eigen::MatrixXd(state_size, forces.cols() + batch)};
+  HruState state{Eigen::MatrixXd::Zero(state_size, batch),
+                 Eigen::MatrixXd::Zero(state_size, batch)};
+  LeapfrogWorkspace w(state_size, batch);
+  for (int k = 0; k < StepCount(forces, batch); ++k) {
+    StepColumns(trajectory.q, k, batch) = state.q;
+    StepColumns(trajectory.p, k, batch) = state.p;
+    w.force = StepColumns(forces, k, batch);
+    LeapfrogStep(unit, state.q, state.p, w);
+    if (observe) observe(k, state.q);
+  }
+  const int steps = StepCount(forces, batch);
+  StepColumns(trajectory.q, steps, batch) = state.q;
+  StepColumns(trajectory.p, steps, batch) = state.p;
+  return trajectory;
+}
+
+HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
+                            const HruState& final_state, const Eigen::MatrixXd& position_gradients,
+                            double beta, const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
+  const int state_size = unit.state_size();
+  RequireShape("final_state.q", final_state.q, state_size, batch);
+  RequireShape("final_state.p", final_state.p, state_size, batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
+  if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
+  const int steps = StepCount(forces, batch);
+  const int columns = 2 * batch;  // the +β echoes, then the −β echoes
+  HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
+                       Eigen::MatrixXd(state_size, forces.cols())};
+
+  // Φe(±β) = Sz Φ_K ± β Sx Δ_K
+  Eigen::MatrixXd q(state_size, columns);
+  Eigen::MatrixXd p(state_size, columns);
+  q << final_state.q, final_state.q;
+  p << -final_state.p, -final_state.p;
+  NudgeEchoes(p, StepColumns(position_gradients, steps - 1, batch), beta);
+
+  // The contrast −1/(2β) [· (+β) − · (−β)], per column; times δ for ∂θ H_half = δ ∂θ v.
+  Eigen::MatrixXd contrast(state_size, columns);
+  contrast.leftCols(batch).setConstant(-0.5 / beta);
+  contrast.rightCols(batch).setConstant(0.5 / beta);
+  const Eigen::MatrixXd energy_weight = (contrast.array().colwise() * unit.step()).matrix();
+
+  LeapfrogWorkspace w(state_size, columns);
+  Eigen::MatrixXd momentum_before(state_size, columns);
+  Eigen::MatrixXd potential(state_size, columns);
+  Eigen::MatrixXd force_gradient(state_size, columns);
+  Eigen::MatrixXd mean_position(state_size, batch);
+  Eigen::VectorXd step_gradient = Eigen::VectorXd::Zero(state_size);
+  for (int k = steps - 1; k >= 0; --k) {
+    if (observe) {
+      mean_position = 0.5 * (q.leftCols(batch) + q.rightCols(batch));
+      observe(k, mean_position);
+    }
+    w.force << StepColumns(forces, k, batch), StepColumns(forces, k, batch);
+    momentum_before = p;
+    LeapfrogStep(unit, q, p, w);
+    unit.AddPotentialParameterGradient(w.half_position, w.force, energy_weight, gradient.parameters,
+                                       force_gradient);
+    StepColumns(gradient.forces, k, batch) =
+        force_gradient.leftCols(batch) + force_gradient.rightCols(batch);
+    if (unit.step_is_trainable()) {
+      unit.Potential(w.half_position, w.force, potential);
+      // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²)
+      step_gradient +=
+          (contrast.array() *
+           (potential.array() + 0.25 * (momentum_before.array().square() + p.array().square())))
+              .rowwise()
+              .sum()
+              .matrix();
+    }
+    if (k > 0) NudgeEchoes(p, StepColumns(position_gradients, k - 1, batch), beta);
+  }
+  if (unit.step_is_trainable()) unit.AddStepGradient(step_gradient, gradient.parameters);
+  return gradient;
+}
+
+HruGradient BpttHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
+                            const HruTrajectory& trajectory,
+                            const Eigen::MatrixXd& position_gradients) {
+  RequireForces(unit, forces, batch);
+  const int state_size = unit.state_size();
+  RequireShape("trajectory.q", trajectory.q, state_size, forces.cols() + batch);
+  RequireShape("trajectory.p", trajectory.p, state_size, forces.cols() + batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
+  const Eigen::ArrayXd& step = unit.step();
+  HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
+                       Eigen::MatrixXd(state_size, forces.cols())};
+  Eigen::MatrixXd lambda_q = Eigen::MatrixXd::Zero(state_size, batch);
+  Eigen::MatrixXd lambda_p = Eigen::MatrixXd::Zero(state_size, batch);
+  Eigen::MatrixXd lambda_f(state_size, batch);
+  Eigen::MatrixXd kick_cotangent(state_size, batch);
+  Eigen::MatrixXd q(state_size, batch);
+  Eigen::MatrixXd p(state_size, batch);
+  Eigen::VectorXd step_gradient = Eigen::VectorXd::Zero(state_size);
+  LeapfrogWorkspace w(state_size, batch);
+  for (int k = StepCount(forces, batch) - 1; k >= 0; --k) {
+    // λ_(k+1) += dL/dq_(k+1)
+    lambda_q += StepColumns(position_gradients, k, batch);
+    // Replay step k from its recorded start; p becomes p_(k+1).
+    q = StepColumns(trajectory.q, k, batch);
+    p = StepColumns(trajectory.p, k, batch);
+    w.force = StepColumns(forces, k, batch);
+    LeapfrogStep(unit, q, p, w);
+    // Second drift q' = q_a + ½ δ p':  λp' += ½ δ λq',  dL/dδ += ½ p' λq'
+    step_gradient += 0.5 * (p.array() * lambda_q.array()).rowwise().sum().matrix();
+    lambda_p.array() += 0.5 * (lambda_q.array().colwise() * step);
+    // Kick p' = p − δ g(q_a, f):  the cotangent on g is −δ λp',  dL/dδ −= g λp'
+    step_gradient -= (w.potential_gradient.array() * lambda_p.array()).rowwise().sum().matrix();
+    kick_cotangent.array() = -(lambda_p.array().colwise() * step);
+    unit.PullBackPotentialGradient(w.half_position, w.force, kick_cotangent, lambda_q, lambda_f,
+                                   gradient.parameters);
+    StepColumns(gradient.forces, k, batch) = lambda_f;
+    // First drift q_a = q + ½ δ p:  λp += ½ δ λq_a,  dL/dδ += ½ p λq_a
+    p = StepColumns(trajectory.p, k, batch);
+    step_gradient += 0.5 * (p.array() * lambda_q.array()).rowwise().sum().matrix();
+    lambda_p.array() += 0.5 * (lambda_q.array().colwise() * step);
+  }
+  if (unit.step_is_trainable()) unit.AddStepGradient(step_gradient, gradient.parameters);
+  return gradient;
+}
+
+}  // namespace echolab

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "learning/hssm/hru_core.h"
+#include "learning/training/sequence_model.h"
+
+namespace echolab {
+
+enum class HruKind { kLinear, kLogCosh };
+
+/// The HRU layer of a block, H channels in and out, P units:
+///   f_k = B u_k,   (q, p) ← leapfrog(q, p, f_k),   y_k = C q_(k+1) + D ⊙ u_k.
+/// Parameters from `offset`: B (P × H), C (H × P), D (H), then the unit's raw parameters.
+class HruLayer {
+ public:
+  /// What the forward pass keeps for the backward pass besides its input: for RHEL only
+  /// the final state (O(P · batch)); for BPTT also the trajectory.
+  struct Memory {
+    HruState final_state;
+    HruTrajectory trajectory;  // empty under RHEL
+  };
+
+  HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step);
+
+  int ParameterCount() const;
+  void AppendParameterNames(const std::string& prefix, std::vector<std::string>& names) const;
+  /// B ~ U[±1/√H], C ~ U[±1/√P], D ~ N(0, 1), the unit as its own Initialise.
+  void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const;
+
+  Eigen::MatrixXd Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                          SequenceGradientRule rule, Memory& memory) const;
+  /// grad += dL/dθ of the layer; returns dL/du. Under RHEL the HRU core's part comes from
+  /// the echoes nudged by dL/dq = Cᵀ dL/dy, and dL/dC from the echoes' mean positions.
+  Eigen::MatrixXd Backward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                           const Memory& memory, const Eigen::MatrixXd& dy,
+                           const SequenceEvaluationOptions& options, Eigen::VectorXd& grad) const;
+
+ private:
+  // Throws InputError unless u is H × (K · batch), K >= 1.
+  void RequireInputs(const Eigen::MatrixXd& u, int batch) const;
+  int UnitParameterCount() const;
+  int UnitOffset() const { return offset_ + 2 * hidden_ * state_ + hidden_; }
+  std::unique_ptr<HruUnit> MakeUnit(const Eigen::VectorXd& theta) const;
+
+  int offset_;
+  int hidden_;
+  int state_;
+  HruKind kind_;
+  double logcosh_step_;
+};
+
+}  // namespace echolab

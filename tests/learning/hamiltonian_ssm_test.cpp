@@ -1,0 +1,294 @@
+// The HSSM end to end: its BPTT gradient against central finite differences of the loss, then
+// the acceptance figures of discrete RHEL against BPTT: exact on linear stacks at any β, an
+// error shrinking like β² on nonlinear stacks, per-block cosine similarity on six nonlinear
+// blocks; configuration and input checks; reproducible initialisation.
+
+#include "learning/hssm/hamiltonian_ssm.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+struct Data {
+  std::vector<SequenceExample> examples;
+  std::vector<const SequenceExample*> Batch() const {
+    std::vector<const SequenceExample*> batch;
+    for (const SequenceExample& e : examples) batch.push_back(&e);
+    return batch;
+  }
+};
+
+// Smooth random inputs (sums of sines), lengths as given; labels or tanh-range targets.
+Data MakeData(const HamiltonianSsmConfig& config, const std::vector<int>& lengths,
+              std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  Data data;
+  for (size_t n = 0; n < lengths.size(); ++n) {
+    SequenceExample e;
+    e.inputs.resize(lengths[n], config.input_channels);
+    for (int c = 0; c < config.input_channels; ++c) {
+      const double frequency = 0.05 + 0.2 * std::abs(uniform(rng));
+      const double phase = 3.0 * uniform(rng);
+      for (int k = 0; k < lengths[n]; ++k) {
+        e.inputs(k, c) = std::sin(frequency * k + phase) + 0.3 * uniform(rng);
+      }
+    }
+    e.label = static_cast<int>(n % static_cast<size_t>(config.classes));
+    const int outputs = lengths[n] / config.output_step;
+    e.targets = Eigen::MatrixXd::NullaryExpr(outputs, config.output_channels,
+                                             [&] { return 0.8 * uniform(rng); });
+    data.examples.push_back(e);
+  }
+  return data;
+}
+
+HamiltonianSsmConfig SmallConfig(HruKind unit, SequenceTaskKind task) {
+  HamiltonianSsmConfig config;
+  config.task = task;
+  config.input_channels = 2;
+  config.classes = 3;
+  config.output_channels = 2;
+  config.layers = 2;
+  config.hidden = 3;
+  config.state = 4;
+  config.unit = unit;
+  config.step = 0.4;
+  config.output_step = 3;
+  config.seed = 99;
+  return config;
+}
+
+Eigen::VectorXd Gradient(const HamiltonianSsm& model, const Data& data, SequenceGradientRule rule,
+                         double beta) {
+  SequenceEvaluationOptions options;
+  options.compute_gradient = true;
+  options.rule = rule;
+  options.beta = beta;
+  return model.Evaluate(data.Batch(), options).gradient;
+}
+
+double Loss(HamiltonianSsm& model, const Data& data, const Eigen::VectorXd& theta) {
+  model.SetParameters(theta);
+  return model.Evaluate(data.Batch(), {}).loss;
+}
+
+double RelativeError(const Eigen::VectorXd& estimate, const Eigen::VectorXd& truth) {
+  return (estimate - truth).norm() / truth.norm();
+}
+
+double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += std::log(x[i]) / static_cast<double>(x.size());
+    my += std::log(y[i]) / static_cast<double>(x.size());
+  }
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (std::log(x[i]) - mx) * (std::log(y[i]) - my);
+    sxx += (std::log(x[i]) - mx) * (std::log(x[i]) - mx);
+  }
+  return sxy / sxx;
+}
+
+std::string TaskName(SequenceTaskKind task) {
+  return task == SequenceTaskKind::kClassification ? "classification" : "regression";
+}
+
+TEST(HamiltonianSsm, BpttGradientMatchesFiniteDifferences) {
+  for (HruKind unit : {HruKind::kLinear, HruKind::kLogCosh}) {
+    for (SequenceTaskKind task :
+         {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+      const HamiltonianSsmConfig config = SmallConfig(unit, task);
+      HamiltonianSsm model(config);
+      // two lengths: the batch is split into groups of equal length
+      const Data data = MakeData(config, {9, 9, 7}, 5);
+      const Eigen::VectorXd theta = model.Parameters();
+      const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
+      Eigen::VectorXd fd(theta.size());
+      const double h = 1e-6;
+      for (Eigen::Index i = 0; i < theta.size(); ++i) {
+        Eigen::VectorXd plus = theta, minus = theta;
+        plus(i) += h;
+        minus(i) -= h;
+        fd(i) = (Loss(model, data, plus) - Loss(model, data, minus)) / (2 * h);
+      }
+      const double error = RelativeError(bptt, fd);
+      std::cout << fmt::format("HSSM BPTT vs central FD ({}, {}): relative error {:.2e}\n",
+                               unit == HruKind::kLinear ? "linear" : "logcosh", TaskName(task),
+                               error);
+      EXPECT_LT(error, 1e-6);
+    }
+  }
+}
+
+TEST(HamiltonianSsm, RhelEqualsBpttOnLinearStacksAtAnyBeta) {
+  for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+    HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, task);
+    config.layers = 3;
+    config.hidden = 5;
+    config.state = 6;
+    const HamiltonianSsm model(config);
+    const Data data = MakeData(config, {40, 40, 40}, 6);
+    const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
+    for (double beta : {1e-4, 1e-1, 10.0}) {
+      const Eigen::VectorXd rhel = Gradient(model, data, SequenceGradientRule::kRhel, beta);
+      const double error = RelativeError(rhel, bptt);
+      const double worst = (rhel - bptt).cwiseAbs().maxCoeff() / bptt.cwiseAbs().maxCoeff();
+      std::cout << fmt::format(
+          "linear stack ({}), beta {:g}: relative error {:.2e}, max entry error {:.2e}\n",
+          TaskName(task), beta, error, worst);
+      EXPECT_LT(error, 1e-9);
+      EXPECT_LT(worst, 1e-9);
+    }
+  }
+}
+
+TEST(HamiltonianSsm, RhelErrorShrinksLikeBetaSquaredOnNonlinearStacks) {
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
+  config.layers = 3;
+  config.hidden = 5;
+  config.state = 6;
+  config.step = 0.5;
+  const HamiltonianSsm model(config);
+  const Data data = MakeData(config, {40, 40}, 7);
+  const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
+  const std::vector<double> betas{0.4, 0.2, 0.1, 0.05, 0.025};
+  std::vector<double> errors;
+  for (double beta : betas) {
+    errors.push_back(RelativeError(Gradient(model, data, SequenceGradientRule::kRhel, beta), bptt));
+    std::cout << fmt::format("nonlinear stack, beta {:g}: relative error {:.3e}\n", beta,
+                             errors.back());
+  }
+  const double slope = LogLogSlope(betas, errors);
+  std::cout << fmt::format("nonlinear stack: log-log slope {:.3f}\n", slope);
+  EXPECT_NEAR(slope, 2.0, 0.3);
+}
+
+TEST(HamiltonianSsm, RhelAlignsWithBpttPerBlockOnSixNonlinearBlocks) {
+  HamiltonianSsmConfig config;
+  config.input_channels = 3;
+  config.classes = 2;
+  config.layers = 6;
+  config.hidden = 8;
+  config.state = 8;
+  config.unit = HruKind::kLogCosh;
+  config.seed = 1234;
+  const HamiltonianSsm model(config);
+  const Data data = MakeData(config, {100, 100, 100, 100}, 8);
+  const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
+  const Eigen::VectorXd rhel = Gradient(model, data, SequenceGradientRule::kRhel, 1e-3);
+  const std::vector<std::string> names = model.ParameterNames();
+  for (int l = 0; l < config.layers; ++l) {
+    const std::string prefix = fmt::format("block{}.hru.", l);
+    double dot = 0, norm_rhel = 0, norm_bptt = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].rfind(prefix, 0) != 0) continue;
+      dot += rhel(i) * bptt(i);
+      norm_rhel += rhel(i) * rhel(i);
+      norm_bptt += bptt(i) * bptt(i);
+    }
+    const double cosine = dot / std::sqrt(norm_rhel * norm_bptt);
+    std::cout << fmt::format(
+        "six nonlinear blocks, beta 1e-3, block {}: cosine {:.12f}, norm "
+        "ratio {:.9f}\n",
+        l, cosine, std::sqrt(norm_rhel / norm_bptt));
+    EXPECT_GE(cosine, 0.9999) << prefix;
+  }
+}
+
+TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
+  const HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
+  const HamiltonianSsm a(config), b(config);
+  EXPECT_EQ(a.Parameters(), b.Parameters());
+  HamiltonianSsmConfig other = config;
+  other.seed = config.seed + 1;
+  EXPECT_NE(HamiltonianSsm(other).Parameters(), a.Parameters());
+}
+
+TEST(HamiltonianSsm, NamesEveryParameter) {
+  const HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kRegression);
+  const HamiltonianSsm model(config);
+  const std::vector<std::string> names = model.ParameterNames();
+  ASSERT_EQ(static_cast<Eigen::Index>(names.size()), model.Parameters().size());
+  for (const char* expected : {"encoder.W[2,1]", "block1.hru.A[3]", "block0.hru.step[0]",
+                               "block0.hru.B[3,2]", "block1.glu2.b[2]", "decoder.b[1]"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  }
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());
+}
+
+void ExpectInputError(const std::function<void()>& f, const std::string& field) {
+  try {
+    f();
+    ADD_FAILURE() << "no InputError for " << field;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+  }
+}
+
+TEST(HamiltonianSsm, ValidateNamesTheBadField) {
+  const HamiltonianSsmConfig good;
+  EXPECT_NO_THROW(good.Validate());
+  auto with = [&](auto change, const std::string& field) {
+    HamiltonianSsmConfig config = good;
+    change(config);
+    ExpectInputError([&] { config.Validate(); }, field);
+  };
+  with([](HamiltonianSsmConfig& c) { c.layers = 0; }, "hssm.layers");
+  with([](HamiltonianSsmConfig& c) { c.hidden = 0; }, "hssm.hidden");
+  with([](HamiltonianSsmConfig& c) { c.state = -1; }, "hssm.state");
+  with([](HamiltonianSsmConfig& c) { c.step = 0.0; }, "hssm.step");
+  with([](HamiltonianSsmConfig& c) { c.output_step = 0; }, "hssm.output_step");
+  with([](HamiltonianSsmConfig& c) { c.classes = 1; }, "hssm.classes");
+  ExpectInputError([] { ParseHruKind("quadratic"); }, "hssm.unit");
+  EXPECT_EQ(ParseHruKind("logcosh"), HruKind::kLogCosh);
+}
+
+TEST(HamiltonianSsm, RejectsSequencesThatDoNotFit) {
+  const HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kRegression);
+  HamiltonianSsm model(config);
+  const Data good = MakeData(config, {9}, 1);
+  EXPECT_NO_THROW(model.Evaluate(good.Batch(), {}));
+  Data wrong_channels = good;
+  wrong_channels.examples[0].inputs = Eigen::MatrixXd::Zero(9, 3);
+  ExpectInputError([&] { model.Evaluate(wrong_channels.Batch(), {}); }, "batch[0].inputs");
+  Data wrong_targets = good;
+  wrong_targets.examples[0].targets = Eigen::MatrixXd::Zero(2, 2);
+  ExpectInputError([&] { model.Evaluate(wrong_targets.Batch(), {}); }, "batch[0].targets");
+  ExpectInputError([&] { model.Evaluate({}, {}); }, "batch");
+  ExpectInputError([&] { model.SetParameters(Eigen::VectorXd::Zero(3)); }, "theta");
+  SequenceEvaluationOptions zero_beta;
+  zero_beta.compute_gradient = true;
+  zero_beta.beta = 0.0;
+  ExpectInputError([&] { model.Evaluate(good.Batch(), zero_beta); }, "beta");
+
+  HamiltonianSsm classifier(SmallConfig(HruKind::kLinear, SequenceTaskKind::kClassification));
+  Data wrong_label = MakeData(classifier.config(), {9}, 1);
+  wrong_label.examples[0].label = 3;
+  ExpectInputError([&] { classifier.Evaluate(wrong_label.Batch(), {}); }, "batch[0].label");
+}
+
+TEST(HamiltonianSsm, ASequenceScoresTheSameAloneAndInABatch) {
+  const HamiltonianSsmConfig config =
+      SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kClassification);
+  const HamiltonianSsm model(config);
+  const Data data = MakeData(config, {12, 12, 12}, 3);
+  double sum = 0;
+  for (const SequenceExample& e : data.examples) sum += model.Evaluate({&e}, {}).loss;
+  EXPECT_NEAR(model.Evaluate(data.Batch(), {}).loss, sum / 3.0, 1e-14);
+}
+
+}  // namespace
+}  // namespace echolab

@@ -1,0 +1,223 @@
+// The layers of the HSSM other than the HRU core, and the HRU layer under BPTT, against
+// central finite differences of L = <R, layer(x)> for a fixed random R; the HRU layer under
+// RHEL against BPTT; what the HRU layer keeps between its forward and backward passes.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <iostream>
+#include <random>
+
+#include "learning/hssm/channel_norm.h"
+#include "learning/hssm/dense_layer.h"
+#include "learning/hssm/gelu.h"
+#include "learning/hssm/glu.h"
+#include "learning/hssm/hru_layer.h"
+#include "physics/error.h"
+
+namespace echolab {
+namespace {
+
+constexpr double kFdStep = 1e-6;
+
+Eigen::MatrixXd Random(Eigen::Index rows, Eigen::Index cols, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  return Eigen::MatrixXd::NullaryExpr(rows, cols, [&] { return normal(rng); });
+}
+
+// dL/dv by central differences of L(v) = <R, f(v)>.
+Eigen::VectorXd FiniteDifferences(const std::function<Eigen::MatrixXd(const Eigen::VectorXd&)>& f,
+                                  const Eigen::VectorXd& v, const Eigen::MatrixXd& r) {
+  Eigen::VectorXd g(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    Eigen::VectorXd plus = v, minus = v;
+    plus(i) += kFdStep;
+    minus(i) -= kFdStep;
+    g(i) = (r.cwiseProduct(f(plus)).sum() - r.cwiseProduct(f(minus)).sum()) / (2 * kFdStep);
+  }
+  return g;
+}
+
+Eigen::VectorXd Flat(const Eigen::MatrixXd& m) {
+  return Eigen::Map<const Eigen::VectorXd>(m.data(), m.size());
+}
+
+Eigen::MatrixXd Shaped(const Eigen::VectorXd& v, Eigen::Index rows) {
+  return Eigen::Map<const Eigen::MatrixXd>(v.data(), rows, v.size() / rows);
+}
+
+void ExpectClose(const Eigen::VectorXd& estimate, const Eigen::VectorXd& truth,
+                 const std::string& what, double tolerance = 1e-7) {
+  const double error = (estimate - truth).norm() / truth.norm();
+  std::cout << fmt::format("{} vs central FD: relative error {:.2e}\n", what, error);
+  EXPECT_LT(error, tolerance) << what;
+}
+
+TEST(HssmLayers, DenseLayerMatchesFiniteDifferences) {
+  std::mt19937_64 rng(1);
+  const DenseLayer layer(2, 3, 4);
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(2 + layer.ParameterCount());
+  layer.Initialise(theta, rng);
+  const Eigen::MatrixXd x = Random(3, 5, rng), r = Random(4, 5, rng);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(theta.size());
+  Eigen::MatrixXd dx;
+  layer.Backward(theta, x, r, &dx, grad);
+  auto with_theta = [&](const Eigen::VectorXd& t) {
+    Eigen::MatrixXd y;
+    layer.Forward(t, x, y);
+    return y;
+  };
+  auto with_x = [&](const Eigen::VectorXd& v) {
+    Eigen::MatrixXd y;
+    layer.Forward(theta, Shaped(v, 3), y);
+    return y;
+  };
+  ExpectClose(grad, FiniteDifferences(with_theta, theta, r), "dense dL/dtheta");
+  ExpectClose(Flat(dx), FiniteDifferences(with_x, Flat(x), r), "dense dL/dx");
+}
+
+TEST(HssmLayers, ChannelNormMatchesFiniteDifferences) {
+  std::mt19937_64 rng(2);
+  const Eigen::MatrixXd x = Random(4, 6, rng), r = Random(4, 6, rng);
+  Eigen::MatrixXd dx;
+  NormaliseChannelsBackward(x, r, dx);
+  auto f = [&](const Eigen::VectorXd& v) {
+    Eigen::MatrixXd y;
+    NormaliseChannels(Shaped(v, 4), y);
+    return y;
+  };
+  ExpectClose(Flat(dx), FiniteDifferences(f, Flat(x), r), "channel norm dL/dx");
+  Eigen::MatrixXd y;
+  NormaliseChannels(x, y);
+  EXPECT_LT(y.colwise().mean().norm(), 1e-12);
+  // mean(y²) = var / (var + ε) per column
+  const double variance = (x.col(0).array() - x.col(0).mean()).square().mean();
+  EXPECT_NEAR(y.col(0).squaredNorm() / 4.0, variance / (variance + kChannelNormEpsilon), 1e-12);
+}
+
+TEST(HssmLayers, GeluMatchesFiniteDifferencesAndItsDefinition) {
+  std::mt19937_64 rng(3);
+  const Eigen::MatrixXd x = Random(3, 4, rng), r = Random(3, 4, rng);
+  Eigen::MatrixXd dx;
+  GeluBackward(x, r, dx);
+  auto f = [&](const Eigen::VectorXd& v) {
+    Eigen::MatrixXd y;
+    Gelu(Shaped(v, 3), y);
+    return y;
+  };
+  ExpectClose(Flat(dx), FiniteDifferences(f, Flat(x), r), "GELU dL/dx");
+  // GELU(1) = Φ(1) = 0.8413447460685429 (tables of the normal distribution)
+  Eigen::MatrixXd y;
+  Gelu(Eigen::MatrixXd::Ones(1, 1), y);
+  EXPECT_NEAR(y(0, 0), 0.8413447460685429, 1e-15);
+}
+
+TEST(HssmLayers, GluMatchesFiniteDifferences) {
+  std::mt19937_64 rng(4);
+  const GluLayer layer(1, 3);
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(1 + layer.ParameterCount());
+  layer.Initialise(theta, rng);
+  const Eigen::MatrixXd x = Random(3, 5, rng), r = Random(3, 5, rng);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(theta.size());
+  Eigen::MatrixXd dx;
+  layer.Backward(theta, x, r, dx, grad);
+  auto with_theta = [&](const Eigen::VectorXd& t) {
+    Eigen::MatrixXd y;
+    layer.Forward(t, x, y);
+    return y;
+  };
+  auto with_x = [&](const Eigen::VectorXd& v) {
+    Eigen::MatrixXd y;
+    layer.Forward(theta, Shaped(v, 3), y);
+    return y;
+  };
+  ExpectClose(grad, FiniteDifferences(with_theta, theta, r), "GLU dL/dtheta");
+  ExpectClose(Flat(dx), FiniteDifferences(with_x, Flat(x), r), "GLU dL/dx");
+}
+
+struct HruLayerCase {
+  static constexpr int kHidden = 3, kState = 4, kBatch = 2, kSteps = 10;
+  explicit HruLayerCase(HruKind kind) : layer(0, kHidden, kState, kind, 0.3) {
+    std::mt19937_64 rng(5);
+    theta = Eigen::VectorXd::Zero(layer.ParameterCount());
+    layer.Initialise(theta, rng);
+    u = Random(kHidden, kSteps * kBatch, rng);
+    r = Random(kHidden, kSteps * kBatch, rng);
+  }
+  Eigen::MatrixXd Output(const Eigen::VectorXd& t, const Eigen::MatrixXd& input) const {
+    HruLayer::Memory memory;
+    return layer.Forward(t, input, kBatch, SequenceGradientRule::kRhel, memory);
+  }
+  // grad and dL/du for L = <r, y> under a rule.
+  std::pair<Eigen::VectorXd, Eigen::MatrixXd> Gradient(SequenceGradientRule rule,
+                                                       double beta) const {
+    HruLayer::Memory memory;
+    layer.Forward(theta, u, kBatch, rule, memory);
+    Eigen::VectorXd grad = Eigen::VectorXd::Zero(theta.size());
+    SequenceEvaluationOptions options;
+    options.rule = rule;
+    options.beta = beta;
+    const Eigen::MatrixXd du = layer.Backward(theta, u, kBatch, memory, r, options, grad);
+    return {grad, du};
+  }
+  HruLayer layer;
+  Eigen::VectorXd theta;
+  Eigen::MatrixXd u, r;
+};
+
+TEST(HssmLayers, HruLayerBpttMatchesFiniteDifferences) {
+  for (HruKind kind : {HruKind::kLinear, HruKind::kLogCosh}) {
+    const HruLayerCase c(kind);
+    const auto [grad, du] = c.Gradient(SequenceGradientRule::kBptt, 0.0);
+    auto with_theta = [&](const Eigen::VectorXd& t) { return c.Output(t, c.u); };
+    auto with_u = [&](const Eigen::VectorXd& v) {
+      return c.Output(c.theta, Shaped(v, HruLayerCase::kHidden));
+    };
+    const std::string name = kind == HruKind::kLinear ? "linear" : "logcosh";
+    ExpectClose(grad, FiniteDifferences(with_theta, c.theta, c.r), name + " HRU layer dL/dtheta");
+    ExpectClose(Flat(du), FiniteDifferences(with_u, Flat(c.u), c.r), name + " HRU layer dL/du");
+  }
+}
+
+TEST(HssmLayers, LinearHruLayerRhelEqualsBptt) {
+  const HruLayerCase c(HruKind::kLinear);
+  const auto [bptt_grad, bptt_du] = c.Gradient(SequenceGradientRule::kBptt, 0.0);
+  for (double beta : {1e-4, 1e-1, 10.0}) {
+    const auto [grad, du] = c.Gradient(SequenceGradientRule::kRhel, beta);
+    const double grad_error = (grad - bptt_grad).norm() / bptt_grad.norm();
+    const double du_error = (du - bptt_du).norm() / bptt_du.norm();
+    std::cout << fmt::format("linear HRU layer, beta {:g}: dtheta {:.2e}, du {:.2e}\n", beta,
+                             grad_error, du_error);
+    EXPECT_LT(grad_error, 1e-9);
+    EXPECT_LT(du_error, 1e-9);
+  }
+}
+
+TEST(HssmLayers, RhelKeepsOnlyTheFinalStateAndBpttTheTrajectory) {
+  const HruLayerCase c(HruKind::kLogCosh);
+  HruLayer::Memory rhel, bptt;
+  c.layer.Forward(c.theta, c.u, HruLayerCase::kBatch, SequenceGradientRule::kRhel, rhel);
+  c.layer.Forward(c.theta, c.u, HruLayerCase::kBatch, SequenceGradientRule::kBptt, bptt);
+  EXPECT_EQ(rhel.trajectory.q.size() + rhel.trajectory.p.size(), 0);
+  EXPECT_EQ(rhel.final_state.q.rows(), HruLayerCase::kState);
+  EXPECT_EQ(rhel.final_state.q.cols(), HruLayerCase::kBatch);
+  EXPECT_EQ(rhel.final_state.p.size(), HruLayerCase::kState * HruLayerCase::kBatch);
+  EXPECT_EQ(bptt.trajectory.q.cols(), (HruLayerCase::kSteps + 1) * HruLayerCase::kBatch);
+}
+
+TEST(HssmLayers, HruLayerRejectsInputsOfTheWrongShape) {
+  const HruLayerCase c(HruKind::kLinear);
+  HruLayer::Memory memory;
+  EXPECT_THROW(c.layer.Forward(c.theta, c.u.topRows(2), HruLayerCase::kBatch,
+                               SequenceGradientRule::kRhel, memory),
+               InputError);
+  c.layer.Forward(c.theta, c.u, HruLayerCase::kBatch, SequenceGradientRule::kRhel, memory);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(c.theta.size());
+  EXPECT_THROW(
+      c.layer.Backward(c.theta, c.u, HruLayerCase::kBatch, memory, c.r.leftCols(4), {}, grad),
+      InputError);
+}
+
+}  // namespace
+}  // namespace echolab

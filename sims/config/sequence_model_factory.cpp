@@ -9,6 +9,7 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/substrate_sequence_model.h"
 #include "physics/error.h"
 #include "sims/config/substrate_config.h"
@@ -146,14 +147,49 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   return Finish(model, std::move(spec));
 }
 
+// A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,
+// classes or outputs and the output sub-sampling.
+BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task) {
+  model.RejectUnknownKeys({"kind", "unit", "layers", "hidden", "state", "step", "seed"});
+  const SequenceDataset& data = task.dataset;
+  HamiltonianSsmConfig config;
+  config.task = data.kind;
+  config.input_channels = data.input_channels;
+  config.classes = std::max(data.classes, 2);
+  config.output_channels = std::max(data.output_channels, 1);
+  config.output_step = task.output_step;
+  try {
+    config.unit = ParseHruKind(model.String("unit", "linear"));
+  } catch (const InputError& error) {
+    model.Fail("unit", error.what());
+  }
+  config.layers = static_cast<int>(model.Integer("layers", config.layers));
+  config.hidden = static_cast<int>(model.Integer("hidden", config.hidden));
+  config.state = static_cast<int>(model.Integer("state", config.state));
+  config.step = model.PositiveNumber("step", config.step);
+  const long seed = model.Integer("seed", static_cast<long>(config.seed));
+  if (seed < 0) model.Fail("seed", "expected a non-negative integer");
+  config.seed = static_cast<std::uint64_t>(seed);
+  try {
+    auto ssm = std::make_unique<HamiltonianSsm>(config);
+    const std::string description = fmt::format(
+        "Hamiltonian SSM: {} {} HRU block(s), hidden {}, state {}, {} parameters", config.layers,
+        model.String("unit", "linear"), config.hidden, config.state, ssm->Parameters().size());
+    return {std::move(ssm), description};
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: [model] {}", model.file(), error.what()));
+  }
+}
+
 }  // namespace
 
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task) {
   const std::string kind = model.String("kind");
   if (kind == "oscillator_network") return OscillatorNetworkModel(model, task);
   if (kind == "circuit") return CircuitModel(model, task);
+  if (kind == "hssm") return HssmModel(model, task);
   model.Fail("kind",
-             fmt::format("unknown model '{}', expected oscillator_network or circuit", kind));
+             fmt::format("unknown model '{}', expected oscillator_network, circuit or hssm", kind));
 }
 
 }  // namespace echolab

@@ -19,6 +19,7 @@ struct BuiltSequenceModel {
 ///   "oscillator_network"  an oscillator network ([model.substrate], the keys
 ///                         of simulate's [model]) as a SubstrateSequenceModel
 ///   "circuit"             a SPICE netlist (netlist = path) as a SubstrateSequenceModel
+///   "hssm"                a Hamiltonian SSM (unit, layers, hidden, state, step, seed)
 /// The task fixes the channels and the output sub-sampling. See
 /// docs/configuration.md for every key.
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task);

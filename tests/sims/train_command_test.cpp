@@ -6,8 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -68,13 +70,13 @@ std::vector<std::string> MetricsWithoutTime(const fs::path& csv) {
 class TrainCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("echolab_train_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    directory_ = echolab::testing::ScratchDirectory(
+        "echolab_train_" +
+        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
-  void TearDown() override { fs::remove_all(directory_); }
+  void TearDown() override { fs::remove_all(directory_.parent_path()); }
 
   std::string Config(const std::string& name, long steps, double lr = 0.1,
                      const std::string& extra = "") const {
@@ -177,6 +179,52 @@ TEST_F(TrainCommand, NumericalFailureExitsWithOneAndLeavesNoOutput) {
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_THAT(result.output, HasSubstr("echolab: failed"));
   EXPECT_FALSE(fs::exists(out));
+}
+
+constexpr const char* kHssmConfig = R"([task]
+kind = "burst_classification"
+sequences = 40
+length = 200
+classes = 2
+seed = 3
+[model]
+kind = "hssm"
+unit = "{unit}"
+layers = 2
+hidden = 8
+state = 6
+[training]
+lr = 0.01
+batch = 8
+steps = 12
+eval_every = 6
+seed = 2
+beta = 0.1
+)";
+
+// A linear Hamiltonian SSM trained by RHEL follows the BPTT run: the echo is
+// exact for linear units, so the curves agree to round-off.
+TEST_F(TrainCommand, HssmTrainsByRhelAsByBptt) {
+  const fs::path config = directory_ / "hssm.toml";
+  std::ofstream(config) << fmt::format(fmt::runtime(kHssmConfig), fmt::arg("unit", "linear"));
+  const fs::path rhel = directory_ / "rhel", bptt = directory_ / "bptt";
+  const auto by_rhel = RunEcholab(Train(config.string(), rhel, "--grad rhel"));
+  ASSERT_EQ(by_rhel.exit_code, 0) << by_rhel.output;
+  ASSERT_EQ(RunEcholab(Train(config.string(), bptt, "--grad bptt")).exit_code, 0);
+  const nlohmann::json a = nlohmann::json::parse(std::ifstream(rhel / "summary.json"));
+  const nlohmann::json b = nlohmann::json::parse(std::ifstream(bptt / "summary.json"));
+  EXPECT_EQ(a["metric"], "accuracy");
+  EXPECT_EQ(a["gradient_rule"], "rhel");
+  const double loss_a = a["test_loss"].get<double>(), loss_b = b["test_loss"].get<double>();
+  std::cout << fmt::format("test loss after 12 steps: rhel {:.12f}, bptt {:.12f}\n", loss_a,
+                           loss_b);
+  EXPECT_NEAR(loss_a, loss_b, 1e-8 * std::abs(loss_b));
+
+  std::ofstream(config) << fmt::format(fmt::runtime(kHssmConfig), fmt::arg("unit", "cubic"));
+  const auto bad = RunEcholab(Train(config.string(), directory_ / "bad"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("unit"));
+  EXPECT_FALSE(fs::exists(directory_ / "bad"));
 }
 
 }  // namespace

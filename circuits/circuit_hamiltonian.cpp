@@ -16,7 +16,7 @@ constexpr double kTwoPi = 2.0 * std::numbers::pi;
 [[noreturn]] void Unsupported(const Netlist& netlist, const Element& element, const char* what) {
   throw InputError(fmt::format(
       "{}:{}:{}: element '{}': {} are not modelled by the node-flux substrate yet; expected R, "
-      "C, L, K, B and current sources",
+      "C, L, K, B, current and voltage sources",
       netlist.source_file, element.location.line, element.location.column, element.name, what));
 }
 
@@ -31,11 +31,21 @@ void CircuitHamiltonian::Branch::AddTo(double s, Vector* y) const {
   if (minus >= 0) (*y)[minus] -= s;
 }
 
+double CircuitHamiltonian::Branch::DrivenAcross(const Vector& x) const {
+  return (driven_plus >= 0 ? x[driven_plus] : 0.0) - (driven_minus >= 0 ? x[driven_minus] : 0.0);
+}
+
+void CircuitHamiltonian::Branch::AddDrivenTo(double s, Vector* y) const {
+  if (driven_plus >= 0) (*y)[driven_plus] += s;
+  if (driven_minus >= 0) (*y)[driven_minus] -= s;
+}
+
 CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist) {
   Layout layout;
+  layout.driven = ResolveDrivenNodes(netlist);
   std::map<std::string, int> node_index;
   const auto node = [&](const std::string& name) {
-    if (name == "0") return -1;
+    if (name == "0" || layout.driven.Find(name) >= 0) return -1;
     const auto [it, inserted] =
         node_index.emplace(name, static_cast<int>(layout.node_names.size()));
     if (inserted) layout.node_names.push_back(name);
@@ -50,7 +60,8 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
   };
   const auto branch = [&](const Element& element, bool trainable) {
     return Branch{node(element.nodes[0]), node(element.nodes[1]),
-                  trainable ? add_parameter(element) : -1};
+                  trainable ? add_parameter(element) : -1, layout.driven.Find(element.nodes[0]),
+                  layout.driven.Find(element.nodes[1])};
   };
   for (const Element& element : netlist.elements) {
     switch (element.kind) {
@@ -74,7 +85,7 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
         layout.resistors.emplace_back(branch(element, false), element.value);
         break;
       case ElementKind::kVoltageSource:
-        Unsupported(netlist, element, "voltage sources");
+        break;  // resolved into driven nodes above
       case ElementKind::kVaractor:
         Unsupported(netlist, element, "varactors");
     }
@@ -87,7 +98,9 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
   }
   if (layout.node_names.empty()) {
     throw InputError(
-        fmt::format("{}: the netlist has no node other than ground", netlist.source_file));
+        fmt::format("{}: the netlist has no node other than ground and the nodes that voltage "
+                    "sources drive",
+                    netlist.source_file));
   }
   layout.parameters =
       Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
@@ -100,8 +113,10 @@ CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
 }
 
 CircuitHamiltonian::CircuitHamiltonian(Layout layout)
-    : HamiltonianSystem(static_cast<int>(layout.node_names.size()),
-                        static_cast<int>(layout.sources.size()), layout.parameter_names),
+    : HamiltonianSystem(
+          static_cast<int>(layout.node_names.size()),
+          static_cast<int>(layout.sources.size() + 3 * layout.driven.waveforms.size()),
+          layout.parameter_names),
       node_names_(std::move(layout.node_names)),
       capacitors_(std::move(layout.capacitors)),
       inductors_(std::move(layout.inductors)),
@@ -110,10 +125,16 @@ CircuitHamiltonian::CircuitHamiltonian(Layout layout)
       resistors_(std::move(layout.resistors)),
       mutuals_(std::move(layout.mutuals)),
       source_waveforms_(std::move(layout.source_waveforms)),
+      driven_(std::move(layout.driven)),
       netlist_parameters_(std::move(layout.parameters)) {}
 
 int CircuitHamiltonian::NodeIndex(const std::string& name) const {
   if (name == "0" || name == "gnd") return -1;
+  if (const int n = driven_.Find(name); n >= 0) {
+    throw InputError(fmt::format(
+        "node '{}' is driven by voltage source {}: its voltage is the source's, not a state", name,
+        driven_.nodes[static_cast<size_t>(n)].driven_by));
+  }
   for (size_t i = 0; i < node_names_.size(); ++i) {
     if (node_names_[i] == name) return static_cast<int>(i);
   }
@@ -136,6 +157,12 @@ Dissipation CircuitHamiltonian::ResistiveDissipation() const {
 InputSignal CircuitHamiltonian::Inputs() const {
   std::vector<InputChannel> channels;
   for (const auto& waveform : source_waveforms_) channels.push_back({waveform, Parity::kEven});
+  // The order of DrivenQuantity: ∫V dt, V, dV/dt.
+  for (const auto& waveform : driven_.waveforms) {
+    channels.push_back({std::make_shared<WaveformIntegral>(waveform), Parity::kEven});
+    channels.push_back({waveform, Parity::kOdd});
+    channels.push_back({std::make_shared<WaveformDerivative>(waveform), Parity::kEven});
+  }
   return InputSignal(std::move(channels));
 }
 
@@ -157,15 +184,23 @@ Vector SolveBranchConditions(const Eigen::MatrixXd& rows, const Vector& targets,
 
 PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
   const Vector& theta = netlist_parameters_;
+  const Vector u0 = Inputs().Value(0.0);
+  const Vector driven_voltage = Driven(u0, DrivenQuantity::kVoltage);
+  const Vector driven_flux = Driven(u0, DrivenQuantity::kFlux);
   std::vector<std::pair<const Branch*, double>> voltages, fluxes;
   std::vector<double> inductor_currents(inductors_.size(), 0.0);
   size_t c = 0, l = 0, j = 0;
   for (const Element& element : netlist.elements) {
     const double ic = element.initial_condition.value_or(0.0);
-    if (element.kind == ElementKind::kCapacitor) voltages.emplace_back(&capacitors_[c++], ic);
+    if (element.kind == ElementKind::kCapacitor) {
+      const Branch* capacitor = &capacitors_[c++];
+      voltages.emplace_back(capacitor, ic - capacitor->DrivenAcross(driven_voltage));
+    }
     if (element.kind == ElementKind::kInductor) inductor_currents[l++] = ic;
     if (element.kind == ElementKind::kJosephsonJunction) {
-      fluxes.emplace_back(&junctions_[j++], ic * kFluxQuantum_Wb / kTwoPi);
+      const Branch* junction = &junctions_[j++];
+      fluxes.emplace_back(junction,
+                          ic * kFluxQuantum_Wb / kTwoPi - junction->DrivenAcross(driven_flux));
     }
   }
   if (!inductors_.empty()) {
@@ -175,9 +210,17 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
         Eigen::Map<const Vector>(inductor_currents.data(),
                                  static_cast<Eigen::Index>(inductor_currents.size()));
     for (size_t i = 0; i < inductors_.size(); ++i) {
-      fluxes.emplace_back(&inductors_[i], branch_flux[static_cast<Eigen::Index>(i)]);
+      fluxes.emplace_back(&inductors_[i], branch_flux[static_cast<Eigen::Index>(i)] -
+                                              inductors_[i].DrivenAcross(driven_flux));
     }
   }
+  // A branch without a free terminal constrains nothing of the state.
+  const auto drop_fixed = [](std::vector<std::pair<const Branch*, double>>* conditions) {
+    std::erase_if(*conditions,
+                  [](const auto& condition) { return !condition.first->TouchesFreeNode(); });
+  };
+  drop_fixed(&voltages);
+  drop_fixed(&fluxes);
   const auto solve = [&](const std::vector<std::pair<const Branch*, double>>& conditions,
                          const char* what) {
     Eigen::MatrixXd rows =
@@ -216,7 +259,8 @@ void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {
   }
   if (CapacitanceMatrix(theta).llt().info() != Eigen::Success) {
     throw InputError(
-        "the capacitance matrix is singular: every node needs a path of capacitors to ground");
+        "the capacitance matrix is singular: every node needs a path of capacitors to ground or "
+        "to a node that a voltage source drives");
   }
   if (!inductors_.empty() && InductanceMatrix(theta).llt().info() != Eigen::Success) {
     throw InputError("the inductance matrix is not positive definite (too strong K couplings)");
@@ -255,9 +299,74 @@ Vector CircuitHamiltonian::BranchFluxes(const Vector& flux) const {
   return branch;
 }
 
-Vector CircuitHamiltonian::InductorCurrents(const Vector& flux, const Vector& theta) const {
+// φ_L = A_Lᵀ Φ + D_Lᵀ Φ_d
+Vector CircuitHamiltonian::BranchFluxes(const Vector& flux, const Vector& u) const {
+  Vector branch = BranchFluxes(flux);
+  if (driven_.nodes.empty()) return branch;
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
+  for (size_t i = 0; i < inductors_.size(); ++i) {
+    branch[static_cast<Eigen::Index>(i)] += inductors_[i].DrivenAcross(driven_flux);
+  }
+  return branch;
+}
+
+// i_L = M⁻¹ φ_L
+Vector CircuitHamiltonian::InductorCurrents(const Vector& branch_fluxes,
+                                            const Vector& theta) const {
   if (inductors_.empty()) return Vector();
-  return InductanceMatrix(theta).llt().solve(BranchFluxes(flux));
+  return InductanceMatrix(theta).llt().solve(branch_fluxes);
+}
+
+double CircuitHamiltonian::JunctionPhase(const Branch& junction, const Vector& q,
+                                         const Vector& driven_flux) const {
+  return kTwoPi * (junction.Across(q) + junction.DrivenAcross(driven_flux)) / kFluxQuantum_Wb;
+}
+
+// x_a = Σ_s sign_s u_(s, quantity) over the chain of driven node a.
+Vector CircuitHamiltonian::Driven(const Vector& u, DrivenQuantity quantity) const {
+  const auto first = static_cast<Eigen::Index>(sources_.size()) + static_cast<int>(quantity);
+  Vector per_node = Vector::Zero(static_cast<Eigen::Index>(driven_.nodes.size()));
+  for (size_t a = 0; a < driven_.nodes.size(); ++a) {
+    for (const auto& [source, sign] : driven_.nodes[a].terms) {
+      per_node[static_cast<Eigen::Index>(a)] += sign * u[first + 3 * source];
+    }
+  }
+  return per_node;
+}
+
+void CircuitHamiltonian::AddToVoltageChannels(const Vector& per_node, DrivenQuantity quantity,
+                                              Vector* out) const {
+  const auto first = static_cast<Eigen::Index>(sources_.size()) + static_cast<int>(quantity);
+  for (size_t a = 0; a < driven_.nodes.size(); ++a) {
+    for (const auto& [source, sign] : driven_.nodes[a].terms) {
+      (*out)[first + 3 * source] += sign * per_node[static_cast<Eigen::Index>(a)];
+    }
+  }
+}
+
+// With w·∇_Φ V = Σ_L i_L a_Lᵀw + Σ_J g_J a_Jᵀw + Σ_c C_c (d_cᵀ dV_d/dt)(a_cᵀ w)
+//                + Σ_R (d_Rᵀ V_d)(a_Rᵀ w) / R + (current sources):
+//   ∂/∂Φ_d = Σ_L (i_L)' d_L + Σ_J g_J' d_J,  ∂/∂V_d = Σ_R (a_Rᵀ w / R) d_R,
+//   ∂/∂(dV_d/dt) = Σ_c C_c (a_cᵀ w) d_c,
+// with (i_L)' and g_J' what the caller passes: the derivatives of the inductor and junction
+// terms with respect to their branch flux.
+void CircuitHamiltonian::AddDrivenInputTerms(const Vector& w, const Vector& per_inductor,
+                                             const std::vector<double>& per_junction,
+                                             const Vector& theta, Vector* out) const {
+  if (driven_.nodes.empty()) return;
+  const auto n = static_cast<Eigen::Index>(driven_.nodes.size());
+  Vector flux = Vector::Zero(n), voltage = Vector::Zero(n), slope = Vector::Zero(n);
+  for (size_t i = 0; i < inductors_.size(); ++i) {
+    inductors_[i].AddDrivenTo(per_inductor[static_cast<Eigen::Index>(i)], &flux);
+  }
+  for (size_t j = 0; j < junctions_.size(); ++j) junctions_[j].AddDrivenTo(per_junction[j], &flux);
+  for (const auto& [branch, resistance_ohm] : resistors_) {
+    branch.AddDrivenTo(branch.Across(w) / resistance_ohm, &voltage);
+  }
+  for (const Branch& c : capacitors_) c.AddDrivenTo(theta[c.param] * c.Across(w), &slope);
+  AddToVoltageChannels(flux, DrivenQuantity::kFlux, out);
+  AddToVoltageChannels(voltage, DrivenQuantity::kVoltage, out);
+  AddToVoltageChannels(slope, DrivenQuantity::kSlope, out);
 }
 
 Vector CircuitHamiltonian::ScatterInductors(const Vector& per_inductor) const {
@@ -294,17 +403,31 @@ double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta)
 }
 
 // V = ½ φ_Lᵀ M⁻¹ φ_L + Σ_J (Φ0 I_c / 2π)(1 - cos(2π φ_J / Φ0)) - Σ_s u_s b_sᵀ Φ
+//     + Σ_c C_c (a_cᵀ Φ)(d_cᵀ dV_d/dt) + Σ_R (a_Rᵀ Φ)(d_Rᵀ V_d) / R
 double CircuitHamiltonian::DoPotentialEnergy(const Vector& q, const Vector& theta,
                                              const Vector& u) const {
   double energy = 0.0;
-  if (!inductors_.empty()) energy += 0.5 * BranchFluxes(q).dot(InductorCurrents(q, theta));
+  if (!inductors_.empty()) {
+    const Vector branch_flux = BranchFluxes(q, u);
+    energy += 0.5 * branch_flux.dot(InductorCurrents(branch_flux, theta));
+  }
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
     energy += kFluxQuantum_Wb * theta[j.param] / kTwoPi *
-              (1.0 - std::cos(kTwoPi * j.Across(q) / kFluxQuantum_Wb));
+              (1.0 - std::cos(JunctionPhase(j, q, driven_flux)));
   }
   // b_s = e_(n-) - e_(n+) = -a_s
   for (size_t s = 0; s < sources_.size(); ++s) {
     energy += u[static_cast<Eigen::Index>(s)] * sources_[s].Across(q);
+  }
+  if (driven_.nodes.empty()) return energy;
+  const Vector driven_slope = Driven(u, DrivenQuantity::kSlope);
+  for (const Branch& c : capacitors_) {
+    energy += theta[c.param] * c.Across(q) * c.DrivenAcross(driven_slope);
+  }
+  const Vector driven_voltage = Driven(u, DrivenQuantity::kVoltage);
+  for (const auto& [branch, resistance_ohm] : resistors_) {
+    energy += branch.Across(q) * branch.DrivenAcross(driven_voltage) / resistance_ohm;
   }
   return energy;
 }
@@ -316,15 +439,24 @@ void CircuitHamiltonian::DoKineticGradient(const Vector& p, const Vector& theta,
 }
 
 // ∂V/∂Φ = A_L i_L + Σ_J I_c sin(2π φ_J / Φ0) a_J - Σ_s u_s b_s
+//         + Σ_c C_c (d_cᵀ dV_d/dt) a_c + Σ_R (d_Rᵀ V_d / R) a_R
 void CircuitHamiltonian::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
                                              Vector* out) const {
   *out = inductors_.empty() ? Vector(Vector::Zero(num_dof()))
-                            : ScatterInductors(InductorCurrents(q, theta));
+                            : ScatterInductors(InductorCurrents(BranchFluxes(q, u), theta));
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
-    j.AddTo(theta[j.param] * std::sin(kTwoPi * j.Across(q) / kFluxQuantum_Wb), out);
+    j.AddTo(theta[j.param] * std::sin(JunctionPhase(j, q, driven_flux)), out);
   }
   for (size_t s = 0; s < sources_.size(); ++s) {
     sources_[s].AddTo(u[static_cast<Eigen::Index>(s)], out);
+  }
+  if (driven_.nodes.empty()) return;
+  const Vector driven_slope = Driven(u, DrivenQuantity::kSlope);
+  for (const Branch& c : capacitors_) c.AddTo(theta[c.param] * c.DrivenAcross(driven_slope), out);
+  const Vector driven_voltage = Driven(u, DrivenQuantity::kVoltage);
+  for (const auto& [branch, resistance_ohm] : resistors_) {
+    branch.AddTo(branch.DrivenAcross(driven_voltage) / resistance_ohm, out);
   }
 }
 
@@ -336,13 +468,15 @@ void CircuitHamiltonian::DoKineticHessianProduct(const Vector&, const Vector& th
 
 // ∂²V/∂Φ² v = A_L M⁻¹ A_Lᵀ v + Σ_J I_c (2π/Φ0) cos(2π φ_J/Φ0) (a_Jᵀ v) a_J
 void CircuitHamiltonian::DoPotentialHessianProduct(const Vector& q, const Vector& theta,
-                                                   const Vector&, const Vector& v,
+                                                   const Vector& u, const Vector& v,
                                                    Vector* out) const {
   *out = inductors_.empty() ? Vector(Vector::Zero(num_dof()))
-                            : ScatterInductors(InductorCurrents(v, theta));
+                            : ScatterInductors(InductorCurrents(BranchFluxes(v), theta));
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
-    const double phase = kTwoPi * j.Across(q) / kFluxQuantum_Wb;
-    j.AddTo(theta[j.param] * kTwoPi / kFluxQuantum_Wb * std::cos(phase) * j.Across(v), out);
+    j.AddTo(theta[j.param] * kTwoPi / kFluxQuantum_Wb * std::cos(JunctionPhase(j, q, driven_flux)) *
+                j.Across(v),
+            out);
   }
 }
 
@@ -356,17 +490,21 @@ void CircuitHamiltonian::DoKineticParameterGradient(const Vector& p, const Vecto
   }
 }
 
-// ∂V/∂L, ∂V/∂k = -½ i_Lᵀ (∂M/∂θ) i_L;  ∂V/∂I_c = (Φ0 / 2π)(1 - cos(2π φ_J / Φ0))
+// ∂V/∂L, ∂V/∂k = -½ i_Lᵀ (∂M/∂θ) i_L;  ∂V/∂I_c = (Φ0 / 2π)(1 - cos(2π φ_J / Φ0));
+// ∂V/∂C_c = (a_cᵀ Φ)(d_cᵀ dV_d/dt)
 void CircuitHamiltonian::DoPotentialParameterGradient(const Vector& q, const Vector& theta,
-                                                      const Vector&, Vector* out) const {
+                                                      const Vector& u, Vector* out) const {
   if (!inductors_.empty()) {
-    const Vector current = InductorCurrents(q, theta);
+    const Vector current = InductorCurrents(BranchFluxes(q, u), theta);
     AddInductanceDerivatives(theta, current, current, -0.5, out);
   }
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
-    (*out)[j.param] =
-        kFluxQuantum_Wb / kTwoPi * (1.0 - std::cos(kTwoPi * j.Across(q) / kFluxQuantum_Wb));
+    (*out)[j.param] = kFluxQuantum_Wb / kTwoPi * (1.0 - std::cos(JunctionPhase(j, q, driven_flux)));
   }
+  if (driven_.nodes.empty()) return;
+  const Vector driven_slope = Driven(u, DrivenQuantity::kSlope);
+  for (const Branch& c : capacitors_) (*out)[c.param] = c.Across(q) * c.DrivenAcross(driven_slope);
 }
 
 // (∂C_c C⁻¹Q)ᵀ w = -(a_cᵀ C⁻¹ Q)(a_cᵀ C⁻¹ w)
@@ -377,33 +515,59 @@ void CircuitHamiltonian::DoKineticMixedProduct(const Vector& p, const Vector& th
   for (const Branch& c : capacitors_) (*out)[c.param] = -c.Across(voltage) * c.Across(response);
 }
 
-// (∂θ A_L M⁻¹ φ_L)ᵀ w = -(M⁻¹ A_Lᵀ w)ᵀ (∂M/∂θ) i_L;  (∂I_c ∇V)ᵀ w = sin(2π φ_J/Φ0) a_Jᵀ w
+// (∂θ A_L M⁻¹ φ_L)ᵀ w = -(M⁻¹ A_Lᵀ w)ᵀ (∂M/∂θ) i_L;  (∂I_c ∇V)ᵀ w = sin(2π φ_J/Φ0) a_Jᵀ w;
+// (∂C_c ∇V)ᵀ w = (d_cᵀ dV_d/dt)(a_cᵀ w)
 void CircuitHamiltonian::DoPotentialMixedProduct(const Vector& q, const Vector& theta,
-                                                 const Vector&, const Vector& v,
+                                                 const Vector& u, const Vector& v,
                                                  Vector* out) const {
   if (!inductors_.empty()) {
-    AddInductanceDerivatives(theta, InductorCurrents(v, theta), InductorCurrents(q, theta), -1.0,
-                             out);
+    AddInductanceDerivatives(theta, InductorCurrents(BranchFluxes(v), theta),
+                             InductorCurrents(BranchFluxes(q, u), theta), -1.0, out);
   }
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
-    (*out)[j.param] = std::sin(kTwoPi * j.Across(q) / kFluxQuantum_Wb) * j.Across(v);
+    (*out)[j.param] = std::sin(JunctionPhase(j, q, driven_flux)) * j.Across(v);
   }
+  if (driven_.nodes.empty()) return;
+  const Vector driven_slope = Driven(u, DrivenQuantity::kSlope);
+  for (const Branch& c : capacitors_) (*out)[c.param] = c.DrivenAcross(driven_slope) * c.Across(v);
 }
 
-// ∂V/∂u_s = -b_sᵀ Φ = a_sᵀ Φ
-void CircuitHamiltonian::DoInputGradient(const Vector& q, const Vector&, const Vector&,
+// ∂V/∂u_s = -b_sᵀ Φ = a_sᵀ Φ for the current sources; for the voltage sources
+//   ∂V/∂Φ_d = Σ_L i_L d_L + Σ_J I_c sin(2π φ_J/Φ0) d_J,  ∂V/∂V_d = Σ_R (a_Rᵀ Φ / R) d_R,
+//   ∂V/∂(dV_d/dt) = Σ_c C_c (a_cᵀ Φ) d_c,  chained to the channels of each source
+void CircuitHamiltonian::DoInputGradient(const Vector& q, const Vector& theta, const Vector& u,
                                          Vector* out) const {
   for (size_t s = 0; s < sources_.size(); ++s) {
     (*out)[static_cast<Eigen::Index>(s)] = sources_[s].Across(q);
   }
+  if (driven_.nodes.empty()) return;
+  const Vector current = InductorCurrents(BranchFluxes(q, u), theta);
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
+  std::vector<double> junction_current;
+  for (const Branch& j : junctions_) {
+    junction_current.push_back(theta[j.param] * std::sin(JunctionPhase(j, q, driven_flux)));
+  }
+  AddDrivenInputTerms(q, current, junction_current, theta, out);
 }
 
-// (∂u_s ∇V)ᵀ w = a_sᵀ w
-void CircuitHamiltonian::DoInputMixedProduct(const Vector&, const Vector&, const Vector&,
+// (∂u_s ∇V)ᵀ w = a_sᵀ w for the current sources; for the voltage sources the same terms as
+// DoInputGradient with Φ → w in the linear ones, i_L → M⁻¹ A_Lᵀ w and
+// I_c sin(2π φ_J/Φ0) → I_c (2π/Φ0) cos(2π φ_J/Φ0) a_Jᵀ w
+void CircuitHamiltonian::DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
                                              const Vector& v, Vector* out) const {
   for (size_t s = 0; s < sources_.size(); ++s) {
     (*out)[static_cast<Eigen::Index>(s)] = sources_[s].Across(v);
   }
+  if (driven_.nodes.empty()) return;
+  const Vector response = InductorCurrents(BranchFluxes(v), theta);
+  const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
+  std::vector<double> junction_gain;
+  for (const Branch& j : junctions_) {
+    junction_gain.push_back(theta[j.param] * kTwoPi / kFluxQuantum_Wb *
+                            std::cos(JunctionPhase(j, q, driven_flux)) * j.Across(v));
+  }
+  AddDrivenInputTerms(v, response, junction_gain, theta, out);
 }
 
 }  // namespace echolab

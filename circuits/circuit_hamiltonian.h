@@ -4,37 +4,48 @@
 #include <string>
 #include <vector>
 
+#include "circuits/driven_nodes.h"
 #include "circuits/netlist.h"
 #include "physics/dissipation.h"
 #include "physics/hamiltonian_system.h"
 
 namespace echolab {
 
-/// The node-flux Hamiltonian of an LC netlist. Positions are the node fluxes
-/// Φ (Wb, Φ_a = ∫ v_a dt against ground), momenta the node charges Q (C):
+/// The node-flux Hamiltonian of an LC netlist. Positions are the fluxes Φ
+/// (Wb, Φ_a = ∫ v_a dt against ground) of the free nodes, momenta their
+/// charges Q (C):
 ///
 ///   H = ½ Qᵀ C⁻¹ Q + ½ φ_Lᵀ M⁻¹ φ_L + Σ_J E_J (1 - cos(2π φ_J / Φ0)) - Σ_s I_s(t) b_sᵀ Φ
+///       + Σ_c C_c (a_cᵀ Φ)(d_cᵀ dV_d/dt) + Σ_R (a_Rᵀ Φ)(d_Rᵀ V_d) / R
 ///
 /// with C the capacitance matrix (Σ_c C_c a_c a_cᵀ, a_c the ±1 incidence of
-/// capacitor c on the non-ground nodes), φ_L = A_Lᵀ Φ the inductor branch
-/// fluxes, M the inductance matrix (L_i on the diagonal, k_ij √(L_i L_j) for a
-/// K card), E_J = Φ0 I_c / 2π for each junction, and b_s = e_(n-) - e_(n+) for
-/// a current source pushing I_s from n+ through itself to n-. Then
-/// dΦ/dt = ∂H/∂Q = C⁻¹ Q are the node voltages and dQ/dt = -∂H/∂Φ the net
-/// currents into the nodes (Kirchhoff's current law).
+/// capacitor c on the free nodes), φ_L = A_Lᵀ Φ + D_Lᵀ Φ_d(t) the inductor
+/// branch fluxes, M the inductance matrix (L_i on the diagonal, k_ij √(L_i L_j)
+/// for a K card), E_J = Φ0 I_c / 2π for each junction (φ_J likewise), and
+/// b_s = e_(n-) - e_(n+) for a current source pushing I_s from n+ through
+/// itself to n-. Then dΦ/dt = ∂H/∂Q = C⁻¹ Q are the node voltages and
+/// dQ/dt = -∂H/∂Φ the net currents into the nodes (Kirchhoff's current law).
+///
+/// Voltage sources drive nodes (DrivenNodes): a driven node a leaves the
+/// state, its flux Φ_a(t) = ∫_0^t V dt' and voltage V_a(t) are inputs, and
+/// d_b is the ±1 incidence of branch b on the driven nodes. A capacitor from
+/// a free node to a driven one adds C_c to C and injects the current
+/// C_c dV_a/dt (the Lagrangian's ½ C (Φ̇_i - V_a)² with the total derivative
+/// d/dt(C Φ_i V_a) dropped); a resistor injects V_a / R besides its friction.
 ///
 /// The echo flips the charges (Q → -Q) and keeps the fluxes: node voltages
 /// are odd under the flip, so a voltage read-out (VelocityReadout) sees the
-/// reflected target in the echo, l_e = l ∘ Sz. Current sources couple to
-/// fluxes and are even.
+/// reflected target in the echo, l_e = l ∘ Sz. Input channels, in this order:
+/// the current sources (A, even), then three per voltage source, ∫V dt (Wb,
+/// even), V (V, odd) and dV/dt (V/s, even).
 ///
 /// Trainable parameters θ: the value of every C (F), L (H), K (coupling
 /// coefficient) and B (critical current I_c, A) element, named by the element
 /// (lower case), in netlist order; gradients are per SI unit of the value.
 /// Resistors are dissipation, an option of a pass (ResistiveDissipation):
 /// dQ/dt gains -G_R v with G_R = Σ_R a_R a_Rᵀ / R the conductance matrix.
-/// Voltage sources and varactors are not modelled yet and are refused with
-/// the element's location.
+/// Varactors are not modelled yet and are refused with the element's
+/// location.
 class CircuitHamiltonian final : public HamiltonianSystem {
  public:
   explicit CircuitHamiltonian(const Netlist& netlist);
@@ -44,15 +55,18 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   /// Non-ground node names, in the order of the state vectors.
   const std::vector<std::string>& node_names() const { return node_names_; }
   /// Index of a node in the state, or -1 for ground; throws InputError for an
-  /// unknown name.
+  /// unknown name and for a node that a voltage source drives (its voltage
+  /// is the source's, not a state).
   int NodeIndex(const std::string& name) const;
   /// The resistors as dissipation of a pass: friction_matrix = Σ_R a_R a_Rᵀ / R
   /// (S), acting on the node voltages. Zero when the netlist has none.
   Dissipation ResistiveDissipation() const;
-  /// The current sources as input channels (A), in netlist order.
+  /// The input channels: the current sources (A, even), then ∫V dt (even),
+  /// V (odd) and dV/dt (even) of each voltage source, in netlist order.
   InputSignal Inputs() const;
   /// The state that the netlist's initial conditions describe (as SPICE's
-  /// uic): node voltages v from the capacitors' ic= (0 where absent) give
+  /// uic): node voltages v from the capacitors' ic= (0 where absent; a
+  /// driven terminal at the source's V(0)) give
   /// Q = C v; inductor currents (ic=) and junction phases (phase=) give the
   /// branch fluxes M i_L and φ Φ0 / 2π, from which the node fluxes are
   /// solved. Throws InputError when the conditions contradict each other
@@ -64,14 +78,24 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   explicit CircuitHamiltonian(Layout layout);
 
   struct Branch {
-    int plus = -1;  // node index, -1 for ground
+    int plus = -1;  // free node index, -1 for ground or a driven node
     int minus = -1;
-    int param = -1;  // index in θ
-    // aᵀ x for a node vector x.
+    int param = -1;        // index in θ
+    int driven_plus = -1;  // driven node index, -1 otherwise
+    int driven_minus = -1;
+    // aᵀ x for a free-node vector x.
     double Across(const Vector& x) const;
     // y += s a.
     void AddTo(double s, Vector* y) const;
+    // dᵀ x for a driven-node vector x.
+    double DrivenAcross(const Vector& x) const;
+    // y += s d.
+    void AddDrivenTo(double s, Vector* y) const;
+    bool TouchesFreeNode() const { return plus >= 0 || minus >= 0; }
   };
+  // What the inputs say about the driven nodes, one entry per driven node:
+  // the flux Φ_d (Wb), the voltage V_d (V) or its rate dV_d/dt (V/s).
+  enum class DrivenQuantity { kFlux = 0, kVoltage = 1, kSlope = 2 };
   struct Mutual {
     int first = -1, second = -1;  // inductor indices
     int param = -1;
@@ -102,8 +126,22 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   Eigen::MatrixXd CapacitanceMatrix(const Vector& theta) const;
   Eigen::MatrixXd InductanceMatrix(const Vector& theta) const;
   // φ_L = A_Lᵀ Φ and the inductor currents i_L = M⁻¹ φ_L.
+  // φ_L of a free-node vector alone (A_Lᵀ x) and of the state (A_Lᵀ Φ + D_Lᵀ Φ_d).
   Vector BranchFluxes(const Vector& flux) const;
-  Vector InductorCurrents(const Vector& flux, const Vector& theta) const;
+  Vector BranchFluxes(const Vector& flux, const Vector& u) const;
+  Vector InductorCurrents(const Vector& branch_fluxes, const Vector& theta) const;
+  // 2π φ_J / Φ0 of a junction, φ_J = a_Jᵀ Φ + d_Jᵀ Φ_d.
+  double JunctionPhase(const Branch& junction, const Vector& q, const Vector& driven_flux) const;
+  // Per driven node a: Σ_s sign_s u_(s, quantity) over the sources of its chain.
+  Vector Driven(const Vector& u, DrivenQuantity quantity) const;
+  // out_(s, quantity) = Σ_a sign_s per_node_a: the transpose of Driven.
+  void AddToVoltageChannels(const Vector& per_node, DrivenQuantity quantity, Vector* out) const;
+  // ∂/∂Φ_d, ∂/∂V_d, ∂/∂(dV_d/dt) of w·∇_Φ V for a free-node vector w, given
+  // the inductor currents that multiply D_L and the junction gains that
+  // multiply d_J; into the voltage-source channels of *out.
+  void AddDrivenInputTerms(const Vector& w, const Vector& per_inductor,
+                           const std::vector<double>& per_junction, const Vector& theta,
+                           Vector* out) const;
   // Σ_b s_b a_b over the inductors.
   Vector ScatterInductors(const Vector& per_inductor) const;
   // ∂M/∂θ_k contracted as xᵀ (∂M/∂θ_k) y, for every inductive parameter.
@@ -117,7 +155,8 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     std::vector<Branch> capacitors, inductors, junctions, sources;
     std::vector<std::pair<Branch, double>> resistors;  // branch and R (Ω)
     std::vector<Mutual> mutuals;
-    std::vector<std::shared_ptr<const Waveform>> source_waveforms;
+    std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms;
+    DrivenNodes driven;
     Vector parameters;
   };
   static Layout MakeLayout(const Netlist& netlist);
@@ -126,7 +165,8 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   std::vector<Branch> capacitors_, inductors_, junctions_, sources_;
   std::vector<std::pair<Branch, double>> resistors_;
   std::vector<Mutual> mutuals_;
-  std::vector<std::shared_ptr<const Waveform>> source_waveforms_;
+  std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms_;
+  DrivenNodes driven_;
   Vector netlist_parameters_;
 };
 

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <numbers>
 
-#include "circuits/spice_waveforms.h"
 
 namespace echolab {
 
@@ -18,11 +17,11 @@ double CriticalCurrent_A(double josephson_energy_J) {
   return 2.0 * std::numbers::pi * josephson_energy_J / kFluxQuantum_Wb;
 }
 
-std::shared_ptr<const Waveform> SourceWaveform::MakeWaveform() const {
+std::shared_ptr<const SpiceWaveform> SourceWaveform::MakeWaveform() const {
   const std::vector<double>& p = parameters;
   switch (kind) {
     case Kind::kDc:
-      return std::make_shared<ConstantWaveform>(p.at(0));
+      return std::make_shared<DcWaveform>(p.at(0));
     case Kind::kSin:
       return std::make_shared<DampedSineWaveform>(p.at(0), p.at(1), p.at(2), p.at(3), p.at(4),
                                                   p.at(5));
@@ -33,7 +32,7 @@ std::shared_ptr<const Waveform> SourceWaveform::MakeWaveform() const {
     case Kind::kFile:
       break;
   }
-  return std::make_shared<SampledWaveform>(times_s, values, Interpolation::kLinear);
+  return std::make_shared<PiecewiseLinearWaveform>(times_s, values);
 }
 
 const Element* Netlist::Find(const std::string& name) const {

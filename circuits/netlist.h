@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "circuits/source_text.h"
-#include "physics/input_signal.h"
+#include "circuits/spice_waveforms.h"
 
 namespace echolab {
 
@@ -47,8 +47,9 @@ struct SourceWaveform {
   std::string file_path;
 
   /// The waveform w(t) (A for I, V for V): constant, damped sine, pulse, or
-  /// breakpoints interpolated linearly with the end values held outside.
-  std::shared_ptr<const Waveform> MakeWaveform() const;
+  /// breakpoints interpolated linearly with the end values held outside;
+  /// with its exact integral and derivative.
+  std::shared_ptr<const SpiceWaveform> MakeWaveform() const;
 };
 
 /// One element card. Names and nodes are lower-cased; ground ("0" or "gnd")

@@ -161,15 +161,57 @@ TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
 TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
   try {
     CircuitHamiltonian circuit(
-        ParseNetlistText("sourced\nC1 a 0 1n\nL1 a 0 1n\nV1 a 0 1\n.end\n", "sourced.cir"));
-    ADD_FAILURE() << "a voltage source was accepted";
+        ParseNetlistText("varactor\nC1 a 0 1n nl=1e15\nL1 a 0 1n\n.end\n", "varactor.cir"));
+    ADD_FAILURE() << "a varactor was accepted";
   } catch (const InputError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("sourced.cir:4:"));
-    EXPECT_THAT(error.what(), HasSubstr("v1"));
+    EXPECT_THAT(error.what(), HasSubstr("varactor.cir:2:"));
+    EXPECT_THAT(error.what(), HasSubstr("c1"));
   }
   EXPECT_THROW(CircuitHamiltonian(ParseNetlistText(
                    "floating\nC1 a 0 1n\nL1 a b 1n\nL2 b 0 1n\n.end\n", "floating.cir")),
                InputError);
+}
+
+// Voltage sources that the substrate cannot turn into driven nodes, each
+// refused with the source's line and what was expected.
+TEST(CircuitHamiltonian, RefusesVoltageSourceLoopsAndFloatingSources) {
+  const auto refusal = [](const std::string& text) {
+    try {
+      CircuitHamiltonian circuit(ParseNetlistText(text, "v.cir"));
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string loop = refusal("loop\nV1 a 0 1\nV2 a 0 2\nC1 a b 1n\nC2 b 0 1n\n.end\n");
+  EXPECT_THAT(loop, HasSubstr("v.cir:3:"));
+  EXPECT_THAT(loop, HasSubstr("loop of voltage sources"));
+  const std::string floating =
+      refusal("floating\nV1 a b 1\nC1 a 0 1n\nC2 b 0 1n\nL1 a 0 1n\n.end\n");
+  EXPECT_THAT(floating, HasSubstr("v.cir:2:"));
+  EXPECT_THAT(floating, HasSubstr("one terminal at ground"));
+  const std::string alone = refusal("alone\nV1 a 0 1\nC1 b 0 1n\nL1 b 0 1n\n.end\n");
+  EXPECT_THAT(alone, HasSubstr("v.cir:2:"));
+  EXPECT_THAT(alone, HasSubstr("series with nothing"));
+  const std::string jump =
+      refusal("jump\nV1 a 0 PULSE(0 1 1n 0 1n 1n 10n)\nC1 a b 1n\nC2 b 0 1n\n.end\n");
+  EXPECT_THAT(jump, HasSubstr("v.cir:2:"));
+  EXPECT_THAT(jump, HasSubstr("tr > 0"));
+  // A chain of two sources is a driven node referenced to another one.
+  EXPECT_EQ(refusal("chain\nV1 a 0 1\nV2 b a 2\nC1 b c 1n\nL1 c 0 1n\n.end\n"), "accepted");
+}
+
+TEST(CircuitHamiltonian, DrivenNodesLeaveTheStateAndRefuseAVoltageRead_out) {
+  const CircuitHamiltonian circuit(ParseNetlistText(
+      "driven\nV1 in 0 SIN(0 1 1meg)\nC1 in a 1n\nL1 a 0 1u\nC2 a 0 1n\n.end\n", "d.cir"));
+  EXPECT_EQ(circuit.num_dof(), 1);
+  EXPECT_EQ(circuit.num_inputs(), 3);
+  try {
+    circuit.NodeIndex("in");
+    ADD_FAILURE() << "the driven node was given a state index";
+  } catch (const InputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("d.cir:2:"));
+  }
 }
 
 // Johnson-Nyquist noise of the resistors (baoab with the conductance
@@ -323,7 +365,46 @@ Rc n1 n3 1k
 .end
 )",
                                      {"n1", "n2", "n3"},
-                                     150e-9}),
+                                     150e-9},
+                      CrossCheckCase{"sine_voltage_through_capacitor",
+                                     R"(LC tank driven by a sine voltage source through a capacitor
+V1 in 0 SIN(0 1 30meg 5n 2e6)
+Cin in a 20p
+L1 a 0 100n
+C1 a 0 100p
+.tran 1p 200n 0 1p uic
+.end
+)",
+                                     {"a"},
+                                     200e-9},
+                      CrossCheckCase{
+                          "pwl_voltage_through_inductor",
+                          R"(Three-section LC ladder driven by a PWL voltage through an inductor
+V1 in 0 PWL(0 0 2n 0 5n 1 20n 1 24n -0.5 40n 0)
+Lin in n1 25n
+C1 n1 0 10p
+L1 n1 n2 25n
+C2 n2 0 10p
+L2 n2 n3 25n
+C3 n3 0 10p
+.tran 1p 100n 0 1p uic
+.end
+)",
+                          {"n1", "n2", "n3"},
+                          100e-9},
+                      CrossCheckCase{"pulse_voltage_through_resistor",
+                                     R"(RLC driven by a pulsed voltage source through a resistor
+V1 in 0 PULSE(0 1 2n 3n 3n 10n 40n)
+R1 in a 50
+C1 a 0 20p
+L1 a b 50n
+C2 b 0 20p
+L2 b 0 80n
+.tran 1p 120n 0 1p uic
+.end
+)",
+                                     {"a", "b"},
+                                     120e-9}),
     [](const ::testing::TestParamInfo<CrossCheckCase>& param_info) {
       return std::string(param_info.param.name);
     });

@@ -283,8 +283,33 @@ I2 0 c 0.5
   return c;
 }
 
+// A circuit with two voltage sources (one chained on the other) next to
+// capacitors, coupled inductors and a resistor: the driven-node inputs.
+ModelCase DrivenCircuitCase() {
+  const Netlist netlist = ParseNetlistText(R"(driven circuit for derivative checks
+V1 in 0 SIN(0 1 1)
+V2 top in PWL(0 0 1 2)
+C1 a 0 1.2
+Cin in a 0.4
+L1 a in 0.8
+L2 b top 1.3
+K12 L1 L2 0.3
+C2 b 0 0.7
+Ct top b 0.2
+R1 b in 2
+)",
+                                           "driven.cir");
+  std::mt19937_64 rng(29);
+  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
+  ModelCase c{.name = "driven_circuit", .model = circuit};
+  c.theta = circuit->netlist_parameters();
+  RandomPoint(rng, &c);
+  return c;
+}
+
 ModelCase MakeCase(const std::string& name) {
   if (name == "lc_circuit") return CircuitCase();
+  if (name == "driven_circuit") return DrivenCircuitCase();
   if (name == "harmonic_all_to_all") {
     return NetworkCase(name, NetworkTopology::AllToAll(5), PotentialLaw::kHarmonic,
                        PotentialLaw::kHarmonic, 11);
@@ -569,7 +594,8 @@ TEST_P(ModelDerivativeTest, ValidateParametersRejectsNaN) {
 
 INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
                          ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring",
-                                           "sparse_200", "log_cosh_4x3", "lc_circuit"),
+                                           "sparse_200", "log_cosh_4x3", "lc_circuit",
+                                           "driven_circuit"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            return param_info.param;
                          });

@@ -365,6 +365,33 @@ class Bench {
     return measurements_.back();
   }
 
+  // Runs each of `rows` once per round, `repeats` rounds, so that a machine
+  // whose speed drifts during the run slows every row alike and the ratios of
+  // medians stay fair.
+  struct Row {
+    std::string method, label;
+    Runner runner;
+  };
+  void MeasureInterleaved(const std::vector<Row>& rows, long num_steps) {
+    const size_t first = measurements_.size();
+    for (const Row& row : rows) {
+      measurements_.push_back({.method = row.method, .label = row.label, .num_steps = num_steps});
+    }
+    for (int r = 0; r < repeats_; ++r) {
+      for (size_t k = 0; k < rows.size(); ++k) {
+        Measurement& m = measurements_[first + k];
+        if (!m.ok) continue;
+        RunInfo info;
+        m.samples.push_back(MeasureOnce([&] { info = rows[k].runner(); }, &peak_reset_ok_));
+        m.passes = info.passes;
+        m.solver_steps = info.steps;
+        m.ok = info.ok;
+        m.message = info.message;
+        m.dL_dtheta = std::move(info.dL_dtheta);
+      }
+    }
+  }
+
   const std::vector<Measurement>& measurements() const { return measurements_; }
   bool peak_reset_ok() const { return peak_reset_ok_; }
 
@@ -452,14 +479,23 @@ void MeasureSize(const BenchNetwork& network, long num_steps, const Settings& se
                            const Runner& runner) {
     print_row(bench->Measure(method, label, num_steps, runner));
   };
+  // The rows compared in the checks run interleaved, round by round.
+  std::vector<Bench::Row> rows;
   if (settings.Wants("forward")) {
-    measure("forward_simulate", "forward (Simulate)", [&] { return RunSimulate(problem); });
-    measure("forward_loss", "forward (discrete loss)",
-            [&] { return RunDiscreteLossPass(problem); });
+    rows.push_back(
+        {"forward_simulate", "forward (Simulate)", [&] { return RunSimulate(problem); }});
+    rows.push_back(
+        {"forward_loss", "forward (discrete loss)", [&] { return RunDiscreteLossPass(problem); }});
   }
+  const EchoGradient echo(EchoOptions{.beta = kEchoBeta});
   if (settings.Wants("echo")) {
-    const EchoGradient echo(EchoOptions{.beta = kEchoBeta});
-    measure("echo", "echo (centred, linearized)", [&] { return RunGradientMethod(echo, problem); });
+    rows.push_back(
+        {"echo", "echo (centred, linearized)", [&] { return RunGradientMethod(echo, problem); }});
+  }
+  bench->MeasureInterleaved(rows, num_steps);
+  for (size_t k = bench->measurements().size() - rows.size(); k < bench->measurements().size();
+       ++k) {
+    print_row(bench->measurements()[k]);
   }
   if (settings.Wants("adjoint")) {
     const AdjointGradient adjoint;

@@ -6,6 +6,8 @@
 #include <numbers>
 #include <string_view>
 
+#include "physics/lower_case.h"
+
 namespace echolab {
 namespace {
 
@@ -18,12 +20,6 @@ constexpr int kMaxNesting = 200;
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 // Engineering suffixes, case-insensitive: f p n u m k meg g t. "meg" is
 // tried before "m". Returns the scale and sets *length, or 0 for none.

@@ -15,17 +15,12 @@
 #include "circuits/netlist_lexer.h"
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
+#include "physics/lower_case.h"
 
 namespace echolab {
 namespace {
 
 constexpr std::string_view kValueExpected = "a number, a parameter name or {expression}";
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 std::string Describe(SourceLocation location) {
   return fmt::format("line {}, column {}", location.line, location.column);

@@ -10,7 +10,7 @@
 #include "physics/error.h"
 
 namespace echolab {
-namespace detail {
+namespace {
 
 // The scheme whose perturbed passes keep the noise realisation: baoab draws
 // the same normal numbers from the same seed whatever θ and x0 are.
@@ -63,7 +63,22 @@ class DiscreteLossEvaluator {
   long steps_ = 0;
 };
 
-}  // namespace detail
+// dL/dx0 by central differences, ε = relative_step × max(|x0_i|, 1).
+void DifferentiateInitialState(const GradientProblem& problem, double relative_step,
+                               DiscreteLossEvaluator* evaluator, GradientResult* result) {
+  const PhaseState& x0 = problem.forward.initial_state;
+  result->dL_dx0 = {Vector(x0.q.size()), Vector(x0.p.size())};
+  for (Eigen::Index i = 0; i < x0.q.size(); ++i) {
+    const double eq = relative_step * std::max(std::abs(x0.q[i]), 1.0);
+    result->dL_dx0.q[i] = evaluator->CentralDifference(
+        eq, [i](GradientProblem* copy, double e) { copy->forward.initial_state.q[i] += e; });
+    const double ep = relative_step * std::max(std::abs(x0.p[i]), 1.0);
+    result->dL_dx0.p[i] = evaluator->CentralDifference(
+        ep, [i](GradientProblem* copy, double e) { copy->forward.initial_state.p[i] += e; });
+  }
+}
+
+}  // namespace
 
 FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step, bool with_initial_state)
     : relative_step_(relative_step), with_initial_state_(with_initial_state) {
@@ -73,30 +88,14 @@ FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step, bool wi
   }
 }
 
-// dL/dx0 by central differences, ε = relative_step × max(|x0_i|, 1).
-void FiniteDifferenceGradient::DifferentiateInitialState(const GradientProblem& problem,
-                                                         detail::DiscreteLossEvaluator* evaluator,
-                                                         GradientResult* result) const {
-  const PhaseState& x0 = problem.forward.initial_state;
-  result->dL_dx0 = {Vector(x0.q.size()), Vector(x0.p.size())};
-  for (Eigen::Index i = 0; i < x0.q.size(); ++i) {
-    const double eq = relative_step_ * std::max(std::abs(x0.q[i]), 1.0);
-    result->dL_dx0.q[i] = evaluator->CentralDifference(
-        eq, [i](GradientProblem* copy, double e) { copy->forward.initial_state.q[i] += e; });
-    const double ep = relative_step_ * std::max(std::abs(x0.p[i]), 1.0);
-    result->dL_dx0.p[i] = evaluator->CentralDifference(
-        ep, [i](GradientProblem* copy, double e) { copy->forward.initial_state.p[i] += e; });
-  }
-}
-
 GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& problem) const {
-  if (!problem.forward.noise.is_zero() && problem.integrator.scheme != detail::kStochasticScheme) {
+  if (!problem.forward.noise.is_zero() && problem.integrator.scheme != kStochasticScheme) {
     throw InputError(fmt::format(
         "noise: finite differences with thermal noise run the scheme '{}' (the pathwise "
         "derivative of one realisation), not '{}'",
-        detail::kStochasticScheme, problem.integrator.scheme));
+        kStochasticScheme, problem.integrator.scheme));
   }
-  detail::DiscreteLossEvaluator evaluator(problem, name());
+  DiscreteLossEvaluator evaluator(problem, name());
   GradientResult result;
   try {
     result.loss = evaluator.Loss(problem);
@@ -107,7 +106,9 @@ GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& proble
       result.dL_dtheta[i] = evaluator.CentralDifference(
           epsilon, [i](GradientProblem* copy, double e) { copy->forward.theta[i] += e; });
     }
-    if (with_initial_state_) DifferentiateInitialState(problem, &evaluator, &result);
+    if (with_initial_state_) {
+      DifferentiateInitialState(problem, relative_step_, &evaluator, &result);
+    }
   } catch (const SolverError& error) {
     result.status = SolveStatus::kNonFiniteState;
     result.message = error.what();

@@ -3,9 +3,6 @@
 #include "learning/gradient_method.h"
 
 namespace echolab {
-namespace detail {
-class DiscreteLossEvaluator;
-}
 
 /// Central finite differences of the discrete loss L_h (the quadrature of
 /// DiscreteAdjointGradient on the fixed step grid) with the step sequence
@@ -34,9 +31,6 @@ class FiniteDifferenceGradient final : public GradientMethod {
 
  private:
   GradientResult DoCompute(const GradientProblem& problem) const override;
-  void DifferentiateInitialState(const GradientProblem& problem,
-                                 detail::DiscreteLossEvaluator* evaluator,
-                                 GradientResult* result) const;
 
   double relative_step_;
   bool with_initial_state_;

@@ -11,6 +11,7 @@
 #include "circuits/netlist_parser.h"
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
+#include "physics/lower_case.h"
 #include "sims/commands/gradcheck_report.h"
 #include "sims/config/input_config.h"
 #include "sims/output/run_metadata.h"
@@ -21,12 +22,6 @@ namespace echolab {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Indices in θ of the trained elements, in the order given.
 std::vector<int> TrainedIndices(const CircuitHamiltonian& circuit,

@@ -12,16 +12,11 @@
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/substrate_sequence_model.h"
 #include "physics/error.h"
+#include "physics/lower_case.h"
 #include "sims/config/substrate_config.h"
 
 namespace echolab {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Indices of the `trained` names among the substrate's parameters (all of
 // them when the key is absent).

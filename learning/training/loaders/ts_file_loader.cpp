@@ -8,15 +8,10 @@
 #include <sstream>
 
 #include "learning/training/loaders/text_lines.h"
+#include "physics/lower_case.h"
 
 namespace echolab {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::vector<std::string> Words(const std::string& text) {
   std::istringstream stream(text);

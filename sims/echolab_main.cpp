@@ -59,16 +59,19 @@ int main(int argc, char** argv) {
   echolab::CircuitGradcheckArguments circuit;
   CLI::Option_group* netlist_options =
       gradcheck_command->add_option_group("netlist", "Options for a netlist");
-  netlist_options->add_option("--train", circuit.train, "Element names to differentiate")
+  netlist_options->add_option("--train", circuit.problem.train, "Element names to differentiate")
       ->delimiter(',');
-  netlist_options->add_option("--output", circuit.output_node, "Node whose voltage is fitted");
-  netlist_options->add_option("--target", circuit.target_csv, "Target waveform CSV (t,y)");
-  netlist_options->add_option("--duration", circuit.duration_s, "Duration T of the pass (s)");
+  netlist_options->add_option("--output", circuit.problem.output_node,
+                              "Node whose voltage is fitted");
+  netlist_options->add_option("--target", circuit.problem.target_csv, "Target waveform CSV (t,y)");
+  netlist_options->add_option("--duration", circuit.problem.duration_s,
+                              "Duration T of the pass (s)");
   netlist_options->add_option(
       "--beta", circuit.beta,
       "Nudging strength of the echo (default 1e-9: circuit states are ~1e-9 in SI)");
   netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
-  netlist_options->add_option("--step", circuit.step_s, "Fixed step (s); default T / 10,000");
+  netlist_options->add_option("--step", circuit.problem.step_s,
+                              "Fixed step (s); default T / 10,000");
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -134,7 +137,7 @@ int main(int argc, char** argv) {
       return echolab::RunSimulate(simulate);
     }
     if (*gradcheck_command && echolab::IsNetlistPath(gradcheck.config_path)) {
-      circuit.netlist_path = gradcheck.config_path;
+      circuit.problem.netlist_path = gradcheck.config_path;
       circuit.output_dir = gradcheck.output_dir;
       circuit.json = gradcheck.json;
       circuit.quiet = gradcheck.quiet;

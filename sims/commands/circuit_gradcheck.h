@@ -3,30 +3,22 @@
 #include <string>
 #include <vector>
 
+#include "sims/config/circuit_problem.h"
+
 namespace echolab {
 
 /// `echolab gradcheck NETLIST.cir --train C1,L1 --output NODE --target
-/// TARGET.csv --duration T`: the gradient of
-///
-///   L = ∫_0^T ½ (v(NODE, t) - y(t))² dt
-///
-/// (v the node voltage to ground in V, y linearly interpolated from a CSV with
-/// header t,y) with respect to the named element values, per SI unit, by
-/// every chosen method, from zero fluxes and charges (as SPICE's uic).
+/// TARGET.csv --duration T`: the gradient of the node-voltage loss of
+/// CircuitProblemSpec with respect to the named element values, per SI unit,
+/// by every chosen method, from zero fluxes and charges (as SPICE's uic).
 struct CircuitGradcheckArguments {
-  std::string netlist_path;
-  std::vector<std::string> train;  // element names, case-insensitive
-  std::string output_node;
-  std::string target_csv;
-  double duration_s = 0.0;
+  CircuitProblemSpec problem;
   /// Nudging strength. A circuit's fluxes and charges are ~1e-9 in SI units,
   /// so the nudge must be small to stay a perturbation: with β = 1e-3 the
   /// echoes are dominated by the nudge and round-off costs ~1e-5 of the
   /// gradient; at 1e-9 it costs ~1e-11.
   double beta = 1e-9;
   std::vector<std::string> methods = {"echo", "adjoint", "fd"};
-  /// Fixed step of the passes; 0 means T / 10,000.
-  double step_s = 0.0;
   std::string output_dir;  // empty: out/gradcheck/<netlist stem>
   bool json = false;
   bool quiet = false;

@@ -11,6 +11,7 @@
 #include "physics/error.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/plotting.h"
+#include "sims/sweep/seed_statistics.h"
 #include "sims/sweep/sweep_runner.h"
 
 namespace echolab {
@@ -53,7 +54,8 @@ int RunSweep(const SweepArguments& arguments) {
           ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
           : fs::path(arguments.output_dir);
   const fs::path results = directory / "results.csv";
-  const std::set<std::string> finished = PrepareResultsFile(results);
+  const std::set<std::string> finished =
+      PrepareResultsFile(results, SweepCsvHeader(config.compared_names));
   std::vector<SweepPoint> todo;
   for (const SweepPoint& point : config.points) {
     if (finished.count(point.Key()) == 0) todo.push_back(point);
@@ -84,6 +86,8 @@ int RunSweep(const SweepArguments& arguments) {
   for (int j = 0; j < jobs; ++j) workers.emplace_back(work);
   for (std::thread& worker : workers) worker.join();
   progress.Finish();
+  WriteSeedStatistics(SummariseSeeds(config.points, ReadSweepRows(results, config.compared.size())),
+                      directory / "seed_statistics.csv");
 
   if (arguments.plot) RunPlotScript("plot_sweep.py", {directory.string()});
   if (!arguments.quiet) fmt::print("wrote {}\n", results.string());

@@ -18,7 +18,8 @@ struct SweepArguments {
 /// cores, one tidy CSV row per point in results.csv (knobs, status, metrics,
 /// time), written whole as each point finishes. A restarted sweep skips the
 /// points the file already holds, so an interrupted sweep resumes without
-/// recomputing or losing a finished point. Plots at the end. Returns 0, or 1
+/// recomputing or losing a finished point. At the end, the bias and spread
+/// of the echo over seeds (seed_statistics.csv) and the plots. Returns 0, or 1
 /// when a point failed (its row says why).
 int RunSweep(const SweepArguments& arguments);
 

@@ -10,6 +10,9 @@ Usage: plot_sweep.py RUN_DIR
   error_vs_<knob>.png relative error against each swept imperfection (flip gain
                       error, flip noise, parameter drift, input time offset and
                       jitter, read-out noise and bits, damping spread)
+  error_vs_conductance_scale.png  a circuit's resistors scaled, by echo variant
+  bias_spread_vs_beta.png  from seed_statistics.csv: the bias of the mean echo
+                      and the spread over seeds against β, by noise level
 Each point is the mean over seeds; failed points are left out.
 """
 import collections
@@ -27,7 +30,8 @@ import numpy as np  # noqa: E402
 KNOBS = ("flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
          "input_time_offset_s", "input_time_jitter_s", "readout_noise_relative", "readout_bits",
          "decay_rate_spread")
-NUMERIC = ("beta", "decay_rate_per_s", "thermal_energy_J", "echo_repeats") + KNOBS
+NUMERIC = ("beta", "decay_rate_per_s", "thermal_energy_J", "echo_repeats",
+           "conductance_scale") + KNOBS
 
 
 def read_rows(path):
@@ -53,6 +57,8 @@ def most_common(rows, key):
 def plot_lines(rows, x_key, line_key, fixed, out, xlabel, title):
     chosen = [r for r in rows if all(r[k] == v for k, v in fixed.items())]
     means = mean_by(chosen, (line_key, x_key))
+    if len({x for (_, x) in means if x > 0}) < 2:
+        return  # nothing swept along this axis
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for line in sorted({k[0] for k in means}, key=str):
         xs = sorted(x for (l, x) in means if l == line and x > 0)
@@ -115,6 +121,42 @@ def plot_pair_heatmap(rows, x_key, y_key, out):
               f"Echo error over {x_key} and {y_key} (other knobs averaged)", out)
 
 
+def plot_bias_spread(run_dir):
+    """Bias and spread over seeds against β, one colour per noise level."""
+    try:
+        with open(f"{run_dir}/seed_statistics.csv") as stream:
+            groups = [g for g in csv.DictReader(stream) if int(g["seeds"]) > 1]
+    except FileNotFoundError:
+        return
+    groups = [g for g in groups if math.isfinite(float(g["spread_relative"]))
+              and g["echo_damping"] == "naive"]
+    if len({g["beta"] for g in groups}) < 2:
+        return
+    # The other knobs at their smallest swept value.
+    for knob in NUMERIC:
+        if knob not in ("beta", "thermal_energy_J"):
+            smallest = min(float(g[knob]) for g in groups)
+            groups = [g for g in groups if float(g[knob]) == smallest]
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for i, kT in enumerate(sorted({float(g["thermal_energy_J"]) for g in groups})):
+        chosen = sorted((float(g["beta"]), float(g["bias_relative"]), float(g["spread_relative"]))
+                        for g in groups if float(g["thermal_energy_J"]) == kT)
+        if not chosen:
+            continue
+        betas, bias, spread = zip(*chosen)
+        colour = f"C{i}"
+        ax.loglog(betas, bias, "o-", color=colour, label=f"bias, kB T = {kT:g} J")
+        ax.loglog(betas, spread, "s--", color=colour, label=f"spread, kB T = {kT:g} J")
+    ax.set_xlabel("nudging strength β")
+    ax.set_ylabel("relative to |dL/dθ| of the noise-free adjoint")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    ax.set_title("Bias of the seed-averaged echo and spread over seeds", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(f"{run_dir}/bias_spread_vs_beta.png", dpi=110)
+    plt.close(fig)
+
+
 def main():
     run_dir = sys.argv[1]
     rows = read_rows(f"{run_dir}/results.csv")
@@ -137,6 +179,13 @@ def main():
     for i, x_key in enumerate(swept):
         for y_key in swept[i + 1:]:
             plot_pair_heatmap(rows, x_key, y_key, f"{run_dir}/heatmap_{x_key}__{y_key}.png")
+    if len({r["conductance_scale"] for r in rows}) > 1:
+        plot_lines([r for r in rows_ideal if r["thermal_energy_J"] == 0.0], "conductance_scale",
+                   "echo_damping", {"beta": min(r["beta"] for r in rows)},
+                   f"{run_dir}/error_vs_conductance_scale.png",
+                   "conductance scale (× the netlist's 1/R)",
+                   "Echo error against the circuit's resistors, by echo variant")
+    plot_bias_spread(run_dir)
     for knob in KNOBS:
         values = {r[knob] for r in rows}
         if len(values) < 2:

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <functional>
 
+#include "sims/config/circuit_problem.h"
 #include "sims/config/loss_config.h"
+#include "sims/config/simulation_config.h"
 
 namespace echolab {
 namespace {
@@ -76,10 +80,25 @@ void AddPoint(SweepPoint point, const std::vector<std::uint64_t>& seeds,
 
 std::string SweepPoint::Key() const {
   return fmt::format(
-      "{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}",
+      "{:.17g},{:.17g},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{},"
+      "{:.17g}",
       beta, decay_rate_per_s, decay_rate_spread, thermal_energy_J, ToString(echo_damping), seed,
       flip_gain_error, flip_noise_relative, parameter_drift_relative, input_time_offset_s,
-      input_time_jitter_s, readout_noise_relative, readout_bits, echo_repeats);
+      input_time_jitter_s, readout_noise_relative, readout_bits, echo_repeats, conductance_scale);
+}
+
+std::string SweepPoint::KeyWithoutSeed() const {
+  const std::string key = Key();
+  // The seed is the sixth field.
+  size_t start = 0;
+  for (int field = 0; field < 5; ++field) start = key.find(',', start) + 1;
+  return key.substr(0, start) + key.substr(key.find(',', start) + 1);
+}
+
+void SweepConfig::CompareAllParameters() {
+  compared.clear();
+  for (int i = 0; i < system->num_params(); ++i) compared.push_back(i);
+  compared_names = system->parameter_names();
 }
 
 EchoHardware SweepPoint::Hardware() const {
@@ -147,19 +166,59 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
   return values;
 }
 
+// The problem of a [circuit] table: a netlist and the loss of `echolab
+// gradcheck NETLIST.cir`, paths relative to the configuration file.
+void LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
+  table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s"});
+  const auto path = [&](std::string_view key) {
+    const std::filesystem::path file = table.String(key);
+    return (file.is_absolute() ? file : std::filesystem::path(table.Directory()) / file).string();
+  };
+  CircuitProblem built =
+      BuildCircuitProblem({.netlist_path = path("netlist"),
+                           .train = table.StringArray("train"),
+                           .output_node = table.String("output_node"),
+                           .target_csv = path("target"),
+                           .duration_s = table.PositiveNumber("duration_s"),
+                           .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
+                          "circuit.");
+  config->problem = std::move(built.problem);
+  config->system = std::move(built.circuit);
+  config->compared = std::move(built.trained);
+  config->compared_names = std::move(built.trained_names);
+}
+
+// The problem of a gradcheck configuration ([model], [[input]], ..., [loss]).
+void LoadModelProblem(const ConfigTable& root, SweepConfig* config) {
+  const SimulationConfig simulation = ParseSimulationConfig(root, {"loss", "sweep"});
+  config->problem.forward = simulation.problem;
+  config->problem.integrator = simulation.integrator;
+  config->problem.loss = BuildLoss(root.Table("loss"), simulation.substrate);
+  config->system = simulation.substrate.system;
+  config->CompareAllParameters();
+}
+
 }  // namespace
 
 SweepConfig LoadSweepConfig(const std::string& path) {
   const ConfigTable root = ConfigTable::ParseFile(path);
   SweepConfig config;
-  config.simulation = ParseSimulationConfig(root, {"loss", "sweep"});
-  config.loss = BuildLoss(root.Table("loss"), config.simulation.substrate);
+  const bool circuit = root.Has("circuit");
+  if (circuit) {
+    root.RejectUnknownKeys({"circuit", "sweep"});
+    LoadCircuitProblem(root.Table("circuit"), &config);
+  } else {
+    LoadModelProblem(root, &config);
+  }
+  config.problem.compute_input_gradient = false;
   const ConfigTable sweep = root.Table("sweep");
   sweep.RejectUnknownKeys({"beta", "decay_rate_per_s", "decay_rate_spread", "thermal_energy_J",
                            "echo_damping", "seeds", "flip_gain_error", "flip_noise_relative",
                            "parameter_drift_relative", "input_time_offset_s", "input_time_jitter_s",
-                           "readout_noise_relative", "readout_bits", "echo_repeats"});
-  const auto betas = Numbers(sweep, "beta", 1e-3);
+                           "readout_noise_relative", "readout_bits", "echo_repeats",
+                           "conductance_scale", "pathwise_reference"});
+  config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
+  const auto betas = Numbers(sweep, "beta", circuit ? 1e-9 : 1e-3);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
   const auto spreads = Numbers(sweep, "decay_rate_spread", 0.0);
   const auto thermal_energies = Numbers(sweep, "thermal_energy_J", 0.0);
@@ -171,12 +230,30 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       sweep.Fail("decay_rate_spread", fmt::format("expected values in [0, 1), got {}", spread));
     }
   }
+  const auto conductance_scales = Numbers(sweep, "conductance_scale", 1.0);
+  CheckPositive(sweep, "conductance_scale", conductance_scales, true);
+  const bool has_resistors = config.problem.forward.dissipation.has_friction_matrix();
+  if (!has_resistors && conductance_scales != std::vector<double>{1.0}) {
+    sweep.Fail("conductance_scale",
+               "scales the resistors of a [circuit], and this problem has none");
+  }
+  const std::vector<EchoDamping> dampings = Dampings(sweep);
+  if (has_resistors &&
+      std::count(dampings.begin(), dampings.end(), EchoDamping::kGainReweighted) > 0) {
+    sweep.Fail("echo_damping",
+               "gain_reweighted is exact for mass-proportional damping only; a circuit's "
+               "resistors are a friction matrix (use naive or gain)");
+  }
+  // Fluctuation-dissipation: noise needs damping to come with.
   for (double kT : thermal_energies) {
     for (double gamma : decay_rates) {
-      if (kT > 0.0 && gamma == 0.0) {
-        sweep.Fail("thermal_energy_J",
-                   "thermal noise needs damping (fluctuation-dissipation): every "
-                   "decay_rate_per_s must be > 0 when a thermal_energy_J is");
+      for (double scale : conductance_scales) {
+        if (kT > 0.0 && gamma == 0.0 && !(has_resistors && scale > 0.0)) {
+          sweep.Fail("thermal_energy_J",
+                     "thermal noise needs damping (fluctuation-dissipation): every "
+                     "decay_rate_per_s (or a circuit's conductance_scale) must be > 0 when a "
+                     "thermal_energy_J is");
+        }
       }
     }
   }
@@ -193,7 +270,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       AxisOf(decay_rates, &SweepPoint::decay_rate_per_s),
       AxisOf(spreads, &SweepPoint::decay_rate_spread),
       AxisOf(thermal_energies, &SweepPoint::thermal_energy_J),
-      AxisOf(Dampings(sweep), &SweepPoint::echo_damping),
+      AxisOf(dampings, &SweepPoint::echo_damping),
       AxisOf(Numbers(sweep, "flip_gain_error", 0.0), &SweepPoint::flip_gain_error),
       AxisOf(flip_noises, &SweepPoint::flip_noise_relative),
       AxisOf(drifts, &SweepPoint::parameter_drift_relative),
@@ -202,6 +279,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       AxisOf(readout_noises, &SweepPoint::readout_noise_relative),
       AxisOf(Integers(sweep, "readout_bits", 0, 0, 52), &SweepPoint::readout_bits),
       AxisOf(Integers(sweep, "echo_repeats", 1, 1, 1'000'000), &SweepPoint::echo_repeats),
+      AxisOf(conductance_scales, &SweepPoint::conductance_scale),
   };
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
   SweepPoint point;

@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "learning/echo_gradient.h"
-#include "sims/config/simulation_config.h"
+#include "learning/gradient_method.h"
+#include "physics/hamiltonian_system.h"
 
 namespace echolab {
 
@@ -32,37 +33,53 @@ struct SweepPoint {
   int readout_bits = 0;
   /// Independent experiments averaged per gradient (EchoOptions::repeats).
   int echo_repeats = 1;
+  /// A circuit's resistors: every conductance 1/R times this factor (0: the
+  /// lossless circuit, 1: the netlist's values).
+  double conductance_scale = 1.0;
 
   EchoHardware Hardware() const;
 
   /// The knobs as CSV fields, in full precision: the key a resumed sweep
   /// recognises finished points by.
   std::string Key() const;
+  /// The same without the seed: the key of the point's group of seeds.
+  std::string KeyWithoutSeed() const;
 };
 
 /// `echolab sweep CONFIG.toml`: the problem of a gradcheck configuration
-/// (model, input, initial state, simulation, integrator, loss) and
+/// (model, input, initial state, simulation, integrator, loss), or a
+/// [circuit] (netlist, train, output_node, target, duration_s, step_s: the
+/// problem of `echolab gradcheck NETLIST.cir`), and
 ///   [sweep]  beta, decay_rate_per_s, decay_rate_spread, thermal_energy_J,
 ///            flip_gain_error, flip_noise_relative, parameter_drift_relative,
-///            input_time_offset_s, input_time_jitter_s, readout_noise_relative
-///            (arrays of numbers), echo_damping (array of "naive", "gain",
-///            "gain_reweighted"), readout_bits, seeds and echo_repeats (arrays
-///            of integers); pathwise_reference (boolean);
-///            each defaults to one value (0, or β = 1e-3, naive, seed 1).
+///            input_time_offset_s, input_time_jitter_s, readout_noise_relative,
+///            conductance_scale (arrays of numbers), echo_damping (array of
+///            "naive", "gain", "gain_reweighted"), readout_bits, seeds and
+///            echo_repeats (arrays of integers); pathwise_reference (boolean);
+///            each defaults to one value (0, or β = 1e-3 (1e-9 for a circuit),
+///            naive, seed 1, conductance scale 1).
 /// Every combination is one point, except that a point without any random
 /// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
 /// the first seed only, and
 /// the gain echoes run without thermal noise only. Imperfections need the
 /// discrete echo (leapfrog, yoshida4), so they run without thermal noise.
 struct SweepConfig {
-  SimulationConfig simulation;
-  std::shared_ptr<const Loss> loss;
+  /// The noise-free pass, its loss and integrator; each point changes a copy.
+  GradientProblem problem;
+  std::shared_ptr<const HamiltonianSystem> system;  // owns problem.forward.system
+  /// The entries of θ that are compared (all of θ, or a circuit's trained
+  /// elements), and their names.
+  std::vector<int> compared;
+  std::vector<std::string> compared_names;
   std::vector<SweepPoint> points;
   /// [sweep] pathwise_reference (default true): at points with thermal noise,
   /// also compare the echo with the pathwise gradient of the forward pass's
   /// own realisation (finite differences on baoab with its seed, 2 (P + 2n)
   /// passes).
   bool pathwise_reference = true;
+
+  /// Compares every entry of θ (compared and compared_names from the system).
+  void CompareAllParameters();
 };
 
 SweepConfig LoadSweepConfig(const std::string& path);

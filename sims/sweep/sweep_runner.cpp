@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "learning/gradient_comparison.h"
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
+#include "sims/config/circuit_problem.h"
 
 namespace echolab {
 
@@ -21,14 +23,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // beta, decay rate and spread, thermal energy, echo damping, seed, seven
-// imperfections, echo repeats
-constexpr int kKeyFields = 14;
+// imperfections, echo repeats, conductance scale
+constexpr int kKeyFields = 15;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The damping of a point: mass-proportional at γ, or, with a spread s, per-dof
 // friction G_i = m_i γ (1 + s (2 i / (n - 1) - 1)) of the same mean rate.
+// A circuit's resistors scale with the point's conductance scale.
 void SetDamping(const SweepPoint& point, SimulationProblem* forward) {
   Dissipation& damping = forward->dissipation;
+  damping.friction_matrix *= point.conductance_scale;
   if (point.decay_rate_spread == 0.0) {
     damping.momentum_decay_rate_per_s = point.decay_rate_per_s;
     return;
@@ -50,13 +54,14 @@ void SetDamping(const SweepPoint& point, SimulationProblem* forward) {
 }
 
 GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
-  GradientProblem problem;
-  problem.forward = config.simulation.problem;
-  problem.loss = config.loss;
-  problem.integrator = config.simulation.integrator;
-  problem.compute_input_gradient = false;
+  GradientProblem problem = config.problem;
   SetDamping(point, &problem.forward);
   return problem;
+}
+
+// The compared entries of dL/dθ.
+Vector Compared(const GradientResult& result, const std::vector<int>& entries) {
+  return RestrictedToEntries(result, entries).dL_dtheta;
 }
 
 }  // namespace
@@ -88,13 +93,16 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
                    : !echo.ok() ? "echo: " + echo.message
                                 : "pathwise fd: " + pathwise.message;
     } else {
-      const GradientAgreement agreement = Compare(echo.dL_dtheta, truth.dL_dtheta);
+      row.echo_gradient = Compared(echo, config.compared);
+      row.reference_gradient = Compared(truth, config.compared);
+      const GradientAgreement agreement = Compare(row.echo_gradient, row.reference_gradient);
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
       row.sign_agreement = agreement.sign_agreement;
       row.pathwise_relative_error = row.pathwise_cosine_similarity = kNaN;
       if (pathwise_wanted) {
-        const GradientAgreement path = Compare(echo.dL_dtheta, pathwise.dL_dtheta);
+        const GradientAgreement path =
+            Compare(row.echo_gradient, Compared(pathwise, config.compared));
         row.pathwise_relative_error = path.relative_error;
         row.pathwise_cosine_similarity = path.cosine_similarity;
       }
@@ -105,17 +113,24 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
   if (row.status != "success") {
     row.relative_error = row.cosine_similarity = row.sign_agreement = row.pathwise_relative_error =
         row.pathwise_cosine_similarity = kNaN;
+    const auto size = static_cast<Eigen::Index>(config.compared.size());
+    row.echo_gradient = row.reference_gradient = Vector::Constant(size, kNaN);
   }
   row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;
 }
 
-std::string SweepCsvHeader() {
-  return "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
-         "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
-         "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,status,"
-         "relative_error,cosine_similarity,sign_agreement,pathwise_relative_error,"
-         "pathwise_cosine_similarity,wall_time_s\n";
+std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {
+  std::string header =
+      "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
+      "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
+      "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,conductance_scale,"
+      "status,relative_error,cosine_similarity,sign_agreement,pathwise_relative_error,"
+      "pathwise_cosine_similarity";
+  for (const char* method : {"echo", "reference"}) {
+    for (const std::string& name : parameter_names) header += fmt::format(",{}:{}", method, name);
+  }
+  return header + ",wall_time_s\n";
 }
 
 std::string SweepCsvRow(const SweepRow& row) {
@@ -126,16 +141,21 @@ std::string SweepCsvRow(const SweepRow& row) {
     if (c == '"') status.push_back('"');
     if (c != '\n') status.push_back(c);
   }
-  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.4g}\n", row.point.Key(),
-                     status, row.relative_error, row.cosine_similarity, row.sign_agreement,
-                     row.pathwise_relative_error, row.pathwise_cosine_similarity, row.wall_time_s);
+  std::string gradients;
+  for (const Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
+    for (double value : *gradient) gradients += fmt::format(",{:.17g}", value);
+  }
+  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}{},{:.4g}\n",
+                     row.point.Key(), status, row.relative_error, row.cosine_similarity,
+                     row.sign_agreement, row.pathwise_relative_error,
+                     row.pathwise_cosine_similarity, gradients, row.wall_time_s);
 }
 
-std::set<std::string> PrepareResultsFile(const fs::path& path) {
+std::set<std::string> PrepareResultsFile(const fs::path& path, const std::string& header) {
   std::set<std::string> finished;
   if (!fs::exists(path)) {
     fs::create_directories(fs::absolute(path).parent_path());
-    std::ofstream(path) << SweepCsvHeader();
+    std::ofstream(path) << header;
     return finished;
   }
   std::string text;
@@ -145,17 +165,16 @@ std::set<std::string> PrepareResultsFile(const fs::path& path) {
     buffer << stream.rdbuf();
     text = buffer.str();
   }
-  if (text.rfind(SweepCsvHeader(), 0) != 0) {
+  if (text.rfind(header, 0) != 0) {
     throw InputError(fmt::format(
-        "{}: exists but is not the results of a sweep (its header differs); choose another "
-        "output directory",
+        "{}: exists but is not the results of this sweep (its header differs: another problem, "
+        "other parameters or an older format); choose another output directory",
         path.string()));
   }
   // An interrupted write leaves a last line without its newline: cut it off.
   const size_t complete = text.rfind('\n') + 1;
   if (complete < text.size()) fs::resize_file(path, complete);
-  std::istringstream lines(
-      text.substr(SweepCsvHeader().size(), complete - SweepCsvHeader().size()));
+  std::istringstream lines(text.substr(header.size(), complete - header.size()));
   for (std::string line; std::getline(lines, line);) {
     size_t end = 0;
     for (int field = 0; field < kKeyFields && end != std::string::npos; ++field) {
@@ -164,6 +183,61 @@ std::set<std::string> PrepareResultsFile(const fs::path& path) {
     if (end != std::string::npos) finished.insert(line.substr(0, end));
   }
   return finished;
+}
+
+namespace {
+
+// The fields of one CSV line; a quoted field may hold commas and doubled quotes.
+std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back().push_back('"');
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back().push_back(c);
+    }
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::map<std::string, SweepRow> ReadSweepRows(const fs::path& path, size_t num_parameters) {
+  std::ifstream stream(path);
+  std::map<std::string, SweepRow> rows;
+  std::string line;
+  std::getline(stream, line);  // the header
+  const size_t expected = kKeyFields + 6 + 2 * num_parameters + 1;
+  for (int number = 2; std::getline(stream, line); ++number) {
+    const std::vector<std::string> fields = SplitCsvLine(line);
+    if (fields.size() != expected) {
+      throw InputError(fmt::format("{}:{}: expected {} fields in a row of sweep results, got {}",
+                                   path.string(), number, expected, fields.size()));
+    }
+    std::string key = fields[0];
+    for (int k = 1; k < kKeyFields; ++k) key += "," + fields[k];
+    SweepRow row;
+    auto next = fields.begin() + kKeyFields;
+    row.status = *next++;
+    for (double* metric : {&row.relative_error, &row.cosine_similarity, &row.sign_agreement,
+                           &row.pathwise_relative_error, &row.pathwise_cosine_similarity}) {
+      *metric = std::strtod((next++)->c_str(), nullptr);
+    }
+    for (Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
+      gradient->resize(static_cast<Eigen::Index>(num_parameters));
+      for (double& value : *gradient) value = std::strtod((next++)->c_str(), nullptr);
+    }
+    row.wall_time_s = std::strtod(next->c_str(), nullptr);
+    rows[key] = std::move(row);
+  }
+  return rows;
 }
 
 }  // namespace echolab

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "sims/sweep/sweep_config.h"
 
@@ -21,6 +23,10 @@ struct SweepRow {
   /// realisation (NaN without noise or when not asked for).
   double pathwise_relative_error = 0.0;
   double pathwise_cosine_similarity = 0.0;
+  /// The compared entries of dL/dθ (SweepConfig::compared): the echo's and
+  /// the noise-free adjoint's (NaN when the point failed).
+  Vector echo_gradient;
+  Vector reference_gradient;
   double wall_time_s = 0.0;
 };
 
@@ -29,14 +35,23 @@ struct SweepRow {
 /// noise, the pathwise finite-difference gradient.
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
-/// The CSV header and one complete row (ending in a newline).
-std::string SweepCsvHeader();
+/// The CSV header (knobs, status, metrics, the echo's and the reference's
+/// gradient per compared parameter as `echo:NAME` and `reference:NAME`, wall
+/// time) and one complete row (ending in a newline).
+std::string SweepCsvHeader(const std::vector<std::string>& parameter_names);
 std::string SweepCsvRow(const SweepRow& row);
 
 /// Prepares a results file for appending and returns the keys of the points
 /// it already holds: creates it with the header, or checks the header of an
 /// existing one and cuts off a last line that an interruption left without
 /// its newline. Throws InputError when the file holds another sweep's header.
-std::set<std::string> PrepareResultsFile(const std::filesystem::path& path);
+std::set<std::string> PrepareResultsFile(const std::filesystem::path& path,
+                                         const std::string& header);
+
+/// The rows of a results file by their key (SweepPoint::Key()), with the
+/// knobs left at their defaults: the caller knows its points by key. Throws
+/// InputError naming the file and line of a row that is not whole.
+std::map<std::string, SweepRow> ReadSweepRows(const std::filesystem::path& path,
+                                              size_t num_parameters);
 
 }  // namespace echolab

@@ -24,10 +24,10 @@ const std::vector<std::uint64_t> kSeeds = {1, 2, 3};
 SweepConfig MakeSweep(const ValidationProblem& v) {
   SweepConfig config;
   config.pathwise_reference = false;  // the report compares with the noise-free truth only
-  config.simulation.substrate.system = v.system;
-  config.simulation.problem = v.problem.forward;
-  config.simulation.integrator = v.problem.integrator;
-  config.loss = v.problem.loss;
+  config.system = v.system;
+  config.problem = v.problem;
+  config.problem.compute_input_gradient = false;
+  config.CompareAllParameters();
   for (double gamma : kDecayRates) {
     for (EchoDamping damping :
          {EchoDamping::kNaive, EchoDamping::kGain, EchoDamping::kGainReweighted}) {
@@ -56,7 +56,7 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
   const fs::path sweep_dir = dir / "robustness";
   fs::create_directories(sweep_dir);
   std::ofstream csv(sweep_dir / "results.csv");
-  csv << SweepCsvHeader();
+  csv << SweepCsvHeader(config.compared_names);
   std::map<std::pair<double, int>, double> by_gamma;    // (γ, variant) -> error
   std::map<std::pair<double, double>, double> by_beta;  // (kT, β) -> mean error
   for (const SweepPoint& point : config.points) {

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <numbers>
 #include <set>
 #include <sstream>
 #include <string>
@@ -70,8 +73,8 @@ class SweepCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = echolab::testing::ScratchDirectory(
-                 ("echolab_sweep_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
+        ("echolab_sweep_" +
+         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
     config_ = (directory_ / "sweep.toml").string();
@@ -132,7 +135,7 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   std::ofstream(foreign / "results.csv") << "t_s,q_1\n0,1\n";
   const auto result = RunEcholab(Sweep(foreign));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.output, HasSubstr("not the results of a sweep"));
+  EXPECT_THAT(result.output, HasSubstr("not the results of this sweep"));
 
   std::string text = kConfig;
   text.replace(text.find("beta = [0.001"), 13, "beta = [-0.001");
@@ -192,6 +195,173 @@ seeds = [1, 2]
   EXPECT_LT(ideal[0].second, 3e-5);
   EXPECT_GT(ideal[1].second, 100.0 * ideal[0].second);
   EXPECT_GT(ideal[2].second, ideal[1].second);
+}
+
+// The fields of a results or statistics file, by column name, one map per row.
+std::vector<std::map<std::string, std::string>> ReadTable(const fs::path& csv) {
+  std::ifstream stream(csv);
+  std::string line;
+  std::getline(stream, line);
+  std::vector<std::string> names;
+  std::stringstream header(line);
+  for (std::string name; std::getline(header, name, ',');) names.push_back(name);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(stream, line)) {
+    // No field of these rows holds a comma (statuses are "success").
+    std::stringstream fields(line);
+    std::map<std::string, std::string> row;
+    for (const std::string& name : names) std::getline(fields, row[name], ',');
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// The gradient columns `PREFIX:NAME` of a row as a vector.
+std::vector<double> Gradient(const std::map<std::string, std::string>& row,
+                             const std::string& prefix) {
+  std::vector<double> values;
+  for (const auto& [name, value] : row) {
+    if (name.rfind(prefix + ":", 0) == 0) values.push_back(std::stod(value));
+  }
+  return values;
+}
+
+double Distance(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(sum);
+}
+
+// seed_statistics.csv holds, per group of seeds, the bias of the mean echo
+// and the spread of the echoes, recomputed here from the gradients that
+// results.csv records; thermal noise makes the spread fall like 1/β and grow
+// like sqrt(kB T).
+TEST_F(SweepCommand, SeedStatisticsSplitTheErrorIntoBiasAndSpread) {
+  std::string text = kConfig;
+  text = text.substr(0, text.find("[sweep]")) + R"([sweep]
+beta = [0.003, 0.01, 0.03, 0.1]
+decay_rate_per_s = [0.01]
+thermal_energy_J = [1e-8, 1e-6]
+seeds = [1, 2, 3, 4, 5]
+pathwise_reference = false
+)";
+  std::ofstream(config_) << text;
+  const fs::path out = directory_ / "seeds";
+  const auto result = RunEcholab(Sweep(out));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto rows = ReadTable(out / "results.csv");
+  const auto groups = ReadTable(out / "seed_statistics.csv");
+  ASSERT_EQ(rows.size(), 4u * 2u * 5u);
+  ASSERT_EQ(groups.size(), 4u * 2u);
+  std::map<std::pair<double, double>, double> spread;  // (kT, β) -> spread
+  for (const auto& group : groups) {
+    const double beta = std::stod(group.at("beta"));
+    const double kT = std::stod(group.at("thermal_energy_J"));
+    std::vector<std::vector<double>> echoes;
+    std::vector<double> reference;
+    for (const auto& row : rows) {
+      if (std::stod(row.at("beta")) == beta && std::stod(row.at("thermal_energy_J")) == kT) {
+        echoes.push_back(Gradient(row, "echo"));
+        reference = Gradient(row, "reference");
+      }
+    }
+    ASSERT_EQ(echoes.size(), 5u);
+    ASSERT_EQ(reference.size(), 27u);  // the six oscillators' m, k and k_ij
+    std::vector<double> mean(reference.size(), 0.0);
+    for (const auto& echo : echoes) {
+      for (size_t i = 0; i < mean.size(); ++i) mean[i] += echo[i] / 5.0;
+    }
+    double squares = 0.0;
+    for (const auto& echo : echoes) squares += std::pow(Distance(echo, mean), 2);
+    const double scale = Distance(reference, std::vector<double>(reference.size(), 0.0));
+    EXPECT_EQ(group.at("seeds"), "5");
+    EXPECT_NEAR(std::stod(group.at("bias_relative")), Distance(mean, reference) / scale,
+                1e-12 * Distance(mean, reference) / scale);
+    const double expected_spread = std::sqrt(squares / 4.0) / scale;
+    EXPECT_NEAR(std::stod(group.at("spread_relative")), expected_spread, 1e-12 * expected_spread);
+    spread[{kT, beta}] = expected_spread;
+  }
+  // Slope of log spread against log β at each noise level: -1.
+  for (double kT : {1e-8, 1e-6}) {
+    const double slope = std::log(spread[{kT, 0.1}] / spread[{kT, 0.003}]) / std::log(0.1 / 0.003);
+    std::cout << fmt::format(
+        "kB T = {:g} J: spread {:.2e} at beta 0.003, {:.2e} at 0.1, slope "
+        "{:.2f}\n",
+        kT, spread[{kT, 0.003}], spread[{kT, 0.1}], slope);
+    EXPECT_NEAR(slope, -1.0, 0.2);
+  }
+  // A hundred times the thermal energy, ten times the spread (sqrt(kB T)).
+  const double ratio = spread[{1e-6, 0.01}] / spread[{1e-8, 0.01}];
+  EXPECT_NEAR(ratio, 10.0, 2.0);
+}
+
+// A sweep of a netlist: its resistors' conductances scaled from lossless to
+// the netlist's values. Lossless, the echo is exact; the naive echo's error
+// grows with the conductance; knobs that do not fit a circuit are refused.
+TEST_F(SweepCommand, SweepsTheResistorsOfACircuit) {
+  std::ofstream(directory_ / "ladder.cir") << R"(Lossy ladder
+I1 0 n1 SIN(0 10m 60meg)
+C1 n1 0 10p
+L1 n1 n2 25n
+C2 n2 0 10p
+L2 n2 n3 25n
+C3 n3 0 10p
+L3 n3 0 50n
+R1 n1 0 500
+R3 n3 0 300
+.end
+)";
+  {
+    std::ofstream target(directory_ / "target.csv");
+    target << "t,y\n";
+    for (int k = 0; k <= 20; ++k) {
+      const double t = k * 1e-9;
+      target << fmt::format("{:.12g},{:.12g}\n", t, 0.2 * std::sin(2 * std::numbers::pi * 5e7 * t));
+    }
+  }
+  const std::string circuit = R"([circuit]
+netlist = "ladder.cir"
+train = ["C1", "L2", "C3"]
+output_node = "n3"
+target = "target.csv"
+duration_s = 20e-9
+step_s = 4e-12
+)";
+  std::ofstream(config_) << circuit << R"([sweep]
+conductance_scale = [0.0, 0.03, 0.3, 1.0]
+echo_damping = ["naive", "gain"]
+)";
+  const fs::path out = directory_ / "circuit";
+  const auto result = RunEcholab(Sweep(out));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::map<std::pair<std::string, double>, double> error;  // (variant, scale) -> error
+  for (const auto& row : ReadTable(out / "results.csv")) {
+    EXPECT_EQ(Gradient(row, "echo").size(), 3u);
+    error[{row.at("echo_damping"), std::stod(row.at("conductance_scale"))}] =
+        std::stod(row.at("relative_error"));
+  }
+  ASSERT_EQ(error.size(), 8u);
+  std::cout << fmt::format(
+      "naive echo on the ladder: {:.1e}, {:.1e}, {:.1e}, {:.1e} at "
+      "conductance x 0, 0.03, 0.3, 1\n",
+      error[{"naive", 0.0}], error[{"naive", 0.03}], error[{"naive", 0.3}], error[{"naive", 1.0}]);
+  const double lossless = error[{"naive", 0.0}], weak = error[{"naive", 0.03}];
+  EXPECT_LT(lossless, 1e-6);
+  EXPECT_LT((error[{"gain", 0.0}]), 1e-6);
+  EXPECT_GT(weak, 1e3 * lossless);
+  EXPECT_GT((error[{"naive", 0.3}]), weak);
+
+  std::ofstream(config_) << circuit << "[sweep]\necho_damping = [\"gain_reweighted\"]\n";
+  const auto reweighted = RunEcholab(Sweep(directory_ / "reweighted"));
+  EXPECT_EQ(reweighted.exit_code, 2);
+  EXPECT_THAT(reweighted.output, HasSubstr("sweep.echo_damping"));
+  EXPECT_FALSE(fs::exists(directory_ / "reweighted"));
+
+  std::ofstream(config_) << std::string(kConfig).substr(0, std::string(kConfig).find("[sweep]"))
+                         << "[sweep]\nconductance_scale = [0.5]\n";
+  const auto oscillators = RunEcholab(Sweep(directory_ / "oscillators"));
+  EXPECT_EQ(oscillators.exit_code, 2);
+  EXPECT_THAT(oscillators.output, HasSubstr("sweep.conductance_scale"));
 }
 
 }  // namespace

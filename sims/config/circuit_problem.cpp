@@ -1,0 +1,105 @@
+#include "sims/config/circuit_problem.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "circuits/netlist_parser.h"
+#include "physics/error.h"
+#include "physics/lower_case.h"
+#include "sims/config/input_config.h"
+
+namespace echolab {
+
+namespace {
+
+// Indices in θ of the trained elements, in the order given.
+std::vector<int> TrainedIndices(const CircuitHamiltonian& circuit,
+                                const std::vector<std::string>& train, const std::string& option) {
+  const auto& names = circuit.parameter_names();
+  std::vector<int> indices;
+  for (const std::string& element : train) {
+    const auto it = std::find(names.begin(), names.end(), Lower(element));
+    if (it == names.end()) {
+      throw InputError(
+          fmt::format("{}: '{}' is not a trainable element of the netlist; expected some of {}",
+                      option, element, fmt::join(names, ", ")));
+    }
+    indices.push_back(static_cast<int>(it - names.begin()));
+  }
+  if (indices.empty()) throw InputError(option + ": expected at least one element name");
+  return indices;
+}
+
+std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamiltonian> circuit,
+                                            const std::string& node, const std::string& target_csv,
+                                            const std::string& option) {
+  const int index = circuit->NodeIndex(Lower(node));
+  if (index < 0) throw InputError(option + ": the ground node has no voltage to fit");
+  std::vector<double> times_s, values;
+  ReadSamplesCsv(target_csv, &times_s, &values);
+  InputSignal target({{std::make_shared<SampledWaveform>(std::move(times_s), std::move(values),
+                                                         Interpolation::kLinear),
+                       Parity::kEven}});
+  return std::make_shared<TrackingLoss>(
+      std::make_shared<VelocityReadout>(std::move(circuit), std::vector<int>{index}), target,
+      Vector::Ones(1), Vector::Zero(1), Vector::Zero(1));
+}
+
+void CheckSpec(const CircuitProblemSpec& spec, const std::string& prefix) {
+  if (spec.output_node.empty()) throw InputError(prefix + "output: a node name is required");
+  if (spec.target_csv.empty()) throw InputError(prefix + "target: a CSV file (t,y) is required");
+  if (!(spec.duration_s > 0.0)) {
+    throw InputError(
+        fmt::format("{}duration: expected a positive time in s, got {}", prefix, spec.duration_s));
+  }
+  if (!(spec.step_s >= 0.0)) {
+    throw InputError(
+        fmt::format("{}step: expected a positive time in s, got {}", prefix, spec.step_s));
+  }
+}
+
+}  // namespace
+
+CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
+                                   const std::string& option_prefix) {
+  CheckSpec(spec, option_prefix);
+  const Netlist netlist = ParseNetlistFile(spec.netlist_path);
+  CircuitProblem built;
+  built.circuit = std::make_shared<const CircuitHamiltonian>(netlist);
+  built.title = netlist.title;
+  const CircuitHamiltonian& circuit = *built.circuit;
+  built.trained = TrainedIndices(circuit, spec.train, option_prefix + "train");
+  for (int index : built.trained) built.trained_names.push_back(circuit.parameter_names()[index]);
+
+  GradientProblem& problem = built.problem;
+  problem.forward.system = built.circuit.get();
+  problem.forward.theta = circuit.netlist_parameters();
+  problem.forward.input = circuit.Inputs();
+  problem.forward.initial_state = {Vector::Zero(circuit.num_dof()),
+                                   Vector::Zero(circuit.num_dof())};
+  problem.forward.duration_s = spec.duration_s;
+  problem.forward.dissipation = circuit.ResistiveDissipation();
+  problem.loss =
+      NodeVoltageLoss(built.circuit, spec.output_node, spec.target_csv, option_prefix + "output");
+  problem.integrator.scheme = "yoshida4";
+  problem.integrator.step_s = spec.step_s > 0.0 ? spec.step_s : spec.duration_s / 10000.0;
+  // Circuit states are small in SI units (fluxes and charges ~1e-9): the
+  // absolute tolerance must not swamp them.
+  problem.integrator.rtol = 1e-10;
+  problem.integrator.atol = 1e-24;
+  return built;
+}
+
+GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices) {
+  Vector restricted(static_cast<Eigen::Index>(indices.size()));
+  for (size_t k = 0; k < indices.size(); ++k) {
+    restricted[static_cast<Eigen::Index>(k)] =
+        result.dL_dtheta.size() ? result.dL_dtheta[indices[k]] : 0.0;
+  }
+  result.dL_dtheta = restricted;
+  return result;
+}
+
+}  // namespace echolab

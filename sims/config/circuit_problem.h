@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "circuits/circuit_hamiltonian.h"
+#include "learning/gradient_method.h"
+
+namespace echolab {
+
+/// What defines the gradient problem of a netlist: the loss
+///
+///   L = ∫_0^T ½ (v(NODE, t) - y(t))² dt
+///
+/// (v the node voltage to ground in V, y linearly interpolated from a CSV
+/// with header t,y), its trained element values and the pass.
+struct CircuitProblemSpec {
+  std::string netlist_path;
+  std::vector<std::string> train;  // element names, case-insensitive
+  std::string output_node;
+  std::string target_csv;
+  double duration_s = 0.0;
+  /// Fixed step of the passes; 0 means T / 10,000.
+  double step_s = 0.0;
+};
+
+/// The gradient problem of a netlist, from zero fluxes and charges (as
+/// SPICE's uic), with the resistors as the pass's dissipation, on yoshida4.
+struct CircuitProblem {
+  std::shared_ptr<const CircuitHamiltonian> circuit;  // owns problem.forward.system
+  GradientProblem problem;
+  std::vector<int> trained;                // indices in θ, in the order asked for
+  std::vector<std::string> trained_names;  // lower case
+  std::string title;                       // the netlist's first line
+};
+
+/// Parses the netlist and builds the problem. Bad input throws InputError
+/// naming the option (`--train`, `--output`, ... for the command line;
+/// `option_prefix` "circuit." gives `circuit.train`, ... for a configuration).
+CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
+                                   const std::string& option_prefix = "--");
+
+/// The result with dL/dθ restricted to the given entries of θ.
+GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices);
+
+}  // namespace echolab

@@ -88,6 +88,7 @@ int RunSweep(const SweepArguments& arguments) {
   progress.Finish();
   WriteSeedStatistics(SummariseSeeds(config.points, ReadSweepRows(results, config.compared.size())),
                       directory / "seed_statistics.csv");
+  WriteSweepMetadata(config, directory / "meta.json");
 
   if (arguments.plot) RunPlotScript("plot_sweep.py", {directory.string()});
   if (!arguments.quiet) fmt::print("wrote {}\n", results.string());

@@ -1,8 +1,8 @@
 """Plots of an `echolab sweep` run, from RUN_DIR/results.csv.
 
 Usage: plot_sweep.py RUN_DIR
-  error_vs_gamma.png  relative error against the damping γ (times T is the
-                      horizontal axis label's scale), one line per echo variant
+  error_vs_gamma.png  relative error against γT (damping rate × the duration
+                      of meta.json), one line per echo variant
   error_vs_beta.png   relative error against β, one line per noise level
   heatmap.png         mean error over β and kB T (the most common variant)
   heatmap_<a>__<b>.png mean error over every pair of swept numeric knobs, the
@@ -17,6 +17,7 @@ Each point is the mean over seeds; failed points are left out.
 """
 import collections
 import csv
+import json
 import math
 import sys
 
@@ -54,9 +55,10 @@ def most_common(rows, key):
     return collections.Counter(r[key] for r in rows).most_common(1)[0][0]
 
 
-def plot_lines(rows, x_key, line_key, fixed, out, xlabel, title):
+def plot_lines(rows, x_key, line_key, fixed, out, xlabel, title, x_scale=1.0):
     chosen = [r for r in rows if all(r[k] == v for k, v in fixed.items())]
-    means = mean_by(chosen, (line_key, x_key))
+    means = {(line, x * x_scale): value
+             for (line, x), value in mean_by(chosen, (line_key, x_key)).items()}
     if len({x for (_, x) in means if x > 0}) < 2:
         return  # nothing swept along this axis
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
@@ -163,11 +165,14 @@ def main():
     if not rows:
         return
     rows_ideal = [r for r in rows if all(r[k] == 0.0 for k in KNOBS)]
+    with open(f"{run_dir}/meta.json") as stream:
+        duration_s = json.load(stream)["duration_s"]
     plot_lines(rows_ideal, "decay_rate_per_s", "echo_damping",
                {"beta": min(r["beta"] for r in rows),
                 "thermal_energy_J": min(r["thermal_energy_J"] for r in rows)},
-               f"{run_dir}/error_vs_gamma.png", "damping rate γ (1/s)",
-               "Echo error against damping, by echo variant")
+               f"{run_dir}/error_vs_gamma.png",
+               f"γT: damping rate × duration (T = {duration_s:g} s)",
+               "Echo error against damping, by echo variant", x_scale=duration_s)
     plot_lines(rows_ideal, "beta", "thermal_energy_J",
                {"echo_damping": "naive",
                 "decay_rate_per_s": min(r["decay_rate_per_s"] for r in rows)},

@@ -15,6 +15,7 @@
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
 #include "sims/config/circuit_problem.h"
+#include "sims/output/run_metadata.h"
 
 namespace echolab {
 
@@ -118,6 +119,18 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
   }
   row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;
+}
+
+void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
+  nlohmann::json meta;
+  meta["run"] = RunHeader("sweep");
+  meta["duration_s"] = config.problem.forward.duration_s;
+  meta["integrator"] = ToJson(config.problem.integrator);
+  meta["compared_parameters"] = config.compared_names;
+  meta["points"] = config.points.size();
+  const fs::path temporary = path.string() + ".tmp";
+  WriteJson(meta, temporary);
+  fs::rename(temporary, path);
 }
 
 std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {

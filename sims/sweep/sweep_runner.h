@@ -35,6 +35,10 @@ struct SweepRow {
 /// noise, the pathwise finite-difference gradient.
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
+/// meta.json of a sweep: the run header, the pass's duration (for the
+/// plots' γT axis), its integrator and the compared parameters.
+void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path);
+
 /// The CSV header (knobs, status, metrics, the echo's and the reference's
 /// gradient per compared parameter as `echo:NAME` and `reference:NAME`, wall
 /// time) and one complete row (ending in a newline).

@@ -72,6 +72,7 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
     }
   }
   csv.close();
+  WriteSweepMetadata(config, sweep_dir / "meta.json");
   RunPlotScript("plot_sweep.py", {sweep_dir.string()});
 
   // (g): the naive echo degrades with γ, the reweighted gain echo does not.

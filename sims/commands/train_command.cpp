@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -125,9 +127,21 @@ class TrainingProgress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Every training step allocates and frees buffers of megabytes (the
+// activations of a batch). By default glibc hands such blocks back to the
+// kernel (mmap and heap trimming) and faults them in again, zeroed, at the
+// next step: on the burst example that made a step 2.6 times slower. Keep
+// freed blocks of up to 32 MiB, and up to 1 GiB of free heap, in the process;
+// the resident memory then stays at the peak of one step.
+void KeepFreedBuffersInTheHeap() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 }  // namespace
 
 int RunTrain(const TrainArguments& arguments) {
+  KeepFreedBuffersInTheHeap();
   const SequenceGradientRule rule = ParseRule(arguments.gradient);
   const TrainConfig config = LoadTrainConfig(arguments.config_path, rule);
   const fs::path destination =

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numbers>
 
@@ -12,13 +14,6 @@ namespace echolab {
 namespace {
 
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
-
-[[noreturn]] void Unsupported(const Netlist& netlist, const Element& element, const char* what) {
-  throw InputError(fmt::format(
-      "{}:{}:{}: element '{}': {} are not modelled by the node-flux substrate yet; expected R, "
-      "C, L, K, B, current and voltage sources",
-      netlist.source_file, element.location.line, element.location.column, element.name, what));
-}
 
 }  // namespace
 
@@ -67,6 +62,18 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
     switch (element.kind) {
       case ElementKind::kCapacitor:
         layout.capacitors.push_back(branch(element, true));
+        layout.capacitor_cubic.push_back(0.0);
+        break;
+      case ElementKind::kVaractor:
+        layout.capacitors.push_back(branch(element, true));
+        layout.capacitor_cubic.push_back(element.cubic_coefficient_V_per_C3);
+        if (layout.capacitors.back().driven_plus >= 0 ||
+            layout.capacitors.back().driven_minus >= 0) {
+          throw InputError(fmt::format(
+              "{}:{}:{}: varactor '{}' touches a node that a voltage source drives; the "
+              "node-flux substrate models varactors between free nodes and ground only",
+              netlist.source_file, element.location.line, element.location.column, element.name));
+        }
         break;
       case ElementKind::kInductor:
         inductor_index[element.name] = static_cast<int>(layout.inductors.size());
@@ -86,8 +93,6 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
         break;
       case ElementKind::kVoltageSource:
         break;  // resolved into driven nodes above
-      case ElementKind::kVaractor:
-        Unsupported(netlist, element, "varactors");
     }
   }
   for (const Element& element : netlist.elements) {
@@ -122,6 +127,9 @@ CircuitHamiltonian::CircuitHamiltonian(Layout layout)
       inductors_(std::move(layout.inductors)),
       junctions_(std::move(layout.junctions)),
       sources_(std::move(layout.sources)),
+      capacitor_cubic_V_per_C3_(std::move(layout.capacitor_cubic)),
+      has_varactors_(std::any_of(capacitor_cubic_V_per_C3_.begin(), capacitor_cubic_V_per_C3_.end(),
+                                 [](double b) { return b != 0.0; })),
       resistors_(std::move(layout.resistors)),
       mutuals_(std::move(layout.mutuals)),
       source_waveforms_(std::move(layout.source_waveforms)),
@@ -236,7 +244,7 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
   };
   const Vector node_voltages = solve(voltages, "capacitor voltages");
   return PhaseState{solve(fluxes, "inductor currents and junction phases"),
-                    CapacitanceMatrix(theta) * node_voltages};
+                    NodeCharges(node_voltages, theta)};
 }
 
 void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {
@@ -265,6 +273,96 @@ void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {
   if (!inductors_.empty() && InductanceMatrix(theta).llt().info() != Eigen::Success) {
     throw InputError("the inductance matrix is not positive definite (too strong K couplings)");
   }
+}
+
+namespace {
+
+// The charge of a varactor at voltage V: the root of V = Q / C0 + b Q³.
+// Newton's method from Q = C0 V, which lies beyond the root where the law is
+// convex (Q V > 0), so that the iterates fall monotonically onto it.
+double VaractorCharge(double voltage_V, double c0_F, double b_V_per_C3) {
+  double charge = c0_F * voltage_V;
+  for (int iteration = 0; iteration < 100 && charge != 0.0; ++iteration) {
+    const double residual = charge / c0_F + b_V_per_C3 * charge * charge * charge - voltage_V;
+    const double step = residual / (1.0 / c0_F + 3.0 * b_V_per_C3 * charge * charge);
+    charge -= step;
+    if (std::abs(step) <= 1e-16 * std::abs(charge)) break;
+  }
+  return charge;
+}
+
+}  // namespace
+
+// Q_c = Q(a_cᵀ v) and dQ_c/dV = 1 / (1/C0 + 3 b Q_c²) (C_c and C_c when linear)
+void CircuitHamiltonian::BranchCharges(const Vector& v, const Vector& theta,
+                                       NodeVoltages* state) const {
+  const auto count = static_cast<Eigen::Index>(capacitors_.size());
+  state->branch_charge.resize(count);
+  state->branch_incremental.resize(count);
+  for (Eigen::Index c = 0; c < count; ++c) {
+    const Branch& branch = capacitors_[static_cast<size_t>(c)];
+    const double c0 = theta[branch.param], b = capacitor_cubic_V_per_C3_[static_cast<size_t>(c)];
+    const double charge = VaractorCharge(branch.Across(v), c0, b);
+    state->branch_charge[c] = charge;
+    state->branch_incremental[c] = 1.0 / (1.0 / c0 + 3.0 * b * charge * charge);
+  }
+}
+
+Vector CircuitHamiltonian::NodeCharges(const Vector& v, const Vector& theta) const {
+  if (!has_varactors_) return CapacitanceMatrix(theta) * v;
+  NodeVoltages state;
+  BranchCharges(v, theta, &state);
+  Vector charges = Vector::Zero(num_dof());
+  for (size_t c = 0; c < capacitors_.size(); ++c) {
+    capacitors_[c].AddTo(state.branch_charge[static_cast<Eigen::Index>(c)], &charges);
+  }
+  return charges;
+}
+
+// Newton's method on r(v) = Σ_c a_c Q_c(a_cᵀ v) - Q with the Jacobian C_inc,
+// from the solution with every varactor linear (C0), halving a step that
+// does not shrink the residual.
+CircuitHamiltonian::NodeVoltages CircuitHamiltonian::SolveNodeVoltages(const Vector& p,
+                                                                       const Vector& theta) const {
+  NodeVoltages state;
+  state.voltage = CapacitanceMatrix(theta).llt().solve(p);
+  const auto incremental_matrix = [&] {
+    Eigen::MatrixXd matrix = Eigen::MatrixXd::Zero(num_dof(), num_dof());
+    for (size_t c = 0; c < capacitors_.size(); ++c) {
+      Vector a = Vector::Zero(num_dof());
+      capacitors_[c].AddTo(1.0, &a);
+      matrix += state.branch_incremental[static_cast<Eigen::Index>(c)] * a * a.transpose();
+    }
+    return matrix;
+  };
+  BranchCharges(state.voltage, theta, &state);
+  Vector residual = NodeCharges(state.voltage, theta) - p;
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    state.incremental.compute(incremental_matrix());
+    const Vector step = state.incremental.solve(residual);
+    if (!(step.lpNorm<Eigen::Infinity>() > 1e-15 * state.voltage.lpNorm<Eigen::Infinity>())) {
+      break;
+    }
+    double fraction = 1.0;
+    Vector trial = state.voltage - step;
+    Vector trial_residual = NodeCharges(trial, theta) - p;
+    while (trial_residual.norm() > residual.norm() && fraction > 1e-6) {
+      fraction *= 0.5;
+      trial = state.voltage - fraction * step;
+      trial_residual = NodeCharges(trial, theta) - p;
+    }
+    state.voltage = trial;
+    residual = trial_residual;
+    BranchCharges(state.voltage, theta, &state);
+  }
+  state.incremental.compute(incremental_matrix());
+  return state;
+}
+
+double CircuitHamiltonian::SmallestCapacitance(const Vector& theta) const {
+  double smallest = std::numeric_limits<double>::infinity();
+  for (const Branch& c : capacitors_) smallest = std::min(smallest, theta[c.param]);
+  return smallest;
 }
 
 // C = Σ_c C_c a_c a_cᵀ
@@ -397,9 +495,17 @@ void CircuitHamiltonian::AddInductanceDerivatives(const Vector& theta, const Vec
   }
 }
 
-// T = ½ Qᵀ C⁻¹ Q
+// T = ½ Qᵀ C⁻¹ Q; with varactors T = Σ_c U_c(Q_c), U = Q² / (2 C0) + b Q⁴ / 4
 double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta) const {
-  return 0.5 * p.dot(CapacitanceMatrix(theta).llt().solve(p));
+  if (!has_varactors_) return 0.5 * p.dot(CapacitanceMatrix(theta).llt().solve(p));
+  const NodeVoltages state = SolveNodeVoltages(p, theta);
+  double energy = 0.0;
+  for (size_t c = 0; c < capacitors_.size(); ++c) {
+    const double charge = state.branch_charge[static_cast<Eigen::Index>(c)];
+    energy += charge * charge / (2.0 * theta[capacitors_[c].param]) +
+              0.25 * capacitor_cubic_V_per_C3_[c] * std::pow(charge, 4);
+  }
+  return energy;
 }
 
 // V = ½ φ_Lᵀ M⁻¹ φ_L + Σ_J (Φ0 I_c / 2π)(1 - cos(2π φ_J / Φ0)) - Σ_s u_s b_sᵀ Φ
@@ -432,10 +538,11 @@ double CircuitHamiltonian::DoPotentialEnergy(const Vector& q, const Vector& thet
   return energy;
 }
 
-// ∂T/∂Q = C⁻¹ Q (the node voltages)
+// ∂T/∂Q = C⁻¹ Q (the node voltages; with varactors the v of Σ_c a_c Q_c(a_cᵀ v) = Q)
 void CircuitHamiltonian::DoKineticGradient(const Vector& p, const Vector& theta,
                                            Vector* out) const {
-  *out = CapacitanceMatrix(theta).llt().solve(p);
+  *out = has_varactors_ ? SolveNodeVoltages(p, theta).voltage
+                        : Vector(CapacitanceMatrix(theta).llt().solve(p));
 }
 
 // ∂V/∂Φ = A_L i_L + Σ_J I_c sin(2π φ_J / Φ0) a_J - Σ_s u_s b_s
@@ -460,10 +567,11 @@ void CircuitHamiltonian::DoPotentialGradient(const Vector& q, const Vector& thet
   }
 }
 
-// ∂²T/∂Q² v = C⁻¹ v
-void CircuitHamiltonian::DoKineticHessianProduct(const Vector&, const Vector& theta,
+// ∂²T/∂Q² v = C⁻¹ v (C_inc⁻¹ v with varactors)
+void CircuitHamiltonian::DoKineticHessianProduct(const Vector& p, const Vector& theta,
                                                  const Vector& v, Vector* out) const {
-  *out = CapacitanceMatrix(theta).llt().solve(v);
+  *out = has_varactors_ ? Vector(SolveNodeVoltages(p, theta).incremental.solve(v))
+                        : Vector(CapacitanceMatrix(theta).llt().solve(v));
 }
 
 // ∂²V/∂Φ² v = A_L M⁻¹ A_Lᵀ v + Σ_J I_c (2π/Φ0) cos(2π φ_J/Φ0) (a_Jᵀ v) a_J
@@ -480,9 +588,19 @@ void CircuitHamiltonian::DoPotentialHessianProduct(const Vector& q, const Vector
   }
 }
 
-// ∂T/∂C_c = -½ (a_cᵀ C⁻¹ Q)²
+// ∂T/∂C_c = -½ (a_cᵀ C⁻¹ Q)²; with varactors ∂T/∂C0_c = -Q_c² / (2 C0_c²)
+// (the envelope theorem: T = sup_v [Qᵀ v - Σ_c W*_c(a_cᵀ v)], ∂W*/∂C0 = -∂U/∂C0)
 void CircuitHamiltonian::DoKineticParameterGradient(const Vector& p, const Vector& theta,
                                                     Vector* out) const {
+  if (has_varactors_) {
+    const NodeVoltages state = SolveNodeVoltages(p, theta);
+    for (size_t c = 0; c < capacitors_.size(); ++c) {
+      const double ratio =
+          state.branch_charge[static_cast<Eigen::Index>(c)] / theta[capacitors_[c].param];
+      (*out)[capacitors_[c].param] = -0.5 * ratio * ratio;
+    }
+    return;
+  }
   const Vector voltage = CapacitanceMatrix(theta).llt().solve(p);
   for (const Branch& c : capacitors_) {
     const double across = c.Across(voltage);
@@ -507,9 +625,22 @@ void CircuitHamiltonian::DoPotentialParameterGradient(const Vector& q, const Vec
   for (const Branch& c : capacitors_) (*out)[c.param] = c.Across(q) * c.DrivenAcross(driven_slope);
 }
 
-// (∂C_c C⁻¹Q)ᵀ w = -(a_cᵀ C⁻¹ Q)(a_cᵀ C⁻¹ w)
+// (∂C_c C⁻¹Q)ᵀ w = -(a_cᵀ C⁻¹ Q)(a_cᵀ C⁻¹ w); with varactors, from
+// Σ_c a_c Q_c(a_cᵀ v; C0) = Q: ∂v/∂C0_c = -C_inc⁻¹ a_c ∂Q_c/∂C0|_V with
+// ∂Q/∂C0|_V = (Q / C0²) dQ/dV, so (∂C0_c v)ᵀ w = -(∂Q_c/∂C0)(a_cᵀ C_inc⁻¹ w)
 void CircuitHamiltonian::DoKineticMixedProduct(const Vector& p, const Vector& theta,
                                                const Vector& v, Vector* out) const {
+  if (has_varactors_) {
+    const NodeVoltages state = SolveNodeVoltages(p, theta);
+    const Vector response = state.incremental.solve(v);
+    for (size_t c = 0; c < capacitors_.size(); ++c) {
+      const auto k = static_cast<Eigen::Index>(c);
+      const double c0 = theta[capacitors_[c].param];
+      const double charge_slope = state.branch_charge[k] / (c0 * c0) * state.branch_incremental[k];
+      (*out)[capacitors_[c].param] = -charge_slope * capacitors_[c].Across(response);
+    }
+    return;
+  }
   const auto factor = CapacitanceMatrix(theta).llt();
   const Vector voltage = factor.solve(p), response = factor.solve(v);
   for (const Branch& c : capacitors_) (*out)[c.param] = -c.Across(voltage) * c.Across(response);

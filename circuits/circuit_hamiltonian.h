@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Eigen/Cholesky>
 #include <Eigen/Dense>
 #include <string>
 #include <vector>
@@ -44,8 +45,20 @@ namespace echolab {
 /// (lower case), in netlist order; gradients are per SI unit of the value.
 /// Resistors are dissipation, an option of a pass (ResistiveDissipation):
 /// dQ/dt gains -G_R v with G_R = Σ_R a_R a_Rᵀ / R the conductance matrix.
-/// Varactors are not modelled yet and are refused with the element's
-/// location.
+///
+/// Varactors (C cards with nl=b) have the charge-voltage law
+/// V(Q) = Q / C0 + b Q³ and the energy U(Q) = Q² / (2 C0) + b Q⁴ / 4. With
+/// them the kinetic energy is the Legendre transform of the capacitors'
+/// co-energy: the node voltages v solve Σ_c a_c Q_c(a_cᵀ v) = Q (Newton's
+/// method with the incremental capacitance matrix C_inc = Σ_c a_c a_cᵀ dQ_c/dV,
+/// from the linear solution with every C0), and
+///
+///   T(Q) = Σ_c U_c(Q_c),  ∂T/∂Q = v,  ∂²T/∂Q² = C_inc⁻¹,  ∂T/∂C0 = -Q_c² / (2 C0²).
+///
+/// The varactor's trained value is C0; b stays fixed. A varactor may not
+/// touch a node that a voltage source drives, and its circuit's kinetic
+/// energy is not quadratic (HasQuadraticKineticEnergy), so its resistors need
+/// an adaptive scheme.
 class CircuitHamiltonian final : public HamiltonianSystem {
  public:
   explicit CircuitHamiltonian(const Netlist& netlist);
@@ -61,6 +74,8 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   /// The resistors as dissipation of a pass: friction_matrix = Σ_R a_R a_Rᵀ / R
   /// (S), acting on the node voltages. Zero when the netlist has none.
   Dissipation ResistiveDissipation() const;
+  /// The smallest capacitance (C, or a varactor's C0) in θ, in F.
+  double SmallestCapacitance(const Vector& theta) const;
   /// The input channels: the current sources (A, even), then ∫V dt (even),
   /// V (odd) and dV/dt (even) of each voltage source, in netlist order.
   InputSignal Inputs() const;
@@ -123,6 +138,21 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
                            Vector* out) const override;
 
+  bool DoHasQuadraticKineticEnergy() const override { return !has_varactors_; }
+
+  // The node voltages of node charges Q, with each capacitor's branch charge
+  // and incremental capacitance there, and the factored C_inc.
+  struct NodeVoltages {
+    Vector voltage;                           // v (V), one per free node
+    Vector branch_charge;                     // Q_c (C), one per capacitor
+    Vector branch_incremental;                // dQ_c/dV (F)
+    Eigen::LLT<Eigen::MatrixXd> incremental;  // C_inc = Σ_c a_c a_cᵀ dQ_c/dV
+  };
+  NodeVoltages SolveNodeVoltages(const Vector& p, const Vector& theta) const;
+  // The branch charges and incremental capacitances at node voltages v.
+  void BranchCharges(const Vector& v, const Vector& theta, NodeVoltages* state) const;
+  // Σ_c a_c Q_c(a_cᵀ v): the node charges of node voltages v.
+  Vector NodeCharges(const Vector& v, const Vector& theta) const;
   Eigen::MatrixXd CapacitanceMatrix(const Vector& theta) const;
   Eigen::MatrixXd InductanceMatrix(const Vector& theta) const;
   // φ_L = A_Lᵀ Φ and the inductor currents i_L = M⁻¹ φ_L.
@@ -153,6 +183,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     std::vector<std::string> node_names;
     std::vector<std::string> parameter_names;
     std::vector<Branch> capacitors, inductors, junctions, sources;
+    std::vector<double> capacitor_cubic;               // b (V/C³) of each capacitor, 0 if linear
     std::vector<std::pair<Branch, double>> resistors;  // branch and R (Ω)
     std::vector<Mutual> mutuals;
     std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms;
@@ -163,6 +194,8 @@ class CircuitHamiltonian final : public HamiltonianSystem {
 
   std::vector<std::string> node_names_;
   std::vector<Branch> capacitors_, inductors_, junctions_, sources_;
+  std::vector<double> capacitor_cubic_V_per_C3_;
+  bool has_varactors_ = false;
   std::vector<std::pair<Branch, double>> resistors_;
   std::vector<Mutual> mutuals_;
   std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms_;

@@ -41,6 +41,10 @@ class HamiltonianSystem {
   double PotentialEnergy(const Vector& q, const Vector& theta, const Vector& u) const;
   double Energy(const PhaseState& x, const Vector& theta, const Vector& u) const;
 
+  /// Whether T = ½ pᵀ K(θ) p. The exact damping sub-steps of the fixed-step
+  /// schemes with a friction matrix and the Langevin step need it.
+  bool HasQuadraticKineticEnergy() const { return DoHasQuadraticKineticEnergy(); }
+
   /// ∂T/∂p (the velocities dq/dt).
   void KineticGradient(const Vector& p, const Vector& theta, Vector* grad_p) const;
   /// ∂V/∂q (minus the forces).
@@ -137,6 +141,7 @@ class HamiltonianSystem {
   virtual void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u,
                                    const Vector& v, Vector* out) const = 0;
   virtual std::optional<Vector> DoDiagonalMasses(const Vector& theta) const;
+  virtual bool DoHasQuadraticKineticEnergy() const { return true; }
   // Defaults call DoPotentialGradient and DoPotentialParameterGradient (and
   // DoKineticParameterGradient); models override them to fuse the sweeps.
   virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,

@@ -59,7 +59,16 @@ long FixedStepIntegrator::NumSteps(double duration_s, double step_s) {
 
 void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
   Integrator::DoCheckSupport(problem);
-  if (!problem.dissipation.has_friction_matrix()) MomentumDecayRates(problem, name().c_str());
+  if (!problem.dissipation.has_friction_matrix()) {
+    MomentumDecayRates(problem, name().c_str());
+  } else if (!problem.system->HasQuadraticKineticEnergy()) {
+    throw InputError(fmt::format(
+        "integrator.scheme: '{}' damps a friction matrix with the exact flow of dp/dt = "
+        "-G K p, which needs a kinetic energy quadratic in p (T = pᵀ K p / 2); this substrate's "
+        "is not (a circuit with varactors): use an adaptive scheme (cvode_adams, arkode_dopri5, "
+        "odeint_dopri5) for its resistors",
+        name()));
+  }
 }
 
 IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem& problem,

@@ -41,8 +41,11 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
   const GradientProblem& problem = built.problem;
 
+  if (arguments.beta < 0.0) {
+    throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));
+  }
   GradientMethodSettings settings;
-  settings.echo.beta = arguments.beta;
+  settings.echo.beta = arguments.beta > 0.0 ? arguments.beta : DefaultCircuitBeta(built);
   GradcheckRun run{.reference = arguments.methods.front()};
   run.parameter_names = built.trained_names;
   run.num_dof = built.circuit->num_dof();
@@ -67,7 +70,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   report["run"]["netlist"] = fs::absolute(arguments.problem.netlist_path).string();
   report["run"]["output_node"] = Lower(arguments.problem.output_node);
   report["run"]["duration_s"] = arguments.problem.duration_s;
-  report["run"]["beta"] = arguments.beta;
+  report["run"]["beta"] = settings.echo.beta;
   report["run"]["integrator"] = ToJson(problem.integrator);
   const fs::path destination =
       arguments.output_dir.empty()

@@ -13,11 +13,9 @@ namespace echolab {
 /// by every chosen method, from zero fluxes and charges (as SPICE's uic).
 struct CircuitGradcheckArguments {
   CircuitProblemSpec problem;
-  /// Nudging strength. A circuit's fluxes and charges are ~1e-9 in SI units,
-  /// so the nudge must be small to stay a perturbation: with β = 1e-3 the
-  /// echoes are dominated by the nudge and round-off costs ~1e-5 of the
-  /// gradient; at 1e-9 it costs ~1e-11.
-  double beta = 1e-9;
+  /// Nudging strength in F; 0 means DefaultCircuitBeta (1e-4 × the smallest
+  /// capacitance).
+  double beta = 0.0;
   std::vector<std::string> methods = {"echo", "adjoint", "fd"};
   std::string output_dir;  // empty: out/gradcheck/<netlist stem>
   bool json = false;

@@ -92,6 +92,10 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
   return built;
 }
 
+double DefaultCircuitBeta(const CircuitProblem& problem) {
+  return 1e-4 * problem.circuit->SmallestCapacitance(problem.problem.forward.theta);
+}
+
 GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices) {
   Vector restricted(static_cast<Eigen::Index>(indices.size()));
   for (size_t k = 0; k < indices.size(); ++k) {

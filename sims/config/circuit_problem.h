@@ -41,6 +41,14 @@ struct CircuitProblem {
 CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
                                    const std::string& option_prefix = "--");
 
+/// The nudging strength for a circuit when none is given: 1e-4 × its smallest
+/// capacitance. β is measured in farads here (β l with l in V² is an energy),
+/// and the echoes' node voltages move by about β / C × (v - y): a ten-
+/// thousandth of the read-out error keeps the O(β²) error of a nonlinear
+/// circuit (varactors, junctions) near 1e-8, while a linear circuit's echo is
+/// exact at any β.
+double DefaultCircuitBeta(const CircuitProblem& problem);
+
 /// The result with dL/dθ restricted to the given entries of θ.
 GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices);
 

@@ -182,6 +182,7 @@ void LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
                            .duration_s = table.PositiveNumber("duration_s"),
                            .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
                           "circuit.");
+  config->default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);
   config->system = std::move(built.circuit);
   config->compared = std::move(built.trained);
@@ -218,7 +219,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
                            "readout_noise_relative", "readout_bits", "echo_repeats",
                            "conductance_scale", "pathwise_reference"});
   config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
-  const auto betas = Numbers(sweep, "beta", circuit ? 1e-9 : 1e-3);
+  const auto betas = Numbers(sweep, "beta", config.default_beta);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
   const auto spreads = Numbers(sweep, "decay_rate_spread", 0.0);
   const auto thermal_energies = Numbers(sweep, "thermal_energy_J", 0.0);

@@ -56,8 +56,8 @@ struct SweepPoint {
 ///            conductance_scale (arrays of numbers), echo_damping (array of
 ///            "naive", "gain", "gain_reweighted"), readout_bits, seeds and
 ///            echo_repeats (arrays of integers); pathwise_reference (boolean);
-///            each defaults to one value (0, or β = 1e-3 (1e-9 for a circuit),
-///            naive, seed 1, conductance scale 1).
+///            each defaults to one value (0, or β = 1e-3 (for a circuit 1e-4 ×
+///            its smallest capacitance), naive, seed 1, conductance scale 1).
 /// Every combination is one point, except that a point without any random
 /// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
 /// the first seed only, and
@@ -71,6 +71,7 @@ struct SweepConfig {
   /// elements), and their names.
   std::vector<int> compared;
   std::vector<std::string> compared_names;
+  double default_beta = 1e-3;  // β when [sweep] gives none
   std::vector<SweepPoint> points;
   /// [sweep] pathwise_reference (default true): at points with thermal noise,
   /// also compare the echo with the pathwise gradient of the forward pass's

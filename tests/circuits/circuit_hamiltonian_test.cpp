@@ -160,16 +160,89 @@ TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
 
 TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
   try {
-    CircuitHamiltonian circuit(
-        ParseNetlistText("varactor\nC1 a 0 1n nl=1e15\nL1 a 0 1n\n.end\n", "varactor.cir"));
-    ADD_FAILURE() << "a varactor was accepted";
+    CircuitHamiltonian circuit(ParseNetlistText(
+        "varactor\nV1 in 0 1\nC1 a in 1n nl=1e15\nL1 a 0 1n\n.end\n", "varactor.cir"));
+    ADD_FAILURE() << "a varactor on a driven node was accepted";
   } catch (const InputError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("varactor.cir:2:"));
+    EXPECT_THAT(error.what(), HasSubstr("varactor.cir:3:"));
     EXPECT_THAT(error.what(), HasSubstr("c1"));
+    EXPECT_THAT(error.what(), HasSubstr("drives"));
   }
   EXPECT_THROW(CircuitHamiltonian(ParseNetlistText(
                    "floating\nC1 a 0 1n\nL1 a b 1n\nL2 b 0 1n\n.end\n", "floating.cir")),
                InputError);
+}
+
+// A varactor alone on its node: the node charge is the varactor's, so
+// T(Q) = Q² / (2 C0) + b Q⁴ / 4 and v = ∂T/∂Q = Q / C0 + b Q³ in closed form.
+// Beside a linear capacitor, the node charge of a voltage v is C v + Q(v).
+TEST(CircuitHamiltonian, VaractorEnergyAndVoltageFollowTheChargeLaw) {
+  const double c0 = 100e-12, b = 3e29;
+  const CircuitHamiltonian alone(
+      ParseNetlistText("tank\nC1 a 0 100p nl=3e29\nL1 a 0 100n\n.end\n", "alone.cir"));
+  EXPECT_FALSE(alone.HasQuadraticKineticEnergy());
+  for (double charge : {-2e-10, -5e-11, 1e-12, 7e-11, 3e-10}) {
+    const Vector p = Vector::Constant(1, charge);
+    Vector voltage;
+    alone.KineticGradient(p, alone.netlist_parameters(), &voltage);
+    const double energy = charge * charge / (2 * c0) + b * std::pow(charge, 4) / 4;
+    const double law = charge / c0 + b * std::pow(charge, 3);
+    EXPECT_NEAR(alone.KineticEnergy(p, alone.netlist_parameters()), energy, 1e-13 * energy);
+    EXPECT_NEAR(voltage[0], law, 1e-13 * std::abs(law));
+  }
+  const CircuitHamiltonian parallel(ParseNetlistText(
+      "pair\nC1 a 0 100p nl=3e29\nC2 a 0 50p\nC3 a b 20p\nC4 b 0 80p nl=1e30\nL1 a b 100n\n"
+      "L2 b 0 1u\n.end\n",
+      "pair.cir"));
+  // v → Q: the charges of node voltages (0.8 V, -0.3 V); then Q → v again.
+  const double va = 0.8, vb = -0.3;
+  const auto varactor_charge = [](double voltage, double c, double cubic) {
+    double q = c * voltage;  // bisection on the monotone law, as an independent solver
+    double low = -std::abs(q) - 1e-9, high = std::abs(q) + 1e-9;
+    for (int k = 0; k < 200; ++k) {
+      q = 0.5 * (low + high);
+      (q / c + cubic * q * q * q > voltage ? high : low) = q;
+    }
+    return q;
+  };
+  const double qa = varactor_charge(va, c0, b) + 50e-12 * va + 20e-12 * (va - vb);
+  const double qb = varactor_charge(vb, 80e-12, 1e30) + 20e-12 * (vb - va);
+  Vector voltages;
+  parallel.KineticGradient((Vector(2) << qa, qb).finished(), parallel.netlist_parameters(),
+                           &voltages);
+  EXPECT_NEAR(voltages[0], va, 1e-12);
+  EXPECT_NEAR(voltages[1], vb, 1e-12);
+}
+
+// Resistors next to varactors need an adaptive scheme: the exact damping
+// sub-steps of the fixed-step schemes assume a quadratic kinetic energy.
+TEST(CircuitHamiltonian, VaractorsWithResistorsRefuseTheExactDampingSubSteps) {
+  const CircuitHamiltonian circuit(ParseNetlistText(
+      "lossy\nC1 a 0 100p nl=3e29 ic=1\nL1 a 0 100n\nR1 a 0 1k\n.end\n", "lossy.cir"));
+  SimulationProblem problem{.system = &circuit,
+                            .theta = circuit.netlist_parameters(),
+                            .initial_state = {Vector::Zero(1), Vector::Constant(1, 1e-10)},
+                            .duration_s = 10e-9,
+                            .dissipation = circuit.ResistiveDissipation()};
+  IntegratorOptions options;
+  options.scheme = "yoshida4";
+  options.step_s = 1e-12;
+  try {
+    Simulate(problem, options);
+    ADD_FAILURE() << "yoshida4 damped a varactor circuit";
+  } catch (const InputError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("quadratic"));
+    EXPECT_THAT(error.what(), HasSubstr("adaptive"));
+  }
+  options.scheme = "arkode_dopri5";
+  options.rtol = 1e-10;
+  options.atol = 1e-24;
+  const Trajectory run = Simulate(problem, options);
+  ASSERT_TRUE(run.ok()) << run.BriefReport();
+  // The resistor drains the tank.
+  const double start = circuit.KineticEnergy(run.states.front().p, problem.theta);
+  const double end = circuit.Energy(run.states.back(), problem.theta, Vector());
+  EXPECT_LT(end, 0.9 * start);
 }
 
 // Voltage sources that the substrate cannot turn into driven nodes, each
@@ -277,18 +350,22 @@ struct CrossCheckCase {
   const char* netlist;
   std::vector<std::string> nodes;
   double duration_s;
+  // What ngspice runs, when the netlist uses an echolab extension (varactors).
+  const char* ngspice_netlist = nullptr;
 };
 
 class NgspiceCrossCheck : public ::testing::TestWithParam<CrossCheckCase> {};
 
 TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   const CrossCheckCase& c = GetParam();
-  const fs::path directory = fs::temp_directory_path() / fmt::format("echolab_ngspice_{}_{}", c.name, getpid());
+  const fs::path directory =
+      fs::temp_directory_path() / fmt::format("echolab_ngspice_{}_{}", c.name, getpid());
   fs::remove_all(directory);
   fs::create_directories(directory);
   const Netlist netlist = ParseNetlistText(c.netlist, c.name);
   const CircuitHamiltonian circuit(netlist);
-  const NgspiceRows spice = RunNgspice(c.netlist, c.nodes, directory);
+  const NgspiceRows spice =
+      RunNgspice(c.ngspice_netlist ? c.ngspice_netlist : c.netlist, c.nodes, directory);
   ASSERT_GT(spice.size(), 1000u);
   const VoltageTrace ours = SimulateVoltages(netlist, c.duration_s, 1e-12);
   double peak = 0.0, worst = 0.0;
@@ -310,7 +387,37 @@ TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
 
 INSTANTIATE_TEST_SUITE_P(
     Circuits, NgspiceCrossCheck,
-    ::testing::Values(CrossCheckCase{"coupled_tanks",
+    ::testing::Values(CrossCheckCase{"varactor_tank",
+                                     R"(Varactor tank coupled to a linear tank, driven by a sine
+I1 0 a SIN(0 10m 40meg)
+L1 a 0 100n
+C1 a 0 100p nl=3e29
+L2 b 0 120n
+C2 b 0 100p
+Cc a b 10p
+.tran 1p 150n 0 1p uic
+.end
+)",
+                                     {"a", "b"},
+                                     150e-9,
+                                     // The varactor as ngspice elements: its charge Q
+                                     // integrates the current through Vs1 onto Cq1
+                                     // (v(q1) = Q / 100p), and B1 sets V(Q) = Q/C0 + b Q³.
+                                     R"(Varactor tank, the varactor behavioural
+I1 0 a SIN(0 10m 40meg)
+L1 a 0 100n
+Vs1 a s1 0
+B1 s1 0 V = v(q1) + 3e29 * (1e-10 * v(q1)) * (1e-10 * v(q1)) * (1e-10 * v(q1))
+F1 0 q1 Vs1 1
+Cq1 q1 0 100p
+Rq1 q1 0 1e15
+L2 b 0 120n
+C2 b 0 100p
+Cc a b 10p
+.tran 1p 150n 0 1p uic
+.end
+)"},
+                      CrossCheckCase{"coupled_tanks",
                                      R"(Two LC tanks coupled by a capacitor
 L1 a 0 10n
 C1 a 0 1n ic=1

@@ -307,8 +307,31 @@ R1 b in 2
   return c;
 }
 
+// A circuit with varactors (V(Q) = Q / C0 + b Q³), to ground and between
+// nodes, beside linear capacitors: a kinetic energy that is not quadratic.
+ModelCase VaractorCircuitCase() {
+  const Netlist netlist = ParseNetlistText(R"(varactor circuit for derivative checks
+C1 a 0 1.2 nl=0.8
+C2 b 0 0.7
+Cab a b 0.3 nl=1.5
+C3 c b 0.9 nl=0.4
+L1 a 0 0.8
+L2 b c 1.3
+L3 c 0 0.6
+I1 a 0 SIN(0 1 1)
+)",
+                                           "varactor.cir");
+  std::mt19937_64 rng(31);
+  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
+  ModelCase c{.name = "varactor_circuit", .model = circuit};
+  c.theta = circuit->netlist_parameters();
+  RandomPoint(rng, &c);
+  return c;
+}
+
 ModelCase MakeCase(const std::string& name) {
   if (name == "lc_circuit") return CircuitCase();
+  if (name == "varactor_circuit") return VaractorCircuitCase();
   if (name == "driven_circuit") return DrivenCircuitCase();
   if (name == "harmonic_all_to_all") {
     return NetworkCase(name, NetworkTopology::AllToAll(5), PotentialLaw::kHarmonic,
@@ -595,7 +618,7 @@ TEST_P(ModelDerivativeTest, ValidateParametersRejectsNaN) {
 INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
                          ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring",
                                            "sparse_200", "log_cosh_4x3", "lc_circuit",
-                                           "driven_circuit"),
+                                           "driven_circuit", "varactor_circuit"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            return param_info.param;
                          });

@@ -107,6 +107,36 @@ L3 n3 0 50n
   EXPECT_LT(fd_error, 1e-6);
 }
 
+// Varactors (V(Q) = Q/C0 + b Q³, strongly nonlinear at the ladder's voltages):
+// the echo's error against the adjoint falls like β² (slope fitted over two
+// decades) and, at the default β (1e-4 × the smallest capacitance), is within
+// the acceptance bound of a lossless circuit.
+TEST_F(CircuitGradcheck, EchoMatchesTheAdjointOnAVaractorLadder) {
+  std::string text = kLadder;
+  text.replace(text.find("C2 n2 0 10p"), 11, "C2 n2 0 10p nl=3e31");
+  text.replace(text.find("C3 n3 0 10p"), 11, "C3 n3 0 10p nl=1e31");
+  std::ofstream(directory_ / "ladder.cir") << text;
+  const auto errors = [&](const std::string& options) {
+    const auto result =
+        RunEcholab(Arguments("--train c1,c2,c3,l1,k1 --json --methods " + options), false);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    return nlohmann::json::parse(result.output)["relative_errors"];
+  };
+  const nlohmann::json at_default_beta = errors("echo,adjoint,fd");
+  const double at_default = at_default_beta["echo"].get<double>();
+  const double fd_error = at_default_beta["fd"].get<double>();
+  const double coarse = errors("echo,adjoint --beta 1e-12")["echo"].get<double>();
+  const double fine = errors("echo,adjoint --beta 1e-13")["echo"].get<double>();
+  const double slope = std::log10(coarse / fine);
+  std::cout << fmt::format(
+      "varactor ladder: echo vs adjoint {:.2e} (default beta), {:.2e} (1e-12), {:.2e} (1e-13), "
+      "slope {:.2f}; fd vs adjoint {:.2e}\n",
+      at_default, coarse, fine, slope, fd_error);
+  EXPECT_NEAR(slope, 2.0, 0.3);
+  EXPECT_LT(at_default, 1e-5);
+  EXPECT_LT(fd_error, 1e-6);
+}
+
 // With resistors the adjoint of the damped circuit still matches finite
 // differences; the naive echo's deviation is reported, not hidden.
 TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {

@@ -46,6 +46,7 @@
 #include "learning/gradient_method.h"
 #include "learning/loss.h"
 #include "learning/readout.h"
+#include "learning/resident_memory.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"
@@ -99,26 +100,6 @@ struct Settings {
 // ---------------------------------------------------------------------------
 // Memory and time of one run.
 
-// A field of /proc/self/status ("VmRSS", "VmHWM") in bytes; 0 if unknown.
-long StatusFieldBytes(const std::string& field) {
-  std::ifstream status("/proc/self/status");
-  const std::string key = field + ":";
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size())) * 1024;
-  }
-  return 0;
-}
-
-// Resets the kernel's high-water mark of this process's resident memory to
-// its current resident memory (Linux: writing 5 to /proc/self/clear_refs).
-// Returns false when the kernel refused.
-bool ResetPeakMemory() {
-  std::ofstream clear_refs("/proc/self/clear_refs");
-  clear_refs << "5";
-  clear_refs.flush();
-  return clear_refs.good();
-}
-
 struct Sample {
   double wall_time_s = 0.0;
   long baseline_bytes = 0;  // resident memory just before the run
@@ -131,13 +112,13 @@ struct Sample {
 Sample MeasureOnce(const std::function<void()>& body, bool* peak_reset_ok) {
   malloc_trim(0);
   Sample sample;
-  sample.baseline_bytes = StatusFieldBytes("VmRSS");
-  *peak_reset_ok = ResetPeakMemory() && *peak_reset_ok;
+  sample.baseline_bytes = ProcessStatusBytes("VmRSS");
+  *peak_reset_ok = ResetPeakResidentMemory() && *peak_reset_ok;
   const auto start = std::chrono::steady_clock::now();
   body();
   sample.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  sample.peak_bytes = StatusFieldBytes("VmHWM");
+  sample.peak_bytes = ProcessStatusBytes("VmHWM");
   return sample;
 }
 

@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
                               "Duration T of the pass (s)");
   netlist_options->add_option(
       "--beta", circuit.beta,
-      "Nudging strength of the echo (default 1e-9: circuit states are ~1e-9 in SI)");
+      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)");
   netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
   netlist_options->add_option("--step", circuit.problem.step_s,
                               "Fixed step (s); default T / 10,000");
@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
                           "Continue from the last checkpoint of an interrupted or finished run");
   train_command->add_flag(
       "--no-plot", [&](std::int64_t) { train.plot = false; }, "Write CSV and JSON only");
+  train_command->add_option(
+      "--seed", train.seed,
+      "Seed of the initialisation and the batch order (replaces those of the configuration)");
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
 
   try {

@@ -1,7 +1,6 @@
 #include "sims/commands/train_command.h"
 
 #include <fmt/format.h>
-
 #include <malloc.h>
 
 #include <chrono>
@@ -76,6 +75,8 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
   summary["run"] = RunHeader("train");
   summary["run"]["config_file"] = fs::absolute(config.source_file).string();
   summary["gradient_rule"] = arguments.gradient;
+  summary["training_seed"] = config.options.seed;
+  summary["split_seed"] = config.split_seed;
   summary["task"] = config.task.dataset.name;
   summary["model"] = config.model.description;
   summary["metric"] = MetricName(config.task.dataset);
@@ -143,7 +144,7 @@ void KeepFreedBuffersInTheHeap() {
 int RunTrain(const TrainArguments& arguments) {
   KeepFreedBuffersInTheHeap();
   const SequenceGradientRule rule = ParseRule(arguments.gradient);
-  const TrainConfig config = LoadTrainConfig(arguments.config_path, rule);
+  const TrainConfig config = LoadTrainConfig(arguments.config_path, rule, arguments.seed);
   const fs::path destination =
       arguments.output_dir.empty()
           ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()

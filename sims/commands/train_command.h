@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace echolab {
@@ -13,6 +15,9 @@ struct TrainArguments {
   std::string output_dir;
   /// Continue from the last checkpoint of an interrupted (or finished) run.
   bool resume = false;
+  /// Replaces the seeds of [model] and [training] (initialisation, batch
+  /// order); the data and its split stay those of the configuration.
+  std::optional<std::uint64_t> seed;
   bool plot = true;
   bool quiet = false;
 };

@@ -144,7 +144,8 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
 
 // A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,
 // classes or outputs and the output sub-sampling.
-BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task) {
+BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
+                             std::optional<std::uint64_t> seed_override) {
   model.RejectUnknownKeys({"kind", "unit", "layers", "hidden", "state", "step", "seed"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
@@ -164,7 +165,7 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task) {
   config.step = model.PositiveNumber("step", config.step);
   const long seed = model.Integer("seed", static_cast<long>(config.seed));
   if (seed < 0) model.Fail("seed", "expected a non-negative integer");
-  config.seed = static_cast<std::uint64_t>(seed);
+  config.seed = seed_override.value_or(static_cast<std::uint64_t>(seed));
   try {
     auto ssm = std::make_unique<HamiltonianSsm>(config);
     const std::string description = fmt::format(
@@ -178,11 +179,12 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task) {
 
 }  // namespace
 
-BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task) {
+BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
+                                      std::optional<std::uint64_t> seed) {
   const std::string kind = model.String("kind");
   if (kind == "oscillator_network") return OscillatorNetworkModel(model, task);
   if (kind == "circuit") return CircuitModel(model, task);
-  if (kind == "hssm") return HssmModel(model, task);
+  if (kind == "hssm") return HssmModel(model, task, seed);
   model.Fail("kind",
              fmt::format("unknown model '{}', expected oscillator_network, circuit or hssm", kind));
 }

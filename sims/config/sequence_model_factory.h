@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "learning/training/sequence_model.h"
@@ -20,8 +22,10 @@ struct BuiltSequenceModel {
 ///                         of simulate's [model]) as a SubstrateSequenceModel
 ///   "circuit"             a SPICE netlist (netlist = path) as a SubstrateSequenceModel
 ///   "hssm"                a Hamiltonian SSM (unit, layers, hidden, state, step, seed)
-/// The task fixes the channels and the output sub-sampling. See
-/// docs/configuration.md for every key.
-BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task);
+/// The task fixes the channels and the output sub-sampling. `seed`, when
+/// given, replaces the table's seed of a randomly initialised model (hssm).
+/// See docs/configuration.md for every key.
+BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
+                                      std::optional<std::uint64_t> seed = std::nullopt);
 
 }  // namespace echolab

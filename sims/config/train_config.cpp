@@ -64,13 +64,15 @@ void ReadTraining(const ConfigTable& t, SequenceGradientRule rule, TrainConfig* 
 
 }  // namespace
 
-TrainConfig ParseTrainConfig(const ConfigTable& root, SequenceGradientRule rule) {
+TrainConfig ParseTrainConfig(const ConfigTable& root, SequenceGradientRule rule,
+                             std::optional<std::uint64_t> seed) {
   root.RejectUnknownKeys({"task", "model", "training"});
   TrainConfig config;
   config.source_file = root.file();
   config.task = BuildTask(root.Table("task"));
-  config.model = BuildSequenceModel(root.Table("model"), config.task);
+  config.model = BuildSequenceModel(root.Table("model"), config.task, seed);
   ReadTraining(root.Table("training"), rule, &config);
+  if (seed) config.options.seed = *seed;
   const int examples = static_cast<int>(config.task.dataset.examples.size());
   try {
     config.subsets = SplitDataset(examples, config.split, config.split_seed);
@@ -80,8 +82,9 @@ TrainConfig ParseTrainConfig(const ConfigTable& root, SequenceGradientRule rule)
   return config;
 }
 
-TrainConfig LoadTrainConfig(const std::string& path, SequenceGradientRule rule) {
-  return ParseTrainConfig(ConfigTable::ParseFile(path), rule);
+TrainConfig LoadTrainConfig(const std::string& path, SequenceGradientRule rule,
+                            std::optional<std::uint64_t> seed) {
+  return ParseTrainConfig(ConfigTable::ParseFile(path), rule, seed);
 }
 
 }  // namespace echolab

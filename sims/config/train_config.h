@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "learning/training/dataset_split.h"
@@ -25,8 +26,12 @@ struct TrainConfig {
 };
 
 /// Reads and checks a configuration file; every error is an InputError that
-/// names the file, line and key.
-TrainConfig LoadTrainConfig(const std::string& path, SequenceGradientRule rule);
-TrainConfig ParseTrainConfig(const ConfigTable& root, SequenceGradientRule rule);
+/// names the file, line and key. `seed`, when given, replaces the seeds of
+/// [model] (the initialisation) and [training] (the order of the batches);
+/// the data and its split stay those of the file.
+TrainConfig LoadTrainConfig(const std::string& path, SequenceGradientRule rule,
+                            std::optional<std::uint64_t> seed = std::nullopt);
+TrainConfig ParseTrainConfig(const ConfigTable& root, SequenceGradientRule rule,
+                             std::optional<std::uint64_t> seed = std::nullopt);
 
 }  // namespace echolab

@@ -89,6 +89,15 @@ std::vector<std::string> HamiltonianSsm::ParameterNames() const {
   return names;
 }
 
+std::vector<int> HamiltonianSsm::RecurrentParameterIndices() const {
+  std::vector<int> indices;
+  for (const Block& block : blocks_) {
+    const std::vector<int> unit = block.hru.UnitParameterIndices();
+    indices.insert(indices.end(), unit.begin(), unit.end());
+  }
+  return indices;
+}
+
 void HamiltonianSsm::CheckExample(const SequenceExample& example, size_t index) const {
   const std::string field = fmt::format("batch[{}]", index);
   if (example.inputs.rows() < 1 || example.inputs.cols() != config_.input_channels) {

@@ -28,6 +28,8 @@ class HamiltonianSsm final : public SequenceModel {
   const Eigen::VectorXd& Parameters() const override { return theta_; }
   void SetParameters(const Eigen::VectorXd& theta) override;
   std::vector<std::string> ParameterNames() const override;
+  /// The HRU units' own parameters (A and step, or W, b, c and alpha) of every block.
+  std::vector<int> RecurrentParameterIndices() const override;
   SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
                               const SequenceEvaluationOptions& options) const override;
 

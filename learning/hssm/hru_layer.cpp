@@ -41,6 +41,12 @@ int HruLayer::ParameterCount() const {
   return 2 * hidden_ * state_ + hidden_ + UnitParameterCount();
 }
 
+std::vector<int> HruLayer::UnitParameterIndices() const {
+  std::vector<int> indices(static_cast<size_t>(UnitParameterCount()));
+  for (size_t i = 0; i < indices.size(); ++i) indices[i] = UnitOffset() + static_cast<int>(i);
+  return indices;
+}
+
 void HruLayer::AppendParameterNames(const std::string& prefix,
                                     std::vector<std::string>& names) const {
   AppendMatrixNames(prefix + ".B", state_, hidden_, names);

@@ -27,6 +27,8 @@ class HruLayer {
   HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step);
 
   int ParameterCount() const;
+  /// Indices in θ of the unit's own parameters (after B, C and D).
+  std::vector<int> UnitParameterIndices() const;
   void AppendParameterNames(const std::string& prefix, std::vector<std::string>& names) const;
   /// B ~ U[±1/√H], C ~ U[±1/√P], D ~ N(0, 1), the unit as its own Initialise.
   void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const;

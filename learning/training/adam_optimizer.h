@@ -28,6 +28,11 @@ class AdamOptimizer {
  public:
   AdamOptimizer(AdamOptions options, Eigen::Index size);
 
+  /// Parameters with a learning rate of their own (the others keep
+  /// options.learning_rate); throws InputError for an index outside θ or a
+  /// rate that is not positive.
+  void SetLearningRate(const std::vector<int>& indices, double learning_rate);
+
   /// One step against the gradient g, updating *theta in place.
   void Step(const Eigen::VectorXd& gradient, Eigen::VectorXd* theta);
 
@@ -37,6 +42,7 @@ class AdamOptimizer {
 
  private:
   AdamOptions options_;
+  Eigen::VectorXd learning_rates_;  // η per parameter
   AdamMoments moments_;
 };
 

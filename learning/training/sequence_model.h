@@ -65,6 +65,11 @@ class SequenceModel {
   virtual void SetParameters(const Eigen::VectorXd& theta) = 0;
   /// One name per entry of Parameters(), e.g. "block2.hru.A[7]".
   virtual std::vector<std::string> ParameterNames() const = 0;
+  /// Indices of the parameters of the recurrent dynamics (an HRU's stiffness,
+  /// step and nonlinearity), whose effect grows with the sequence length: a
+  /// change Δω of a unit's frequency turns its phase by K δ Δω over K steps.
+  /// Training may give them a learning rate of their own. None by default.
+  virtual std::vector<int> RecurrentParameterIndices() const { return {}; }
 
   /// Throws InputError on a sequence whose channels or targets do not fit.
   virtual SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,

@@ -30,6 +30,11 @@ void TrainingOptions::Validate() const {
   if (!(beta > 0.0) || !std::isfinite(beta)) {
     throw InputError(fmt::format("training.beta: expected a positive number, got {}", beta));
   }
+  if (!(recurrent_learning_rate >= 0.0) || !std::isfinite(recurrent_learning_rate)) {
+    throw InputError(
+        fmt::format("training.recurrent_lr: expected a positive number (or 0: lr), got {}",
+                    recurrent_learning_rate));
+  }
 }
 
 Trainer::Trainer(SequenceModel* model, const SequenceDataset* dataset, DatasetSplit split,
@@ -135,6 +140,9 @@ void Trainer::CheckResumable(const TrainingState& state) const {
 TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer) const {
   CheckResumable(state);
   AdamOptimizer adam(options_.adam, state.parameters.size());
+  if (options_.recurrent_learning_rate > 0.0) {
+    adam.SetLearningRate(model_->RecurrentParameterIndices(), options_.recurrent_learning_rate);
+  }
   adam.Restore(state.adam);
   BatchSampler sampler(static_cast<int>(split_.train.size()), options_.batch_size, options_.seed);
   sampler.Restore(state.sampler);

@@ -20,6 +20,9 @@ struct TrainingOptions {
   std::uint64_t seed = 1;  // seed of the mini-batch shuffling
   SequenceGradientRule rule = SequenceGradientRule::kRhel;
   double beta = 0.1;  // nudging strength of the echoes (rule kRhel)
+  /// Learning rate of the model's recurrent parameters
+  /// (SequenceModel::RecurrentParameterIndices); 0: adam.learning_rate.
+  double recurrent_learning_rate = 0.0;
 
   /// Throws InputError naming the first invalid field and what was expected.
   void Validate() const;

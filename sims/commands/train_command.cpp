@@ -76,6 +76,10 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
   summary["run"]["config_file"] = fs::absolute(config.source_file).string();
   summary["gradient_rule"] = arguments.gradient;
   summary["training_seed"] = config.options.seed;
+  summary["learning_rate"] = config.options.adam.learning_rate;
+  summary["recurrent_learning_rate"] = config.options.recurrent_learning_rate > 0.0
+                                           ? config.options.recurrent_learning_rate
+                                           : config.options.adam.learning_rate;
   summary["split_seed"] = config.split_seed;
   summary["task"] = config.task.dataset.name;
   summary["model"] = config.model.description;

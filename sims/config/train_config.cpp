@@ -46,7 +46,8 @@ SplitFractions ReadSplit(const ConfigTable& t) {
 
 void ReadTraining(const ConfigTable& t, SequenceGradientRule rule, TrainConfig* config) {
   t.RejectUnknownKeys({"optimizer", "lr", "beta1", "beta2", "epsilon", "batch", "steps",
-                       "eval_every", "patience", "seed", "beta", "split", "split_seed"});
+                       "eval_every", "patience", "seed", "beta", "split", "split_seed",
+                       "recurrent_lr"});
   TrainingOptions& o = config->options;
   o.adam = ReadAdam(t);
   o.batch_size = PositiveInteger(t, "batch", o.batch_size);
@@ -57,6 +58,7 @@ void ReadTraining(const ConfigTable& t, SequenceGradientRule rule, TrainConfig* 
   o.patience = static_cast<int>(patience);
   o.seed = Seed(t, "seed", o.seed);
   o.beta = t.PositiveNumber("beta", o.beta);
+  if (t.Has("recurrent_lr")) o.recurrent_learning_rate = t.PositiveNumber("recurrent_lr");
   o.rule = rule;
   config->split = ReadSplit(t);
   config->split_seed = Seed(t, "split_seed", o.seed);

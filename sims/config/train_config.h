@@ -14,7 +14,7 @@ namespace echolab {
 /// `echolab train`: the data ([task]), the model ([model]) and how to train
 /// it ([training]: optimizer = "adam", lr, beta1, beta2, epsilon, batch,
 /// steps, eval_every, patience, seed, beta, split = [train, validation, test],
-/// split_seed). The gradient rule comes from the command line.
+/// split_seed, recurrent_lr). The gradient rule comes from the command line.
 struct TrainConfig {
   std::string source_file;
   TaskData task;

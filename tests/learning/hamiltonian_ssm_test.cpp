@@ -229,6 +229,29 @@ TEST(HamiltonianSsm, NamesEveryParameter) {
   EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());
 }
 
+// The recurrent parameters are exactly the units' own: A and step (linear),
+// W, b, c and alpha (log-cosh), in every block, and nothing else.
+TEST(HamiltonianSsm, RecurrentParametersAreTheUnitsOwn) {
+  for (HruKind kind : {HruKind::kLinear, HruKind::kLogCosh}) {
+    const HamiltonianSsm model(SmallConfig(kind, SequenceTaskKind::kClassification));
+    const std::vector<std::string> names = model.ParameterNames();
+    const std::vector<int> recurrent = model.RecurrentParameterIndices();
+    const std::vector<std::string> unit_fields =
+        kind == HruKind::kLinear
+            ? std::vector<std::string>{".hru.A[", ".hru.step["}
+            : std::vector<std::string>{".hru.W[", ".hru.b[", ".hru.c[", ".hru.alpha"};
+    const auto is_unit = [&](const std::string& name) {
+      return std::any_of(unit_fields.begin(), unit_fields.end(),
+                         [&](const std::string& field) { return name.find(field) != name.npos; });
+    };
+    for (size_t i = 0; i < names.size(); ++i) {
+      const bool listed =
+          std::find(recurrent.begin(), recurrent.end(), static_cast<int>(i)) != recurrent.end();
+      EXPECT_EQ(listed, is_unit(names[i])) << names[i];
+    }
+  }
+}
+
 void ExpectInputError(const std::function<void()>& f, const std::string& field) {
   try {
     f();

@@ -38,6 +38,20 @@ TEST(AdamOptimizer, EachEntryStepsByAboutTheLearningRateAtFirst) {
   EXPECT_NEAR(theta[2], -0.01, 1e-9);
 }
 
+// Parameters given a learning rate of their own step by it, the others by
+// the options' rate.
+TEST(AdamOptimizer, ChosenParametersStepByTheirOwnLearningRate) {
+  AdamOptimizer adam({.learning_rate = 0.01}, 3);
+  adam.SetLearningRate({0, 2}, 1e-4);
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(3);
+  adam.Step(Eigen::VectorXd{{2.0, -3.0, 250.0}}, &theta);
+  EXPECT_NEAR(theta[0], -1e-4, 1e-12);
+  EXPECT_NEAR(theta[1], 0.01, 1e-9);
+  EXPECT_NEAR(theta[2], -1e-4, 1e-12);
+  EXPECT_THROW(adam.SetLearningRate({3}, 1e-3), InputError);
+  EXPECT_THROW(adam.SetLearningRate({0}, 0.0), InputError);
+}
+
 TEST(AdamOptimizer, RestoredMomentsContinueIdentically) {
   AdamOptimizer first({}, 2), second({}, 2);
   Eigen::VectorXd a{{0.5, -0.5}}, b;

@@ -191,13 +191,18 @@ class EchoSteppers {
 
 // Adds sign × β Sx g to an echo state: q += sign β g_p, p += sign β g_q.
 // The loss depends on positions or on momenta only, so only one half of Sx g
-// is nonzero.
-void Nudge(const PhaseState& g, double signed_beta, ReadoutDependence dependence, PhaseState* x) {
-  if (dependence == ReadoutDependence::kPositions) {
-    x->p += signed_beta * g.q;
-  } else {
-    x->q += signed_beta * g.p;
+// is nonzero; with `read` (the dofs the loss reads, Loss::ReadDofs) only
+// those entries of it are.
+void Nudge(const PhaseState& g, double signed_beta, ReadoutDependence dependence,
+           const std::vector<int>& read, PhaseState* x) {
+  const bool positions = dependence == ReadoutDependence::kPositions;
+  Vector& target = positions ? x->p : x->q;
+  const Vector& source = positions ? g.q : g.p;
+  if (read.empty()) {
+    target += signed_beta * source;
+    return;
   }
+  for (int i : read) target[i] += signed_beta * source[i];
 }
 
 // c ∇l(x, t) of the loss at the forward-time state x.
@@ -207,10 +212,22 @@ struct NudgeScratch {
   PhaseState gradient;   // ∇l there
 };
 
-// Sets *reference = Sz (a + b) / 2, the forward-time state midway between two echoes.
-void FlippedMean(const PhaseState& a, const PhaseState& b, PhaseState* reference) {
-  reference->q = 0.5 * (a.q + b.q);
-  reference->p = -0.5 * (a.p + b.p);
+// Sets *reference = Sz (a + b) / 2, the forward-time state midway between two
+// echoes: every entry, or only the read ones (the others are left as they
+// are, and the loss does not look at them).
+void FlippedMean(const PhaseState& a, const PhaseState& b, const std::vector<int>& read,
+                 PhaseState* reference) {
+  if (read.empty()) {
+    reference->q = 0.5 * (a.q + b.q);
+    reference->p = -0.5 * (a.p + b.p);
+    return;
+  }
+  reference->q.resize(a.q.size());
+  reference->p.resize(a.p.size());
+  for (int i : read) {
+    reference->q[i] = 0.5 * (a.q[i] + b.q[i]);
+    reference->p[i] = -0.5 * (a.p[i] + b.p[i]);
+  }
 }
 
 // Sets *reference = Sz x.
@@ -362,13 +379,13 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   const PhaseState flipped = ImperfectFlip(pass.final_state, options.hardware, &random);
 
   EchoPass plus{.state = flipped};
-  Nudge(terminal_gradient, beta, loss.dependence(), &plus.state);
+  Nudge(terminal_gradient, beta, loss.dependence(), {}, &plus.state);
   // The second echo: -β (centred), or the unnudged reference (one-sided,
   // needed for a linearized nudge or a recorded adjoint).
   std::optional<EchoPass> other;
   if (centred) {
     other.emplace(EchoPass{.state = flipped});
-    Nudge(terminal_gradient, -beta, loss.dependence(), &other->state);
+    Nudge(terminal_gradient, -beta, loss.dependence(), {}, &other->state);
   } else if (linearized || problem.record_adjoint) {
     other.emplace(EchoPass{.state = flipped});
   }
@@ -384,23 +401,27 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   detail::RecordedAdjoint recorded;
   NudgeScratch scratch;
   // ± β c_k ∇l at the reference state, added as Sx to an echo.
+  // The dofs the loss reads, each once: the nudge touches only those.
+  std::vector<int> read = loss.ReadDofs();
+  std::sort(read.begin(), read.end());
+  read.erase(std::unique(read.begin(), read.end()), read.end());
   const auto nudge_one = [&](const PhaseState& reference, long k, double sign, PhaseState* x) {
     loss.RunningGradient(reference, grid.Time(k), theta, &scratch.gradient);
     Nudge(scratch.gradient, sign * beta * grid.Weight(k) * std::exp(gamma * echo_time_s),
-          loss.dependence(), x);
+          loss.dependence(), read, x);
   };
   const auto nudge = [&](long k) {
     const PhaseState before = problem.record_adjoint ? estimate_lambda() : PhaseState{};
     if (linearized) {
       if (centred) {
-        FlippedMean(plus.state, other->state, &scratch.reference);
+        FlippedMean(plus.state, other->state, read, &scratch.reference);
       } else {
         Flipped(other->state, &scratch.reference);
       }
       loss.RunningGradient(scratch.reference, grid.Time(k), theta, &scratch.gradient);
       const double strength = beta * grid.Weight(k) * std::exp(gamma * echo_time_s);
-      Nudge(scratch.gradient, strength, loss.dependence(), &plus.state);
-      if (centred) Nudge(scratch.gradient, -strength, loss.dependence(), &other->state);
+      Nudge(scratch.gradient, strength, loss.dependence(), read, &plus.state);
+      if (centred) Nudge(scratch.gradient, -strength, loss.dependence(), read, &other->state);
     } else {
       Flipped(plus.state, &scratch.reference);
       nudge_one(scratch.reference, k, 1.0, &plus.state);

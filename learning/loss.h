@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "learning/readout.h"
 #include "physics/input_signal.h"
@@ -33,6 +34,9 @@ class Loss {
   virtual ReadoutDependence dependence() const = 0;
   /// False when ∂l/∂θ and ∂l_T/∂θ vanish, so that callers may skip them.
   virtual bool has_direct_parameter_term() const = 0;
+  /// The degrees of freedom that l reads (Readout::ReadDofs), or empty when
+  /// it may read every entry of x.
+  virtual std::vector<int> ReadDofs() const { return {}; }
 };
 
 /// Tracking of targets by read-outs r(x, θ) in R^m:
@@ -57,9 +61,8 @@ class TrackingLoss final : public Loss {
   void TerminalParameterGradient(const PhaseState& x, const Vector& theta,
                                  Vector* grad) const override;
   ReadoutDependence dependence() const override { return readout_->dependence(); }
-  bool has_direct_parameter_term() const override {
-    return readout_->depends_on_parameters();
-  }
+  bool has_direct_parameter_term() const override { return readout_->depends_on_parameters(); }
+  std::vector<int> ReadDofs() const override { return readout_->ReadDofs(); }
 
   const Readout& readout() const { return *readout_; }
 

@@ -28,6 +28,11 @@ class Readout {
   /// (∂r/∂θ)ᵀ w: the direct dependence of the read-out on the parameters.
   virtual void ParameterJacobianTransposeProduct(const PhaseState& x, const Vector& theta,
                                                  const Vector& w, Vector* out) const = 0;
+  /// The degrees of freedom that r reads, when they are few: r depends on x
+  /// only through their positions or momenta (as dependence() says), so that
+  /// ∂r/∂x vanishes elsewhere and other entries of x are never read. Empty
+  /// when r may read every entry.
+  virtual std::vector<int> ReadDofs() const { return {}; }
 };
 
 /// r_k = q_(i_k): positions of chosen degrees of freedom (0-based indices).
@@ -37,6 +42,7 @@ class PositionReadout final : public Readout {
   int size() const override { return static_cast<int>(indices_.size()); }
   ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
   bool depends_on_parameters() const override { return false; }
+  std::vector<int> ReadDofs() const override { return indices_; }
   void Evaluate(const PhaseState& x, const Vector& theta, Vector* r) const override;
   void JacobianTransposeProduct(const PhaseState& x, const Vector& theta, const Vector& w,
                                 PhaseState* out) const override;

@@ -181,6 +181,26 @@ void HamiltonianSystem::DoPotentialGradientPairWithParameterDifference(
   DoPotentialGradientWithParameterSum(q_b, theta, u, -weight, grad_b, difference_sum);
 }
 
+void HamiltonianSystem::AddHalfStepKineticParameterDifference(
+    const Vector& p_before_a, const Vector& p_after_a, const Vector& p_before_b,
+    const Vector& p_after_b, const Vector& theta, double weight, Vector* difference_sum) const {
+  CheckSize(p_before_a, num_dof_, "momenta p_before_a");
+  CheckSize(p_after_a, num_dof_, "momenta p_after_a");
+  CheckSize(p_before_b, num_dof_, "momenta p_before_b");
+  CheckSize(p_after_b, num_dof_, "momenta p_after_b");
+  CheckParams(theta);
+  CheckSize(*difference_sum, num_params(), "parameter difference sum");
+  DoAddHalfStepKineticParameterDifference(p_before_a, p_after_a, p_before_b, p_after_b, theta,
+                                          weight, difference_sum);
+}
+
+void HamiltonianSystem::DoAddHalfStepKineticParameterDifference(
+    const Vector& p_before_a, const Vector& p_after_a, const Vector& p_before_b,
+    const Vector& p_after_b, const Vector& theta, double weight, Vector* difference_sum) const {
+  DoAddHalfStepKineticParameterGradient(p_before_a, p_after_a, theta, weight, difference_sum);
+  DoAddHalfStepKineticParameterGradient(p_before_b, p_after_b, theta, -weight, difference_sum);
+}
+
 void HamiltonianSystem::DoAddHalfStepKineticParameterGradient(const Vector& p_before,
                                                               const Vector& p_after,
                                                               const Vector& theta, double weight,

@@ -81,6 +81,13 @@ class HamiltonianSystem {
   void AddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
                                            const Vector& theta, double weight,
                                            Vector* parameter_sum) const;
+  /// The same for two states a and b across the same kick, their difference
+  /// added: weight × ½ [∂T/∂θ(p_before,a) + ∂T/∂θ(p_after,a)
+  ///                    - ∂T/∂θ(p_before,b) - ∂T/∂θ(p_after,b)].
+  void AddHalfStepKineticParameterDifference(const Vector& p_before_a, const Vector& p_after_a,
+                                             const Vector& p_before_b, const Vector& p_after_b,
+                                             const Vector& theta, double weight,
+                                             Vector* difference_sum) const;
   /// (∂θ ∇p T)ᵀ v (length num_params), v of length num_dof.
   void KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                            Vector* out) const;
@@ -155,6 +162,13 @@ class HamiltonianSystem {
   virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
                                                      const Vector& theta, double weight,
                                                      Vector* parameter_sum) const;
+  // Default: the two states' sums with ±weight; models override it to
+  // subtract in a factored form and in one sweep.
+  virtual void DoAddHalfStepKineticParameterDifference(const Vector& p_before_a,
+                                                       const Vector& p_after_a,
+                                                       const Vector& p_before_b,
+                                                       const Vector& p_after_b, const Vector& theta,
+                                                       double weight, Vector* difference_sum) const;
 
   void CheckSize(const Vector& v, int expected, const char* what) const;
   void CheckParams(const Vector& theta) const;

@@ -124,6 +124,9 @@ void FixedStepIntegrator::DoIntegrate(const SimulationProblem& problem,
 }
 
 SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : problem_(problem) {
+  if (const auto masses = problem.system->DiagonalMasses(problem.theta)) {
+    inverse_masses_ = masses->cwiseInverse();
+  }
   if (problem.dissipation.has_friction_matrix()) {
     damping_generator_ = DampingGenerator(problem);
   } else if (!problem.dissipation.is_zero()) {
@@ -131,9 +134,14 @@ SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : probl
   }
 }
 
-// A(τ): q += τ [∂T/∂p(p) + a(p, t_mid)], exact since p is constant.
+// A(τ): q += τ [∂T/∂p(p) + a(p, t_mid)], exact since p is constant; with
+// diagonal masses ∂T/∂p = p ⊙ m⁻¹, the inverses taken once per pass.
 void SymmetricSplitting::Drift(double t_mid_s, double tau_s, PhaseState* x) {
-  problem_.system->KineticGradient(x->p, problem_.theta, &grad_);
+  if (inverse_masses_.size() > 0) {
+    grad_ = x->p.cwiseProduct(inverse_masses_);
+  } else {
+    problem_.system->KineticGradient(x->p, problem_.theta, &grad_);
+  }
   if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &grad_);
   x->q += tau_s * grad_;
 }
@@ -217,10 +225,8 @@ void SymmetricSplitting::StepPair(double t_s, double h_s, PhaseState* a, PhaseSt
   Kick(t_s, h_s, grad_, a, record_a);
   Kick(t_s, h_s, grad_b_, b, record_b);
   if (difference_sum_ != nullptr) {
-    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, a->p, theta, h_s,
-                                                         difference_sum_);
-    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_b_, b->p, theta, -h_s,
-                                                         difference_sum_);
+    problem_.system->AddHalfStepKineticParameterDifference(p_before_kick_, a->p, p_before_kick_b_,
+                                                           b->p, theta, h_s, difference_sum_);
   }
   for (PhaseState* x : {a, b}) {
     Damp(0.5 * h_s, x);

@@ -103,6 +103,7 @@ class SymmetricSplitting {
             Record* record);
 
   const SimulationProblem& problem_;
+  Vector inverse_masses_;              // 1/m_i when T = Σ p_i² / 2 m_i; empty otherwise
   Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
   Eigen::MatrixXd damping_generator_;  // A, with a friction matrix; empty otherwise
   std::vector<std::pair<double, Eigen::MatrixXd>> damping_matrices_;  // exp(-A τ) by τ

@@ -72,17 +72,9 @@ OscillatorNetwork::OscillatorNetwork(NetworkTopology topology, PotentialLaw onsi
       topology_(std::move(topology)),
       onsite_law_(onsite_law),
       coupling_law_(coupling_law),
+      incidence_(topology_.edges),
       onsite_offset_(topology_.num_oscillators),
-      coupling_offset_(topology_.num_oscillators * (1 + LawParameterCount(onsite_law))) {
-  // D has a row per edge (i, j): -1 in column i, +1 in column j.
-  std::vector<Eigen::Triplet<double>> entries;
-  for (int e = 0; e < num_edges(); ++e) {
-    entries.emplace_back(e, topology_.edges[e].first, -1.0);
-    entries.emplace_back(e, topology_.edges[e].second, 1.0);
-  }
-  incidence_.resize(num_edges(), topology_.num_oscillators);
-  incidence_.setFromTriplets(entries.begin(), entries.end());
-}
+      coupling_offset_(topology_.num_oscillators * (1 + LawParameterCount(onsite_law))) {}
 
 Vector OscillatorNetwork::MakeParameters(const Vector& masses_kg, const Eigen::MatrixXd& onsite,
                                          const Eigen::MatrixXd& coupling) const {
@@ -142,7 +134,7 @@ double OscillatorNetwork::DoPotentialEnergy(const Vector& q, const Vector& theta
   for (int i = 0; i < num_dof(); ++i) {
     energy += EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).value;
   }
-  const Vector d = incidence_ * q;
+  const Eigen::ArrayXd d = incidence_.Apply(q);
   for (int e = 0; e < num_edges(); ++e) {
     energy += EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data()).value;
   }
@@ -191,9 +183,9 @@ void OscillatorNetwork::SubtractInputForces(const Vector& u, Vector* grad_q) con
 void OscillatorNetwork::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
                                             Vector* out) const {
   LawSlopes(OnsiteBlock(theta), q.array(), out->array());
-  Vector slope = incidence_ * q;
-  LawSlopes(CouplingBlock(theta), slope.array(), slope.array());
-  out->noalias() += incidence_.transpose() * slope;
+  Eigen::ArrayXd slope = incidence_.Apply(q);
+  LawSlopes(CouplingBlock(theta), slope, slope);
+  incidence_.AddTransposed(slope, out);
   SubtractInputForces(u, out);
 }
 
@@ -207,17 +199,17 @@ void OscillatorNetwork::DoPotentialGradientWithParameterSum(const Vector& q, con
   LawSumBlock onsite_sum = OnsiteSum(parameter_sum), coupling_sum = CouplingSum(parameter_sum);
   LawSlopes(onsite, q.array(), grad_q->array());
   AddLawValueByParam(onsite, q.array(), weight, &onsite_sum);
-  Vector slope = incidence_ * q;
-  AddLawValueByParam(coupling, slope.array(), weight, &coupling_sum);
-  LawSlopes(coupling, slope.array(), slope.array());
-  grad_q->noalias() += incidence_.transpose() * slope;
+  Eigen::ArrayXd slope = incidence_.Apply(q);
+  AddLawValueByParam(coupling, slope, weight, &coupling_sum);
+  LawSlopes(coupling, slope, slope);
+  incidence_.AddTransposed(slope, grad_q);
   SubtractInputForces(u, grad_q);
 }
 
 // ∂V/∂q at q_a and q_b as DoPotentialGradient, and
 //   weight × [∂V/∂θ(q_a) - ∂V/∂θ(q_b)]
-// added to the sum, with one pass over the incidence matrix for both states
-// (D [q_a q_b], then Dᵀ [φ_c'(d_a) φ_c'(d_b)]).
+// added to the sum, with one pass over the edges for both states (D q_a and
+// D q_b, then Dᵀ φ_c'(d_a) and Dᵀ φ_c'(d_b)).
 void OscillatorNetwork::DoPotentialGradientPairWithParameterDifference(
     const Vector& q_a, const Vector& q_b, const Vector& theta, const Vector& u, double weight,
     Vector* grad_a, Vector* grad_b, Vector* difference_sum) const {
@@ -227,18 +219,12 @@ void OscillatorNetwork::DoPotentialGradientPairWithParameterDifference(
   LawSlopes(onsite, q_a.array(), grad_a->array());
   LawSlopes(onsite, q_b.array(), grad_b->array());
   AddLawValueByParamDifference(onsite, q_a.array(), q_b.array(), weight, &onsite_sum);
-  Eigen::Matrix<double, Eigen::Dynamic, 2> pair(num_dof(), 2);
-  pair.col(0) = q_a;
-  pair.col(1) = q_b;
-  Eigen::Matrix<double, Eigen::Dynamic, 2> slopes = incidence_ * pair;
-  AddLawValueByParamDifference(coupling, slopes.col(0).array(), slopes.col(1).array(), weight,
-                               &coupling_sum);
-  for (int column = 0; column < 2; ++column) {
-    LawSlopes(coupling, slopes.col(column).array(), slopes.col(column).array());
-  }
-  pair.noalias() = incidence_.transpose() * slopes;
-  *grad_a += pair.col(0);
-  *grad_b += pair.col(1);
+  Eigen::ArrayXd slope_a, slope_b;
+  incidence_.ApplyPair(q_a, q_b, &slope_a, &slope_b);
+  AddLawValueByParamDifference(coupling, slope_a, slope_b, weight, &coupling_sum);
+  LawSlopes(coupling, slope_a, slope_a);
+  LawSlopes(coupling, slope_b, slope_b);
+  incidence_.AddTransposedPair(slope_a, slope_b, grad_a, grad_b);
   SubtractInputForces(u, grad_a);
   SubtractInputForces(u, grad_b);
 }
@@ -251,6 +237,20 @@ void OscillatorNetwork::DoAddHalfStepKineticParameterGradient(const Vector& p_be
   const auto m = theta.head(num_dof()).array();
   parameter_sum->head(num_dof()).array() -=
       (0.25 * weight) * (p_before.array().square() + p_after.array().square()) / m.square();
+}
+
+// weight × ¼ [(p_b,a² - p_b,b²) + (p_a,a² - p_a,b²)] × (-1/m_i²) for before (b)
+// and after (a) the kick, each difference of squares factored as
+// (x - y)(x + y) so that two nearly equal echoes do not cancel.
+void OscillatorNetwork::DoAddHalfStepKineticParameterDifference(
+    const Vector& p_before_a, const Vector& p_after_a, const Vector& p_before_b,
+    const Vector& p_after_b, const Vector& theta, double weight, Vector* difference_sum) const {
+  const auto m = theta.head(num_dof()).array();
+  difference_sum->head(num_dof()).array() -=
+      (0.25 * weight) *
+      ((p_before_a - p_before_b).array() * (p_before_a + p_before_b).array() +
+       (p_after_a - p_after_b).array() * (p_after_a + p_after_b).array()) /
+      m.square();
 }
 
 // ∂²T/∂p² v = v / m
@@ -266,12 +266,12 @@ void OscillatorNetwork::DoPotentialHessianProduct(const Vector& q, const Vector&
   for (int i = 0; i < num_dof(); ++i) {
     (*out)[i] = EvaluateLaw(onsite_law_, q[i], OnsiteParams(theta, i).data()).curvature * v[i];
   }
-  const Vector d = incidence_ * q;
-  Vector dv = incidence_ * v;
+  const Eigen::ArrayXd d = incidence_.Apply(q);
+  Eigen::ArrayXd dv = incidence_.Apply(v);
   for (int e = 0; e < num_edges(); ++e) {
     dv[e] *= EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data()).curvature;
   }
-  out->noalias() += incidence_.transpose() * dv;
+  incidence_.AddTransposed(dv, out);
 }
 
 // ∂T/∂m_i = -p_i² / (2 m_i²)
@@ -291,7 +291,7 @@ void OscillatorNetwork::DoPotentialParameterGradient(const Vector& q, const Vect
       (*out)[onsite_offset_ + j * n + i] = law.value_by_param[j];
     }
   }
-  const Vector d = incidence_ * q;
+  const Eigen::ArrayXd d = incidence_.Apply(q);
   for (int e = 0; e < num_edges(); ++e) {
     const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
     for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {
@@ -317,8 +317,8 @@ void OscillatorNetwork::DoPotentialMixedProduct(const Vector& q, const Vector& t
       (*out)[onsite_offset_ + j * n + i] = law.slope_by_param[j] * v[i];
     }
   }
-  const Vector d = incidence_ * q;
-  const Vector dv = incidence_ * v;
+  const Eigen::ArrayXd d = incidence_.Apply(q);
+  const Eigen::ArrayXd dv = incidence_.Apply(v);
   for (int e = 0; e < num_edges(); ++e) {
     const LawValues law = EvaluateLaw(coupling_law_, d[e], CouplingParams(theta, e).data());
     for (int j = 0; j < LawParameterCount(coupling_law_); ++j) {

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <Eigen/SparseCore>
 #include <utility>
 #include <vector>
 
 #include "physics/hamiltonian_system.h"
+#include "physics/models/edge_incidence.h"
 #include "physics/models/law_arrays.h"
 #include "physics/models/scalar_potential.h"
 
@@ -85,6 +85,10 @@ class OscillatorNetwork final : public HamiltonianSystem {
   void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
                                              const Vector& theta, double weight,
                                              Vector* parameter_sum) const override;
+  void DoAddHalfStepKineticParameterDifference(const Vector& p_before_a, const Vector& p_after_a,
+                                               const Vector& p_before_b, const Vector& p_after_b,
+                                               const Vector& theta, double weight,
+                                               Vector* difference_sum) const override;
 
   // The on-site and coupling laws over their parameter blocks of θ, and the
   // same blocks of a sum over θ.
@@ -101,9 +105,9 @@ class OscillatorNetwork final : public HamiltonianSystem {
   NetworkTopology topology_;
   PotentialLaw onsite_law_;
   PotentialLaw coupling_law_;
-  Eigen::SparseMatrix<double, Eigen::RowMajor> incidence_;  // edges × n, d = D q
-  int onsite_offset_;    // index in θ of the first on-site parameter
-  int coupling_offset_;  // index in θ of the first coupling parameter
+  EdgeIncidence incidence_;  // D, edges × n: d = D q
+  int onsite_offset_;        // index in θ of the first on-site parameter
+  int coupling_offset_;      // index in θ of the first coupling parameter
 };
 
 }  // namespace echolab

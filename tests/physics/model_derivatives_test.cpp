@@ -540,6 +540,18 @@ TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCalls) {
     ExpectSameVector(pair_b, gradient_b, "paired kick, second gradient");
     ExpectSameVector(difference, start + weight * (parameter_gradient - parameter_gradient_b),
                      "paired kick, parameter difference");
+
+    // The kinetic half across a kick: the difference of the two states' sums.
+    const Vector p_after_a = c_.x.p + Uniform(rng_, n, -0.1, 0.1);
+    const Vector p_before_b = c_.x.p + spread * Uniform(rng_, n, -1.0, 1.0);
+    const Vector p_after_b = p_before_b + Uniform(rng_, n, -0.1, 0.1);
+    Vector separate = start, kinetic_difference = start;
+    model().AddHalfStepKineticParameterGradient(c_.x.p, p_after_a, c_.theta, weight, &separate);
+    model().AddHalfStepKineticParameterGradient(p_before_b, p_after_b, c_.theta, -weight,
+                                                &separate);
+    model().AddHalfStepKineticParameterDifference(c_.x.p, p_after_a, p_before_b, p_after_b,
+                                                  c_.theta, weight, &kinetic_difference);
+    ExpectSameVector(kinetic_difference, separate, "paired kinetic half-step difference");
   }
 }
 

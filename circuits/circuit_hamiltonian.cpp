@@ -200,7 +200,7 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
   size_t c = 0, l = 0, j = 0;
   for (const Element& element : netlist.elements) {
     const double ic = element.initial_condition.value_or(0.0);
-    if (element.kind == ElementKind::kCapacitor) {
+    if (element.kind == ElementKind::kCapacitor || element.kind == ElementKind::kVaractor) {
       const Branch* capacitor = &capacitors_[c++];
       voltages.emplace_back(capacitor, ic - capacitor->DrivenAcross(driven_voltage));
     }

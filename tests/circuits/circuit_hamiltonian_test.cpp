@@ -212,6 +212,16 @@ TEST(CircuitHamiltonian, VaractorEnergyAndVoltageFollowTheChargeLaw) {
                            &voltages);
   EXPECT_NEAR(voltages[0], va, 1e-12);
   EXPECT_NEAR(voltages[1], vb, 1e-12);
+
+  // ic= of varactors and capacitors, in any order, set the initial node voltages.
+  const Netlist with_ic = ParseNetlistText(
+      "ic\nC1 a 0 100p nl=3e29 ic=0.8\nC2 b 0 50p ic=-0.3\nC4 b 0 80p nl=1e30 ic=-0.3\n"
+      "L1 a b 100n\nL2 b 0 1u\n.end\n",
+      "ic.cir");
+  const CircuitHamiltonian charged(with_ic);
+  charged.KineticGradient(charged.InitialState(with_ic).p, charged.netlist_parameters(), &voltages);
+  EXPECT_NEAR(voltages[0], 0.8, 1e-12);
+  EXPECT_NEAR(voltages[1], -0.3, 1e-12);
 }
 
 // Resistors next to varactors need an adaptive scheme: the exact damping

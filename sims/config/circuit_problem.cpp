@@ -96,13 +96,16 @@ double DefaultCircuitBeta(const CircuitProblem& problem) {
   return 1e-4 * problem.circuit->SmallestCapacitance(problem.problem.forward.theta);
 }
 
-GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices) {
-  Vector restricted(static_cast<Eigen::Index>(indices.size()));
+Vector Entries(const Vector& gradient, const std::vector<int>& indices) {
+  Vector entries(static_cast<Eigen::Index>(indices.size()));
   for (size_t k = 0; k < indices.size(); ++k) {
-    restricted[static_cast<Eigen::Index>(k)] =
-        result.dL_dtheta.size() ? result.dL_dtheta[indices[k]] : 0.0;
+    entries[static_cast<Eigen::Index>(k)] = gradient.size() ? gradient[indices[k]] : 0.0;
   }
-  result.dL_dtheta = restricted;
+  return entries;
+}
+
+GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices) {
+  result.dL_dtheta = Entries(result.dL_dtheta, indices);
   return result;
 }
 

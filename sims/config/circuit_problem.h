@@ -49,6 +49,10 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
 /// exact at any β.
 double DefaultCircuitBeta(const CircuitProblem& problem);
 
+/// The given entries of a gradient dL/dθ (zeros when it is empty, as a failed
+/// method leaves it).
+Vector Entries(const Vector& gradient, const std::vector<int>& indices);
+
 /// The result with dL/dθ restricted to the given entries of θ.
 GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices);
 

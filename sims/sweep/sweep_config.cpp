@@ -167,8 +167,9 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
 }
 
 // The problem of a [circuit] table: a netlist and the loss of `echolab
-// gradcheck NETLIST.cir`, paths relative to the configuration file.
-void LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
+// gradcheck NETLIST.cir`, paths relative to the configuration file. Returns
+// the circuit's default β.
+double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
   table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s"});
   const auto path = [&](std::string_view key) {
     const std::filesystem::path file = table.String(key);
@@ -182,11 +183,12 @@ void LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
                            .duration_s = table.PositiveNumber("duration_s"),
                            .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
                           "circuit.");
-  config->default_beta = DefaultCircuitBeta(built);
+  const double default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);
   config->system = std::move(built.circuit);
   config->compared = std::move(built.trained);
   config->compared_names = std::move(built.trained_names);
+  return default_beta;
 }
 
 // The problem of a gradcheck configuration ([model], [[input]], ..., [loss]).
@@ -204,10 +206,10 @@ void LoadModelProblem(const ConfigTable& root, SweepConfig* config) {
 SweepConfig LoadSweepConfig(const std::string& path) {
   const ConfigTable root = ConfigTable::ParseFile(path);
   SweepConfig config;
-  const bool circuit = root.Has("circuit");
-  if (circuit) {
+  double default_beta = 1e-3;
+  if (root.Has("circuit")) {
     root.RejectUnknownKeys({"circuit", "sweep"});
-    LoadCircuitProblem(root.Table("circuit"), &config);
+    default_beta = LoadCircuitProblem(root.Table("circuit"), &config);
   } else {
     LoadModelProblem(root, &config);
   }
@@ -219,7 +221,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
                            "readout_noise_relative", "readout_bits", "echo_repeats",
                            "conductance_scale", "pathwise_reference"});
   config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
-  const auto betas = Numbers(sweep, "beta", config.default_beta);
+  const auto betas = Numbers(sweep, "beta", default_beta);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
   const auto spreads = Numbers(sweep, "decay_rate_spread", 0.0);
   const auto thermal_energies = Numbers(sweep, "thermal_energy_J", 0.0);

@@ -71,7 +71,6 @@ struct SweepConfig {
   /// elements), and their names.
   std::vector<int> compared;
   std::vector<std::string> compared_names;
-  double default_beta = 1e-3;  // β when [sweep] gives none
   std::vector<SweepPoint> points;
   /// [sweep] pathwise_reference (default true): at points with thermal noise,
   /// also compare the echo with the pathwise gradient of the forward pass's

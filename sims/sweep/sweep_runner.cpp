@@ -60,11 +60,6 @@ GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point)
   return problem;
 }
 
-// The compared entries of dL/dθ.
-Vector Compared(const GradientResult& result, const std::vector<int>& entries) {
-  return RestrictedToEntries(result, entries).dL_dtheta;
-}
-
 }  // namespace
 
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
@@ -94,8 +89,8 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
                    : !echo.ok() ? "echo: " + echo.message
                                 : "pathwise fd: " + pathwise.message;
     } else {
-      row.echo_gradient = Compared(echo, config.compared);
-      row.reference_gradient = Compared(truth, config.compared);
+      row.echo_gradient = Entries(echo.dL_dtheta, config.compared);
+      row.reference_gradient = Entries(truth.dL_dtheta, config.compared);
       const GradientAgreement agreement = Compare(row.echo_gradient, row.reference_gradient);
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
@@ -103,7 +98,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
       row.pathwise_relative_error = row.pathwise_cosine_similarity = kNaN;
       if (pathwise_wanted) {
         const GradientAgreement path =
-            Compare(row.echo_gradient, Compared(pathwise, config.compared));
+            Compare(row.echo_gradient, Entries(pathwise.dL_dtheta, config.compared));
         row.pathwise_relative_error = path.relative_error;
         row.pathwise_cosine_similarity = path.cosine_similarity;
       }

@@ -9,6 +9,11 @@ if(ECHOLAB_WARNINGS_AS_ERRORS)
   target_compile_options(echolab_settings INTERFACE -Werror)
 endif()
 if(ECHOLAB_SANITIZERS)
+  # UndefinedBehaviorSanitizer's default set leaves out out-of-range
+  # double-to-integer conversions; they are undefined too, so check them.
+  if("undefined" IN_LIST ECHOLAB_SANITIZERS)
+    list(APPEND ECHOLAB_SANITIZERS float-cast-overflow)
+  endif()
   list(JOIN ECHOLAB_SANITIZERS "," _echolab_sanitizers)
   target_compile_options(echolab_settings INTERFACE
     -fsanitize=${_echolab_sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)

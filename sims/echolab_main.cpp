@@ -1,14 +1,18 @@
 // The echolab command line: simulate Hamiltonian substrates (and, as the
 // project grows, check and train them with echo learning).
 //
-// Exit codes: 0 success; 1 a run failed numerically (status printed);
-// 2 bad input (usage, configuration, sizes), with a message naming the file,
-// line or field.
+// Exit codes: 0 success; 1 a run failed (numerically, or a file could not be
+// written), with the cause printed; 2 bad input (usage, configuration, sizes,
+// an unusable output folder), with a message naming the file, line or field.
+// A run that fails leaves no output behind (docs/architecture.md, "Failure
+// behaviour").
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <new>
 
 #include "physics/error.h"
 #include "sims/build_info.h"
@@ -23,10 +27,17 @@
 namespace {
 
 constexpr int kExitBadInput = 2;
+constexpr int kExitFailed = 1;
+
+constexpr const char* kForceHelp =
+    "Replace the output folder even if it was not written by echolab (its files are lost)";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file-size limit, write() then fails with EFBIG, which the writers
+  // report, instead of the process being killed midway.
+  signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
   app.set_version_flag("--version", echolab::kEcholabVersion);
   app.require_subcommand(1);
@@ -44,6 +55,7 @@ int main(int argc, char** argv) {
   simulate_command->add_flag(
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
+  simulate_command->add_flag("--force", simulate.force, kForceHelp);
   simulate_command->add_option("--temperature", simulate.temperature_K,
                                "Netlists: resistor temperature (K) for Johnson-Nyquist noise");
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
@@ -77,6 +89,7 @@ int main(int argc, char** argv) {
   gradcheck_command->add_flag("--json", gradcheck.json,
                               "Print the JSON report instead of the table");
   gradcheck_command->add_flag("-q,--quiet", gradcheck.quiet, "Print nothing but errors");
+  gradcheck_command->add_flag("--force", gradcheck.force, kForceHelp);
 
   echolab::SweepArguments sweep;
   CLI::App* sweep_command = app.add_subcommand(
@@ -91,6 +104,8 @@ int main(int argc, char** argv) {
   sweep_command->add_flag(
       "--no-plot", [&](std::int64_t) { sweep.plot = false; }, "Write the CSV only");
   sweep_command->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
+  sweep_command->add_flag("--force", sweep.force,
+                          "Write into the output folder even if it was not written by echolab");
 
   echolab::ValidateArguments validate;
   CLI::App* validate_command = app.add_subcommand(
@@ -98,6 +113,7 @@ int main(int argc, char** argv) {
   validate_command->add_option("-o,--output-dir", validate.output_dir,
                                "Output directory (default out/validate)");
   validate_command->add_flag("-q,--quiet", validate.quiet, "Print nothing but errors");
+  validate_command->add_flag("--force", validate.force, kForceHelp);
 
   echolab::TrainArguments train;
   CLI::App* train_command = app.add_subcommand(
@@ -119,6 +135,7 @@ int main(int argc, char** argv) {
       "--seed", train.seed,
       "Seed of the initialisation and the batch order (replaces those of the configuration)");
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
+  train_command->add_flag("--force", train.force, kForceHelp);
 
   try {
     app.parse(argc, argv);
@@ -144,6 +161,7 @@ int main(int argc, char** argv) {
       circuit.output_dir = gradcheck.output_dir;
       circuit.json = gradcheck.json;
       circuit.quiet = gradcheck.quiet;
+      circuit.force = gradcheck.force;
       return echolab::RunCircuitGradcheck(circuit);
     }
     if (*gradcheck_command) {
@@ -160,9 +178,17 @@ int main(int argc, char** argv) {
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "echolab: failed: out of memory; the problem is too large for this machine's "
+               "memory (or its limit: ulimit -v)\n");
+    return kExitFailed;
   } catch (const std::exception& error) {
     fmt::print(stderr, "echolab: failed: {}\n", error.what());
-    return 1;
+    return kExitFailed;
+  } catch (...) {
+    fmt::print(stderr, "echolab: failed: an unknown error\n");
+    return kExitFailed;
   }
   return 0;
 }

@@ -1,11 +1,11 @@
 #include "learning/training/training_checkpoint.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/output_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -96,17 +96,7 @@ TrainingState StateFrom(const json& j) {
 }  // namespace
 
 void SaveCheckpoint(const TrainingState& state, const fs::path& path) {
-  const fs::path temporary =
-      path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), getpid());
-  {
-    std::ofstream stream(temporary);
-    stream << ToJson(state).dump(1) << '\n';
-    stream.flush();
-    if (!stream) {
-      throw InputError(fmt::format("{}: cannot write the checkpoint", temporary.string()));
-    }
-  }
-  fs::rename(temporary, path);
+  WriteFileAtomically(path, ToJson(state).dump(1) + '\n');
 }
 
 TrainingState LoadCheckpoint(const fs::path& path) {

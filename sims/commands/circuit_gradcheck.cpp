@@ -44,6 +44,11 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   if (arguments.beta < 0.0) {
     throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));
   }
+  const fs::path destination =
+      arguments.output_dir.empty()
+          ? fs::path("out") / "gradcheck" / fs::path(arguments.problem.netlist_path).stem()
+          : fs::path(arguments.output_dir);
+  StagedDirectory output(destination, arguments.force);
   GradientMethodSettings settings;
   settings.echo.beta = arguments.beta > 0.0 ? arguments.beta : DefaultCircuitBeta(built);
   GradcheckRun run{.reference = arguments.methods.front()};
@@ -72,18 +77,13 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   report["run"]["duration_s"] = arguments.problem.duration_s;
   report["run"]["beta"] = settings.echo.beta;
   report["run"]["integrator"] = ToJson(problem.integrator);
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "gradcheck" / fs::path(arguments.problem.netlist_path).stem()
-          : fs::path(arguments.output_dir);
-  StagedDirectory output(destination);
   WriteJson(report, output.path() / "gradcheck.json");
   output.Commit();
   if (arguments.json) {
     fmt::print("{}\n", report.dump(2));
   } else if (!arguments.quiet) {
     fmt::print("{}\n{}wrote {}\n", built.title, GradcheckTable(run),
-               (destination / "gradcheck.json").string());
+               (output.destination() / "gradcheck.json").string());
   }
   return 0;
 }

@@ -19,6 +19,8 @@ struct CircuitGradcheckArguments {
   std::vector<std::string> methods = {"echo", "adjoint", "fd"};
   std::string output_dir;  // empty: out/gradcheck/<netlist stem>
   bool json = false;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
   bool quiet = false;
 };
 

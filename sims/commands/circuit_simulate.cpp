@@ -1,12 +1,12 @@
 #include "sims/commands/circuit_simulate.h"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include <filesystem>
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/output_file.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "sims/commands/progress_reporter.h"
@@ -22,19 +22,20 @@ namespace {
 
 void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const Vector& theta,
                       const Trajectory& trajectory, double from_s, const fs::path& path) {
-  auto out = fmt::output_file(path.string());
-  out.print("t_s");
-  for (const std::string& node : circuit.node_names()) out.print(",v({})", node);
-  out.print("\n");
+  OutputFile out(path);
+  out.Print("t_s");
+  for (const std::string& node : circuit.node_names()) out.Print(",v({})", node);
+  out.Print("\n");
   Vector voltages;
   for (size_t k = 0; k < trajectory.states.size(); ++k) {
     if (trajectory.times_s[k] < from_s) continue;
     // v = ∂H/∂Q = C⁻¹ Q
     circuit.KineticGradient(trajectory.states[k].p, theta, &voltages);
-    out.print("{:.17g}", trajectory.times_s[k]);
-    for (Eigen::Index i = 0; i < voltages.size(); ++i) out.print(",{:.17g}", voltages[i]);
-    out.print("\n");
+    out.Print("{:.17g}", trajectory.times_s[k]);
+    for (Eigen::Index i = 0; i < voltages.size(); ++i) out.Print(",{:.17g}", voltages[i]);
+    out.Print("\n");
   }
+  out.Close();
 }
 
 }  // namespace
@@ -55,6 +56,11 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
                             .initial_state = circuit.InitialState(netlist),
                             .duration_s = tran.stop_s,
                             .dissipation = circuit.ResistiveDissipation()};
+  const fs::path destination =
+      arguments.output_dir.empty()
+          ? fs::path("out") / "simulate" / fs::path(arguments.config_path).stem()
+          : fs::path(arguments.output_dir);
+  StagedDirectory output(destination, arguments.force);
   IntegratorOptions options;
   options.scheme = "yoshida4";
   if (arguments.temperature_K != 0.0) {
@@ -84,11 +90,6 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
     return 1;
   }
 
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "simulate" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
-  StagedDirectory output(destination);
   WriteVoltagesCsv(circuit, problem.theta, trajectory, tran.start_s,
                    output.path() / "voltages.csv");
   nlohmann::json meta = RunHeader("simulate");
@@ -103,7 +104,8 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
   }
   output.Commit();
   if (!arguments.quiet) {
-    fmt::print("{}\n{}\nwrote {}\n", netlist.title, trajectory.BriefReport(), destination.string());
+    fmt::print("{}\n{}\nwrote {}\n", netlist.title, trajectory.BriefReport(),
+               output.destination().string());
   }
   return 0;
 }

@@ -20,6 +20,7 @@ int RunGradcheck(const GradcheckArguments& arguments) {
       arguments.output_dir.empty()
           ? fs::path("out") / "gradcheck" / fs::path(arguments.config_path).stem()
           : fs::path(arguments.output_dir);
+  StagedDirectory output(destination, arguments.force);
 
   GradcheckRun run{.parameter_names = config.simulation.substrate.system->parameter_names(),
                    .num_dof = config.simulation.substrate.system->num_dof(),
@@ -45,14 +46,13 @@ int RunGradcheck(const GradcheckArguments& arguments) {
   report["run"]["beta"] = config.settings.echo.beta;
   if (!all_ok) return 1;
 
-  StagedDirectory output(destination);
   WriteJson(report, output.path() / "gradcheck.json");
   output.Commit();
   if (arguments.json) {
     fmt::print("{}\n", report.dump(2));
   } else if (!arguments.quiet) {
     fmt::print("{}\n{}wrote {}\n", config.simulation.substrate.description, GradcheckTable(run),
-               (destination / "gradcheck.json").string());
+               (output.destination() / "gradcheck.json").string());
   }
   return 0;
 }

@@ -10,6 +10,8 @@ struct GradcheckArguments {
   std::string output_dir;
   /// Print the JSON report on stdout instead of the table.
   bool json = false;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
   bool quiet = false;
 };
 

@@ -25,6 +25,7 @@ int RunSimulate(const SimulateArguments& arguments) {
 
   // Checks the scheme name and options before anything runs or is written.
   const std::unique_ptr<Integrator> integrator = MakeIntegrator(config.integrator.scheme);
+  StagedDirectory output(destination, arguments.force);
   ProgressReporter progress("simulate", config.problem.duration_s, !arguments.quiet);
   const Trajectory trajectory = integrator->Integrate(
       config.problem, config.integrator,
@@ -36,7 +37,6 @@ int RunSimulate(const SimulateArguments& arguments) {
     return 1;
   }
 
-  StagedDirectory output(destination);
   WriteTrajectoryCsv(trajectory, output.path() / "trajectory.csv");
   const EnergySummary energy =
       WriteEnergyCsv(trajectory, config.problem, output.path() / "energy.csv");
@@ -64,7 +64,7 @@ int RunSimulate(const SimulateArguments& arguments) {
                energy.final_J, energy.max_relative_deviation,
                isolated ? " (isolated substrate: this is the integration error)"
                         : " (inputs, damping and noise exchange energy)",
-               destination.string());
+               output.destination().string());
   }
   return 0;
 }

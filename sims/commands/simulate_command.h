@@ -11,6 +11,8 @@ struct SimulateArguments {
   /// Output directory; empty means out/simulate/<config file stem>.
   std::string output_dir;
   bool plot = true;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
   bool quiet = false;
   /// Netlists only: the resistors' temperature (K) for Johnson-Nyquist noise
   /// (0: none) and the seed of the noise, which is then required.

@@ -10,6 +10,7 @@
 
 #include "physics/error.h"
 #include "sims/commands/progress_reporter.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/sweep/seed_statistics.h"
 #include "sims/sweep/sweep_runner.h"
@@ -49,10 +50,13 @@ class RowWriter {
 
 int RunSweep(const SweepArguments& arguments) {
   const SweepConfig config = LoadSweepConfig(arguments.config_path);
-  const fs::path directory =
+  // The sweep writes into its folder as it goes (to resume), so an earlier
+  // sweep's folder is kept, and any other non-empty folder refused.
+  const fs::path directory = CheckOutputDestination(
       arguments.output_dir.empty()
           ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
+          : fs::path(arguments.output_dir),
+      arguments.force);
   const fs::path results = directory / "results.csv";
   const std::set<std::string> finished =
       PrepareResultsFile(results, SweepCsvHeader(config.compared_names));

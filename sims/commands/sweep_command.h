@@ -12,6 +12,8 @@ struct SweepArguments {
   int jobs = 0;
   bool plot = true;
   bool quiet = false;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
 };
 
 /// `echolab sweep CONFIG.toml`: every point of the [sweep] grid, on all

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
+#include "common/output_file.h"
 #include "learning/training/training_checkpoint.h"
 #include "physics/error.h"
 #include "sims/commands/progress_reporter.h"
@@ -33,6 +33,40 @@ fs::path InProgressDirectory(const fs::path& destination) {
   return destination.parent_path() / (destination.filename().string() + ".in-progress");
 }
 
+// Starts DIR.in-progress afresh (or keeps it, to resume). It is removed only
+// when it holds nothing but checkpoints, which echolab wrote.
+fs::path PrepareInProgressDirectory(const fs::path& destination, bool resume) {
+  const fs::path in_progress = InProgressDirectory(destination);
+  if (!resume && fs::is_directory(in_progress)) {
+    for (const fs::directory_entry& entry : fs::directory_iterator(in_progress)) {
+      if (entry.path().filename().string().find("checkpoint.json") == std::string::npos) {
+        throw InputError(fmt::format(
+            "--output-dir: {} holds {}, which echolab did not write; move it away, or pass "
+            "--resume to continue that run",
+            in_progress.string(), entry.path().filename().string()));
+      }
+    }
+    fs::remove_all(in_progress);
+  }
+  std::error_code error;
+  fs::create_directories(in_progress, error);
+  if (error) {
+    throw InputError(fmt::format("--output-dir: cannot create {}: {}", in_progress.string(),
+                                 error.message()));
+  }
+  return in_progress;
+}
+
+// Removes a folder at the end of its scope if it is empty: the checkpoint
+// folder of a run that failed before its first checkpoint.
+struct RemovedIfEmpty {
+  ~RemovedIfEmpty() {
+    std::error_code ignored;
+    if (fs::is_empty(folder, ignored)) fs::remove(folder, ignored);
+  }
+  fs::path folder;
+};
+
 // The checkpoint that --resume continues from: an unfinished run's, else a
 // finished run's (to train for more steps).
 TrainingState ResumedState(const fs::path& destination) {
@@ -45,24 +79,25 @@ TrainingState ResumedState(const fs::path& destination) {
 }
 
 void WriteMetricsCsv(const TrainingState& state, const fs::path& path) {
-  std::ofstream csv(path);
-  csv << "step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n";
+  OutputFile csv(path);
+  csv.Write("step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n");
   for (const EvaluationRecord& r : state.history) {
-    csv << fmt::format("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
-                       r.validation_loss, r.validation_metric, r.wall_time_s);
+    csv.Print("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
+              r.validation_loss, r.validation_metric, r.wall_time_s);
   }
+  csv.Close();
 }
 
 void WriteParametersCsv(const SequenceModel& model, const TrainingState& state,
                         const fs::path& path) {
-  std::ofstream csv(path);
-  csv << "name,best,last\n";
+  OutputFile csv(path);
+  csv.Write("name,best,last\n");
   const std::vector<std::string> names = model.ParameterNames();
   for (size_t i = 0; i < names.size(); ++i) {
     const auto k = static_cast<Eigen::Index>(i);
-    csv << fmt::format("{},{:.17g},{:.17g}\n", names[i], state.best_parameters[k],
-                       state.parameters[k]);
+    csv.Print("{},{:.17g},{:.17g}\n", names[i], state.best_parameters[k], state.parameters[k]);
   }
+  csv.Close();
 }
 
 std::string MetricName(const SequenceDataset& data) {
@@ -149,10 +184,11 @@ int RunTrain(const TrainArguments& arguments) {
   KeepFreedBuffersInTheHeap();
   const SequenceGradientRule rule = ParseRule(arguments.gradient);
   const TrainConfig config = LoadTrainConfig(arguments.config_path, rule, arguments.seed);
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
+  StagedDirectory output(arguments.output_dir.empty()
+                             ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()
+                             : fs::path(arguments.output_dir),
+                         arguments.force);
+  const fs::path& destination = output.destination();
   SequenceModel& model = *config.model.model;
   const Trainer trainer(&model, &config.task.dataset, config.subsets, config.options);
   TrainingState state = arguments.resume ? ResumedState(destination) : trainer.Start();
@@ -162,9 +198,8 @@ int RunTrain(const TrainArguments& arguments) {
     throw InputError("--resume: the checkpoint was written for another model or data set");
   }
 
-  const fs::path in_progress = InProgressDirectory(destination);
-  if (!arguments.resume) fs::remove_all(in_progress);
-  fs::create_directories(in_progress);
+  const fs::path in_progress = PrepareInProgressDirectory(destination, arguments.resume);
+  const RemovedIfEmpty no_empty_checkpoint_folder{in_progress};
   const std::string metric = MetricName(config.task.dataset);
   if (!arguments.quiet) {
     fmt::print(stderr, "train: {} on {} ({} / {} / {} examples), gradient {}, from step {}\n",
@@ -182,7 +217,6 @@ int RunTrain(const TrainArguments& arguments) {
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
 
-  StagedDirectory output(destination);
   WriteMetricsCsv(state, output.path() / "metrics.csv");
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");

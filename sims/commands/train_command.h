@@ -20,6 +20,8 @@ struct TrainArguments {
   std::optional<std::uint64_t> seed;
   bool plot = true;
   bool quiet = false;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
 };
 
 /// `echolab train CONFIG.toml --grad rhel|bptt`: trains the [model] on the

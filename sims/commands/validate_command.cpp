@@ -56,7 +56,7 @@ int RunValidate(const ValidateArguments& arguments) {
       arguments.output_dir.empty() ? fs::path("out") / "validate" : fs::path(arguments.output_dir);
   const ValidationProblem linear = SixOscillatorValidation();
   const ValidationProblem nonlinear = NonlinearChainValidation();
-  StagedDirectory output(destination);
+  StagedDirectory output(destination, arguments.force);
 
   std::vector<ValidationCheck> checks;
   const auto studies = Studies(linear, nonlinear);
@@ -96,7 +96,7 @@ int RunValidate(const ValidateArguments& arguments) {
     for (const ValidationCheck& check : checks) {
       fmt::print("{:7} {}\n", check.passed ? "passed" : "FAILED", check.title);
     }
-    fmt::print("wrote {}\n", (destination / "report.html").string());
+    fmt::print("wrote {}\n", (output.destination() / "report.html").string());
   }
   return all_passed ? 0 : 1;
 }

@@ -8,6 +8,8 @@ struct ValidateArguments {
   /// Output directory; empty means out/validate.
   std::string output_dir;
   bool quiet = false;
+  /// Replace an existing output folder even if echolab did not write it.
+  bool force = false;
 };
 
 /// `echolab validate`: the main job, nothing to configure. Runs the paper's

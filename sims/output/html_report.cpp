@@ -1,7 +1,8 @@
 #include "sims/output/html_report.h"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
+
+#include "common/output_file.h"
 
 namespace echolab {
 
@@ -29,8 +30,8 @@ std::string EscapeHtml(const std::string& text) {
 void WriteHtmlReport(const std::string& title, const std::string& introduction,
                      const std::vector<ValidationCheck>& checks,
                      const std::filesystem::path& path) {
-  auto out = fmt::output_file(path.string());
-  out.print(R"(<!DOCTYPE html>
+  OutputFile out(path);
+  out.Print(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{0}</title>
 <style>
 body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.45; color: #222; }}
@@ -44,20 +45,21 @@ img {{ max-width: 100%; border: 1px solid #ddd; }} section {{ margin-top: 2.5em;
 )",
             EscapeHtml(title), EscapeHtml(introduction));
   for (const ValidationCheck& check : checks) {
-    out.print("<tr><td><a href=\"#{}\">{}</a></td><td class=\"{}\">{}</td></tr>\n", check.id,
+    out.Print("<tr><td><a href=\"#{}\">{}</a></td><td class=\"{}\">{}</td></tr>\n", check.id,
               EscapeHtml(check.title), check.passed ? "pass" : "fail",
               check.passed ? "passed" : "FAILED");
   }
-  out.print("</table>\n");
+  out.Print("</table>\n");
   for (const ValidationCheck& check : checks) {
-    out.print(R"(<section id="{0}"><h2>{1}</h2>
+    out.Print(R"(<section id="{0}"><h2>{1}</h2>
 <img src="{0}.png" alt="{1}">
 <p><span class="{2}">{3}.</span> {4}</p></section>
 )",
               check.id, EscapeHtml(check.title), check.passed ? "pass" : "fail",
               check.passed ? "Passed" : "Failed", EscapeHtml(check.paragraph));
   }
-  out.print("</body></html>\n");
+  out.Print("</body></html>\n");
+  out.Close();
 }
 
 }  // namespace echolab

@@ -1,7 +1,6 @@
 #include "sims/output/run_metadata.h"
 
-#include <fstream>
-
+#include "common/output_file.h"
 #include "sims/build_info.h"
 
 namespace echolab {
@@ -62,8 +61,11 @@ nlohmann::json RunHeader(const std::string& command) {
 }
 
 void WriteJson(const nlohmann::json& json, const std::filesystem::path& path) {
-  std::ofstream out(path);
-  out << json.dump(2) << "\n";
+  // Escapes invalid UTF-8 rather than failing after the computation.
+  OutputFile out(path);
+  out.Write(json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  out.Write("\n");
+  out.Close();
 }
 
 }  // namespace echolab

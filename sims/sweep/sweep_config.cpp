@@ -204,7 +204,10 @@ void LoadModelProblem(const ConfigTable& root, SweepConfig* config) {
 }  // namespace
 
 SweepConfig LoadSweepConfig(const std::string& path) {
-  const ConfigTable root = ConfigTable::ParseFile(path);
+  return ParseSweepConfig(ConfigTable::ParseFile(path));
+}
+
+SweepConfig ParseSweepConfig(const ConfigTable& root) {
   SweepConfig config;
   double default_beta = 1e-3;
   if (root.Has("circuit")) {

@@ -8,6 +8,7 @@
 #include "learning/echo_gradient.h"
 #include "learning/gradient_method.h"
 #include "physics/hamiltonian_system.h"
+#include "sims/config/config_table.h"
 
 namespace echolab {
 
@@ -82,7 +83,11 @@ struct SweepConfig {
   void CompareAllParameters();
 };
 
+/// Reads and checks a sweep configuration; every error is an InputError
+/// naming the file, line and key.
 SweepConfig LoadSweepConfig(const std::string& path);
+/// The same from a parsed file (for tests).
+SweepConfig ParseSweepConfig(const ConfigTable& root);
 
 const char* ToString(EchoDamping damping);
 

@@ -1,7 +1,6 @@
 #include "sims/validation/circuit_studies.h"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/echo_gradient.h"
 #include "learning/finite_difference_gradient.h"
@@ -67,16 +67,17 @@ ValidationCheck CircuitGradientStudy(const fs::path& dir) {
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = 1e-9}), problem);
   const GradientResult fd = ComputeOrThrow(FiniteDifferenceGradient(), problem);
-  auto csv = fmt::output_file((dir / "parameters_lc_ladder.csv").string());
-  csv.print("parameter,echo,adjoint,fd\n");
+  OutputFile csv((dir / "parameters_lc_ladder.csv"));
+  csv.Print("parameter,echo,adjoint,fd\n");
   const auto& names = circuit->parameter_names();
   for (size_t i = 0; i < names.size(); ++i) {
     const auto k = static_cast<Eigen::Index>(i);
     // Per SI unit of each element value; also shown scaled by the value
     // (dL/d ln θ) in the paragraph's figures through the relative errors.
-    csv.print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
+    csv.Print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
               fd.dL_dtheta[k]);
   }
+  csv.Close();
   const double echo_error = Compare(echo.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double fd_error = Compare(fd.dL_dtheta, adjoint.dL_dtheta).relative_error;
   ValidationCheck check{.id = "parameters_lc_ladder",
@@ -138,8 +139,8 @@ ValidationCheck CircuitNgspiceStudy(const fs::path& dir) {
     const double w = (t - times[k - 1]) / (times[k] - times[k - 1]);
     return (1.0 - w) * voltages[k - 1][node] + w * voltages[k][node];
   };
-  auto csv = fmt::output_file((dir / "ngspice_lc_ladder.csv").string());
-  csv.print("t_s,echolab_n1,echolab_n2,echolab_n3,ngspice_n1,ngspice_n2,ngspice_n3\n");
+  OutputFile csv((dir / "ngspice_lc_ladder.csv"));
+  csv.Print("t_s,echolab_n1,echolab_n2,echolab_n3,ngspice_n1,ngspice_n2,ngspice_n3\n");
   double peak = 0.0, worst = 0.0;
   for (size_t r = 0; r < spice.size(); ++r) {
     const auto& row = spice[r];
@@ -150,10 +151,11 @@ ValidationCheck CircuitNgspiceStudy(const fs::path& dir) {
       worst = std::max(worst, std::abs(ours[n] - row[n + 1]));
     }
     if (r % 100 == 0) {
-      csv.print("{:.9e},{:.9e},{:.9e},{:.9e},{:.9e},{:.9e},{:.9e}\n", row[0], ours[0], ours[1],
+      csv.Print("{:.9e},{:.9e},{:.9e},{:.9e},{:.9e},{:.9e},{:.9e}\n", row[0], ours[0], ours[1],
                 ours[2], row[1], row[2], row[3]);
     }
   }
+  csv.Close();
   check.passed = !spice.empty() && worst < 1e-4 * peak;
   check.metrics = {{"max_abs_difference_V", worst},
                    {"peak_V", peak},

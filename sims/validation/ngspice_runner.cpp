@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/output_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -27,7 +28,7 @@ NgspiceRows RunNgspice(const std::string& netlist_text, const std::vector<std::s
                            "option numdgt=12 reltol=1e-7\nrun\nwrdata {}{}\nquit\n.endc\n.end",
                            data.string(), vectors));
   const fs::path input = directory / "ngspice.cir";
-  std::ofstream(input) << text;
+  WriteFileAtomically(input, text);
   fs::remove(data);
   const std::string command =
       fmt::format("ngspice -b -n '{}' > '{}' 2>&1", input.string(), log.string());

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
+#include "common/output_file.h"
 #include "sims/output/plotting.h"
 #include "sims/sweep/sweep_runner.h"
 #include "sims/validation/study_support.h"
@@ -55,13 +55,13 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
   const SweepConfig config = MakeSweep(v);
   const fs::path sweep_dir = dir / "robustness";
   fs::create_directories(sweep_dir);
-  std::ofstream csv(sweep_dir / "results.csv");
-  csv << SweepCsvHeader(config.compared_names);
+  OutputFile csv(sweep_dir / "results.csv");
+  csv.Write(SweepCsvHeader(config.compared_names));
   std::map<std::pair<double, int>, double> by_gamma;    // (γ, variant) -> error
   std::map<std::pair<double, double>, double> by_beta;  // (kT, β) -> mean error
   for (const SweepPoint& point : config.points) {
     const SweepRow row = RunSweepPoint(config, point);
-    csv << SweepCsvRow(row);
+    csv.Write(SweepCsvRow(row));
     if (point.beta == 0.001 && point.thermal_energy_J == 0.0) {
       by_gamma[{point.decay_rate_per_s, static_cast<int>(point.echo_damping)}] = row.relative_error;
     }
@@ -71,7 +71,7 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
       by_beta[{point.thermal_energy_J, point.beta}] += row.relative_error / seeds;
     }
   }
-  csv.close();
+  csv.Close();
   WriteSweepMetadata(config, sweep_dir / "meta.json");
   RunPlotScript("plot_sweep.py", {sweep_dir.string()});
 

@@ -1,10 +1,10 @@
 #include "sims/validation/validation_studies.h"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include <cmath>
 
+#include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/echo_gradient.h"
@@ -47,14 +47,14 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
     throw SolverError("validation: the adjoint and the echo report λ on different grids");
   }
   const int n = v.system->num_dof();
-  auto csv = fmt::output_file((dir / fmt::format("lambda_{}.csv", v.id)).string());
-  csv.print("t_s");
+  OutputFile csv((dir / fmt::format("lambda_{}.csv", v.id)));
+  csv.Print("t_s");
   for (const char* source : {"adjoint", "echo"}) {
     for (const char* part : {"q", "p"}) {
-      for (int i = 1; i <= n; ++i) csv.print(",{}_lambda_{}_{}", source, part, i);
+      for (int i = 1; i <= n; ++i) csv.Print(",{}_lambda_{}_{}", source, part, i);
     }
   }
-  csv.print("\n");
+  csv.Print("\n");
   // Within kEndSteps of either end the fourth-order end corrections of the
   // discrete loss's quadrature make the discrete λ differ from the continuous
   // one by O(h); the check covers the interior, the plot everything.
@@ -62,13 +62,13 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
   const size_t samples = adjoint.adjoint.size();
   double max_error = 0.0, max_lambda = 0.0, max_end_error = 0.0;
   for (size_t k = 0; k < samples; ++k) {
-    csv.print("{:.10g}", adjoint.adjoint_times_s[k]);
+    csv.Print("{:.10g}", adjoint.adjoint_times_s[k]);
     for (const GradientResult* result : {&adjoint, &echo}) {
       for (const Vector* part : {&result->adjoint[k].q, &result->adjoint[k].p}) {
-        for (int i = 0; i < n; ++i) csv.print(",{:.12e}", (*part)[i]);
+        for (int i = 0; i < n; ++i) csv.Print(",{:.12e}", (*part)[i]);
       }
     }
-    csv.print("\n");
+    csv.Print("\n");
     const PhaseState& a = adjoint.adjoint[k];
     const PhaseState& e = echo.adjoint[k];
     const double error =
@@ -77,6 +77,7 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
     (interior ? max_error : max_end_error) = std::max(interior ? max_error : max_end_error, error);
     max_lambda = std::max({max_lambda, a.q.cwiseAbs().maxCoeff(), a.p.cwiseAbs().maxCoeff()});
   }
+  csv.Close();
   const double relative = max_error / max_lambda;
   const double end_relative = max_end_error / max_lambda;
   ValidationCheck check{.id = fmt::format("lambda_{}", v.id),
@@ -103,8 +104,8 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
 ValidationCheck BetaStudy(const ValidationProblem& v, const fs::path& dir) {
   const GradientResult reference = ComputeOrThrow(DiscreteAdjointGradient(), v.problem);
   const std::vector<double> betas = {1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01};
-  auto csv = fmt::output_file((dir / fmt::format("beta_{}.csv", v.id)).string());
-  csv.print("estimator,beta,relative_error\n");
+  OutputFile csv((dir / fmt::format("beta_{}.csv", v.id)));
+  csv.Print("estimator,beta,relative_error\n");
   std::vector<double> centred, one_sided;
   for (double beta : betas) {
     for (EchoEstimator estimator : {EchoEstimator::kCentred, EchoEstimator::kOneSided}) {
@@ -113,10 +114,11 @@ ValidationCheck BetaStudy(const ValidationProblem& v, const fs::path& dir) {
           v.problem);
       const double error = Compare(echo.dL_dtheta, reference.dL_dtheta).relative_error;
       (estimator == EchoEstimator::kCentred ? centred : one_sided).push_back(error);
-      csv.print("{},{:g},{:.6e}\n", estimator == EchoEstimator::kCentred ? "centred" : "one_sided",
+      csv.Print("{},{:g},{:.6e}\n", estimator == EchoEstimator::kCentred ? "centred" : "one_sided",
                 beta, error);
     }
   }
+  csv.Close();
   // Fit on the small-β half, where the leading term dominates.
   const std::vector<double> small(betas.begin() + 3, betas.end());
   const double centred_slope = LogLogSlope(small, {centred.begin() + 3, centred.end()});
@@ -145,8 +147,8 @@ ValidationCheck IntegratorStudy(const ValidationProblem& v, const fs::path& dir)
   tight.integrator.atol = 1e-14;
   const GradientResult reference = ComputeOrThrow(AdjointGradient(), tight);
   constexpr double kBeta = 1e-4;
-  auto csv = fmt::output_file((dir / fmt::format("integrators_{}.csv", v.id)).string());
-  csv.print("scheme,kind,setting,relative_error,steps,wall_time_s\n");
+  OutputFile csv((dir / fmt::format("integrators_{}.csv", v.id)));
+  csv.Print("scheme,kind,setting,relative_error,steps,wall_time_s\n");
   nlohmann::json errors;
   const auto run = [&](const std::string& scheme, const char* kind, double setting) {
     GradientProblem problem = v.problem;
@@ -163,7 +165,7 @@ ValidationCheck IntegratorStudy(const ValidationProblem& v, const fs::path& dir)
     const GradientResult echo =
         ComputeOrThrow(EchoGradient({.beta = kBeta, .nudge = nudge}), problem);
     const double error = Compare(echo.dL_dtheta, reference.dL_dtheta).relative_error;
-    csv.print("{},{},{:g},{:.6e},{},{:.6g}\n", scheme, kind, setting, error, echo.steps,
+    csv.Print("{},{},{:g},{:.6e},{},{:.6g}\n", scheme, kind, setting, error, echo.steps,
               echo.wall_time_s);
     errors[scheme].push_back({setting, error});
     return error;
@@ -178,6 +180,7 @@ ValidationCheck IntegratorStudy(const ValidationProblem& v, const fs::path& dir)
       best_adaptive = std::min(best_adaptive, run(scheme, "adaptive", rtol));
     }
   }
+  csv.Close();
   const double leapfrog_order = LogLogSlope(steps, leapfrog);
   const double yoshida_order = LogLogSlope(steps, yoshida);
   ValidationCheck check{
@@ -205,14 +208,15 @@ ValidationCheck ParameterStudy(const ValidationProblem& v, const fs::path& dir) 
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), v.problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = 1e-3}), v.problem);
   const GradientResult fd = ComputeOrThrow(FiniteDifferenceGradient(), v.problem);
-  auto csv = fmt::output_file((dir / fmt::format("parameters_{}.csv", v.id)).string());
-  csv.print("parameter,echo,adjoint,fd\n");
+  OutputFile csv((dir / fmt::format("parameters_{}.csv", v.id)));
+  csv.Print("parameter,echo,adjoint,fd\n");
   const auto& names = v.system->parameter_names();
   for (size_t i = 0; i < names.size(); ++i) {
     const auto k = static_cast<Eigen::Index>(i);
-    csv.print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
+    csv.Print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
               fd.dL_dtheta[k]);
   }
+  csv.Close();
   const double echo_error = Compare(echo.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double fd_error = Compare(fd.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double cosine = Compare(echo.dL_dtheta, adjoint.dL_dtheta).cosine_similarity;

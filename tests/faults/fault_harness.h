@@ -29,11 +29,20 @@ struct RunOutcome {
   std::string output;  // stdout and stderr, merged
 };
 
-/// Resource limits applied to the child only (ulimit in its own shell).
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer reserves terabytes of address space for its shadow memory,
+// so an address-space limit would stop the child from starting at all.
+inline constexpr bool kAddressSpaceLimitApplies = false;
+#else
+inline constexpr bool kAddressSpaceLimitApplies = true;
+#endif
+
+/// Resource limits applied to the child only (prlimit).
 struct RunLimits {
   long file_size_kib = 0;      // ulimit -f (KiB); 0 = unlimited
   long address_space_kib = 0;  // ulimit -v (KiB); 0 = unlimited
   int timeout_s = 120;         // killed with SIGKILL after this
+  std::string environment;     // "NAME=value ..." set for the child only
 };
 
 inline std::string ShellQuote(const std::string& text) {
@@ -46,13 +55,14 @@ inline std::string ShellQuote(const std::string& text) {
 /// killed child is reported, never mistaken for an exit code.
 inline RunOutcome RunEcholabIn(const fs::path& working_dir, const std::string& arguments,
                                const RunLimits& limits = {}) {
-  std::string script = "cd " + ShellQuote(working_dir.string()) + " || exit 99; ";
-  if (limits.file_size_kib > 0) script += "ulimit -f " + std::to_string(limits.file_size_kib) + "; ";
-  if (limits.address_space_kib > 0) {
-    script += "ulimit -v " + std::to_string(limits.address_space_kib) + "; ";
+  std::string script = "cd " + ShellQuote(working_dir.string()) + " || exit 99; exec prlimit";
+  // prlimit takes bytes (the shells' ulimit units differ).
+  if (limits.file_size_kib > 0) script += " --fsize=" + std::to_string(limits.file_size_kib * 1024);
+  if (limits.address_space_kib > 0 && kAddressSpaceLimitApplies) {
+    script += " --as=" + std::to_string(limits.address_space_kib * 1024);
   }
-  // exec so that the exit status (or signal) is the executable's own.
-  script += "exec timeout -s KILL " + std::to_string(limits.timeout_s) + " " +
+  // exec throughout, so that the exit status (or signal) is the executable's own.
+  script += " env " + limits.environment + " timeout -s KILL " + std::to_string(limits.timeout_s) + " " +
             std::string(ECHOLAB_BINARY) + " " + arguments + " 2>&1";
   const std::string command = "/bin/sh -c " + ShellQuote(script);
   FILE* pipe = popen(command.c_str(), "r");
@@ -97,6 +107,24 @@ inline TreeSnapshot Snapshot(const fs::path& root) {
     }
   }
   return snapshot;
+}
+
+/// The names that differ between two snapshots ("+ added", "- removed",
+/// "~ changed"), one a line; empty when the trees are the same.
+inline std::string Changes(const TreeSnapshot& before, const TreeSnapshot& after) {
+  std::string changes;
+  for (const auto& [name, contents] : before) {
+    const auto found = after.find(name);
+    if (found == after.end()) {
+      changes += "- " + name + "\n";
+    } else if (found->second != contents) {
+      changes += "~ " + name + "\n";
+    }
+  }
+  for (const auto& [name, contents] : after) {
+    if (before.count(name) == 0) changes += "+ " + name + "\n";
+  }
+  return changes;
 }
 
 /// Names under `root` that look like leftovers of an unfinished run
@@ -146,15 +174,18 @@ class FaultTest : public ::testing::Test {
 
 /// Asserts a clean refusal or failure: the expected exit code, no signal,
 /// and a message containing every one of `fragments`.
+/// `outcome` is evaluated once (it may be the run itself).
 #define EXPECT_EXIT_WITH_MESSAGE(outcome, code, ...)                                      \
   do {                                                                                    \
-    EXPECT_EQ((outcome).signal, 0) << "killed by signal " << (outcome).signal << "\n"     \
-                                   << (outcome).output;                                   \
-    EXPECT_EQ((outcome).exit_code, (code)) << (outcome).output;                           \
+    const ::echolab::faults::RunOutcome& checked_outcome = (outcome);                     \
+    EXPECT_EQ(checked_outcome.signal, 0) << "killed by signal " << checked_outcome.signal \
+                                         << "\n"                                          \
+                                         << checked_outcome.output;                       \
+    EXPECT_EQ(checked_outcome.exit_code, (code)) << checked_outcome.output;               \
     for (const std::string& fragment : std::vector<std::string>{__VA_ARGS__}) {           \
-      EXPECT_NE((outcome).output.find(fragment), std::string::npos)                       \
+      EXPECT_NE(checked_outcome.output.find(fragment), std::string::npos)                 \
           << "message lacks '" << fragment << "':\n"                                      \
-          << (outcome).output;                                                            \
+          << checked_outcome.output;                                                      \
     }                                                                                     \
   } while (false)
 

@@ -1,0 +1,242 @@
+// Output folders under hostile paths and faults: echolab never deletes a
+// folder it did not write, refuses an unusable destination before any work,
+// and a failed run (full disk, file-size limit) leaves no partial output and
+// the earlier run's folder intact.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "faults/fault_harness.h"
+#include "physics/error.h"
+#include "sims/output/output_destination.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using echolab::faults::Changes;
+using echolab::faults::FaultTest;
+using echolab::faults::PartialLeftovers;
+using echolab::faults::RunEcholabIn;
+using echolab::faults::RunLimits;
+using echolab::faults::RunOutcome;
+using echolab::faults::Snapshot;
+
+// Two oscillators for 5 s: a run of a fraction of a second.
+constexpr const char* kQuickSubstrate = R"([model]
+type = "oscillator_network"
+num_oscillators = 2
+[model.onsite]
+law = "harmonic"
+k = 1.0
+[model.coupling]
+law = "harmonic"
+k = 0.2
+[initial_state]
+q = [1.0, 0.0]
+[simulation]
+duration_s = 5.0
+[integrator]
+scheme = "leapfrog"
+step_s = 0.01
+output_interval_s = 0.01
+)";
+constexpr const char* kLoss = R"([loss]
+readout = "position"
+dof = [2]
+)";
+constexpr const char* kSweep = R"([sweep]
+beta = [0.001]
+seeds = [1]
+)";
+
+// A one-layer HSSM on a short regression task: four steps.
+constexpr const char* kTrainConfig = R"([task]
+kind = "windowed_mean"
+sequences = 12
+length = 40
+window_steps = 10
+output_step = 5
+[model]
+kind = "hssm"
+unit = "linear"
+layers = 1
+hidden = 4
+state = 4
+[training]
+lr = 0.01
+batch = 3
+steps = 4
+eval_every = 2
+split = [0.5, 0.25, 0.25]
+)";
+
+// The same substrate for 1e6 s at 1e-3 s: minutes of work, so a refusal that
+// comes back at once shows that it came before the computation.
+constexpr const char* kLongConfig = R"([model]
+type = "oscillator_network"
+num_oscillators = 2
+[model.onsite]
+law = "harmonic"
+k = 1.0
+[initial_state]
+q = [1.0, 0.0]
+[simulation]
+duration_s = 1e6
+[integrator]
+scheme = "leapfrog"
+step_s = 1e-3
+output_interval_s = 1.0
+)";
+
+class OutputFolder : public FaultTest {
+ protected:
+  void SetUp() override {
+    FaultTest::SetUp();
+    work_ = root() / "work";
+    fs::create_directories(work_);
+    WriteFile("work/quick.toml", kQuickSubstrate);
+    WriteFile("work/check.toml", std::string(kQuickSubstrate) + kLoss);
+    WriteFile("work/sweep.toml", std::string(kQuickSubstrate) + kLoss + kSweep);
+    WriteFile("work/train.toml", kTrainConfig);
+    WriteFile("work/long.toml", kLongConfig);
+    WriteFile("work/notes.txt", "a user's file\n");
+    WriteFile("work/data/keep.csv", "t,y\n0,1\n");
+  }
+  RunOutcome Simulate(const std::string& config, const std::string& output,
+                      const RunLimits& limits = {}) const {
+    return RunEcholabIn(work_, "simulate " + config + " --no-plot -q -o " + output, limits);
+  }
+  fs::path work_;
+};
+
+// Each of `-o .`, `-o ..`, `-o ./`, `-o ../..` and the home folder is refused
+// with exit 2 by every command that writes a folder, and no file changes.
+TEST_F(OutputFolder, RefusesTheCurrentFolderItsAncestorsAndHome) {
+  const fs::path home = root() / "home";
+  WriteFile("home/.profile", "a user's file\n");
+  const auto before = Snapshot(root());
+  for (const std::string& output :
+       std::vector<std::string>{".", "..", "./", "../..", "data/..", work_.string()}) {
+    for (const std::string command :
+         {"simulate quick.toml --no-plot", "gradcheck check.toml", "validate", "sweep sweep.toml",
+          "train train.toml"}) {
+      const RunOutcome outcome =
+          RunEcholabIn(work_, command + " -q -o " + output, {.timeout_s = 60});
+      EXPECT_EXIT_WITH_MESSAGE(outcome, 2, "--output-dir", "refusing to write into");
+    }
+  }
+  const RunOutcome in_home =
+      RunEcholabIn(work_, "simulate quick.toml --no-plot -q --force -o " + home.string(),
+                   {.timeout_s = 60, .environment = "HOME=" + home.string()});
+  EXPECT_EXIT_WITH_MESSAGE(in_home, 2, "the home folder");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// The check itself, for paths that a test must not hand to a real run.
+TEST(OutputDestination, RefusesTheRootFolder) {
+  EXPECT_THROW(echolab::CheckOutputDestination("/", false), echolab::InputError);
+  EXPECT_THROW(echolab::CheckOutputDestination("/..", true), echolab::InputError);
+  EXPECT_THROW(echolab::CheckOutputDestination("//", true), echolab::InputError);
+  EXPECT_THROW(echolab::CheckOutputDestination(fs::current_path(), true), echolab::InputError);
+  EXPECT_THROW(echolab::CheckOutputDestination("", true), echolab::InputError);
+}
+
+// A folder with files that echolab did not write is refused without --force
+// (untouched), and replaced with it.
+TEST_F(OutputFolder, RefusesAnUnrelatedFolderUnlessForced) {
+  const auto before = Snapshot(root());
+  const RunOutcome refused = Simulate("quick.toml", "data");
+  EXPECT_EXIT_WITH_MESSAGE(refused, 2, "--output-dir data", "not written by echolab", "--force");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+
+  const RunOutcome forced = RunEcholabIn(work_, "simulate quick.toml --no-plot -q --force -o data");
+  EXPECT_EXIT_WITH_MESSAGE(forced, 0);
+  EXPECT_TRUE(fs::exists(work_ / "data" / "meta.json"));
+  EXPECT_FALSE(fs::exists(work_ / "data" / "keep.csv"));
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+}
+
+// An earlier run's folder is replaced whole, with or without a trailing slash.
+TEST_F(OutputFolder, ReplacesAnEarlierRunWithATrailingSlash) {
+  EXPECT_EXIT_WITH_MESSAGE(Simulate("quick.toml", "run/"), 0);
+  WriteFile("work/run/stale.csv", "from an earlier version\n");
+  EXPECT_EXIT_WITH_MESSAGE(Simulate("quick.toml", "run/"), 0);
+  EXPECT_TRUE(fs::exists(work_ / "run" / "trajectory.csv"));
+  EXPECT_FALSE(fs::exists(work_ / "run" / "stale.csv"));
+  EXPECT_TRUE(fs::exists(work_ / "notes.txt"));
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+}
+
+// A file and a path through a file are refused at once (well
+// before the minutes the long run would take), with nothing written.
+TEST_F(OutputFolder, RefusesAnUnusablePathBeforeTheComputation) {
+  const auto before = Snapshot(root());
+  for (const std::string output : {"notes.txt", "notes.txt/run"}) {
+    const RunOutcome outcome = Simulate("long.toml", output, {.timeout_s = 30});
+    EXPECT_EXIT_WITH_MESSAGE(outcome, 2, "--output-dir");
+  }
+  const RunOutcome train = RunEcholabIn(work_, "train train.toml -q -o notes.txt");
+  EXPECT_EXIT_WITH_MESSAGE(train, 2, "--output-dir notes.txt", "not a folder");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// A symbolic link as the destination is refused rather than followed.
+TEST_F(OutputFolder, RefusesASymbolicLink) {
+  fs::create_directory_symlink(work_ / "data", work_ / "link");
+  const auto before = Snapshot(root());
+  EXPECT_EXIT_WITH_MESSAGE(Simulate("quick.toml", "link"), 2, "symbolic link");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// Missing parent folders are created.
+TEST_F(OutputFolder, CreatesMissingParents) {
+  EXPECT_EXIT_WITH_MESSAGE(Simulate("quick.toml", "a/b/c"), 0);
+  EXPECT_TRUE(fs::exists(work_ / "a" / "b" / "c" / "energy.csv"));
+}
+
+// Leftovers of runs that died: a staging folder is removed; a folder set
+// aside while being replaced is restored when the destination is missing.
+TEST_F(OutputFolder, CleansUpAfterRunsThatDied) {
+  WriteFile("work/.run.partial-999999999/trajectory.csv", "t_s\n0\n");
+  WriteFile("work/.kept.replaced-999999999/meta.json", R"({"echolab_version": "0"})");
+  WriteFile("work/.kept.replaced-999999999/trajectory.csv", "earlier\n");
+  const RunOutcome run = Simulate("quick.toml", "run");
+  EXPECT_EXIT_WITH_MESSAGE(run, 0, "removed", ".run.partial-999999999");
+  const RunOutcome kept = Simulate("quick.toml", "kept");
+  EXPECT_EXIT_WITH_MESSAGE(kept, 0, "restored");
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+  EXPECT_TRUE(fs::exists(work_ / "kept" / "energy.csv"));
+}
+
+// A full disk (a file-size limit): exit 1 naming the file and the reason, no
+// partial folder, and the earlier run's folder unchanged.
+TEST_F(OutputFolder, FullDiskKeepsTheEarlierRun) {
+  EXPECT_EXIT_WITH_MESSAGE(Simulate("quick.toml", "run"), 0);
+  const auto before = Snapshot(root());
+  const RunOutcome outcome = Simulate("quick.toml", "run", {.file_size_kib = 16});
+  EXPECT_EXIT_WITH_MESSAGE(outcome, 1, "cannot write", "trajectory.csv", "File too large");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+}
+
+TEST_F(OutputFolder, FullDiskInGradcheckLeavesNothing) {
+  const auto before = Snapshot(root());
+  const RunOutcome outcome =
+      RunEcholabIn(work_, "gradcheck check.toml -q -o check", {.file_size_kib = 1});
+  EXPECT_EXIT_WITH_MESSAGE(outcome, 1, "cannot write", "gradcheck.json", "File too large");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// Training with a disk too small for its first checkpoint: exit 1 naming the
+// checkpoint, and neither a temporary file nor a checkpoint folder is left.
+TEST_F(OutputFolder, FullDiskInTrainLeavesNothing) {
+  const auto before = Snapshot(root());
+  const RunOutcome outcome =
+      RunEcholabIn(work_, "train train.toml --no-plot -q -o trained", {.file_size_kib = 1});
+  EXPECT_EXIT_WITH_MESSAGE(outcome, 1, "cannot write", "checkpoint.json", "File too large");
+  EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+}  // namespace

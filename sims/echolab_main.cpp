@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 
 #include "physics/error.h"
@@ -27,6 +28,9 @@ constexpr int kExitBadInput = 2;
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file size limit, a write fails with EFBIG (reported, with the
+  // file's name) instead of the signal ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
   app.set_version_flag("--version", echolab::kEcholabVersion);
   app.require_subcommand(1);
@@ -88,6 +92,9 @@ int main(int argc, char** argv) {
                             "Output directory (default out/sweep/<config name>)");
   sweep_command->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: one per core)")
       ->check(CLI::NonNegativeNumber);
+  sweep_command->add_flag(
+      "--restart", sweep.restart,
+      "Discard the results of an earlier sweep in the output directory and start over");
   sweep_command->add_flag(
       "--no-plot", [&](std::int64_t) { sweep.plot = false; }, "Write the CSV only");
   sweep_command->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");

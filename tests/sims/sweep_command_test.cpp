@@ -135,7 +135,8 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   std::ofstream(foreign / "results.csv") << "t_s,q_1\n0,1\n";
   const auto result = RunEcholab(Sweep(foreign));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.output, HasSubstr("not the results of this sweep"));
+  EXPECT_THAT(result.output, HasSubstr("cannot resume"));
+  EXPECT_THAT(result.output, HasSubstr("--restart"));
 
   std::string text = kConfig;
   text.replace(text.find("beta = [0.001"), 13, "beta = [-0.001");

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+
+namespace echolab {
+
+/// Appends whole rows to a file from any thread, checking every write: a row
+/// that cannot be written whole (a full disk, a file size limit) is cut off
+/// again, so that the file holds the rows before it and nothing of it, and
+/// the failure is thrown as std::runtime_error naming the file and errno's
+/// text.
+class RowAppender {
+ public:
+  explicit RowAppender(const std::filesystem::path& path);
+  ~RowAppender();
+  RowAppender(const RowAppender&) = delete;
+  RowAppender& operator=(const RowAppender&) = delete;
+
+  /// Appends `row` (ending in a newline) whole, or not at all.
+  void Append(const std::string& row);
+
+ private:
+  std::filesystem::path path_;
+  int descriptor_;
+  long long length_;  // of the rows written whole
+  std::mutex mutex_;
+};
+
+/// Writes `text` to `path` through a temporary file beside it and a rename,
+/// so that `path` holds the old contents or all of the new ones. Every write
+/// is checked; a failure removes the temporary file and throws
+/// std::runtime_error naming the file and errno's text.
+void WriteWholeFile(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace echolab

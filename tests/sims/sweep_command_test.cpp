@@ -116,6 +116,7 @@ TEST_F(SweepCommand, APartialLastRowIsDroppedAndRecomputed) {
   ASSERT_EQ(RunEcholab(Sweep(whole)).exit_code, 0);
   const fs::path cut = directory_ / "cut";
   fs::create_directories(cut);
+  fs::copy_file(whole / "sweep_state.json", cut / "sweep_state.json");
   {
     std::ifstream source(whole / "results.csv");
     std::ofstream target(cut / "results.csv");

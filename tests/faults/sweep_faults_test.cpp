@@ -131,17 +131,6 @@ TEST_F(SweepFaults, ResultsWithoutARecordOfTheirProblemAreNotResumed) {
   EXPECT_EQ(ResultFiles(), before);
 }
 
-TEST_F(SweepFaults, AGrownGridResumes) {
-  ASSERT_EQ(RunEcholabIn(root(), kSweep).exit_code, 0);
-  const std::vector<std::string> first = WholeRows(Out() / "results.csv");
-  WriteFile("sweep.toml", std::string(kProblem) + "[sweep]\nbeta = [0.001, 0.01, 0.1, 0.3, 0.03]\n");
-  const RunOutcome grown = RunEcholabIn(root(), "sweep sweep.toml --no-plot -j 2 -o out");
-  EXPECT_EXIT_WITH_MESSAGE(grown, 0, "5 points, 4 already in");
-  const std::vector<std::string> rows = WholeRows(Out() / "results.csv");
-  ASSERT_EQ(rows.size(), 5u);
-  EXPECT_TRUE(std::equal(first.begin(), first.end(), rows.begin()));
-}
-
 TEST_F(SweepFaults, ASecondSweepIntoALockedFolderIsRefusedNamingTheHolder) {
   fs::create_directories(Out());
   const TreeSnapshot before = Snapshot(Out());

@@ -147,6 +147,39 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   EXPECT_THAT(bad.output, HasSubstr("sweep.beta"));
 }
 
+// A resumed sweep recognises its problem by the parsed configuration without
+// the grid: comments, layout and the order of keys do not matter, a grid
+// that grew resumes with the rows already computed, and anything else that
+// changes the problem (here pathwise_reference, which the rows of noisy
+// points depend on) is refused until --restart.
+TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
+  const std::string problem = std::string(kConfig).substr(0, std::string(kConfig).find("[sweep]"));
+  std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\n";
+  const fs::path out = directory_ / "resumed";
+  ASSERT_EQ(RunEcholab(Sweep(out)).exit_code, 0);
+  const std::set<std::string> first = RowsWithoutTiming(out / "results.csv");
+  ASSERT_EQ(first.size(), 2u);
+
+  // The same problem written otherwise, with a grown grid.
+  std::string reformatted = "# the same problem\n[sweep]\nbeta = [ 0.3, 0.01,\n  0.1 ]\n" + problem;
+  reformatted.replace(reformatted.find("duration_s = 8.0"), 16, "duration_s = 8.0  # seconds");
+  std::ofstream(config_) << reformatted;
+  const auto grown = RunEcholab(fmt::format("sweep {} --no-plot -j 2 -o {}", config_, out.string()));
+  ASSERT_EQ(grown.exit_code, 0) << grown.output;
+  EXPECT_THAT(grown.output, HasSubstr("3 points, 2 already in"));
+  const std::set<std::string> rows = RowsWithoutTiming(out / "results.csv");
+  EXPECT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(std::includes(rows.begin(), rows.end(), first.begin(), first.end()));
+
+  std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\npathwise_reference = false\n";
+  const auto changed = RunEcholab(Sweep(out));
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_THAT(changed.output, HasSubstr("the configuration outside the [sweep] grid"));
+  EXPECT_EQ(RowsWithoutTiming(out / "results.csv"), rows);
+  ASSERT_EQ(RunEcholab(Sweep(out) + " --restart").exit_code, 0);
+  EXPECT_EQ(RowsWithoutTiming(out / "results.csv").size(), 2u);
+}
+
 // The read-out, jitter and non-uniform damping knobs: one row per point, and
 // the reweighted gain echo, exact for uniform damping, degrades as the decay
 // rates spread about the same mean.

@@ -1,7 +1,8 @@
 // The echolab command line: simulate Hamiltonian substrates (and, as the
 // project grows, check and train them with echo learning).
 //
-// Exit codes: 0 success; 1 a run failed numerically (status printed);
+// Exit codes: 0 success; 1 a run failed (numerically, status printed, or a
+// file could not be written, named with the system's error);
 // 2 bad input (usage, configuration, sizes), with a message naming the file,
 // line or field.
 

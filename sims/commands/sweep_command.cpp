@@ -52,8 +52,8 @@ bool RunPoints(const SweepConfig& config, const std::vector<SweepPoint>& todo, i
   std::vector<std::thread> workers;
   for (int j = 0; j < jobs; ++j) workers.emplace_back(work);
   for (std::thread& worker : workers) worker.join();
-  progress->Finish();
   if (failure) std::rethrow_exception(failure);
+  progress->Finish();
   return any_failed;
 }
 

@@ -17,27 +17,14 @@
 
 #include "faults/fault_harness.h"
 #include "sims/sweep/folder_lock.h"
+#include "sims/sweep_test_problem.h"
 
 namespace echolab::faults {
 namespace {
 
 // A tiny sweep: four noise-free points of the six oscillators.
-constexpr const char* kProblem = R"([model]
-type = "paper_six_oscillators"
-[[input]]
-waveform = "sampled"
-file = "drive.csv"
-[initial_state]
-q = [0.2, 0.0, -0.1, 0.0, 0.1, 0.0]
-[simulation]
-duration_s = 2.0
-[integrator]
-scheme = "leapfrog"
-step_s = 0.005
-[loss]
-readout = "position"
-dof = [4]
-)";
+const std::string kProblem = echolab::testing::SixOscillatorsProblem(
+    "waveform = \"sampled\"\nfile = \"drive.csv\"\n", "2.0");
 constexpr const char* kGrid = "[sweep]\nbeta = [0.001, 0.01, 0.1, 0.3]\n";
 constexpr const char* kDrive = "t,u\n0,0\n1,0.5\n2,0\n";
 // Slower (thermal noise and its pathwise reference), for two runs to overlap.
@@ -81,7 +68,7 @@ class SweepFaults : public FaultTest {
   void SetUp() override {
     FaultTest::SetUp();
     WriteFile("drive.csv", kDrive);
-    WriteFile("sweep.toml", std::string(kProblem) + kGrid);
+    WriteFile("sweep.toml", kProblem + kGrid);
   }
   fs::path Out() const { return root() / "out"; }
   // The output folder but its lock file, which every run rewrites with its
@@ -96,7 +83,7 @@ class SweepFaults : public FaultTest {
 TEST_F(SweepFaults, AChangedProblemIsNotResumedUntilRestarted) {
   ASSERT_EQ(RunEcholabIn(root(), kSweep).exit_code, 0);
   const TreeSnapshot before = ResultFiles();
-  WriteFile("sweep.toml", ReplaceOnce(std::string(kProblem) + kGrid, "duration_s = 2.0",
+  WriteFile("sweep.toml", ReplaceOnce(kProblem + kGrid, "duration_s = 2.0",
                                       "duration_s = 1.5"));
   const RunOutcome changed = RunEcholabIn(root(), kSweep);
   EXPECT_EXIT_WITH_MESSAGE(changed, 2, "out/results.csv", "cannot resume",
@@ -147,7 +134,7 @@ TEST_F(SweepFaults, ASecondSweepIntoALockedFolderIsRefusedNamingTheHolder) {
 }
 
 TEST_F(SweepFaults, TwoSweepsAtOnceWriteEachRowOnce) {
-  WriteFile("sweep.toml", ReplaceOnce(std::string(kProblem) + kSlowGrid, "duration_s = 2.0",
+  WriteFile("sweep.toml", ReplaceOnce(kProblem + kSlowGrid, "duration_s = 2.0",
                                       "duration_s = 8.0"));
   const std::string echolab = std::string(ECHOLAB_BINARY) + " sweep sweep.toml -q --no-plot -j 1 -o out";
   const std::string script = "cd " + ShellQuote(root().string()) + " || exit 99; (" + echolab +
@@ -174,16 +161,16 @@ TEST_F(SweepFaults, TwoSweepsAtOnceWriteEachRowOnce) {
 }
 
 TEST_F(SweepFaults, ARepeatedGridValueIsRefused) {
-  WriteFile("sweep.toml", std::string(kProblem) + "[sweep]\nbeta = [0.001, 0.01, 1e-3]\n");
+  WriteFile("sweep.toml", kProblem + "[sweep]\nbeta = [0.001, 0.01, 1e-3]\n");
   const RunOutcome beta = RunEcholabIn(root(), kSweep);
-  // The key stands on line 17 of the file, after the 16 lines of the problem.
+  // The key stands on line 17: the fifteen lines of the problem, then [sweep].
   EXPECT_EXIT_WITH_MESSAGE(beta, 2, "sweep.toml:17:", "sweep.beta", "the value 0.001 is listed twice");
-  WriteFile("sweep.toml", std::string(kProblem) +
+  WriteFile("sweep.toml", kProblem +
                               "[sweep]\necho_damping = [\"naive\", \"gain\", \"naive\"]\n");
   const RunOutcome damping = RunEcholabIn(root(), kSweep);
   EXPECT_EXIT_WITH_MESSAGE(damping, 2, "sweep.toml:17:", "sweep.echo_damping",
                            "the value naive is listed twice");
-  WriteFile("sweep.toml", std::string(kProblem) + "[sweep]\nseeds = [3, 1, 3]\n");
+  WriteFile("sweep.toml", kProblem + "[sweep]\nseeds = [3, 1, 3]\n");
   const RunOutcome seeds = RunEcholabIn(root(), kSweep);
   EXPECT_EXIT_WITH_MESSAGE(seeds, 2, "sweep.toml:17:", "sweep.seeds", "the value 3 is listed twice");
   EXPECT_FALSE(fs::exists(Out()));
@@ -192,7 +179,7 @@ TEST_F(SweepFaults, ARepeatedGridValueIsRefused) {
 // Eight rows do not fit in a file size limit of 8 blocks (4 KiB in dash's
 // 512-byte blocks, 8 KiB in bash's): a row's write fails part-way.
 TEST_F(SweepFaults, AFullDiskEndsTheRunWithWholeRowsThatResume) {
-  WriteFile("sweep.toml", std::string(kProblem) +
+  WriteFile("sweep.toml", kProblem +
                               "[sweep]\nbeta = [0.001, 0.002, 0.003, 0.01, 0.02, 0.03, 0.1, 0.2]\n");
   const RunOutcome full = RunEcholabIn(root(), kSweep, RunLimits{.file_size_kib = 8});
   EXPECT_EXIT_WITH_MESSAGE(full, 1, "out/results.csv", "cannot write a row", "File too large",

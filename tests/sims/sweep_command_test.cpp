@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sims/command_line.h"
+#include "sims/sweep_test_problem.h"
 
 namespace {
 
@@ -27,24 +28,10 @@ using echolab::testing::RunEcholab;
 using echolab::testing::RunShell;
 using ::testing::HasSubstr;
 
-constexpr const char* kConfig = R"(
-[model]
-type = "paper_six_oscillators"
-[[input]]
-waveform = "sine"
-amplitude = 0.5
-frequency_Hz = 0.2
-[initial_state]
-q = [0.2, 0.0, -0.1, 0.0, 0.1, 0.0]
-[simulation]
-duration_s = 8.0
-[integrator]
-scheme = "leapfrog"
-step_s = 0.005
-[loss]
-readout = "position"
-dof = [4]
-[sweep]
+const std::string kConfig =
+    echolab::testing::SixOscillatorsProblem(
+        "waveform = \"sine\"\namplitude = 0.5\nfrequency_Hz = 0.2\n", "8.0") +
+    R"([sweep]
 beta = [0.001, 0.01, 0.1, 0.3]
 decay_rate_per_s = [0.001, 0.01, 0.1]
 thermal_energy_J = [0.0, 1e-6]
@@ -153,7 +140,7 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
 // changes the problem (here pathwise_reference, which the rows of noisy
 // points depend on) is refused until --restart.
 TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
-  const std::string problem = std::string(kConfig).substr(0, std::string(kConfig).find("[sweep]"));
+  const std::string problem = kConfig.substr(0, kConfig.find("[sweep]"));
   std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\n";
   const fs::path out = directory_ / "resumed";
   ASSERT_EQ(RunEcholab(Sweep(out)).exit_code, 0);
@@ -392,7 +379,7 @@ echo_damping = ["naive", "gain"]
   EXPECT_THAT(reweighted.output, HasSubstr("sweep.echo_damping"));
   EXPECT_FALSE(fs::exists(directory_ / "reweighted"));
 
-  std::ofstream(config_) << std::string(kConfig).substr(0, std::string(kConfig).find("[sweep]"))
+  std::ofstream(config_) << kConfig.substr(0, kConfig.find("[sweep]"))
                          << "[sweep]\nconductance_scale = [0.5]\n";
   const auto oscillators = RunEcholab(Sweep(directory_ / "oscillators"));
   EXPECT_EQ(oscillators.exit_code, 2);

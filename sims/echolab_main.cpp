@@ -8,9 +8,9 @@
 // behaviour").
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 #include <new>
 
@@ -35,9 +35,9 @@ constexpr const char* kForceHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Past a file-size limit, write() then fails with EFBIG, which the writers
-  // report, instead of the process being killed midway.
-  signal(SIGXFSZ, SIG_IGN);
+  // Past a file size limit, a write fails with EFBIG (reported, with the
+  // file's name) instead of the signal ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
   app.set_version_flag("--version", echolab::kEcholabVersion);
   app.require_subcommand(1);
@@ -101,6 +101,9 @@ int main(int argc, char** argv) {
                             "Output directory (default out/sweep/<config name>)");
   sweep_command->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: one per core)")
       ->check(CLI::NonNegativeNumber);
+  sweep_command->add_flag(
+      "--restart", sweep.restart,
+      "Discard the results of an earlier sweep in the output directory and start over");
   sweep_command->add_flag(
       "--no-plot", [&](std::int64_t) { sweep.plot = false; }, "Write the CSV only");
   sweep_command->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -12,8 +13,11 @@
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
+#include "sims/sweep/folder_lock.h"
+#include "sims/sweep/row_appender.h"
 #include "sims/sweep/seed_statistics.h"
 #include "sims/sweep/sweep_runner.h"
+#include "sims/sweep/sweep_state.h"
 
 namespace echolab {
 
@@ -21,30 +25,38 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Appends whole rows to the results file, one writer at a time; each row is
-// flushed as soon as it is written.
-class RowWriter {
- public:
-  explicit RowWriter(const fs::path& path) : file_(std::fopen(path.string().c_str(), "a")) {
-    if (file_ == nullptr) {
-      throw InputError(
-          fmt::format("{}: cannot open the results file for appending", path.string()));
+// Runs the points on `jobs` threads, appending each row as it finishes.
+// Returns whether any point failed. The first exception of a worker (a row
+// that cannot be written) stops the others from starting another point and
+// is rethrown once they have finished the one in hand.
+bool RunPoints(const SweepConfig& config, const std::vector<SweepPoint>& todo, int jobs,
+               RowAppender* results, ProgressReporter* progress) {
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<bool> any_failed{false}, stop{false};
+  std::mutex mutex;  // guards progress and failure
+  std::exception_ptr failure;
+  const auto work = [&] {
+    try {
+      for (size_t k = next++; k < todo.size() && !stop; k = next++) {
+        const SweepRow row = RunSweepPoint(config, todo[k]);
+        if (row.status != "success") any_failed = true;
+        results->Append(SweepCsvRow(row));
+        const std::lock_guard<std::mutex> lock(mutex);
+        progress->Update(static_cast<double>(++done));
+      }
+    } catch (...) {
+      stop = true;
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (!failure) failure = std::current_exception();
     }
-  }
-  ~RowWriter() { std::fclose(file_); }
-  RowWriter(const RowWriter&) = delete;
-  RowWriter& operator=(const RowWriter&) = delete;
-
-  void Write(const std::string& row) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    std::fwrite(row.data(), 1, row.size(), file_);
-    std::fflush(file_);
-  }
-
- private:
-  std::FILE* file_;
-  std::mutex mutex_;
-};
+  };
+  std::vector<std::thread> workers;
+  for (int j = 0; j < jobs; ++j) workers.emplace_back(work);
+  for (std::thread& worker : workers) worker.join();
+  if (failure) std::rethrow_exception(failure);
+  progress->Finish();
+  return any_failed;
+}
 
 }  // namespace
 
@@ -57,6 +69,15 @@ int RunSweep(const SweepArguments& arguments) {
           ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
           : fs::path(arguments.output_dir),
       arguments.force);
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) {
+    throw InputError(fmt::format("--output-dir {}: cannot create the folder: {}",
+                                 directory.string(), error.message()));
+  }
+  const FolderLock lock(directory / "sweep.lock");
+  if (arguments.restart) DiscardSweepResults(directory);
+  CheckOrRecordProblem(directory, config.fingerprint);
   const fs::path results = directory / "results.csv";
   const std::set<std::string> finished =
       PrepareResultsFile(results, SweepCsvHeader(config.compared_names));
@@ -69,27 +90,12 @@ int RunSweep(const SweepArguments& arguments) {
                config.points.size() - todo.size(), results.string(), todo.size());
   }
 
-  RowWriter writer(results);
-  std::atomic<size_t> next{0}, done{0};
-  std::atomic<bool> any_failed{false};
-  std::mutex progress_mutex;
+  RowAppender appender(results);
   ProgressReporter progress("sweep", static_cast<double>(todo.size()), !arguments.quiet);
-  const auto work = [&] {
-    for (size_t k = next++; k < todo.size(); k = next++) {
-      const SweepRow row = RunSweepPoint(config, todo[k]);
-      if (row.status != "success") any_failed = true;
-      writer.Write(SweepCsvRow(row));
-      const std::lock_guard<std::mutex> lock(progress_mutex);
-      progress.Update(static_cast<double>(++done));
-    }
-  };
   const int jobs = arguments.jobs > 0
                        ? arguments.jobs
                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> workers;
-  for (int j = 0; j < jobs; ++j) workers.emplace_back(work);
-  for (std::thread& worker : workers) worker.join();
-  progress.Finish();
+  const bool any_failed = RunPoints(config, todo, jobs, &appender, &progress);
   WriteSeedStatistics(SummariseSeeds(config.points, ReadSweepRows(results, config.compared.size())),
                       directory / "seed_statistics.csv");
   WriteSweepMetadata(config, directory / "meta.json");

@@ -63,6 +63,9 @@ class ConfigTable {
   /// Throws InputError located at `key` (or at the table when the key is absent).
   [[noreturn]] void Fail(std::string_view key, const std::string& message) const;
 
+  /// A copy of this table as parsed (keys sorted, comments and layout gone).
+  toml::table Document() const { return *table_; }
+
   const std::string& file() const { return *file_; }
   /// Directory of the file, for resolving relative paths inside it.
   std::string Directory() const;

@@ -71,7 +71,7 @@ void RefuseProtectedFolder(const std::string& shown, const fs::path& destination
 }  // namespace
 
 bool IsEcholabOutput(const fs::path& folder) {
-  if (fs::exists(folder / "sweep_state.json")) return true;
+  if (fs::exists(folder / "sweep_state.json") || fs::exists(folder / "sweep.lock")) return true;
   for (const char* name : {"meta.json", "summary.json", "gradcheck.json"}) {
     if (fs::is_regular_file(folder / name) && NamesEcholabVersion(folder / name)) return true;
   }
@@ -98,8 +98,8 @@ fs::path CheckOutputDestination(const fs::path& requested, bool force) {
       !IsEcholabOutput(destination)) {
     throw InputError(fmt::format(
         "--output-dir {}: the folder exists and was not written by echolab (it has no "
-        "meta.json, summary.json or gradcheck.json of an echolab run), so replacing it could "
-        "lose files; give a new folder, or pass --force to replace it",
+        "meta.json, summary.json or gradcheck.json of an echolab run), so writing there could "
+        "lose files; give a new folder, or pass --force to use it anyway",
         shown));
   }
   return destination;

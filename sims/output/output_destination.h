@@ -17,7 +17,7 @@ std::filesystem::path CheckOutputDestination(const std::filesystem::path& reques
 
 /// Whether `folder` holds an earlier echolab run's output: a meta.json,
 /// summary.json or gradcheck.json that names an echolab version, or the
-/// state file of a sweep.
+/// state or lock file of a sweep.
 bool IsEcholabOutput(const std::filesystem::path& folder);
 
 }  // namespace echolab

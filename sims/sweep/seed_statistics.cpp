@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 
+#include "common/output_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -74,24 +74,20 @@ std::vector<SeedGroupStatistics> SummariseSeeds(const std::vector<SweepPoint>& p
 
 void WriteSeedStatistics(const std::vector<SeedGroupStatistics>& groups,
                          const std::filesystem::path& path) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream csv(temporary);
-    csv << "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,"
-           "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
-           "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,"
-           "conductance_scale,seeds,failed,bias_relative,spread_relative,mean_relative_error,"
-           "mean_cosine_similarity,mean_sign_agreement,mean_pathwise_relative_error\n";
-    for (const SeedGroupStatistics& group : groups) {
-      csv << fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
-                         group.point.KeyWithoutSeed(), group.seeds, group.failed,
-                         group.bias_relative, group.spread_relative, group.mean_relative_error,
-                         group.mean_cosine_similarity, group.mean_sign_agreement,
-                         group.mean_pathwise_relative_error);
-    }
-    if (!csv) throw InputError(fmt::format("{}: cannot write", temporary.string()));
+  std::string csv =
+      "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,"
+      "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
+      "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,"
+      "conductance_scale,seeds,failed,bias_relative,spread_relative,mean_relative_error,"
+      "mean_cosine_similarity,mean_sign_agreement,mean_pathwise_relative_error\n";
+  for (const SeedGroupStatistics& group : groups) {
+    csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
+                       group.point.KeyWithoutSeed(), group.seeds, group.failed,
+                       group.bias_relative, group.spread_relative, group.mean_relative_error,
+                       group.mean_cosine_similarity, group.mean_sign_agreement,
+                       group.mean_pathwise_relative_error);
   }
-  std::filesystem::rename(temporary, path);
+  WriteFileAtomically(path, csv);
 }
 
 }  // namespace echolab

@@ -36,7 +36,8 @@ struct SeedGroupStatistics {
 std::vector<SeedGroupStatistics> SummariseSeeds(const std::vector<SweepPoint>& points,
                                                 const std::map<std::string, SweepRow>& rows);
 
-/// Writes seed_statistics.csv whole (through a temporary file and a rename):
+/// Writes seed_statistics.csv whole (WriteWholeFile: a temporary file and a
+/// rename, every write checked):
 /// the knobs without the seed, then seeds, failed and the statistics.
 void WriteSeedStatistics(const std::vector<SeedGroupStatistics>& groups,
                          const std::filesystem::path& path);

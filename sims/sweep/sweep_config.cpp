@@ -9,21 +9,45 @@
 #include "sims/config/circuit_problem.h"
 #include "sims/config/loss_config.h"
 #include "sims/config/simulation_config.h"
+#include "sims/sweep/problem_fingerprint.h"
 
 namespace echolab {
 namespace {
 
+// The keys of [sweep] that list a knob's values: the grid. The other keys
+// (pathwise_reference) are part of the problem.
+const std::vector<std::string_view> kGridKeys = {
+    "beta", "decay_rate_per_s", "decay_rate_spread", "thermal_energy_J", "echo_damping", "seeds",
+    "flip_gain_error", "flip_noise_relative", "parameter_drift_relative", "input_time_offset_s",
+    "input_time_jitter_s", "readout_noise_relative", "readout_bits", "echo_repeats",
+    "conductance_scale"};
+
+// A value listed twice would make the same points twice.
+template <typename T>
+void RejectDuplicates(const ConfigTable& table, std::string_view key, const std::vector<T>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::find(values.begin(), values.begin() + static_cast<long>(i), values[i]) !=
+        values.begin() + static_cast<long>(i)) {
+      table.Fail(key, fmt::format("the value {} is listed twice; list each value once", values[i]));
+    }
+  }
+}
+
 std::vector<double> Numbers(const ConfigTable& table, std::string_view key, double fallback) {
   if (!table.Has(key)) return {fallback};
-  const Vector values = table.NumberArray(key);
-  if (values.size() == 0) table.Fail(key, "expected at least one value");
-  return {values.data(), values.data() + values.size()};
+  const Vector array = table.NumberArray(key);
+  if (array.size() == 0) table.Fail(key, "expected at least one value");
+  std::vector<double> values(array.data(), array.data() + array.size());
+  RejectDuplicates(table, key, values);
+  return values;
 }
 
 std::vector<EchoDamping> Dampings(const ConfigTable& table) {
   if (!table.Has("echo_damping")) return {EchoDamping::kNaive};
+  const std::vector<std::string> names = table.StringArray("echo_damping");
+  RejectDuplicates(table, "echo_damping", names);
   std::vector<EchoDamping> dampings;
-  for (const std::string& name : table.StringArray("echo_damping")) {
+  for (const std::string& name : names) {
     if (name == "naive") {
       dampings.push_back(EchoDamping::kNaive);
     } else if (name == "gain") {
@@ -41,8 +65,10 @@ std::vector<EchoDamping> Dampings(const ConfigTable& table) {
 
 std::vector<std::uint64_t> Seeds(const ConfigTable& table) {
   if (!table.Has("seeds")) return {1};
+  const std::vector<long> values = table.IntegerArray("seeds");
+  RejectDuplicates(table, "seeds", values);
   std::vector<std::uint64_t> seeds;
-  for (long seed : table.IntegerArray("seeds")) {
+  for (long seed : values) {
     if (seed < 0) table.Fail("seeds", "expected non-negative integers");
     seeds.push_back(static_cast<std::uint64_t>(seed));
   }
@@ -163,6 +189,7 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
     values.push_back(static_cast<int>(value));
   }
   if (values.empty()) table.Fail(key, "expected at least one value");
+  RejectDuplicates(table, key, values);
   return values;
 }
 
@@ -218,11 +245,10 @@ SweepConfig ParseSweepConfig(const ConfigTable& root) {
   }
   config.problem.compute_input_gradient = false;
   const ConfigTable sweep = root.Table("sweep");
-  sweep.RejectUnknownKeys({"beta", "decay_rate_per_s", "decay_rate_spread", "thermal_energy_J",
-                           "echo_damping", "seeds", "flip_gain_error", "flip_noise_relative",
-                           "parameter_drift_relative", "input_time_offset_s", "input_time_jitter_s",
-                           "readout_noise_relative", "readout_bits", "echo_repeats",
-                           "conductance_scale", "pathwise_reference"});
+  std::vector<std::string_view> known = kGridKeys;
+  known.push_back("pathwise_reference");
+  sweep.RejectUnknownKeys(known);
+  config.fingerprint = FingerprintProblem(root, kGridKeys);
   config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
   const auto betas = Numbers(sweep, "beta", default_beta);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);

@@ -9,6 +9,7 @@
 #include "learning/gradient_method.h"
 #include "physics/hamiltonian_system.h"
 #include "sims/config/config_table.h"
+#include "sims/sweep/problem_fingerprint.h"
 
 namespace echolab {
 
@@ -59,6 +60,7 @@ struct SweepPoint {
 ///            echo_repeats (arrays of integers); pathwise_reference (boolean);
 ///            each defaults to one value (0, or β = 1e-3 (for a circuit 1e-4 ×
 ///            its smallest capacitance), naive, seed 1, conductance scale 1).
+/// A value listed twice in a grid is refused.
 /// Every combination is one point, except that a point without any random
 /// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
 /// the first seed only, and
@@ -78,6 +80,9 @@ struct SweepConfig {
   /// own realisation (finite differences on baoab with its seed, 2 (P + 2n)
   /// passes).
   bool pathwise_reference = true;
+  /// The problem without the grid: what results.csv's rows depend on beside
+  /// their point's knobs (see problem_fingerprint.h).
+  ProblemFingerprint fingerprint;
 
   /// Compares every entry of θ (compared and compared_names from the system).
   void CompareAllParameters();

@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
@@ -123,9 +124,7 @@ void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
   meta["integrator"] = ToJson(config.problem.integrator);
   meta["compared_parameters"] = config.compared_names;
   meta["points"] = config.points.size();
-  const fs::path temporary = path.string() + ".tmp";
-  WriteJson(meta, temporary);
-  fs::rename(temporary, path);
+  WriteFileAtomically(path, meta.dump(2) + "\n");
 }
 
 std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {
@@ -162,8 +161,7 @@ std::string SweepCsvRow(const SweepRow& row) {
 std::set<std::string> PrepareResultsFile(const fs::path& path, const std::string& header) {
   std::set<std::string> finished;
   if (!fs::exists(path)) {
-    fs::create_directories(fs::absolute(path).parent_path());
-    std::ofstream(path) << header;
+    WriteFileAtomically(path, header);
     return finished;
   }
   std::string text;

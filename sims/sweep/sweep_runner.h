@@ -36,7 +36,8 @@ struct SweepRow {
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
 /// meta.json of a sweep: the run header, the pass's duration (for the
-/// plots' γT axis), its integrator and the compared parameters.
+/// plots' γT axis), its integrator and the compared parameters, written
+/// whole (WriteWholeFile).
 void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path);
 
 /// The CSV header (knobs, status, metrics, the echo's and the reference's

@@ -22,7 +22,7 @@ using ::testing::ElementsAre;
 using ::testing::Pointwise;
 
 const std::filesystem::path kExamples =
-    std::filesystem::path(__FILE__).parent_path() / "../../circuits/examples";
+    std::filesystem::path(ECHOLAB_SOURCE_DIR) / "circuits/examples";
 
 Netlist Parse(const std::string& text) { return ParseNetlistText(text, "net.cir"); }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sims/command_line.h"
+#include "sims/sweep_test_problem.h"
 
 namespace {
 
@@ -27,24 +28,10 @@ using echolab::testing::RunEcholab;
 using echolab::testing::RunShell;
 using ::testing::HasSubstr;
 
-constexpr const char* kConfig = R"(
-[model]
-type = "paper_six_oscillators"
-[[input]]
-waveform = "sine"
-amplitude = 0.5
-frequency_Hz = 0.2
-[initial_state]
-q = [0.2, 0.0, -0.1, 0.0, 0.1, 0.0]
-[simulation]
-duration_s = 8.0
-[integrator]
-scheme = "leapfrog"
-step_s = 0.005
-[loss]
-readout = "position"
-dof = [4]
-[sweep]
+const std::string kConfig =
+    echolab::testing::SixOscillatorsProblem(
+        "waveform = \"sine\"\namplitude = 0.5\nfrequency_Hz = 0.2\n", "8.0") +
+    R"([sweep]
 beta = [0.001, 0.01, 0.1, 0.3]
 decay_rate_per_s = [0.001, 0.01, 0.1]
 thermal_energy_J = [0.0, 1e-6]
@@ -116,6 +103,7 @@ TEST_F(SweepCommand, APartialLastRowIsDroppedAndRecomputed) {
   ASSERT_EQ(RunEcholab(Sweep(whole)).exit_code, 0);
   const fs::path cut = directory_ / "cut";
   fs::create_directories(cut);
+  fs::copy_file(whole / "sweep_state.json", cut / "sweep_state.json");
   {
     std::ifstream source(whole / "results.csv");
     std::ofstream target(cut / "results.csv");
@@ -133,9 +121,15 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   const fs::path foreign = directory_ / "foreign";
   fs::create_directories(foreign);
   std::ofstream(foreign / "results.csv") << "t_s,q_1\n0,1\n";
+  // A folder echolab did not write is refused; with --force, its results
+  // file is still not resumed.
   const auto result = RunEcholab(Sweep(foreign));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.output, HasSubstr("not the results of this sweep"));
+  EXPECT_THAT(result.output, HasSubstr("--force"));
+  const auto forced = RunEcholab(Sweep(foreign) + " --force");
+  EXPECT_EQ(forced.exit_code, 2);
+  EXPECT_THAT(forced.output, HasSubstr("cannot resume"));
+  EXPECT_THAT(forced.output, HasSubstr("--restart"));
 
   std::string text = kConfig;
   text.replace(text.find("beta = [0.001"), 13, "beta = [-0.001");
@@ -143,6 +137,39 @@ TEST_F(SweepCommand, RefusesAForeignResultsFileAndBadKnobs) {
   const auto bad = RunEcholab(Sweep(directory_ / "bad"));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.output, HasSubstr("sweep.beta"));
+}
+
+// A resumed sweep recognises its problem by the parsed configuration without
+// the grid: comments, layout and the order of keys do not matter, a grid
+// that grew resumes with the rows already computed, and anything else that
+// changes the problem (here pathwise_reference, which the rows of noisy
+// points depend on) is refused until --restart.
+TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
+  const std::string problem = kConfig.substr(0, kConfig.find("[sweep]"));
+  std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\n";
+  const fs::path out = directory_ / "resumed";
+  ASSERT_EQ(RunEcholab(Sweep(out)).exit_code, 0);
+  const std::set<std::string> first = RowsWithoutTiming(out / "results.csv");
+  ASSERT_EQ(first.size(), 2u);
+
+  // The same problem written otherwise, with a grown grid.
+  std::string reformatted = "# the same problem\n[sweep]\nbeta = [ 0.3, 0.01,\n  0.1 ]\n" + problem;
+  reformatted.replace(reformatted.find("duration_s = 8.0"), 16, "duration_s = 8.0  # seconds");
+  std::ofstream(config_) << reformatted;
+  const auto grown = RunEcholab(fmt::format("sweep {} --no-plot -j 2 -o {}", config_, out.string()));
+  ASSERT_EQ(grown.exit_code, 0) << grown.output;
+  EXPECT_THAT(grown.output, HasSubstr("3 points, 2 already in"));
+  const std::set<std::string> rows = RowsWithoutTiming(out / "results.csv");
+  EXPECT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(std::includes(rows.begin(), rows.end(), first.begin(), first.end()));
+
+  std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\npathwise_reference = false\n";
+  const auto changed = RunEcholab(Sweep(out));
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_THAT(changed.output, HasSubstr("the configuration outside the [sweep] grid"));
+  EXPECT_EQ(RowsWithoutTiming(out / "results.csv"), rows);
+  ASSERT_EQ(RunEcholab(Sweep(out) + " --restart").exit_code, 0);
+  EXPECT_EQ(RowsWithoutTiming(out / "results.csv").size(), 2u);
 }
 
 // The read-out, jitter and non-uniform damping knobs: one row per point, and
@@ -357,7 +384,7 @@ echo_damping = ["naive", "gain"]
   EXPECT_THAT(reweighted.output, HasSubstr("sweep.echo_damping"));
   EXPECT_FALSE(fs::exists(directory_ / "reweighted"));
 
-  std::ofstream(config_) << std::string(kConfig).substr(0, std::string(kConfig).find("[sweep]"))
+  std::ofstream(config_) << kConfig.substr(0, kConfig.find("[sweep]"))
                          << "[sweep]\nconductance_scale = [0.5]\n";
   const auto oscillators = RunEcholab(Sweep(directory_ / "oscillators"));
   EXPECT_EQ(oscillators.exit_code, 2);

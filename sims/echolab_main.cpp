@@ -8,12 +8,14 @@
 // behaviour").
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <exception>
 #include <new>
 
+#include "learning/gradient_method_registry.h"
 #include "physics/error.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
@@ -39,12 +41,14 @@ int main(int argc, char** argv) {
   // file's name) instead of the signal ending the process.
   std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
-  app.set_version_flag("--version", echolab::kEcholabVersion);
+  app.set_version_flag("--version", fmt::format("echolab {} (commit {})",
+                                                echolab::kEcholabVersion, echolab::kGitCommit));
   app.require_subcommand(1);
 
   echolab::SimulateArguments simulate;
   CLI::App* simulate_command =
-      app.add_subcommand("simulate", "Run a substrate from a TOML configuration file");
+      app.add_subcommand("simulate",
+                         "Run a substrate from a TOML configuration file or a SPICE netlist");
   simulate_command
       ->add_option("config", simulate.config_path,
                    "Configuration file (TOML), or a SPICE netlist (.cir, ...)")
@@ -81,7 +85,12 @@ int main(int argc, char** argv) {
   netlist_options->add_option(
       "--beta", circuit.beta,
       "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)");
-  netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
+  netlist_options
+      ->add_option("--methods", circuit.methods,
+                   fmt::format("Gradient methods, comma-separated, among {} (default {})",
+                               fmt::join(echolab::GradientMethodNames(), ", "),
+                               fmt::join(circuit.methods, ",")))
+      ->delimiter(',');
   netlist_options->add_option("--step", circuit.problem.step_s,
                               "Fixed step (s); default T / 10,000");
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
@@ -126,7 +135,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   train_command
       ->add_option("--grad", train.gradient,
-                   "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint)")
+                   "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint); "
+                   "default rhel")
       ->check(CLI::IsMember({"rhel", "bptt"}));
   train_command->add_option("-o,--output-dir", train.output_dir,
                             "Output directory (default out/train/<config name>)");

@@ -33,11 +33,28 @@ std::string ShellQuote(const std::string& text) {
   return quoted;
 }
 
+// The folder of the plotting scripts: $ECHOLAB_PLOT_DIR; else, for an
+// installed echolab, share/echolab/plot beside the executable's bin/; else
+// the source tree's sims/plot (a build tree).
+std::filesystem::path PlotScriptDirectory() {
+  if (const char* variable = std::getenv("ECHOLAB_PLOT_DIR"); variable != nullptr && *variable) {
+    return variable;
+  }
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed =
+        executable.parent_path().parent_path() / "share" / "echolab" / "plot";
+    if (std::filesystem::is_directory(installed, error)) return installed;
+  }
+  return kPlotScriptDir;
+}
+
 }  // namespace
 
 void RunPlotScript(const std::string& script, const std::vector<std::string>& args) {
   const std::string python = EnvironmentOr("ECHOLAB_PYTHON", "/usr/bin/python3");
-  const std::filesystem::path directory = EnvironmentOr("ECHOLAB_PLOT_DIR", kPlotScriptDir);
+  const std::filesystem::path directory = PlotScriptDirectory();
   std::string command = fmt::format("MPLBACKEND=Agg {} {}", ShellQuote(python),
                                     ShellQuote((directory / script).string()));
   for (const std::string& arg : args) command.append(" ").append(ShellQuote(arg));

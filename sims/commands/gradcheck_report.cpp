@@ -92,7 +92,8 @@ std::vector<std::string> GradcheckFootnotes(const GradcheckRun& run) {
         CompareParameters(run, *discrete, reference).relative_error));
     for (const GradientResult& result : run.results) {
       if (!IsEcho(result.method) || !result.ok()) continue;
-      notes.push_back(fmt::format("{}'s own error ({} vs {}, its β term): {:.2e}", result.method,
+      notes.push_back(fmt::format("{}'s own error ({} vs {}: its β term and any bias): {:.2e}",
+                                  result.method,
                                   result.method, discrete->method,
                                   CompareParameters(run, result, *discrete).relative_error));
     }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "sims/command_line.h"
 
@@ -154,6 +155,62 @@ TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
   EXPECT_LT(fd_error, 1e-6);
   EXPECT_TRUE(std::isfinite(echo_error));
   EXPECT_GT(echo_error, 10 * fd_error);  // the echo does not retrace a damped pass
+  ASSERT_TRUE(json.contains("warnings"));
+  EXPECT_THAT(json["warnings"][0].get<std::string>(), HasSubstr("echo_damping = naive"));
+}
+
+// Gradients in F, H and a dimensionless K compared in one norm let the
+// largest unit decide (a cosine of 0.999999994 beside a relative error of
+// 0.6 and a wrong sign): the comparison is in dL/d log θ = dL/dθ × |θ|,
+// recomputed here from the reported gradients and the element values.
+TEST_F(CircuitGradcheck, ComparisonIsInScaleFreeCoordinates) {
+  std::string lossy = kLadder;
+  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
+  std::ofstream(directory_ / "ladder.cir") << lossy;
+  const auto result = RunEcholab(Arguments("--train C1,L1,K1 --methods echo,adjoint --json"), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const std::vector<double> values = {10e-12, 25e-9, 0.1};  // C1 (F), L1 (H), K1
+  double difference = 0.0, norm = 0.0, dot = 0.0, echo_norm = 0.0, si_difference = 0.0,
+         si_norm = 0.0, si_dot = 0.0, si_echo_norm = 0.0;
+  int same_sign = 0;
+  for (size_t j = 0; j < values.size(); ++j) {
+    const double echo = json["gradients"]["echo"][j].get<double>();
+    const double adjoint = json["gradients"]["adjoint"][j].get<double>();
+    const double e = echo * values[j], a = adjoint * values[j];
+    difference += (e - a) * (e - a);
+    norm += a * a;
+    dot += e * a;
+    echo_norm += e * e;
+    si_difference += (echo - adjoint) * (echo - adjoint);
+    si_norm += adjoint * adjoint;
+    si_dot += echo * adjoint;
+    si_echo_norm += echo * echo;
+    same_sign += (echo > 0) == (adjoint > 0);
+  }
+  const double relative_error = std::sqrt(difference / norm);
+  const double cosine = dot / std::sqrt(norm * echo_norm);
+  std::cout << fmt::format(
+      "lossy ladder, C1, L1, K1: naive echo vs adjoint in SI units: relative error {:.3f}, cosine "
+      "{:.9f}; in dL/d log theta: relative error {:.3f}, cosine {:.6f}, signs {}/3\n",
+      std::sqrt(si_difference / si_norm), si_dot / std::sqrt(si_norm * si_echo_norm),
+      relative_error, cosine, same_sign);
+  EXPECT_NEAR(json["relative_errors"]["echo"].get<double>(), relative_error, 1e-9);
+  EXPECT_NEAR(json["cosine_similarities"]["echo"].get<double>(), cosine, 1e-9);
+  EXPECT_NEAR(json["sign_agreement"]["echo"].get<double>(), same_sign / 3.0, 1e-12);
+}
+
+// The relative errors of a circuit's dL/dx0 by finite differences, whose
+// steps follow each component's scale, against the adjoint.
+TEST_F(CircuitGradcheck, InitialStateGradientsAgreeWithScaledFiniteDifferences) {
+  const auto result = RunEcholab(Arguments("--train c1,l1 --methods adjoint,fd --json"), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double whole = json["relative_errors_with_initial_state"]["fd"].get<double>();
+  std::cout << fmt::format("ladder: fd vs adjoint with dL/dx0, scale-free: {:.2e}\n", whole);
+  EXPECT_LT(whole, 1e-6);
+  EXPECT_TRUE(json["run"]["adjoint_tolerances"].contains("absolute"));
+  EXPECT_EQ(json["run"]["adjoint_tolerances"]["rtol"].get<double>(), 1e-11);
 }
 
 TEST_F(CircuitGradcheck, UnknownElementExitsTwoAndNamesTheChoices) {

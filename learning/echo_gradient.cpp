@@ -360,10 +360,10 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   const bool one_sided_reference = !centred && (linearized || problem.record_adjoint || !retraces);
   // Forward pass: the loss, the direct term and, for the one-sided estimate
   // without a reference echo, the reference sum Σ τ ∂θH_half.
-  const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
-      problem, grid, weights,
-      {.accumulate_half_step_energy = !centred && !one_sided_reference,
-       .record_parameter_gradient_range = measured});
+  const detail::DiscreteForwardPass pass =
+      detail::RunDiscreteForward(problem, grid, weights,
+                                 {.accumulate_half_step_energy = !centred && !one_sided_reference,
+                                  .record_parameter_gradient_range = measured});
   result.passes = 1;
   result.steps = pass.steps;
   result.loss = pass.loss;

@@ -22,6 +22,10 @@ Vector Floored(const Vector& magnitudes) {
 
 }  // namespace
 
+Vector ParameterScales(const Vector& theta) {
+  return theta.cwiseAbs().unaryExpr([](double v) { return v > 0.0 ? v : 1.0; });
+}
+
 ProblemScales MeasureProblemScales(const GradientProblem& problem) {
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;
@@ -31,7 +35,8 @@ ProblemScales MeasureProblemScales(const GradientProblem& problem) {
   PhaseState largest{forward.initial_state.q.cwiseAbs(), forward.initial_state.p.cwiseAbs()};
   // L ≈ Σ ½ (t_k+1 - t_k) [l(x_k) + l(x_k+1)] over the samples, and likewise
   // for the state at rest.
-  double pass_loss = 0.0, rest_loss = 0.0, previous_t_s = 0.0, previous_l = 0.0, previous_rest = 0.0;
+  double pass_loss = 0.0, rest_loss = 0.0, previous_t_s = 0.0, previous_l = 0.0,
+         previous_rest = 0.0;
   bool first = true;
   IntegratorOptions options = problem.integrator;
   options.record_states = false;
@@ -61,7 +66,7 @@ ProblemScales MeasureProblemScales(const GradientProblem& problem) {
   scales.state = {Floored(largest.q), Floored(largest.p)};
   const double loss_scale = std::max(std::abs(pass_loss), std::abs(rest_loss));
   scales.loss = loss_scale > 0.0 ? loss_scale : 1.0;
-  scales.parameters = theta.cwiseAbs().unaryExpr([](double v) { return v > 0.0 ? v : 1.0; });
+  scales.parameters = ParameterScales(theta);
   return scales;
 }
 

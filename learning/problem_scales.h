@@ -25,6 +25,10 @@ struct ProblemScales {
   bool empty() const { return parameters.size() == 0; }
 };
 
+/// |θ_j|, or 1 where θ_j = 0: the scale of each parameter, by which a
+/// gradient dL/dθ_j × |θ_j| = dL/d log θ_j becomes scale-free.
+Vector ParameterScales(const Vector& theta);
+
 /// Measures the scales on one forward pass of problem.integrator (the loss by
 /// the trapezoidal rule over its samples). Throws SolverError when the pass
 /// fails.

@@ -77,13 +77,11 @@ int main(int argc, char** argv) {
       ->add_option("--target-interpolation", circuit.problem.target_interpolation,
                    "Between the target's samples: linear (default; second order in the step) "
                    "or cubic (fourth order)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, echolab::Interpolation>{
-              {"linear", echolab::Interpolation::kLinear},
-              {"cubic", echolab::Interpolation::kCubic}}))
+      ->transform(CLI::CheckedTransformer(std::map<std::string, echolab::Interpolation>{
+          {"linear", echolab::Interpolation::kLinear}, {"cubic", echolab::Interpolation::kCubic}}))
       ->option_text("linear|cubic");
   netlist_options->add_option("--rtol", circuit.problem.rtol,
-                              "Relative tolerance of the adjoint (default 1e-10)");
+                              "Relative tolerance of the adjoint (default 1e-11)");
   netlist_options->add_option(
       "--atol", circuit.problem.atol,
       "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default 1e-14)");

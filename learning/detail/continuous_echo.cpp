@@ -209,7 +209,7 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   for (long i = 0; i < samples; ++i) {
     const long j = intervals - i;  // echo sample at forward time i Δ
     const Vector& ref = reference_echo ? reference.input_terms[static_cast<size_t>(j)]
-                                : reference.input_terms[static_cast<size_t>(i)];
+                                       : reference.input_terms[static_cast<size_t>(i)];
     result.input_times_s.push_back(forward.start_time_s + static_cast<double>(i) * spacing_s);
     result.dL_du.col(i) = -scale * (plus.input_terms[static_cast<size_t>(j)] - ref);
   }

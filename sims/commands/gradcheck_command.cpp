@@ -21,12 +21,12 @@ int RunGradcheck(const GradcheckArguments& arguments) {
           ? fs::path("out") / "gradcheck" / fs::path(arguments.config_path).stem()
           : fs::path(arguments.output_dir);
 
-  GradcheckRun run{.parameter_names = config.simulation.substrate.system->parameter_names(),
-                   .num_dof = config.simulation.substrate.system->num_dof(),
-                   .reference = config.reference,
-                   .parameter_scales = ParameterScales(problem.forward.theta),
-                   .echo_bias_warning =
-                       EchoBiasWarning(problem, config.settings.echo, config.methods)};
+  GradcheckRun run{
+      .parameter_names = config.simulation.substrate.system->parameter_names(),
+      .num_dof = config.simulation.substrate.system->num_dof(),
+      .reference = config.reference,
+      .parameter_scales = ParameterScales(problem.forward.theta),
+      .echo_bias_warning = EchoBiasWarning(problem, config.settings.echo, config.methods)};
   if (!run.echo_bias_warning.empty() && !arguments.quiet) {
     fmt::print(stderr, "gradcheck: warning: {}\n", run.echo_bias_warning);
   }

@@ -48,9 +48,7 @@ const GradientResult* DiscreteReference(const GradcheckRun& run) {
   return discrete ? discrete : Find(run, "fd");
 }
 
-bool IsEcho(const std::string& method) {
-  return method == "echo" || method == "echo_one_sided";
-}
+bool IsEcho(const std::string& method) { return method == "echo" || method == "echo_one_sided"; }
 
 }  // namespace
 
@@ -59,10 +57,6 @@ const GradientResult& GradcheckRun::Reference() const {
     if (result.method == reference) return result;
   }
   return results.front();
-}
-
-Vector ParameterScales(const Vector& theta) {
-  return theta.cwiseAbs().unaryExpr([](double v) { return v > 0.0 ? v : 1.0; });
 }
 
 std::string EchoBiasWarning(const GradientProblem& problem, const EchoOptions& echo,
@@ -87,14 +81,13 @@ std::vector<std::string> GradcheckFootnotes(const GradcheckRun& run) {
   const GradientResult& reference = run.Reference();
   const GradientResult* discrete = DiscreteReference(run);
   if (run.reference == "adjoint" && reference.ok() && discrete != nullptr) {
-    notes.push_back(fmt::format(
-        "discretisation of the step ({} vs adjoint): {:.2e}", discrete->method,
-        CompareParameters(run, *discrete, reference).relative_error));
+    notes.push_back(fmt::format("discretisation of the step ({} vs adjoint): {:.2e}",
+                                discrete->method,
+                                CompareParameters(run, *discrete, reference).relative_error));
     for (const GradientResult& result : run.results) {
       if (!IsEcho(result.method) || !result.ok()) continue;
       notes.push_back(fmt::format("{}'s own error ({} vs {}: its β term and any bias): {:.2e}",
-                                  result.method,
-                                  result.method, discrete->method,
+                                  result.method, result.method, discrete->method,
                                   CompareParameters(run, result, *discrete).relative_error));
     }
   }
@@ -163,15 +156,13 @@ std::string GradcheckTable(const GradcheckRun& run, int max_rows) {
     };
   };
   row("loss", [](const GradientResult& r) { return fmt::format("{:.9e}", r.loss); });
-  row("rel. error", compared([](const GradientAgreement& a) {
-        return fmt::format("{:.2e}", a.relative_error);
-      }));
+  row("rel. error",
+      compared([](const GradientAgreement& a) { return fmt::format("{:.2e}", a.relative_error); }));
   row("cosine", compared([](const GradientAgreement& a) {
         return fmt::format("{:.9f}", a.cosine_similarity);
       }));
-  row("sign agree", compared([](const GradientAgreement& a) {
-        return fmt::format("{:.3f}", a.sign_agreement);
-      }));
+  row("sign agree",
+      compared([](const GradientAgreement& a) { return fmt::format("{:.3f}", a.sign_agreement); }));
   row("passes", [](const GradientResult& r) { return fmt::format("{}", r.passes); });
   row("steps", [](const GradientResult& r) { return fmt::format("{}", r.steps); });
   row("wall time (s)",

@@ -17,7 +17,8 @@ struct GradcheckRun {
   std::vector<GradientResult> results;  // in the order the methods ran
   /// Scales s of the compared quantities: every comparison is made in the
   /// scale-free coordinates dL/dθ_j × s_j (with s_j = |θ_j|, dL/d log θ_j) and
-  /// dL/dx0_i × s_i, so that F, H, A, Wb and C can share one norm. Empty: 1.
+  /// dL/dx0_i × s_i, so that F, H, A, Wb and C can share one norm
+  /// (ParameterScales, ProblemScales). Empty: 1.
   Vector parameter_scales;
   PhaseState state_scales;
   /// Why the echo is known to be biased on this problem (EchoBiasWarning);
@@ -26,9 +27,6 @@ struct GradcheckRun {
 
   const GradientResult& Reference() const;
 };
-
-/// The parameter scales |θ_j| of a comparison, 1 where θ_j = 0.
-Vector ParameterScales(const Vector& theta);
 
 /// A warning when an echo method runs on a pass whose echo is known to be
 /// biased: a damped pass echoed naively (the same damping, echo_damping =

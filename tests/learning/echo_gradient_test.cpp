@@ -281,8 +281,8 @@ TEST(EchoGradient, EveryEstimatorsBiasOnADampedPassIsBoundedAsBetaVanishes) {
       theta_errors.push_back(RelativeError(echo.dL_dtheta, truth.dL_dtheta));
       x0_errors.push_back(RelativeError(Flat(echo.dL_dx0), Flat(truth.dL_dx0)));
     }
-    std::cout << fmt::format("γT = 0.8, {}: dθ error {::.3e}, dx0 error {::.3e} at β = {}\n",
-                             label, theta_errors, x0_errors, betas);
+    std::cout << fmt::format("γT = 0.8, {}: dθ error {::.3e}, dx0 error {::.3e} at β = {}\n", label,
+                             theta_errors, x0_errors, betas);
     for (const auto* errors : {&theta_errors, &x0_errors}) {
       EXPECT_LT(errors->back(), 2.0 * errors->front() + 1e-9) << label;
       EXPECT_LT(errors->back(), 1.5 * (*errors)[1] + 1e-9) << label;
@@ -292,10 +292,10 @@ TEST(EchoGradient, EveryEstimatorsBiasOnADampedPassIsBoundedAsBetaVanishes) {
   for (EchoDamping damping : {EchoDamping::kNaive, EchoDamping::kGain}) {
     for (EchoEstimator estimator : {EchoEstimator::kCentred, EchoEstimator::kOneSided}) {
       for (NudgeReference nudge : {NudgeReference::kLinearized, NudgeReference::kPhysical}) {
-        const std::string label = fmt::format(
-            "{} {} {}", damping == EchoDamping::kNaive ? "naive" : "gain",
-            estimator == EchoEstimator::kCentred ? "centred" : "one-sided",
-            nudge == NudgeReference::kLinearized ? "linearized" : "physical");
+        const std::string label =
+            fmt::format("{} {} {}", damping == EchoDamping::kNaive ? "naive" : "gain",
+                        estimator == EchoEstimator::kCentred ? "centred" : "one-sided",
+                        nudge == NudgeReference::kLinearized ? "linearized" : "physical");
         check(discrete, {.estimator = estimator, .nudge = nudge, .damping = damping},
               label.c_str());
       }

@@ -21,26 +21,16 @@
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "sims/command_line.h"
+#include "sims/ladder_netlist.h"
 
 namespace echolab {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Lossless ladder driven by a sine current of amplitude A; the target is
-// proportional to A, so that the whole problem scales with A: x ∝ A, L ∝ A²,
-// λ ∝ A, dL/dθ ∝ A².
-constexpr const char* kLadder = R"(Linear ladder
-I1 0 n1 SIN(0 {} 60meg)
-C1 n1 0 10p
-L1 n1 n2 25n
-C2 n2 0 10p
-L2 n2 n3 25n
-K1 L1 L2 0.1
-C3 n3 0 10p
-L3 n3 0 50n
-.end
-)";
+// The shared ladder (sims/ladder_netlist.h) driven by a sine current of
+// amplitude A with a target proportional to A scales as a whole with A:
+// x ∝ A, L ∝ A², λ ∝ A, dL/dθ ∝ A².
 
 // A ladder of femtofarads at 350 nA: charges ~1e-18 C, loss ~1e-13 V² s.
 constexpr const char* kSmallLadder = R"(Small-signal ladder
@@ -111,8 +101,8 @@ double InitialStateError(const GradientResult& a, const GradientResult& b,
 // tolerances relative to the circuit's scales, both solve on the same steps.
 TEST_F(CircuitProblemTest, LinearCircuitsRelativeErrorDoesNotDependOnTheAmplitude) {
   const auto relative_error = [&](double amplitude_A, bool absolute_tolerance) {
-    CircuitProblemSpec spec = Write(fmt::format(kLadder, amplitude_A), 20.0 * amplitude_A, 5e7,
-                                    1e-9, 40e-9);
+    CircuitProblemSpec spec = Write(testing::LadderNetlist(fmt::format("{}", amplitude_A)),
+                                    20.0 * amplitude_A, 5e7, 1e-9, 40e-9);
     spec.train = {"c1", "l1", "k1", "c3", "l3"};
     spec.output_node = "n3";
     spec.target_interpolation = Interpolation::kCubic;
@@ -198,7 +188,7 @@ TEST_F(CircuitProblemTest, SmallSignalCircuitsAdjointMatchesTheExtrapolatedDiscr
 // interpolated target (the kinks at its samples) and like h⁴ with a cubic
 // spline: the ratio of successive differences as the step halves.
 TEST_F(CircuitProblemTest, CubicTargetKeepsTheFourthOrderLoss) {
-  CircuitProblemSpec spec = Write(fmt::format(kLadder, "10m"), 0.2, 5e7, 1e-9, 40e-9);
+  CircuitProblemSpec spec = Write(testing::LadderNetlist(), 0.2, 5e7, 1e-9, 40e-9);
   spec.train = {"c1"};
   spec.output_node = "n3";
   const auto convergence_ratio = [&](Interpolation interpolation) {

@@ -58,8 +58,8 @@ class CommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = echolab::testing::ScratchDirectory(
-                 ("echolab_gradcheck_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
+        ("echolab_gradcheck_" +
+         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
@@ -135,12 +135,12 @@ std::string DefaultMethodsConfig(const std::string& extra) {
 // with the file:line of the key and the fix.
 TEST_F(CommandTest, DefaultMethodsAreThoseThatRunWithTheEchoDamping) {
   const std::string damped = "[dissipation]\nmomentum_decay_rate_per_s = 0.05\n";
-  const auto result = RunEcholab(
-      "gradcheck " +
-          WriteConfig(DefaultMethodsConfig(damped + "[gradcheck]\necho_damping = "
-                                                    "\"gain_reweighted\"\n")) +
-          " --json -o " + (directory_ / "out").string(),
-      false);
+  const auto result =
+      RunEcholab("gradcheck " +
+                     WriteConfig(DefaultMethodsConfig(damped + "[gradcheck]\necho_damping = "
+                                                               "\"gain_reweighted\"\n")) +
+                     " --json -o " + (directory_ / "out").string(),
+                 false);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json json = nlohmann::json::parse(result.output);
   EXPECT_FALSE(json["gradients"].contains("echo_one_sided"));
@@ -151,10 +151,11 @@ TEST_F(CommandTest, DefaultMethodsAreThoseThatRunWithTheEchoDamping) {
             << json["relative_errors"]["echo"].get<double>() << "\n";
   EXPECT_FALSE(json.contains("warnings"));
 
-  const auto refused = RunEcholab(
-      "gradcheck " + WriteConfig(DefaultMethodsConfig(
-                         damped + "[gradcheck]\nmethods = [\"echo_one_sided\", \"adjoint\"]\n"
-                                  "echo_damping = \"gain_reweighted\"\nreference = \"adjoint\"\n")));
+  const auto refused =
+      RunEcholab("gradcheck " +
+                 WriteConfig(DefaultMethodsConfig(
+                     damped + "[gradcheck]\nmethods = [\"echo_one_sided\", \"adjoint\"]\n"
+                              "echo_damping = \"gain_reweighted\"\nreference = \"adjoint\"\n")));
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.output, HasSubstr("check.toml:"));
   EXPECT_THAT(refused.output, HasSubstr("gradcheck.methods"));
@@ -169,9 +170,8 @@ TEST_F(CommandTest, TableSeparatesDiscretisationFromTheEchosOwnError) {
   std::string text = DefaultMethodsConfig("");
   const std::string yoshida = "scheme = \"yoshida4\"\nstep_s = 0.005\n";
   text.erase(text.find(yoshida), yoshida.size());
-  const auto result = RunEcholab("gradcheck " + WriteConfig(text) + " --json -o " +
-                                     (directory_ / "out").string(),
-                                 false);
+  const auto result = RunEcholab(
+      "gradcheck " + WriteConfig(text) + " --json -o " + (directory_ / "out").string(), false);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json json = nlohmann::json::parse(result.output);
   const double echo_vs_adjoint = json["relative_errors"]["echo"].get<double>();
@@ -185,8 +185,8 @@ TEST_F(CommandTest, TableSeparatesDiscretisationFromTheEchosOwnError) {
   // The echo's distance from the adjoint is nearly all discretisation.
   EXPECT_NEAR(echo_vs_adjoint, discretisation, 1e-3 * discretisation);
 
-  const auto table = RunEcholab("gradcheck " + WriteConfig(text) + " -o " +
-                                (directory_ / "table").string());
+  const auto table =
+      RunEcholab("gradcheck " + WriteConfig(text) + " -o " + (directory_ / "table").string());
   EXPECT_THAT(table.output, HasSubstr("discretisation of the step"));
   EXPECT_THAT(table.output, HasSubstr("sign agree"));
 }

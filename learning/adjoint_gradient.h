@@ -24,8 +24,10 @@ namespace echolab {
 ///   dL/du(t) = λ(t)ᵀ ∂f/∂u.
 ///
 /// Both passes use variable-order Adams-Moulton formulas with fixed-point
-/// iteration, at the rtol and atol of GradientProblem::integrator for the
-/// state, the adjoint and both quadratures; integrator.max_steps bounds the
+/// iteration, at the rtol of GradientProblem::integrator for the state, the
+/// adjoint and both quadratures, and at the absolute tolerances of
+/// AbsoluteTolerancesOf (integrator.atol, relative to GradientProblem::scales
+/// when they are set); integrator.max_steps bounds the
 /// internal steps of each solver call. integrator.scheme is ignored, and
 /// integrator.step_s only sets the report grid: with N = ceil(T / step_s)
 /// (N = 1000 when step_s is 0) and h = T / N, dL/du is reported at the kick

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <exception>
+#include <map>
 #include <new>
 
 #include "learning/gradient_method_registry.h"
@@ -93,6 +94,18 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   netlist_options->add_option("--step", circuit.problem.step_s,
                               "Fixed step (s); default T / 10,000");
+  netlist_options
+      ->add_option("--target-interpolation", circuit.problem.target_interpolation,
+                   "Between the target's samples: linear (default; second order in the step) "
+                   "or cubic (fourth order)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, echolab::Interpolation>{
+          {"linear", echolab::Interpolation::kLinear}, {"cubic", echolab::Interpolation::kCubic}}))
+      ->option_text("linear|cubic");
+  netlist_options->add_option("--rtol", circuit.problem.rtol,
+                              "Relative tolerance of the adjoint (default 1e-11)");
+  netlist_options->add_option(
+      "--atol", circuit.problem.atol,
+      "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default 1e-14)");
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -180,8 +193,9 @@ int main(int argc, char** argv) {
     if (*gradcheck_command) {
       if (netlist_options->count_all() > 0) {
         throw echolab::InputError(
-            "--train, --output, --target, --duration, --beta, --methods and --step apply to "
-            "netlists; a TOML configuration sets them in its [loss] and [gradcheck] tables");
+            "--train, --output, --target, --duration, --beta, --methods, --step, "
+            "--target-interpolation, --rtol and --atol apply to netlists; a TOML configuration "
+            "sets them in its [loss], [gradcheck] and [integrator] tables");
       }
       return echolab::RunGradcheck(gradcheck);
     }

@@ -178,13 +178,16 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   };
   const double beta = options.beta;
   const PassSums plus = run_echo(beta);
-  // One-sided: the forward pass is the unnudged reference (its ∫ ∂θH equals
-  // that of the unnudged echo by time-reversal invariance).
-  const PassSums minus = centred ? run_echo(-beta) : PassSums{};
-  result.passes += centred ? 2 : 1;
+  // One-sided: on an undamped pass the forward pass is the unnudged
+  // reference (its ∫ ∂θH equals that of the unnudged echo by time-reversal
+  // invariance); a damped pass's echo does not retrace it, and an unnudged
+  // echo is run as the reference instead.
+  const bool reference_echo = centred || !forward.dissipation.is_zero();
+  const PassSums minus = reference_echo ? run_echo(centred ? -beta : 0.0) : PassSums{};
+  result.passes += reference_echo ? 2 : 1;
   result.steps += plus.trajectory.stats.steps + minus.trajectory.stats.steps;
   for (const PassSums* echo : {&plus, &minus}) {
-    if (echo == &minus && !centred) continue;
+    if (echo == &minus && !reference_echo) continue;
     if (!echo->trajectory.ok()) {
       result.status = echo->trajectory.status;
       result.message = "echo pass: " + echo->trajectory.message;
@@ -192,10 +195,10 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
     }
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
-  const PassSums& reference = centred ? minus : forward_sums;
+  const PassSums& reference = reference_echo ? minus : forward_sums;
   result.dL_dtheta = -scale * (plus.energy_gradient - reference.energy_gradient) + direct;
   const PhaseState reference_end =
-      centred ? minus.trajectory.final_state : MomentumFlip(forward.initial_state);
+      reference_echo ? minus.trajectory.final_state : MomentumFlip(forward.initial_state);
   result.dL_dx0 = Swap(PhaseState{scale * (plus.trajectory.final_state.q - reference_end.q),
                                   scale * (plus.trajectory.final_state.p - reference_end.p)});
 
@@ -205,8 +208,8 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   result.dL_du.resize(forward.system->num_inputs(), samples);
   for (long i = 0; i < samples; ++i) {
     const long j = intervals - i;  // echo sample at forward time i Δ
-    const Vector& ref = centred ? reference.input_terms[static_cast<size_t>(j)]
-                                : reference.input_terms[static_cast<size_t>(i)];
+    const Vector& ref = reference_echo ? reference.input_terms[static_cast<size_t>(j)]
+                                       : reference.input_terms[static_cast<size_t>(i)];
     result.input_times_s.push_back(forward.start_time_s + static_cast<double>(i) * spacing_s);
     result.dL_du.col(i) = -scale * (plus.input_terms[static_cast<size_t>(j)] - ref);
   }

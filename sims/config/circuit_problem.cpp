@@ -33,14 +33,14 @@ std::vector<int> TrainedIndices(const CircuitHamiltonian& circuit,
 }
 
 std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamiltonian> circuit,
-                                            const std::string& node, const std::string& target_csv,
+                                            const CircuitProblemSpec& spec,
                                             const std::string& option) {
-  const int index = circuit->NodeIndex(Lower(node));
+  const int index = circuit->NodeIndex(Lower(spec.output_node));
   if (index < 0) throw InputError(option + ": the ground node has no voltage to fit");
   std::vector<double> times_s, values;
-  ReadSamplesCsv(target_csv, &times_s, &values);
+  ReadSamplesCsv(spec.target_csv, &times_s, &values);
   InputSignal target({{std::make_shared<SampledWaveform>(std::move(times_s), std::move(values),
-                                                         Interpolation::kLinear),
+                                                         spec.target_interpolation),
                        Parity::kEven}});
   return std::make_shared<TrackingLoss>(
       std::make_shared<VelocityReadout>(std::move(circuit), std::vector<int>{index}), target,
@@ -57,6 +57,13 @@ void CheckSpec(const CircuitProblemSpec& spec, const std::string& prefix) {
   if (!(spec.step_s >= 0.0)) {
     throw InputError(
         fmt::format("{}step: expected a positive time in s, got {}", prefix, spec.step_s));
+  }
+  for (const auto& [name, value] : {std::pair{"rtol", spec.rtol}, std::pair{"atol", spec.atol}}) {
+    if (!(value > 0.0 && value < 1.0)) {
+      throw InputError(fmt::format(
+          "{}{}: expected a tolerance between 0 and 1 (relative to each quantity's scale), got {}",
+          prefix, name, value));
+    }
   }
 }
 
@@ -81,14 +88,14 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
                                    Vector::Zero(circuit.num_dof())};
   problem.forward.duration_s = spec.duration_s;
   problem.forward.dissipation = circuit.ResistiveDissipation();
-  problem.loss =
-      NodeVoltageLoss(built.circuit, spec.output_node, spec.target_csv, option_prefix + "output");
+  problem.loss = NodeVoltageLoss(built.circuit, spec, option_prefix + "output");
   problem.integrator.scheme = "yoshida4";
   problem.integrator.step_s = spec.step_s > 0.0 ? spec.step_s : spec.duration_s / 10000.0;
-  // Circuit states are small in SI units (fluxes and charges ~1e-9): the
-  // absolute tolerance must not swamp them.
-  problem.integrator.rtol = 1e-10;
-  problem.integrator.atol = 1e-24;
+  // Circuit quantities are small and far apart in SI units (charges ~1e-18 C,
+  // losses ~1e-19 V² s): atol is relative to the scales of each.
+  problem.integrator.rtol = spec.rtol;
+  problem.integrator.atol = spec.atol;
+  problem.scales = MeasureProblemScales(problem);
   return built;
 }
 

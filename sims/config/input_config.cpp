@@ -13,14 +13,6 @@ namespace {
 
 std::vector<double> ToStdVector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
-Interpolation ReadInterpolation(const ConfigTable& table) {
-  const std::string name = table.String("interpolation", "linear");
-  if (name == "linear") return Interpolation::kLinear;
-  if (name == "cubic") return Interpolation::kCubic;
-  table.Fail("interpolation",
-             fmt::format("unknown interpolation '{}', expected linear or cubic", name));
-}
-
 std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
                                              Interpolation interpolation) {
   std::vector<double> times_s, values;
@@ -54,7 +46,7 @@ std::shared_ptr<const Waveform> BuildWaveform(const ConfigTable& table) {
   }
   if (kind == "sampled") {
     table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file", "interpolation"});
-    return BuildSampled(table, ReadInterpolation(table));
+    return BuildSampled(table, ReadInterpolation(table, "interpolation"));
   }
   if (kind == "piecewise_linear") {
     table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file"});
@@ -73,6 +65,13 @@ Parity ReadParity(const ConfigTable& table) {
 }
 
 }  // namespace
+
+Interpolation ReadInterpolation(const ConfigTable& table, std::string_view key) {
+  const std::string name = table.String(key, "linear");
+  if (name == "linear") return Interpolation::kLinear;
+  if (name == "cubic") return Interpolation::kCubic;
+  table.Fail(key, fmt::format("unknown interpolation '{}', expected linear or cubic", name));
+}
 
 InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels) {
   std::vector<InputChannel> built;

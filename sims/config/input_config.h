@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "physics/input_signal.h"
@@ -14,6 +15,9 @@ namespace echolab {
 /// "linear" or "cubic"), "piecewise_linear" (times_s, values). Each table may
 /// give parity = "even" (default) or "odd".
 InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels);
+
+/// The interpolation named by `key` ("linear", the default, or "cubic").
+Interpolation ReadInterpolation(const ConfigTable& table, std::string_view key);
 
 /// Reads a two-column CSV (header line, then "t,value" rows) into samples;
 /// errors name the file and line.

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "sims/config/circuit_problem.h"
+#include "sims/config/input_config.h"
 #include "sims/config/loss_config.h"
 #include "sims/config/simulation_config.h"
 #include "sims/sweep/problem_fingerprint.h"
@@ -197,7 +198,8 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
 // gradcheck NETLIST.cir`, paths relative to the configuration file. Returns
 // the circuit's default β.
 double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
-  table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s"});
+  table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s",
+                           "target_interpolation", "rtol", "atol"});
   const auto path = [&](std::string_view key) {
     const std::filesystem::path file = table.String(key);
     return (file.is_absolute() ? file : std::filesystem::path(table.Directory()) / file).string();
@@ -208,7 +210,10 @@ double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
                            .output_node = table.String("output_node"),
                            .target_csv = path("target"),
                            .duration_s = table.PositiveNumber("duration_s"),
-                           .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
+                           .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0,
+                           .target_interpolation = ReadInterpolation(table, "target_interpolation"),
+                           .rtol = table.PositiveNumber("rtol", CircuitProblemSpec{}.rtol),
+                           .atol = table.PositiveNumber("atol", CircuitProblemSpec{}.atol)},
                           "circuit.");
   const double default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);

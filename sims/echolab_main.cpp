@@ -8,9 +8,11 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <exception>
 
 #include "physics/error.h"
+#include "physics/memory_budget.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
 #include "sims/commands/circuit_simulate.h"
@@ -23,6 +25,22 @@
 namespace {
 
 constexpr int kExitBadInput = 2;
+
+// A numeric option that must be finite and > 0 (or >= 0 with `zero_allowed`):
+// CLI11 names the option in the message.
+CLI::Validator FiniteNumber(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        double value = 0.0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) ||
+            value < 0.0 || (value == 0.0 && !zero_allowed)) {
+          return fmt::format("expected a finite number {} 0, got '{}'", zero_allowed ? ">=" : ">",
+                             text);
+        }
+        return "";
+      },
+      zero_allowed ? "NUMBER>=0" : "NUMBER>0");
+}
 
 }  // namespace
 
@@ -45,7 +63,8 @@ int main(int argc, char** argv) {
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
   simulate_command->add_option("--temperature", simulate.temperature_K,
-                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise");
+                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
+      ->check(FiniteNumber(true));
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
 
   echolab::GradcheckArguments gradcheck;
@@ -64,14 +83,17 @@ int main(int argc, char** argv) {
   netlist_options->add_option("--output", circuit.problem.output_node,
                               "Node whose voltage is fitted");
   netlist_options->add_option("--target", circuit.problem.target_csv, "Target waveform CSV (t,y)");
-  netlist_options->add_option("--duration", circuit.problem.duration_s,
-                              "Duration T of the pass (s)");
+  netlist_options
+      ->add_option("--duration", circuit.problem.duration_s, "Duration T of the pass (s)")
+      ->check(FiniteNumber(false));
   netlist_options->add_option(
       "--beta", circuit.beta,
-      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)");
+      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
+      ->check(FiniteNumber(false));
   netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
-  netlist_options->add_option("--step", circuit.problem.step_s,
-                              "Fixed step (s); default T / 10,000");
+  netlist_options
+      ->add_option("--step", circuit.problem.step_s, "Fixed step (s); default T / 10,000")
+      ->check(FiniteNumber(false));
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -120,6 +142,16 @@ int main(int argc, char** argv) {
       "Seed of the initialisation and the batch order (replaces those of the configuration)");
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
 
+  double max_memory_gib = echolab::MemoryBudget::kDefaultGiB;
+  for (CLI::App* command :
+       {simulate_command, gradcheck_command, sweep_command, validate_command, train_command}) {
+    command
+        ->add_option("--max-memory", max_memory_gib,
+                     "Refuse inputs estimated to need more memory than this (GiB; default 8); "
+                     "input files may be an eighth of it")
+        ->check(FiniteNumber(false));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -128,6 +160,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    echolab::MemoryBudget::SetLimitGiB(max_memory_gib);
     if (*simulate_command && echolab::IsNetlistPath(simulate.config_path)) {
       return echolab::RunCircuitSimulate(simulate);
     }

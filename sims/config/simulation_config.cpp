@@ -88,14 +88,22 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
 }
 
 // What the integrators would refuse only once the run starts, refused here
-// with the location: a fixed-step scheme without a step, noise on a
-// deterministic scheme.
+// with the location: a fixed-step scheme without a step or with more steps
+// than max_steps, noise on a deterministic scheme.
 void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config) {
   const IntegratorOptions& options = config.integrator;
   const SchemeTraits traits = MakeIntegrator(options.scheme)->traits();
   if (traits.fixed_step && !(options.step_s > 0.0)) {
     root.Table("integrator")
         .Fail("step_s", fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
+  }
+  const double steps = config.problem.duration_s / options.step_s;
+  if (traits.fixed_step && steps > static_cast<double>(options.max_steps)) {
+    root.Table("simulation")
+        .Fail("duration_s",
+              fmt::format("{:.3g} steps of {} s are needed, more than integrator.max_steps = {}; "
+                          "shorten the duration, or raise the step or max_steps",
+                          steps, options.step_s, options.max_steps));
   }
   if (!config.problem.noise.is_zero() && !traits.stochastic) {
     root.Fail("noise", fmt::format("thermal noise needs the scheme 'baoab' ([integrator] scheme = "

@@ -15,9 +15,4 @@ namespace echolab {
 /// give parity = "even" (default) or "odd".
 InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels);
 
-/// Reads a two-column CSV (header line, then "t,value" rows) into samples;
-/// errors name the file and line.
-void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
-                    std::vector<double>* values);
-
 }  // namespace echolab

@@ -182,7 +182,7 @@ double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
                            .target_csv = path("target"),
                            .duration_s = table.PositiveNumber("duration_s"),
                            .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
-                          "circuit.");
+                          [&](std::string_view, std::string_view key) { return table.Where(key); });
   const double default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);
   config->system = std::move(built.circuit);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <limits>
 
 #include "sims/config/circuit_problem.h"
 #include "sims/config/loss_config.h"
@@ -152,6 +153,23 @@ void ForEachCombination(const std::vector<Axis>& axes, size_t level, SweepPoint*
   }
 }
 
+// The grid's points (before the combinations left out), refused beyond
+// [sweep] max_points before any point is made.
+constexpr std::int64_t kDefaultMaxPoints = 100'000;
+
+void CheckPointCount(const ConfigTable& sweep, const std::vector<Axis>& axes, size_t seeds) {
+  double points = static_cast<double>(seeds);
+  for (const Axis& axis : axes) points *= static_cast<double>(axis.size);
+  const std::int64_t limit = sweep.IntegerIn("max_points", 1, std::numeric_limits<std::int64_t>::max(),
+                                             kDefaultMaxPoints);
+  if (points > static_cast<double>(limit)) {
+    sweep.Fail("max_points", fmt::format("the grid has {:.4g} points (the product of the lengths "
+                                         "of the knobs' arrays and seeds), more than max_points = "
+                                         "{}; give fewer values, or raise max_points",
+                                         points, limit));
+  }
+}
+
 std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fallback, int low,
                           int high) {
   if (!table.Has(key)) return {fallback};
@@ -219,7 +237,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
                            "echo_damping", "seeds", "flip_gain_error", "flip_noise_relative",
                            "parameter_drift_relative", "input_time_offset_s", "input_time_jitter_s",
                            "readout_noise_relative", "readout_bits", "echo_repeats",
-                           "conductance_scale", "pathwise_reference"});
+                           "conductance_scale", "pathwise_reference", "max_points"});
   config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
   const auto betas = Numbers(sweep, "beta", default_beta);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
@@ -285,6 +303,7 @@ SweepConfig LoadSweepConfig(const std::string& path) {
       AxisOf(conductance_scales, &SweepPoint::conductance_scale),
   };
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
+  CheckPointCount(sweep, axes, seeds.size());
   SweepPoint point;
   ForEachCombination(axes, 0, &point,
                      [&](const SweepPoint& p) { AddPoint(p, seeds, &config.points); });

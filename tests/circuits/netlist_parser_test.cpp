@@ -212,7 +212,7 @@ TEST(NetlistParserTest, RejectsBadWaveformFiles) {
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
             csv +
                 ":1:1: bad waveform file header: got 'time,value', expected the header "
-                "'t,value'");
+                "'t,NAME' (e.g. 't,value' or 't,y')");
   std::ofstream(csv) << "t,value\n0,1\n1e-9, 2k\n";
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
             csv +
@@ -236,8 +236,8 @@ TEST(NetlistParserTest, RejectsBadWaveformFiles) {
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"missing.csv\"\n", netlist),
             netlist +
                 ":2:17: cannot read the waveform file: got '\"missing.csv\"', expected a "
-                "readable CSV file (looked for " +
-                (dir / "missing.csv").string() + ")");
+                "readable CSV file (" +
+                (dir / "missing.csv").string() + ": cannot read the waveform file: no such file)");
 }
 
 TEST(NetlistParserTest, ParsesEngineeringSuffixes) {

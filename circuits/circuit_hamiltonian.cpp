@@ -119,9 +119,8 @@ CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
   CheckNetlistSubstrate(netlist, node_names_);
   if (!inductors_.empty() && InductanceMatrix(netlist_parameters_).llt().info() != Eigen::Success) {
     const auto first_coupling =
-        std::find_if(netlist.elements.begin(), netlist.elements.end(), [](const Element& e) {
-          return e.kind == ElementKind::kMutualInductance;
-        });
+        std::find_if(netlist.elements.begin(), netlist.elements.end(),
+                     [](const Element& e) { return e.kind == ElementKind::kMutualInductance; });
     throw InputError(fmt::format(
         "{}: the inductance matrix is not positive definite: the couplings {} are too strong "
         "together (|k| < 1 for each pair is not enough when several K cards share inductors); "
@@ -160,9 +159,10 @@ int CircuitHamiltonian::NodeIndex(const std::string& name) const {
   for (size_t i = 0; i < node_names_.size(); ++i) {
     if (node_names_[i] == name) return static_cast<int>(i);
   }
-  throw InputError(fmt::format("unknown node '{}'; expected one of {} (the nodes of the netlist "
-                               "other than ground and those that voltage sources drive)",
-                               name, fmt::join(node_names_, ", ")));
+  throw InputError(
+      fmt::format("unknown node '{}'; expected one of {} (the nodes of the netlist "
+                  "other than ground and those that voltage sources drive)",
+                  name, fmt::join(node_names_, ", ")));
 }
 
 // G_R = Σ_R a_R a_Rᵀ / R
@@ -270,10 +270,10 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
         Eigen::Map<const Vector>(inductor_currents.data(),
                                  static_cast<Eigen::Index>(inductor_currents.size()));
     for (size_t i = 0; i < inductors_.size(); ++i) {
-      fluxes.push_back({incidence(inductors_[i]),
-                        branch_flux[static_cast<Eigen::Index>(i)] -
-                            inductors_[i].DrivenAcross(driven_flux),
-                        inductor_elements[i]});
+      fluxes.push_back(
+          {incidence(inductors_[i]),
+           branch_flux[static_cast<Eigen::Index>(i)] - inductors_[i].DrivenAcross(driven_flux),
+           inductor_elements[i]});
     }
   }
   // A branch without a free terminal constrains nothing of the state.

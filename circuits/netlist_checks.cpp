@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <map>
 #include <algorithm>
+#include <map>
 
 #include "physics/error.h"
 #include "physics/memory_budget.h"

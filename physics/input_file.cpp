@@ -27,11 +27,11 @@ void CheckInputFile(const std::string& path, std::string_view what) {
   const double bytes = static_cast<double>(fs::file_size(path, error));
   if (error) fail(error.message());
   if (bytes > MemoryBudget::MaxInputFileBytes()) {
-    fail(fmt::format("it has {:.3g} GiB, more than the limit of {:.3g} GiB for input files (an "
-                     "eighth of --max-memory, {:.3g} GiB)",
-                     bytes / MemoryBudget::kBytesPerGiB,
-                     MemoryBudget::MaxInputFileBytes() / MemoryBudget::kBytesPerGiB,
-                     MemoryBudget::LimitGiB()));
+    fail(fmt::format(
+        "it has {:.3g} GiB, more than the limit of {:.3g} GiB for input files (an "
+        "eighth of --max-memory, {:.3g} GiB)",
+        bytes / MemoryBudget::kBytesPerGiB,
+        MemoryBudget::MaxInputFileBytes() / MemoryBudget::kBytesPerGiB, MemoryBudget::LimitGiB()));
   }
   if (!std::ifstream(path)) fail("permission denied");
 }

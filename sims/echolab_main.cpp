@@ -32,8 +32,8 @@ CLI::Validator FiniteNumber(bool zero_allowed) {
   return CLI::Validator(
       [zero_allowed](std::string& text) -> std::string {
         double value = 0.0;
-        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) ||
-            value < 0.0 || (value == 0.0 && !zero_allowed)) {
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) || value < 0.0 ||
+            (value == 0.0 && !zero_allowed)) {
           return fmt::format("expected a finite number {} 0, got '{}'", zero_allowed ? ">=" : ">",
                              text);
         }
@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
   simulate_command->add_flag(
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
-  simulate_command->add_option("--temperature", simulate.temperature_K,
-                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
+  simulate_command
+      ->add_option("--temperature", simulate.temperature_K,
+                   "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
       ->check(FiniteNumber(true));
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
 
@@ -86,9 +87,9 @@ int main(int argc, char** argv) {
   netlist_options
       ->add_option("--duration", circuit.problem.duration_s, "Duration T of the pass (s)")
       ->check(FiniteNumber(false));
-  netlist_options->add_option(
-      "--beta", circuit.beta,
-      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
+  netlist_options
+      ->add_option("--beta", circuit.beta,
+                   "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
       ->check(FiniteNumber(false));
   netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
   netlist_options

@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "circuits/netlist_parser.h"
+#include "circuits/waveform_file.h"
 #include "physics/error.h"
 #include "physics/lower_case.h"
-#include "circuits/waveform_file.h"
 
 namespace echolab {
 
@@ -51,10 +51,10 @@ std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamilto
   if (index < 0) throw InputError(output + ": the ground node has no voltage to fit");
   WaveformSamples samples =
       Named(name("target", "target"), [&] { return ReadWaveformCsv(spec.target_csv); });
-  InputSignal target({{std::make_shared<SampledWaveform>(std::move(samples.times_s),
-                                                         std::move(samples.values),
-                                                         Interpolation::kLinear),
-                       Parity::kEven}});
+  InputSignal target(
+      {{std::make_shared<SampledWaveform>(std::move(samples.times_s), std::move(samples.values),
+                                          Interpolation::kLinear),
+        Parity::kEven}});
   return std::make_shared<TrackingLoss>(
       std::make_shared<VelocityReadout>(std::move(circuit), std::vector<int>{index}), target,
       Vector::Ones(1), Vector::Zero(1), Vector::Zero(1));
@@ -83,8 +83,7 @@ std::string CommandLineOption(std::string_view option, std::string_view /*key*/)
   return fmt::format("--{}", option);
 }
 
-CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
-                                   const CircuitOptionNamer& name) {
+CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const CircuitOptionNamer& name) {
   CheckSpec(spec, name);
   const Netlist netlist = ParseNetlistFile(spec.netlist_path);
   CircuitProblem built;

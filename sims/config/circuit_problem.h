@@ -39,7 +39,8 @@ struct CircuitProblem {
 /// How a message names a field of the spec: given the command-line option
 /// ("output") and the configuration key ("output_node"), the name with its
 /// location ("--output", or "run.toml:4:1: circuit.output_node").
-using CircuitOptionNamer = std::function<std::string(std::string_view option, std::string_view key)>;
+using CircuitOptionNamer =
+    std::function<std::string(std::string_view option, std::string_view key)>;
 
 /// "--OPTION": the command line's names.
 std::string CommandLineOption(std::string_view option, std::string_view key);

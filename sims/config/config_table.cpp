@@ -93,8 +93,8 @@ const toml::node& ConfigTable::Require(std::string_view key) const {
 double ConfigTable::ToNumber(const toml::node& node, const std::string& path) const {
   if (const auto value = node.value<double>(); value && (node.is_number())) {
     if (std::isfinite(*value)) return *value;
-    throw InputError(fmt::format("{}: {}: expected a finite number, got {}", Location(&node), path,
-                                 *value));
+    throw InputError(
+        fmt::format("{}: {}: expected a finite number, got {}", Location(&node), path, *value));
   }
   throw InputError(
       fmt::format("{}: {}: expected a number, got {}", Location(&node), path, TypeName(node)));
@@ -147,8 +147,7 @@ std::int64_t ConfigTable::IntegerIn(std::string_view key, std::int64_t low, std:
 }
 
 std::uint64_t ConfigTable::Seed(std::string_view key) const {
-  return static_cast<std::uint64_t>(
-      IntegerIn(key, 0, std::numeric_limits<std::int64_t>::max()));
+  return static_cast<std::uint64_t>(IntegerIn(key, 0, std::numeric_limits<std::int64_t>::max()));
 }
 
 std::uint64_t ConfigTable::Seed(std::string_view key, std::uint64_t fallback) const {

@@ -171,8 +171,8 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   config.seed = seed_override.value_or(model.Seed("seed", config.seed));
   // Each block holds about hidden x (2 hidden + 4 state) weights, and training
   // keeps four copies (values, gradient, Adam's two moments) of 8 bytes.
-  const double weights =
-      static_cast<double>(config.layers) * config.hidden * (2.0 * config.hidden + 4.0 * config.state);
+  const double weights = static_cast<double>(config.layers) * config.hidden *
+                         (2.0 * config.hidden + 4.0 * config.state);
   MemoryBudget::Check(32.0 * weights, model.Where("hidden"),
                       fmt::format("an HSSM of {} layers, hidden {}, state {}", config.layers,
                                   config.hidden, config.state));

@@ -78,8 +78,8 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   if (!(options.step_s >= 0.0)) table->Fail("step_s", "expected a step >= 0 s");
   options.rtol = table->PositiveNumber("rtol", options.rtol);
   options.atol = table->PositiveNumber("atol", options.atol);
-  options.max_steps = table->IntegerIn("max_steps", 1, std::numeric_limits<long>::max(),
-                                       options.max_steps);
+  options.max_steps =
+      table->IntegerIn("max_steps", 1, std::numeric_limits<long>::max(), options.max_steps);
   options.output_interval_s = table->Number("output_interval_s", options.output_interval_s);
   if (!(options.output_interval_s >= 0.0)) {
     table->Fail("output_interval_s", "expected an interval >= 0 s");
@@ -95,7 +95,8 @@ void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config)
   const SchemeTraits traits = MakeIntegrator(options.scheme)->traits();
   if (traits.fixed_step && !(options.step_s > 0.0)) {
     root.Table("integrator")
-        .Fail("step_s", fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
+        .Fail("step_s",
+              fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
   }
   const double steps = config.problem.duration_s / options.step_s;
   if (traits.fixed_step && steps > static_cast<double>(options.max_steps)) {
@@ -116,8 +117,8 @@ void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config)
 // fixed-step scheme by default), at most max_steps of them.
 void CheckTrajectoryMemory(const ConfigTable& root, const SimulationConfig& config) {
   const IntegratorOptions& options = config.integrator;
-  const double spacing_s = options.output_interval_s > 0.0 ? options.output_interval_s
-                                                            : options.step_s;
+  const double spacing_s =
+      options.output_interval_s > 0.0 ? options.output_interval_s : options.step_s;
   if (!(spacing_s > 0.0)) return;  // the adaptive solver's own steps: not known ahead
   const double samples = std::min(config.problem.duration_s / spacing_s + 1.0,
                                   static_cast<double>(options.max_steps) + 1.0);

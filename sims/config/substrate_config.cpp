@@ -24,10 +24,9 @@ constexpr std::int64_t kMaxSize = std::numeric_limits<int>::max();
 
 void CheckNetworkMemory(const ConfigTable& table, std::string_view key, double oscillators,
                         double couplings) {
-  MemoryBudget::Check(oscillators * kBytesPerOscillator + couplings * kBytesPerCoupling,
-                      table.Where(key),
-                      fmt::format("a network of {:.0f} oscillators and {:.0f} couplings",
-                                  oscillators, couplings));
+  MemoryBudget::Check(
+      oscillators * kBytesPerOscillator + couplings * kBytesPerCoupling, table.Where(key),
+      fmt::format("a network of {:.0f} oscillators and {:.0f} couplings", oscillators, couplings));
 }
 
 // Converts 1-based oscillator numbers of a config key to 0-based indices.

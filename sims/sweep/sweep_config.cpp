@@ -160,8 +160,8 @@ constexpr std::int64_t kDefaultMaxPoints = 100'000;
 void CheckPointCount(const ConfigTable& sweep, const std::vector<Axis>& axes, size_t seeds) {
   double points = static_cast<double>(seeds);
   for (const Axis& axis : axes) points *= static_cast<double>(axis.size);
-  const std::int64_t limit = sweep.IntegerIn("max_points", 1, std::numeric_limits<std::int64_t>::max(),
-                                             kDefaultMaxPoints);
+  const std::int64_t limit =
+      sweep.IntegerIn("max_points", 1, std::numeric_limits<std::int64_t>::max(), kDefaultMaxPoints);
   if (points > static_cast<double>(limit)) {
     sweep.Fail("max_points", fmt::format("the grid has {:.4g} points (the product of the lengths "
                                          "of the knobs' arrays and seeds), more than max_points = "

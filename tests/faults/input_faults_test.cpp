@@ -4,7 +4,6 @@
 // limit to show that the refusal comes from the estimate, not from bad_alloc.
 
 #include <fmt/format.h>
-
 #include <sys/stat.h>
 
 #include <string>
@@ -53,8 +52,7 @@ class InputFaults : public FaultTest {
                      const RunLimits& limits = {}) {
     const TreeSnapshot before = Snapshot(root());
     const RunOutcome outcome = RunEcholabIn(root(), arguments, limits);
-    EXPECT_EQ(outcome.signal, 0) << "killed by signal " << outcome.signal << "\n"
-                                 << outcome.output;
+    EXPECT_EQ(outcome.signal, 0) << "killed by signal " << outcome.signal << "\n" << outcome.output;
     EXPECT_EQ(outcome.exit_code, 2) << outcome.output;
     for (const std::string& fragment : fragments) {
       EXPECT_NE(outcome.output.find(fragment), std::string::npos)
@@ -80,10 +78,10 @@ TEST_F(InputFaults, HugeNetworksAreRefusedBeforeAllocating) {
   const RunLimits two_gib{.address_space_kib = kTwoGiB_kib, .timeout_s = 60};
   WriteFile("run.toml", Network("1000000000"));
   ExpectRefused("simulate run.toml -o out --no-plot",
-                {"run.toml:3:", "model.num_oscillators", "GiB of memory", "--max-memory"},
-                two_gib);
-  WriteFile("run.toml", Network("50000", "[model.coupling]\nlaw = \"harmonic\"\n"
-                                         "topology = \"all_to_all\"\nk = 0.1\n"));
+                {"run.toml:3:", "model.num_oscillators", "GiB of memory", "--max-memory"}, two_gib);
+  WriteFile("run.toml", Network("50000",
+                                "[model.coupling]\nlaw = \"harmonic\"\n"
+                                "topology = \"all_to_all\"\nk = 0.1\n"));
   ExpectRefused("simulate run.toml -o out --no-plot",
                 {"run.toml:9:", "model.coupling.topology", "1249975000 couplings"}, two_gib);
   // A lower limit refuses what the default allows.
@@ -104,8 +102,8 @@ TEST_F(InputFaults, HugeNetlistsAreRefusedBeforeAllocating) {
 TEST_F(InputFaults, HugeSweepGridsAreRefused) {
   std::string values;
   for (int i = 1; i <= 30; ++i) values += fmt::format("{}{}e-3", i > 1 ? ", " : "", i);
-  std::string sweep = std::string(kSixOscillators) +
-                      "[loss]\ndof = [4]\n[sweep]\nmax_points = 1000\n";
+  std::string sweep =
+      std::string(kSixOscillators) + "[loss]\ndof = [4]\n[sweep]\nmax_points = 1000\n";
   for (const char* knob : {"beta", "decay_rate_per_s", "flip_gain_error", "input_time_offset_s",
                            "readout_noise_relative", "parameter_drift_relative"}) {
     sweep += fmt::format("{} = [{}]\n", knob, values);
@@ -117,8 +115,9 @@ TEST_F(InputFaults, HugeSweepGridsAreRefused) {
 }
 
 TEST_F(InputFaults, DevicesFifosAndFoldersAreNotReadAsFiles) {
-  WriteFile("run.toml", std::string(kSixOscillators) + "[[input]]\nwaveform = \"sampled\"\n"
-                                                       "file = \"/dev/zero\"\n");
+  WriteFile("run.toml", std::string(kSixOscillators) +
+                            "[[input]]\nwaveform = \"sampled\"\n"
+                            "file = \"/dev/zero\"\n");
   ExpectRefused("simulate run.toml -o out --no-plot",
                 {"run.toml:", "input[1].file", "/dev/zero: cannot read the waveform file",
                  "not a regular file"});
@@ -186,8 +185,9 @@ TEST_F(InputFaults, CircuitMistakesNameTheElementsAndLines) {
             "K1 L1 L2 0.9\nK2 L2 L3 0.9\nK3 L1 L3 -0.9\n.tran 1p 1n\n");
   ExpectRefused("simulate k.cir -o out --no-plot",
                 {"k.cir:8:1:", "not positive definite", "k1 (line 8), k2 (line 9), k3 (line 10)"});
-  WriteFile("ic.cir", "ic\nC1 a 0 1p ic=1\nC2 a b 1p ic=1\nC3 b 0 1p ic=1\nL1 a 0 1n\n"
-                      ".tran 1p 1n\n");
+  WriteFile("ic.cir",
+            "ic\nC1 a 0 1p ic=1\nC2 a b 1p ic=1\nC3 b 0 1p ic=1\nL1 a 0 1n\n"
+            ".tran 1p 1n\n");
   ExpectRefused("simulate ic.cir -o out --no-plot",
                 {"ic.cir:2:1:", "contradict each other around a loop", "c3 (line 4)"});
   WriteFile("tank.cir", kTank);

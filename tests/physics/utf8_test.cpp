@@ -16,13 +16,13 @@ TEST(Utf8, AcceptsWellFormedText) {
 
 TEST(Utf8, FindsTheFirstBadByte) {
   EXPECT_EQ(FirstInvalidUtf8("ab\xff"), 2u);
-  EXPECT_EQ(FirstInvalidUtf8("a\xc3"), 1u);              // truncated
-  EXPECT_EQ(FirstInvalidUtf8("\xc0\xaf"), 0u);           // overlong '/'
-  EXPECT_EQ(FirstInvalidUtf8("x\xe0\x80\xaf"), 1u);      // overlong, three bytes
-  EXPECT_EQ(FirstInvalidUtf8("\xed\xa0\x80"), 0u);       // a surrogate
+  EXPECT_EQ(FirstInvalidUtf8("a\xc3"), 1u);               // truncated
+  EXPECT_EQ(FirstInvalidUtf8("\xc0\xaf"), 0u);            // overlong '/'
+  EXPECT_EQ(FirstInvalidUtf8("x\xe0\x80\xaf"), 1u);       // overlong, three bytes
+  EXPECT_EQ(FirstInvalidUtf8("\xed\xa0\x80"), 0u);        // a surrogate
   EXPECT_EQ(FirstInvalidUtf8("ok\xf4\x90\x80\x80"), 2u);  // above U+10FFFF
-  EXPECT_EQ(FirstInvalidUtf8("\xe2\x82"), 0u);           // truncated
-  EXPECT_EQ(FirstInvalidUtf8("\x80"), 0u);               // a lone continuation byte
+  EXPECT_EQ(FirstInvalidUtf8("\xe2\x82"), 0u);            // truncated
+  EXPECT_EQ(FirstInvalidUtf8("\x80"), 0u);                // a lone continuation byte
 }
 
 }  // namespace

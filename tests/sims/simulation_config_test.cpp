@@ -198,8 +198,9 @@ TEST(SimulationConfig, NetworksBeyondTheMemoryBudgetAreRefused) {
                     HasSubstr("GiB of memory"), HasSubstr("--max-memory")));
   std::string dense = ValidWith("num_oscillators = 3", "num_oscillators = 50000");
   dense = dense.replace(dense.find("\"chain\""), 7, "\"all_to_all\"");
-  EXPECT_THAT(ErrorOf(dense), AllOf(HasSubstr("test.toml:15:"), HasSubstr("model.coupling.topology"),
-                                    HasSubstr("1249975000 couplings"), HasSubstr("--max-memory")));
+  EXPECT_THAT(ErrorOf(dense),
+              AllOf(HasSubstr("test.toml:15:"), HasSubstr("model.coupling.topology"),
+                    HasSubstr("1249975000 couplings"), HasSubstr("--max-memory")));
 }
 
 TEST(SimulationConfig, TheMemoryBudgetIsAdjustable) {
@@ -227,9 +228,9 @@ TEST(SimulationConfig, NonFiniteNumbersAreRefused) {
                 AllOf(HasSubstr("test.toml:16:"), HasSubstr("model.coupling.k"),
                       HasSubstr("expected a finite number, got")));
   }
-  EXPECT_THAT(ErrorOf(ValidWith("q = [0.1, 0.0, -0.1]", "q = [0.1, nan, -0.1]")),
-              AllOf(HasSubstr("test.toml:25:"), HasSubstr("initial_state.q[1]"),
-                    HasSubstr("finite")));
+  EXPECT_THAT(
+      ErrorOf(ValidWith("q = [0.1, 0.0, -0.1]", "q = [0.1, nan, -0.1]")),
+      AllOf(HasSubstr("test.toml:25:"), HasSubstr("initial_state.q[1]"), HasSubstr("finite")));
 }
 
 TEST(SimulationConfig, RunTimeRefusalsAreLocated) {
@@ -261,8 +262,8 @@ TEST(SimulationConfig, SampleFilesFollowTheWaveformCsvRule) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "ragged.csv") << "t,value\n0,1,5\n1,2\n";
   const auto with_file = [](const std::string& file) {
-    std::string text = ValidWith("times_s = [0.0, 1.0, 2.0]\nvalues = [0.0, 1.0, 0.0]",
-                                 "file = \"" + file + "\"");
+    std::string text =
+        ValidWith("times_s = [0.0, 1.0, 2.0]\nvalues = [0.0, 1.0, 0.0]", "file = \"" + file + "\"");
     return text;
   };
   EXPECT_THAT(ErrorOf(with_file((dir / "ragged.csv").string())),
@@ -276,19 +277,22 @@ TEST(SimulationConfig, SampleFilesFollowTheWaveformCsvRule) {
 }
 
 TEST(SimulationConfig, ConfigurationFilesMustBeRegular) {
-  EXPECT_THAT([] {
-    try {
-      LoadSimulationConfig("/dev/zero");
-    } catch (const InputError& error) {
-      return std::string(error.what());
-    }
-    return std::string();
-  }(),
-              HasSubstr("/dev/zero: cannot read the configuration file: it is not a regular file"));
+  EXPECT_THAT(
+      [] {
+        try {
+          LoadSimulationConfig("/dev/zero");
+        } catch (const InputError& error) {
+          return std::string(error.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("/dev/zero: cannot read the configuration file: it is not a regular file"));
 }
 
 TEST(SimulationConfig, NonUtf8StringsAreRefusedByTheTomlParser) {
-  EXPECT_THAT(ErrorOf(ValidWith("law = \"harmonic\"", "law = \"harm\xff" "onic\"")),
+  EXPECT_THAT(ErrorOf(ValidWith("law = \"harmonic\"",
+                                "law = \"harm\xff"
+                                "onic\"")),
               AllOf(HasSubstr("test.toml:14:"), HasSubstr("utf-8")));
 }
 

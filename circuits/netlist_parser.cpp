@@ -7,14 +7,13 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "circuits/expression.h"
 #include "circuits/netlist_lexer.h"
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "physics/lower_case.h"
 
 namespace echolab {
@@ -425,12 +424,15 @@ class NetlistParser {
     const std::string_view quoted = reader.Text(token);
     const std::filesystem::path name(quoted.substr(1, quoted.size() - 2));
     waveform->file_path = (name.is_absolute() ? name : directory_ / name).string();
-    std::ifstream in(waveform->file_path);
-    if (name.empty() || !in) {
+    try {
+      CheckInputFile(waveform->file_path, "waveform file");
+    } catch (const InputError& error) {
       reader.Fail(&token, "cannot read the waveform file",
-                  "a readable CSV file (looked for " + waveform->file_path + ")");
+                  fmt::format("a readable CSV file ({})", error.what()));
     }
-    ReadWaveformCsv(in, waveform->file_path, waveform);
+    WaveformSamples samples = ReadWaveformCsv(waveform->file_path);
+    waveform->times_s = std::move(samples.times_s);
+    waveform->values = std::move(samples.values);
   }
 
   // arguments := '(' value { value } ')', between `min` and `max` values.
@@ -555,11 +557,7 @@ Netlist ParseNetlistText(std::string_view text, const std::string& source_name) 
 }
 
 Netlist ParseNetlistFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the netlist file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseNetlistText(text.str(), path);
+  return ParseNetlistText(ReadInputFile(path, "netlist file"), path);
 }
 
 }  // namespace echolab

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <csignal>
 #include <exception>
 #include <map>
@@ -18,6 +19,7 @@
 
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
+#include "physics/memory_budget.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
 #include "sims/commands/circuit_simulate.h"
@@ -34,6 +36,22 @@ constexpr int kExitFailed = 1;
 
 constexpr const char* kForceHelp =
     "Replace the output folder even if it was not written by echolab (its files are lost)";
+
+// A numeric option that must be finite and > 0 (or >= 0 with `zero_allowed`):
+// CLI11 names the option in the message.
+CLI::Validator FiniteNumber(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        double value = 0.0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) || value < 0.0 ||
+            (value == 0.0 && !zero_allowed)) {
+          return fmt::format("expected a finite number {} 0, got '{}'", zero_allowed ? ">=" : ">",
+                             text);
+        }
+        return "";
+      },
+      zero_allowed ? "NUMBER>=0" : "NUMBER>0");
+}
 
 }  // namespace
 
@@ -61,8 +79,10 @@ int main(int argc, char** argv) {
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
   simulate_command->add_flag("--force", simulate.force, kForceHelp);
-  simulate_command->add_option("--temperature", simulate.temperature_K,
-                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise");
+  simulate_command
+      ->add_option("--temperature", simulate.temperature_K,
+                   "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
+      ->check(FiniteNumber(true));
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
 
   echolab::GradcheckArguments gradcheck;
@@ -81,19 +101,22 @@ int main(int argc, char** argv) {
   netlist_options->add_option("--output", circuit.problem.output_node,
                               "Node whose voltage is fitted");
   netlist_options->add_option("--target", circuit.problem.target_csv, "Target waveform CSV (t,y)");
-  netlist_options->add_option("--duration", circuit.problem.duration_s,
-                              "Duration T of the pass (s)");
-  netlist_options->add_option(
-      "--beta", circuit.beta,
-      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)");
+  netlist_options
+      ->add_option("--duration", circuit.problem.duration_s, "Duration T of the pass (s)")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option("--beta", circuit.beta,
+                   "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
+      ->check(FiniteNumber(false));
   netlist_options
       ->add_option("--methods", circuit.methods,
                    fmt::format("Gradient methods, comma-separated, among {} (default {})",
                                fmt::join(echolab::GradientMethodNames(), ", "),
                                fmt::join(circuit.methods, ",")))
       ->delimiter(',');
-  netlist_options->add_option("--step", circuit.problem.step_s,
-                              "Fixed step (s); default T / 10,000");
+  netlist_options
+      ->add_option("--step", circuit.problem.step_s, "Fixed step (s); default T / 10,000")
+      ->check(FiniteNumber(false));
   netlist_options
       ->add_option("--target-interpolation", circuit.problem.target_interpolation,
                    "Between the target's samples: linear (default; second order in the step) "
@@ -101,11 +124,16 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, echolab::Interpolation>{
           {"linear", echolab::Interpolation::kLinear}, {"cubic", echolab::Interpolation::kCubic}}))
       ->option_text("linear|cubic");
-  netlist_options->add_option("--rtol", circuit.problem.rtol,
-                              "Relative tolerance of the adjoint (default 1e-11)");
-  netlist_options->add_option(
-      "--atol", circuit.problem.atol,
-      "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default 1e-14)");
+  netlist_options
+      ->add_option("--rtol", circuit.problem.rtol,
+                   "Relative tolerance of the adjoint (default 1e-11)")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option(
+          "--atol", circuit.problem.atol,
+          "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default "
+          "1e-14)")
+      ->check(FiniteNumber(false));
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -163,6 +191,16 @@ int main(int argc, char** argv) {
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
   train_command->add_flag("--force", train.force, kForceHelp);
 
+  double max_memory_gib = echolab::MemoryBudget::kDefaultGiB;
+  for (CLI::App* command :
+       {simulate_command, gradcheck_command, sweep_command, validate_command, train_command}) {
+    command
+        ->add_option("--max-memory", max_memory_gib,
+                     "Refuse inputs estimated to need more memory than this (GiB; default 8); "
+                     "input files may be an eighth of it")
+        ->check(FiniteNumber(false));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -171,6 +209,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    echolab::MemoryBudget::SetLimitGiB(max_memory_gib);
     if (*simulate_command && echolab::IsNetlistPath(simulate.config_path)) {
       return echolab::RunCircuitSimulate(simulate);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,11 +47,19 @@ struct CircuitProblem {
   std::string title;                       // the netlist's first line
 };
 
+/// How a message names a field of the spec: given the command-line option
+/// ("output") and the configuration key ("output_node"), the name with its
+/// location ("--output", or "run.toml:4:1: circuit.output_node").
+using CircuitOptionNamer =
+    std::function<std::string(std::string_view option, std::string_view key)>;
+
+/// "--OPTION": the command line's names.
+std::string CommandLineOption(std::string_view option, std::string_view key);
+
 /// Parses the netlist and builds the problem. Bad input throws InputError
-/// naming the option (`--train`, `--output`, ... for the command line;
-/// `option_prefix` "circuit." gives `circuit.train`, ... for a configuration).
+/// naming the field as `name` does.
 CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
-                                   const std::string& option_prefix = "--");
+                                   const CircuitOptionNamer& name = CommandLineOption);
 
 /// The nudging strength for a circuit when none is given: 1e-4 × its smallest
 /// capacitance. β is measured in farads here (β l with l in V² is an energy),

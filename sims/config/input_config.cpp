@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "circuits/waveform_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -19,7 +18,13 @@ std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
   if (table.Has("file")) {
     std::filesystem::path file = table.String("file");
     if (file.is_relative()) file = std::filesystem::path(table.Directory()) / file;
-    ReadSamplesCsv(file.string(), &times_s, &values);
+    try {
+      WaveformSamples samples = ReadWaveformCsv(file.string());
+      times_s = std::move(samples.times_s);
+      values = std::move(samples.values);
+    } catch (const InputError& error) {
+      table.Fail("file", error.what());
+    }
   } else {
     times_s = ToStdVector(table.NumberArray("times_s"));
     values = ToStdVector(table.NumberArray("values"));
@@ -79,31 +84,6 @@ InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels) {
     built.push_back({BuildWaveform(table), ReadParity(table)});
   }
   return InputSignal(std::move(built));
-}
-
-void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
-                    std::vector<double>* values) {
-  std::ifstream stream(path);
-  if (!stream) throw InputError(fmt::format("{}: cannot open the waveform file", path));
-  std::string line;
-  int line_number = 0;
-  while (std::getline(stream, line)) {
-    ++line_number;
-    if (line_number == 1 || line.empty()) continue;  // header
-    std::istringstream fields(line);
-    double t = 0.0, value = 0.0;
-    char comma = 0;
-    if (!(fields >> t >> comma >> value) || comma != ',') {
-      throw InputError(
-          fmt::format("{}:{}: expected two numbers 't,value', got '{}'", path, line_number, line));
-    }
-    times_s->push_back(t);
-    values->push_back(value);
-  }
-  if (times_s->empty()) {
-    throw InputError(
-        fmt::format("{}: no samples; expected a header line, then rows 't,value'", path));
-  }
 }
 
 }  // namespace echolab

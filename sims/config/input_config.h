@@ -19,9 +19,4 @@ InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels);
 /// The interpolation named by `key` ("linear", the default, or "cubic").
 Interpolation ReadInterpolation(const ConfigTable& table, std::string_view key);
 
-/// Reads a two-column CSV (header line, then "t,value" rows) into samples;
-/// errors name the file and line.
-void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
-                    std::vector<double>* values);
-
 }  // namespace echolab

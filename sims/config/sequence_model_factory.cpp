@@ -13,10 +13,15 @@
 #include "learning/training/substrate_sequence_model.h"
 #include "physics/error.h"
 #include "physics/lower_case.h"
+#include "physics/memory_budget.h"
 #include "sims/config/substrate_config.h"
 
 namespace echolab {
 namespace {
+
+// The largest HSSM size (layers, hidden channels, state units) read; memory
+// bounds the product further.
+constexpr std::int64_t kMaxSsmSize = 1'000'000;
 
 // Indices of the `trained` names among the substrate's parameters (all of
 // them when the key is absent).
@@ -159,13 +164,18 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   } catch (const InputError& error) {
     model.Fail("unit", error.what());
   }
-  config.layers = static_cast<int>(model.Integer("layers", config.layers));
-  config.hidden = static_cast<int>(model.Integer("hidden", config.hidden));
-  config.state = static_cast<int>(model.Integer("state", config.state));
+  config.layers = static_cast<int>(model.IntegerIn("layers", 1, kMaxSsmSize, config.layers));
+  config.hidden = static_cast<int>(model.IntegerIn("hidden", 1, kMaxSsmSize, config.hidden));
+  config.state = static_cast<int>(model.IntegerIn("state", 1, kMaxSsmSize, config.state));
   config.step = model.PositiveNumber("step", config.step);
-  const long seed = model.Integer("seed", static_cast<long>(config.seed));
-  if (seed < 0) model.Fail("seed", "expected a non-negative integer");
-  config.seed = seed_override.value_or(static_cast<std::uint64_t>(seed));
+  config.seed = seed_override.value_or(model.Seed("seed", config.seed));
+  // Each block holds about hidden x (2 hidden + 4 state) weights, and training
+  // keeps four copies (values, gradient, Adam's two moments) of 8 bytes.
+  const double weights = static_cast<double>(config.layers) * config.hidden *
+                         (2.0 * config.hidden + 4.0 * config.state);
+  MemoryBudget::Check(32.0 * weights, model.Where("hidden"),
+                      fmt::format("an HSSM of {} layers, hidden {}, state {}", config.layers,
+                                  config.hidden, config.state));
   try {
     auto ssm = std::make_unique<HamiltonianSsm>(config);
     const std::string description = fmt::format(

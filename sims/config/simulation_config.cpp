@@ -4,10 +4,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "physics/dissipation.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/memory_budget.h"
 #include "sims/config/input_config.h"
 
 namespace echolab {
@@ -56,9 +58,7 @@ ThermalNoise ReadNoise(const ConfigTable& root) {
     }
   }
   if (!noise.is_zero()) {
-    const long seed = table->Integer("seed");
-    if (seed < 0) table->Fail("seed", "expected a non-negative integer");
-    noise.seed = static_cast<std::uint64_t>(seed);
+    noise.seed = table->Seed("seed");
   }
   return noise;
 }
@@ -78,13 +78,55 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   if (!(options.step_s >= 0.0)) table->Fail("step_s", "expected a step >= 0 s");
   options.rtol = table->PositiveNumber("rtol", options.rtol);
   options.atol = table->PositiveNumber("atol", options.atol);
-  options.max_steps = table->Integer("max_steps", options.max_steps);
-  if (options.max_steps <= 0) table->Fail("max_steps", "expected a positive integer");
+  options.max_steps =
+      table->IntegerIn("max_steps", 1, std::numeric_limits<long>::max(), options.max_steps);
   options.output_interval_s = table->Number("output_interval_s", options.output_interval_s);
   if (!(options.output_interval_s >= 0.0)) {
     table->Fail("output_interval_s", "expected an interval >= 0 s");
   }
   return options;
+}
+
+// What the integrators would refuse only once the run starts, refused here
+// with the location: a fixed-step scheme without a step or with more steps
+// than max_steps, noise on a deterministic scheme.
+void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config) {
+  const IntegratorOptions& options = config.integrator;
+  const SchemeTraits traits = MakeIntegrator(options.scheme)->traits();
+  if (traits.fixed_step && !(options.step_s > 0.0)) {
+    root.Table("integrator")
+        .Fail("step_s",
+              fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
+  }
+  const double steps = config.problem.duration_s / options.step_s;
+  if (traits.fixed_step && steps > static_cast<double>(options.max_steps)) {
+    root.Table("simulation")
+        .Fail("duration_s",
+              fmt::format("{:.3g} steps of {} s are needed, more than integrator.max_steps = {}; "
+                          "shorten the duration, or raise the step or max_steps",
+                          steps, options.step_s, options.max_steps));
+  }
+  if (!config.problem.noise.is_zero() && !traits.stochastic) {
+    root.Fail("noise", fmt::format("thermal noise needs the scheme 'baoab' ([integrator] scheme = "
+                                   "\"baoab\"); '{}' is deterministic",
+                                   options.scheme));
+  }
+}
+
+// A run records one sample of (q, p) per output interval (every step of a
+// fixed-step scheme by default), at most max_steps of them.
+void CheckTrajectoryMemory(const ConfigTable& root, const SimulationConfig& config) {
+  const IntegratorOptions& options = config.integrator;
+  const double spacing_s =
+      options.output_interval_s > 0.0 ? options.output_interval_s : options.step_s;
+  if (!(spacing_s > 0.0)) return;  // the adaptive solver's own steps: not known ahead
+  const double samples = std::min(config.problem.duration_s / spacing_s + 1.0,
+                                  static_cast<double>(options.max_steps) + 1.0);
+  const double values = 2.0 * config.substrate.system->num_dof() + 1.0;
+  MemoryBudget::Check(8.0 * samples * values, root.Table("simulation").Where("duration_s"),
+                      fmt::format("a trajectory of {:.3g} samples of {:.0f} values (make the "
+                                  "duration shorter or integrator.output_interval_s longer)",
+                                  samples, values));
 }
 
 }  // namespace
@@ -117,6 +159,8 @@ SimulationConfig ParseSimulationConfig(const ConfigTable& root,
   problem.dissipation = ReadDissipation(root, n);
   problem.noise = ReadNoise(root);
   config.integrator = ReadIntegrator(root);
+  CheckSchemeSupport(root, config);
+  CheckTrajectoryMemory(root, config);
 
   try {
     problem.Validate();

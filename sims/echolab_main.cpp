@@ -3,7 +3,9 @@
 //
 // Exit codes: 0 success; 1 a run failed (numerically, or a file could not be
 // written), with the cause printed; 2 bad input (usage, configuration, sizes,
-// an unusable output folder), with a message naming the file, line or field.
+// an unusable output folder), with a message naming the file, line or field;
+// 3 the results were written but their figures could not be drawn
+// (`echolab plot DIR` redraws them).
 // A run that fails leaves no output behind (docs/architecture.md, "Failure
 // behaviour").
 
@@ -28,6 +30,7 @@
 #include "sims/commands/sweep_command.h"
 #include "sims/commands/train_command.h"
 #include "sims/commands/validate_command.h"
+#include "sims/output/plotting.h"
 
 namespace {
 
@@ -201,6 +204,11 @@ int main(int argc, char** argv) {
         ->check(FiniteNumber(false));
   }
 
+  std::string plot_folder;
+  CLI::App* plot_command = app.add_subcommand(
+      "plot", "Redraw the figures of an output folder (of simulate, sweep, train or validate)");
+  plot_command->add_option("folder", plot_folder, "The output folder")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -241,6 +249,15 @@ int main(int argc, char** argv) {
     if (*validate_command) return echolab::RunValidate(validate);
     if (*sweep_command) return echolab::RunSweep(sweep);
     if (*train_command) return echolab::RunTrain(train);
+    if (*plot_command) {
+      const int drawn = echolab::RedrawFolder(plot_folder);
+      fmt::print("drew the figures of {} folder{} in {}\n", drawn, drawn == 1 ? "" : "s",
+                 plot_folder);
+      return 0;
+    }
+  } catch (const echolab::PlotError& error) {
+    fmt::print(stderr, "echolab: {}\n", error.what());
+    return echolab::kExitPlotFailed;
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;

@@ -73,6 +73,18 @@ void ConfigTable::Fail(std::string_view key, const std::string& message) const {
   throw InputError(fmt::format("{}: {}", Where(key), message));
 }
 
+std::string ConfigTable::InputFile(std::string_view key, std::string_view what) const {
+  const std::filesystem::path file = String(key);
+  const std::string path =
+      (file.is_absolute() ? file : std::filesystem::path(Directory()) / file).string();
+  try {
+    CheckInputFile(path, what);
+  } catch (const InputError& error) {
+    Fail(key, error.what());
+  }
+  return path;
+}
+
 std::string ConfigTable::PathOf(std::string_view key) const { return JoinPath(path_, key); }
 
 std::string ConfigTable::Directory() const {

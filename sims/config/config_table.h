@@ -82,6 +82,10 @@ class ConfigTable {
   const std::string& file() const { return *file_; }
   /// Directory of the file, for resolving relative paths inside it.
   std::string Directory() const;
+  /// The file named by `key`, relative to Directory() unless absolute,
+  /// checked to be a readable input file (CheckInputFile); a missing or
+  /// unusable file fails at the key. `what` names its role ("netlist").
+  std::string InputFile(std::string_view key, std::string_view what) const;
 
  private:
   ConfigTable(std::shared_ptr<const toml::table> root, const toml::table* table, std::string path,

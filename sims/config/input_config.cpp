@@ -16,10 +16,9 @@ std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
                                              Interpolation interpolation) {
   std::vector<double> times_s, values;
   if (table.Has("file")) {
-    std::filesystem::path file = table.String("file");
-    if (file.is_relative()) file = std::filesystem::path(table.Directory()) / file;
+    const std::string file = table.InputFile("file", "waveform file");
     try {
-      WaveformSamples samples = ReadWaveformCsv(file.string());
+      WaveformSamples samples = ReadWaveformCsv(file);
       times_s = std::move(samples.times_s);
       values = std::move(samples.values);
     } catch (const InputError& error) {

@@ -121,9 +121,8 @@ BuiltSequenceModel OscillatorNetworkModel(const ConfigTable& model, const TaskDa
 BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) {
   model.RejectUnknownKeys({"kind", "netlist", "trained", "output_node", "sample_interval_s",
                            "input_scale", "scheme", "step_s", "rtol", "atol"});
-  const std::filesystem::path file = model.String("netlist");
-  const Netlist netlist = ParseNetlistFile(
-      (file.is_absolute() ? file : std::filesystem::path(model.Directory()) / file).string());
+  const std::filesystem::path file = model.InputFile("netlist", "netlist file");
+  const Netlist netlist = ParseNetlistFile(file.string());
   auto circuit = std::make_shared<const CircuitHamiltonian>(netlist);
   SubstrateModelSpec spec{.system = circuit, .initial_theta = circuit->netlist_parameters()};
   spec.trained = TrainedIndices(model, *circuit);

@@ -83,10 +83,7 @@ TaskData WindowedMean(const ConfigTable& t) {
   return {MakeWindowedMeanDataset(task), task.output_step};
 }
 
-std::string FilePath(const ConfigTable& t) {
-  const std::filesystem::path file = t.String("file");
-  return (file.is_absolute() ? file : std::filesystem::path(t.Directory()) / file).string();
-}
+std::string FilePath(const ConfigTable& t) { return t.InputFile("file", "data file"); }
 
 }  // namespace
 

@@ -218,15 +218,11 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
 double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
   table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s",
                            "target_interpolation", "rtol", "atol"});
-  const auto path = [&](std::string_view key) {
-    const std::filesystem::path file = table.String(key);
-    return (file.is_absolute() ? file : std::filesystem::path(table.Directory()) / file).string();
-  };
   CircuitProblem built =
-      BuildCircuitProblem({.netlist_path = path("netlist"),
+      BuildCircuitProblem({.netlist_path = table.InputFile("netlist", "netlist file"),
                            .train = table.StringArray("train"),
                            .output_node = table.String("output_node"),
-                           .target_csv = path("target"),
+                           .target_csv = table.InputFile("target", "waveform file"),
                            .duration_s = table.PositiveNumber("duration_s"),
                            .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0,
                            .target_interpolation = ReadInterpolation(table, "target_interpolation"),

@@ -72,8 +72,9 @@ eval_every = 2
 split = [0.5, 0.25, 0.25]
 )";
 
-// The same substrate for 1e6 s at 1e-3 s: minutes of work, so a refusal that
-// comes back at once shows that it came before the computation.
+// The same substrate for 5e4 s at 1e-3 s (5e7 steps, within max_steps):
+// minutes of work, so a refusal that comes back at once shows that it came
+// before the computation.
 constexpr const char* kLongConfig = R"([model]
 type = "oscillator_network"
 num_oscillators = 2
@@ -83,7 +84,7 @@ k = 1.0
 [initial_state]
 q = [1.0, 0.0]
 [simulation]
-duration_s = 1e6
+duration_s = 5e4
 [integrator]
 scheme = "leapfrog"
 step_s = 1e-3
@@ -237,6 +238,22 @@ TEST_F(OutputFolder, FullDiskInTrainLeavesNothing) {
       RunEcholabIn(work_, "train train.toml --no-plot -q -o trained", {.file_size_kib = 1});
   EXPECT_EXIT_WITH_MESSAGE(outcome, 1, "cannot write", "checkpoint.json", "File too large");
   EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// A plotting failure keeps the computed results: exit 3 with a message that
+// says how to redraw, and `echolab plot` then draws them.
+TEST_F(OutputFolder, PlotFailureKeepsTheResultsAndPlotRedraws) {
+  const RunOutcome failed = RunEcholabIn(work_, "simulate quick.toml -q -o run",
+                                         {.environment = "ECHOLAB_PYTHON=/bin/false"});
+  EXPECT_EXIT_WITH_MESSAGE(failed, 3, "results are complete", "echolab plot");
+  EXPECT_TRUE(fs::exists(work_ / "run" / "trajectory.csv"));
+  EXPECT_TRUE(fs::exists(work_ / "run" / "meta.json"));
+  EXPECT_FALSE(fs::exists(work_ / "run" / "simulation.png"));
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+
+  EXPECT_EXIT_WITH_MESSAGE(RunEcholabIn(work_, "plot run"), 0, "drew the figures");
+  EXPECT_TRUE(fs::exists(work_ / "run" / "simulation.png"));
+  EXPECT_EXIT_WITH_MESSAGE(RunEcholabIn(work_, "plot data"), 2, "no figures to draw");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
+#include "physics/stability_guard.h"
 
 namespace echolab {
 namespace {
@@ -244,6 +245,50 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
+// The stability guards of the echoes, each from its own start x_e,0.
+class EchoGuards {
+ public:
+  EchoGuards(const SimulationProblem& echo_problem, const IntegratorOptions& options,
+             const EchoPass& plus, const std::optional<EchoPass>& other)
+      : plus_start_(StartingAt(echo_problem, plus.state)), plus_(plus_start_, options) {
+    if (other) {
+      other_start_.emplace(StartingAt(echo_problem, other->state));
+      other_.emplace(*other_start_, options);
+    }
+  }
+
+  // False (status and message set) when an echo's energy ran away at echo time s.
+  bool Check(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
+             GradientResult* result) {
+    const char* failed = nullptr;
+    const StabilityGuard* guard = nullptr;
+    if (!plus_.Check(s_s, plus.state)) {
+      failed = "nudged";
+      guard = &plus_;
+    } else if (other_ && !other_->Check(s_s, other->state)) {
+      failed = "second";
+      guard = &*other_;
+    }
+    if (guard == nullptr) return true;
+    result->status = SolveStatus::kEnergyGrowth;
+    result->message =
+        fmt::format("the {} echo stopped at echo time s: {}", failed, guard->message());
+    return false;
+  }
+
+ private:
+  static SimulationProblem StartingAt(const SimulationProblem& echo_problem, const PhaseState& x) {
+    SimulationProblem start = echo_problem;
+    start.initial_state = x;
+    return start;
+  }
+
+  SimulationProblem plus_start_;
+  StabilityGuard plus_;
+  std::optional<SimulationProblem> other_start_;
+  std::optional<StabilityGuard> other_;
+};
+
 // `gamma`: the reweighting rate; a kick at echo time s is weighted exp(-γ s).
 void StoreInputDensity(const EchoPass& plus, const std::vector<double>& reference_terms,
                        double scale, double gamma, double end_time_s, int num_inputs,
@@ -450,6 +495,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(),
                         instruments ? &*instruments : nullptr, &energy_sum);
   const bool record_inputs = problem.compute_input_gradient && other.has_value();
+  EchoGuards guards(echo_problem, detail::GridOptions(problem, grid), plus, other);
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
     steppers.Step(s, grid.step_s, record_inputs, &plus, other ? &*other : nullptr);
@@ -464,6 +510,10 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
     if ((j % kFiniteCheckSteps == 0 || j + 1 == n) && !AllFinite(plus, other)) {
       result.status = SolveStatus::kNonFiniteState;
       result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
+      return result;
+    }
+    if ((j % kFiniteCheckSteps == 0 || j + 1 == n) &&
+        !guards.Check(s + grid.step_s, plus, other, &result)) {
       return result;
     }
     nudge(n - j - 1);  // forward index k = N - j - 1

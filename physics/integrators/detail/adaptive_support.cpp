@@ -20,11 +20,12 @@ IntegratorOptions ResolveAdaptiveOptions(const SimulationProblem& problem,
     used.output_interval_s = problem.duration_s / 1000.0;
   }
   used.output_interval_s = std::min(used.output_interval_s, problem.duration_s);
-  // The samples, like the steps, are bounded by max_steps (checked before the
-  // count becomes an integer in UniformOutputTimes).
+  // The number of samples is checked before it becomes an integer in
+  // UniformOutputTimes.
   CountIntervals(
-      problem.duration_s, used.output_interval_s, requested.max_steps,
-      requested.output_interval_s > 0.0 ? "integrator.output_interval_s" : "integrator.step_s");
+      problem.duration_s, used.output_interval_s, kMaxOutputSamples,
+      requested.output_interval_s > 0.0 ? "integrator.output_interval_s" : "integrator.step_s",
+      "the most output samples of a pass");
   used.step_s = std::min(requested.step_s, problem.duration_s);
   return used;
 }

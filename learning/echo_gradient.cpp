@@ -272,7 +272,7 @@ class EchoGuards {
     if (guard == nullptr) return true;
     result->status = SolveStatus::kEnergyGrowth;
     result->message =
-        fmt::format("the {} echo stopped at echo time s: {}", failed, guard->message());
+        fmt::format("the {} echo stopped (t counts echo time): {}", failed, guard->message());
     return false;
   }
 

@@ -418,17 +418,14 @@ TEST(AdjointGradient, ReportsAnExhaustedStepBudget) {
   std::cout << "  message: " << result.message << std::endl;
 }
 
-// A loss that throws from l (a forward callback) or from ∇x l (a backward
-// callback).
-class ThrowingLoss final : public Loss {
+// A loss that is zero everywhere, with every derivative zero: the base of
+// the faulty losses below, which override l and ∇x l.
+class ZeroLoss : public Loss {
  public:
-  explicit ThrowingLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
-  double Running(const PhaseState&, double, const Vector&) const override {
-    if (!in_backward_pass_) throw InputError("loss: thrown in the forward pass");
-    return 0.0;
-  }
-  void RunningGradient(const PhaseState&, double, const Vector&, PhaseState*) const override {
-    throw InputError("loss: thrown in the backward pass");
+  double Running(const PhaseState&, double, const Vector&) const override { return 0.0; }
+  void RunningGradient(const PhaseState& x, double, const Vector&,
+                       PhaseState* grad) const override {
+    *grad = {Vector::Zero(x.num_dof()), Vector::Zero(x.num_dof())};
   }
   void RunningParameterGradient(const PhaseState&, double, const Vector& theta,
                                 Vector* grad) const override {
@@ -444,6 +441,20 @@ class ThrowingLoss final : public Loss {
   }
   ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
   bool has_direct_parameter_term() const override { return false; }
+};
+
+// A loss that throws from l (a forward callback) or from ∇x l (a backward
+// callback).
+class ThrowingLoss final : public ZeroLoss {
+ public:
+  explicit ThrowingLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
+  double Running(const PhaseState&, double, const Vector&) const override {
+    if (!in_backward_pass_) throw InputError("loss: thrown in the forward pass");
+    return 0.0;
+  }
+  void RunningGradient(const PhaseState&, double, const Vector&, PhaseState*) const override {
+    throw InputError("loss: thrown in the backward pass");
+  }
 
  private:
   bool in_backward_pass_;
@@ -466,7 +477,7 @@ TEST(AdjointGradient, RethrowsAnExceptionOfACallback) {
 
 // A loss whose l (forward quadrature) or ∇x l (backward rate) turns NaN
 // after t = 1 s, with a state that stays finite.
-class NanAfterOneSecondLoss final : public Loss {
+class NanAfterOneSecondLoss final : public ZeroLoss {
  public:
   explicit NanAfterOneSecondLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
   double Running(const PhaseState&, double t_s, const Vector&) const override {
@@ -477,20 +488,6 @@ class NanAfterOneSecondLoss final : public Loss {
     const double value = in_backward_pass_ && t_s > 1.0 ? std::nan("") : 0.0;
     *grad = {Vector::Constant(x.num_dof(), value), Vector::Zero(x.num_dof())};
   }
-  void RunningParameterGradient(const PhaseState&, double, const Vector& theta,
-                                Vector* grad) const override {
-    *grad = Vector::Zero(theta.size());
-  }
-  double Terminal(const PhaseState&, const Vector&) const override { return 0.0; }
-  void TerminalGradient(const PhaseState& x, const Vector&, PhaseState* grad) const override {
-    *grad = {Vector::Zero(x.num_dof()), Vector::Zero(x.num_dof())};
-  }
-  void TerminalParameterGradient(const PhaseState&, const Vector& theta,
-                                 Vector* grad) const override {
-    *grad = Vector::Zero(theta.size());
-  }
-  ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
-  bool has_direct_parameter_term() const override { return false; }
 
  private:
   bool in_backward_pass_;

@@ -245,48 +245,42 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
-// The stability guards of the echoes, each from its own start x_e,0.
-class EchoGuards {
+// The stability guard of the echoes. The nudges put energy into each echo
+// that no input accounts for (β ∂l/∂p can be large in SI units), so the
+// guard watches their unnudged part: the mean of the two echoes (centred;
+// exactly the unnudged echo when the substrate is linear) or the reference
+// echo (one-sided). A one-sided echo without a reference has no unnudged
+// part; it relies on the guard of its forward pass.
+class EchoGuard {
  public:
-  EchoGuards(const SimulationProblem& echo_problem, const IntegratorOptions& options,
-             const EchoPass& plus, const std::optional<EchoPass>& other)
-      : plus_start_(StartingAt(echo_problem, plus.state)), plus_(plus_start_, options) {
-    if (other) {
-      other_start_.emplace(StartingAt(echo_problem, other->state));
-      other_.emplace(*other_start_, options);
-    }
+  EchoGuard(const SimulationProblem& echo_problem, const IntegratorOptions& options,
+            const EchoPass& plus, const std::optional<EchoPass>& other, bool centred)
+      : centred_(centred) {
+    if (!other) return;
+    start_ = echo_problem;
+    start_.initial_state = Unnudged(plus, *other);
+    guard_.emplace(start_, options);
   }
 
-  // False (status and message set) when an echo's energy ran away at echo time s.
+  // False (status and message set) when the echoes' energy ran away at echo time s.
   bool Check(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
              GradientResult* result) {
-    const char* failed = nullptr;
-    const StabilityGuard* guard = nullptr;
-    if (!plus_.Check(s_s, plus.state)) {
-      failed = "nudged";
-      guard = &plus_;
-    } else if (other_ && !other_->Check(s_s, other->state)) {
-      failed = "second";
-      guard = &*other_;
-    }
-    if (guard == nullptr) return true;
+    if (!guard_ || guard_->Check(s_s, Unnudged(plus, *other))) return true;
     result->status = SolveStatus::kEnergyGrowth;
-    result->message =
-        fmt::format("the {} echo stopped (t counts echo time): {}", failed, guard->message());
+    result->message = fmt::format("the echo stopped (t counts echo time): {}", guard_->message());
     return false;
   }
 
  private:
-  static SimulationProblem StartingAt(const SimulationProblem& echo_problem, const PhaseState& x) {
-    SimulationProblem start = echo_problem;
-    start.initial_state = x;
-    return start;
+  // (x_e(+β) + x_e(-β)) / 2, or the reference echo.
+  PhaseState Unnudged(const EchoPass& plus, const EchoPass& other) const {
+    if (!centred_) return other.state;
+    return PhaseState{0.5 * (plus.state.q + other.state.q), 0.5 * (plus.state.p + other.state.p)};
   }
 
-  SimulationProblem plus_start_;
-  StabilityGuard plus_;
-  std::optional<SimulationProblem> other_start_;
-  std::optional<StabilityGuard> other_;
+  bool centred_;
+  SimulationProblem start_;
+  std::optional<StabilityGuard> guard_;
 };
 
 // `gamma`: the reweighting rate; a kick at echo time s is weighted exp(-γ s).
@@ -495,7 +489,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(),
                         instruments ? &*instruments : nullptr, &energy_sum);
   const bool record_inputs = problem.compute_input_gradient && other.has_value();
-  EchoGuards guards(echo_problem, detail::GridOptions(problem, grid), plus, other);
+  EchoGuard guard(echo_problem, detail::GridOptions(problem, grid), plus, other, centred);
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
     steppers.Step(s, grid.step_s, record_inputs, &plus, other ? &*other : nullptr);
@@ -513,7 +507,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
       return result;
     }
     if ((j % kFiniteCheckSteps == 0 || j + 1 == n) &&
-        !guards.Check(s + grid.step_s, plus, other, &result)) {
+        !guard.Check(s + grid.step_s, plus, other, &result)) {
       return result;
     }
     nudge(n - j - 1);  // forward index k = N - j - 1

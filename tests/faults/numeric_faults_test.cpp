@@ -116,9 +116,10 @@ TEST_F(NumericFaults, BlowUpUnderTheAdjointExitsOneWithinMemory) {
   EXPECT_LT(seconds_, 10.0);
 }
 
-// With the guard off, the loss quadrature overflows: its right-hand side
-// fails for good and CVODES stops cleanly.
-TEST_F(NumericFaults, OverflowingLossQuadratureExitsOneWithoutTheGuard) {
+// With the growth test off (max_energy_growth = inf) the state still cannot
+// run on once its energy or its loss overflows: the guard's overflow check or
+// the loss quadrature's finiteness check stops CVODES cleanly.
+TEST_F(NumericFaults, BlowUpWithTheGrowthTestOffExitsOneOnOverflow) {
   WriteFile("blow_up.toml", BlowUp(R"(["adjoint"])", "max_energy_growth = inf"));
   const RunOutcome outcome = RunWritingNothing(
       "gradcheck blow_up.toml -o out", {.address_space_kib = 3L * 1024 * 1024, .timeout_s = 60});

@@ -14,6 +14,7 @@
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
 #include "physics/input_file.h"
+#include "physics/integrator_options.h"
 #include "physics/lower_case.h"
 
 namespace echolab {
@@ -185,6 +186,21 @@ class NetlistParser {
     return EvaluateExpression({reader->card(), file_, first->begin, last->end}, params_);
   }
 
+  // The simulation runs tstop / min(tstep, tmax) steps, which must stay
+  // within the default step budget, integrator.max_steps.
+  static void CheckTranStepCount(const TranCard& tran, const Token& first,
+                                 const TokenReader& reader) {
+    const double step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
+    const double steps = std::ceil(tran.stop_s / step_s);
+    const long max_steps = IntegratorOptions{}.max_steps;
+    if (!(steps <= static_cast<double>(max_steps))) {
+      reader.Fail(&first, "bad .tran step",
+                  fmt::format("at most integrator.max_steps = {} steps of tstep (or tmax) up to "
+                              "tstop; tstop {:.6g} s / tstep {:.6g} s needs {:.6g}",
+                              max_steps, tran.stop_s, step_s, steps));
+    }
+  }
+
   // tran-card := '.tran' tstep tstop [tstart [tmax]] ['uic']
   void ParseTran(const Token& first, TokenReader* reader) {
     if (netlist_.tran) {
@@ -210,6 +226,7 @@ class NetlistParser {
       tran.use_initial_conditions = true;
     }
     reader->ExpectEnd("bad .tran", "end of line after tstep tstop [tstart [tmax]] [uic]");
+    CheckTranStepCount(tran, first, *reader);
     netlist_.tran = tran;
   }
 

@@ -12,6 +12,7 @@
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
+#include "physics/stability_guard.h"
 
 namespace echolab {
 namespace {
@@ -248,6 +249,44 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
+// The stability guard of the echoes. The nudges put energy into each echo
+// that no input accounts for (β ∂l/∂p can be large in SI units), so the
+// guard watches their unnudged part: the mean of the two echoes (centred;
+// exactly the unnudged echo when the substrate is linear) or the reference
+// echo (one-sided). A one-sided echo without a reference has no unnudged
+// part; it relies on the guard of its forward pass.
+class EchoGuard {
+ public:
+  EchoGuard(const SimulationProblem& echo_problem, const IntegratorOptions& options,
+            const EchoPass& plus, const std::optional<EchoPass>& other, bool centred)
+      : centred_(centred) {
+    if (!other) return;
+    start_ = echo_problem;
+    start_.initial_state = Unnudged(plus, *other);
+    guard_.emplace(start_, options);
+  }
+
+  // False (status and message set) when the echoes' energy ran away at echo time s.
+  bool Check(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
+             GradientResult* result) {
+    if (!guard_ || guard_->Check(s_s, Unnudged(plus, *other))) return true;
+    result->status = SolveStatus::kEnergyGrowth;
+    result->message = fmt::format("the echo stopped (t counts echo time): {}", guard_->message());
+    return false;
+  }
+
+ private:
+  // (x_e(+β) + x_e(-β)) / 2, or the reference echo.
+  PhaseState Unnudged(const EchoPass& plus, const EchoPass& other) const {
+    if (!centred_) return other.state;
+    return PhaseState{0.5 * (plus.state.q + other.state.q), 0.5 * (plus.state.p + other.state.p)};
+  }
+
+  bool centred_;
+  SimulationProblem start_;
+  std::optional<StabilityGuard> guard_;
+};
+
 // `gamma`: the reweighting rate; a kick at echo time s is weighted exp(-γ s).
 void StoreInputDensity(const EchoPass& plus, const std::vector<double>& reference_terms,
                        double scale, double gamma, double end_time_s, int num_inputs,
@@ -461,6 +500,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(),
                         instruments ? &*instruments : nullptr, &energy_sum, &reference_sum);
   const bool record_inputs = problem.compute_input_gradient && other.has_value();
+  EchoGuard guard(echo_problem, detail::GridOptions(problem, grid), plus, other, centred);
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
     steppers.Step(s, grid.step_s, record_inputs, &plus, other ? &*other : nullptr);
@@ -475,6 +515,10 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
     if ((j % kFiniteCheckSteps == 0 || j + 1 == n) && !AllFinite(plus, other)) {
       result.status = SolveStatus::kNonFiniteState;
       result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
+      return result;
+    }
+    if ((j % kFiniteCheckSteps == 0 || j + 1 == n) &&
+        !guard.Check(s + grid.step_s, plus, other, &result)) {
       return result;
     }
     nudge(n - j - 1);  // forward index k = N - j - 1

@@ -6,6 +6,7 @@
 
 #include "physics/integrator_options.h"
 #include "physics/simulation_problem.h"
+#include "physics/stability_guard.h"
 #include "physics/trajectory.h"
 
 namespace echolab {
@@ -17,6 +18,9 @@ struct SchemeTraits {
   bool symmetric = false;   // time-symmetric: the flipped pass retraces exactly
   bool stochastic = false;  // supports ThermalNoise
   int order = 0;            // global order of accuracy
+  /// Fixed-step schemes: the largest h ω for which the scheme keeps a
+  /// harmonic oscillator of angular frequency ω bounded; 0: no such limit.
+  double stability_limit = 0.0;
 };
 
 /// An integrator turns a SimulationProblem into a Trajectory. Integrate()
@@ -35,17 +39,21 @@ class Integrator {
 
  protected:
   /// Receives the output samples of a run: records them (if asked), calls the
-  /// observer, and stops the run on a non-finite state.
+  /// observer, and stops the run on a non-finite state or, through the
+  /// StabilityGuard, on runaway energy growth.
   class OutputSink {
    public:
-    OutputSink(Trajectory* trajectory, const Observer& observer, bool record);
-    /// Returns false (and sets the status) when x is not finite.
+    OutputSink(const SimulationProblem& problem, const IntegratorOptions& options,
+               Trajectory* trajectory, const Observer& observer);
+    /// Returns false (and sets the status) when x is not finite or the
+    /// stability guard fails.
     bool Emit(double t_s, const PhaseState& x);
 
    private:
     Trajectory* trajectory_;
     const Observer& observer_;
     bool record_;
+    StabilityGuard guard_;
   };
 
  protected:

@@ -8,6 +8,7 @@
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/step_count.h"
 
 namespace echolab::detail {
 namespace {
@@ -49,8 +50,14 @@ double SimpsonWeight(long j, long intervals, double spacing_s) {
 }
 
 // An even number of sample intervals of spacing ≈ step_s over T.
-long SampleIntervals(double duration_s, double step_s) {
-  const long intervals = static_cast<long>(std::ceil(duration_s / step_s - 1e-9));
+long SampleIntervals(double duration_s, double step_s, long max_steps) {
+  if (!(step_s > 0.0)) {
+    throw InputError(fmt::format(
+        "integrator.step_s must be > 0 for an echo on an adaptive scheme (it sets the spacing of "
+        "the samples of the sums), got {}",
+        step_s));
+  }
+  const long intervals = CountIntervals(duration_s, step_s, max_steps, "integrator.step_s");
   return std::max(2L, intervals + intervals % 2);
 }
 
@@ -88,7 +95,8 @@ PassSums RunPass(const SimulationProblem& pass, const IntegratorOptions& options
 double SampledPassLoss(const GradientProblem& problem, long* steps) {
   const SimulationProblem& pass = problem.forward;
   const Loss& loss = *problem.loss;
-  const long intervals = SampleIntervals(pass.duration_s, problem.integrator.step_s);
+  const long intervals =
+      SampleIntervals(pass.duration_s, problem.integrator.step_s, problem.integrator.max_steps);
   const double spacing_s = pass.duration_s / static_cast<double>(intervals);
   IntegratorOptions sampled = problem.integrator;
   sampled.output_interval_s = spacing_s;
@@ -130,7 +138,8 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   const Vector& theta = forward.theta;
   const double duration_s = forward.duration_s;
   const bool centred = options.estimator == EchoEstimator::kCentred;
-  const long intervals = SampleIntervals(duration_s, problem.integrator.step_s);
+  const long intervals =
+      SampleIntervals(duration_s, problem.integrator.step_s, problem.integrator.max_steps);
   const double spacing_s = duration_s / static_cast<double>(intervals);
   IntegratorOptions sampled = problem.integrator;
   sampled.output_interval_s = spacing_s;

@@ -27,6 +27,14 @@ struct StepGrid {
 
 StepGrid MakeStepGrid(const GradientProblem& problem);
 
+/// Steps between two checks of the stability guard in the step loops of the
+/// gradient methods (a check costs about two force evaluations).
+inline constexpr long kGuardCheckSteps = 16;
+
+/// The integrator options of a pass on the grid (the step is the grid's), for
+/// its StabilityGuard.
+IntegratorOptions GridOptions(const GradientProblem& problem, const StepGrid& grid);
+
 /// True when the scheme is a symmetric composition (leapfrog, yoshida4).
 bool IsCompositionScheme(const std::string& scheme);
 

@@ -22,8 +22,10 @@ class FixedStepIntegrator : public Integrator {
   virtual std::vector<double> CompositionWeights() const { return {}; }
 
   /// The number of steps and the step used for a pass of `duration_s` when
-  /// `step_s` is asked for: N = ceil(T / h - 1e-9), h_used = T / N.
-  static long NumSteps(double duration_s, double step_s);
+  /// `step_s` is asked for: N = max(1, ceil(T / h - 1e-9)), h_used = T / N.
+  /// Throws InputError naming integrator.step_s when N > max_steps
+  /// (CountIntervals), before any cast.
+  static long NumSteps(double duration_s, double step_s, long max_steps);
 
   /// Advances a state by one step; owns the scratch buffers of one run.
   class Stepper {

@@ -3,7 +3,12 @@
 namespace echolab {
 
 SchemeTraits LeapfrogIntegrator::traits() const {
-  return SchemeTraits{.fixed_step = true, .symplectic = true, .symmetric = true, .order = 2};
+  // h ω < 2: the stability interval of leapfrog on x'' = -ω² x.
+  return SchemeTraits{.fixed_step = true,
+                      .symplectic = true,
+                      .symmetric = true,
+                      .order = 2,
+                      .stability_limit = 2.0};
 }
 
 std::unique_ptr<FixedStepIntegrator::Stepper> LeapfrogIntegrator::MakeStepper(

@@ -10,6 +10,7 @@
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
+#include "physics/step_count.h"
 #include "sims/config/input_config.h"
 
 namespace echolab {
@@ -67,7 +68,8 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   IntegratorOptions options;
   const auto table = root.OptionalTable("integrator");
   if (!table) return options;
-  table->RejectUnknownKeys({"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
+  table->RejectUnknownKeys({"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s",
+                            "max_energy_growth", "adjoint_memory_MiB"});
   options.scheme = table->String("scheme", options.scheme);
   const std::vector<std::string> schemes = SchemeNames();
   if (std::find(schemes.begin(), schemes.end(), options.scheme) == schemes.end()) {
@@ -84,12 +86,18 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   if (!(options.output_interval_s >= 0.0)) {
     table->Fail("output_interval_s", "expected an interval >= 0 s");
   }
+  options.max_energy_growth = table->Number("max_energy_growth", options.max_energy_growth);
+  if (!(options.max_energy_growth > 1.0)) {
+    table->Fail("max_energy_growth", "expected a factor > 1 (inf turns the guard off)");
+  }
+  options.adjoint_memory_MiB =
+      table->PositiveNumber("adjoint_memory_MiB", options.adjoint_memory_MiB);
   return options;
 }
 
 // What the integrators would refuse only once the run starts, refused here
-// with the location: a fixed-step scheme without a step or with more steps
-// than max_steps, noise on a deterministic scheme.
+// with the location: a fixed-step scheme without a step, noise on a
+// deterministic scheme.
 void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config) {
   const IntegratorOptions& options = config.integrator;
   const SchemeTraits traits = MakeIntegrator(options.scheme)->traits();
@@ -97,14 +105,6 @@ void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config)
     root.Table("integrator")
         .Fail("step_s",
               fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
-  }
-  const double steps = config.problem.duration_s / options.step_s;
-  if (traits.fixed_step && steps > static_cast<double>(options.max_steps)) {
-    root.Table("simulation")
-        .Fail("duration_s",
-              fmt::format("{:.3g} steps of {} s are needed, more than integrator.max_steps = {}; "
-                          "shorten the duration, or raise the step or max_steps",
-                          steps, options.step_s, options.max_steps));
   }
   if (!config.problem.noise.is_zero() && !traits.stochastic) {
     root.Fail("noise", fmt::format("thermal noise needs the scheme 'baoab' ([integrator] scheme = "
@@ -127,6 +127,22 @@ void CheckTrajectoryMemory(const ConfigTable& root, const SimulationConfig& conf
                       fmt::format("a trajectory of {:.3g} samples of {:.0f} values (make the "
                                   "duration shorter or integrator.output_interval_s longer)",
                                   samples, values));
+}
+
+// A fixed-step scheme runs ceil(duration / step) steps; more than max_steps is
+// refused here, naming the file and line of the step (or of the duration when
+// the step is the default).
+void CheckStepCount(const ConfigTable& root, const SimulationProblem& problem,
+                    const IntegratorOptions& options) {
+  // A step of 0 is refused by the scheme itself, with its own message.
+  if (!(options.step_s > 0.0) || !MakeIntegrator(options.scheme)->traits().fixed_step) return;
+  try {
+    CountIntervals(problem.duration_s, options.step_s, options.max_steps, "integrator.step_s");
+  } catch (const InputError& error) {
+    const auto integrator = root.OptionalTable("integrator");
+    if (integrator && integrator->Has("step_s")) integrator->Fail("step_s", error.what());
+    root.Table("simulation").Fail("duration_s", error.what());
+  }
 }
 
 }  // namespace
@@ -160,6 +176,7 @@ SimulationConfig ParseSimulationConfig(const ConfigTable& root,
   problem.noise = ReadNoise(root);
   config.integrator = ReadIntegrator(root);
   CheckSchemeSupport(root, config);
+  CheckStepCount(root, problem, config.integrator);
   CheckTrajectoryMemory(root, config);
 
   try {

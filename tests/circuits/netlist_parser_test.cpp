@@ -17,6 +17,7 @@
 namespace echolab {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::DoubleEq;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -62,6 +63,17 @@ std::vector<std::filesystem::path> ExampleNetlists() {
   }
   std::sort(paths.begin(), paths.end());
   return paths;
+}
+
+// A .tran whose step count overflows (or exceeds the default step budget)
+// is refused at its line, before any integer cast.
+TEST(NetlistParserTest, TranWithTooManyStepsIsRefused) {
+  EXPECT_THAT(ErrorOf("title\nC1 a 0 1n\n.tran 1e-30 200n uic\n"),
+              AllOf(HasSubstr("net.cir:3"), HasSubstr("bad .tran step"),
+                    HasSubstr("integrator.max_steps = 100000000"), HasSubstr("2e+23")));
+  EXPECT_THAT(ErrorOf("title\nC1 a 0 1n\n.tran 1n 1 0 1e-300\n"),
+              AllOf(HasSubstr("net.cir:3"), HasSubstr("tmax")));
+  EXPECT_NO_THROW(Parse("title\nC1 a 0 1n\n.tran 1n 1m uic\n"));
 }
 
 TEST(NetlistParserTest, ParsesPassiveElementsAndTitle) {

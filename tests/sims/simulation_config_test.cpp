@@ -134,6 +134,41 @@ TEST(SimulationConfig, NonPositiveStepIsRejected) {
               AllOf(HasSubstr("test.toml:"), HasSubstr("integrator.step_s"), HasSubstr(">= 0")));
 }
 
+// A step or duration whose step count overflows a long (or exceeds
+// max_steps) is refused before any integer cast, naming the key, its line
+// and the limit.
+TEST(SimulationConfig, StepCountBeyondMaxStepsIsRefused) {
+  EXPECT_THAT(
+      ErrorOf(ValidWith("step_s = 0.001", "step_s = 1e-300")),
+      AllOf(HasSubstr("test.toml:35:"), HasSubstr("integrator.step_s"),
+            HasSubstr("needs 2e+300 steps"), HasSubstr("integrator.max_steps = 100000000")));
+  EXPECT_THAT(ErrorOf(ValidWith("duration_s = 2.0", "duration_s = 1e300")),
+              AllOf(HasSubstr("test.toml:35:"), HasSubstr("simulation.duration_s = 1e+300 s"),
+                    HasSubstr("needs 1e+303 steps")));
+  EXPECT_THAT(ErrorOf(ValidWith("step_s = 0.001", "step_s = 0.001\nmax_steps = 1000")),
+              AllOf(HasSubstr("needs 2000 steps"), HasSubstr("integrator.max_steps = 1000")));
+}
+
+// Without a step in the file, the duration's line is named.
+TEST(SimulationConfig, StepCountBeyondMaxStepsNamesTheDurationWithoutAStep) {
+  std::string text = ValidWith("step_s = 0.001", "");
+  text.replace(text.find("duration_s = 2.0"), 16, "duration_s = 1e300");
+  EXPECT_THAT(ErrorOf(text), AllOf(HasSubstr("test.toml:28:"), HasSubstr("simulation.duration_s")));
+}
+
+TEST(SimulationConfig, StabilityGuardAndAdjointMemoryAreRead) {
+  const SimulationConfig config = Parse(ValidWith("step_s = 0.001",
+                                                  "step_s = 0.001\nmax_energy_growth = 1e9\n"
+                                                  "adjoint_memory_MiB = 64"));
+  EXPECT_EQ(config.integrator.max_energy_growth, 1e9);
+  EXPECT_EQ(config.integrator.adjoint_memory_MiB, 64.0);
+  EXPECT_THAT(ErrorOf(ValidWith("step_s = 0.001", "step_s = 0.001\nmax_energy_growth = 0.5")),
+              AllOf(HasSubstr("test.toml:36:"), HasSubstr("integrator.max_energy_growth"),
+                    HasSubstr("> 1")));
+  EXPECT_THAT(ErrorOf(ValidWith("step_s = 0.001", "step_s = 0.001\nadjoint_memory_MiB = 0")),
+              AllOf(HasSubstr("test.toml:36:"), HasSubstr("integrator.adjoint_memory_MiB")));
+}
+
 TEST(SimulationConfig, UnknownSchemeListsTheKnownOnes) {
   EXPECT_THAT(
       ErrorOf(ValidWith("\"yoshida4\"", "\"runge_kutta\"")),
@@ -218,7 +253,7 @@ TEST(SimulationConfig, LongTrajectoriesAreRefused) {
   EXPECT_THAT(ErrorOf(text), AllOf(HasSubstr("test.toml:28:"), HasSubstr("simulation.duration_s"),
                                    HasSubstr("a trajectory of 1e+10 samples")));
   EXPECT_THAT(ErrorOf(ValidWith("duration_s = 2.0", "duration_s = 1e9")),
-              AllOf(HasSubstr("test.toml:28:"), HasSubstr("simulation.duration_s"),
+              AllOf(HasSubstr("test.toml:35:"), HasSubstr("simulation.duration_s = 1e+09 s"),
                     HasSubstr("more than integrator.max_steps")));
 }
 

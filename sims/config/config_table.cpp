@@ -120,6 +120,15 @@ double ConfigTable::Number(std::string_view key, double fallback) const {
   return Has(key) ? Number(key) : fallback;
 }
 
+double ConfigTable::BoundOrInfinity(std::string_view key, double fallback) const {
+  if (!Has(key)) return fallback;
+  const toml::node& node = Require(key);
+  if (const auto value = node.value<double>(); value && node.is_number() && *value == INFINITY) {
+    return *value;
+  }
+  return Number(key);
+}
+
 double ConfigTable::PositiveNumber(std::string_view key) const {
   const double value = Number(key);
   if (!(value > 0.0) || !std::isfinite(value)) {

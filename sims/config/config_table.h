@@ -33,6 +33,8 @@ class ConfigTable {
 
   double Number(std::string_view key) const;
   double Number(std::string_view key, double fallback) const;
+  /// A finite number, or inf for "no bound" (the one place infinity is read).
+  double BoundOrInfinity(std::string_view key, double fallback) const;
   double PositiveNumber(std::string_view key) const;
   double PositiveNumber(std::string_view key, double fallback) const;
   std::int64_t Integer(std::string_view key) const;

@@ -86,7 +86,8 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   if (!(options.output_interval_s >= 0.0)) {
     table->Fail("output_interval_s", "expected an interval >= 0 s");
   }
-  options.max_energy_growth = table->Number("max_energy_growth", options.max_energy_growth);
+  options.max_energy_growth =
+      table->BoundOrInfinity("max_energy_growth", options.max_energy_growth);
   if (!(options.max_energy_growth > 1.0)) {
     table->Fail("max_energy_growth", "expected a factor > 1 (inf turns the guard off)");
   }

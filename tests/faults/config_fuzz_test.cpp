@@ -242,7 +242,10 @@ split = [0.5, 0.25, 0.25]
 class CommandLineFuzz : public echolab::faults::FaultTest {};
 
 // Each mutated configuration through its command, under a memory limit and a
-// time budget: exit 0, 1 or 2, never a signal; a failure leaves no output.
+// time budget: exit 0, 1 or 2, never a signal; a failure leaves no output. A
+// mutation may ask for a long computation (a stiff substrate for the
+// adaptive adjoint, say): it is stopped at the budget and counted, and at
+// most a tenth of the runs may need that.
 TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
   const std::vector<std::pair<std::string, std::string>> commands = {
       {"simulate --no-plot", kSmallSimulation},
@@ -252,6 +255,7 @@ TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
   std::mt19937_64 rng(7);
   const int trials = FuzzTrials(160);
   std::array<int, 3> by_exit_code{};
+  int over_budget = 0;
   for (int trial = 0; trial < trials; ++trial) {
     const auto& [command, original] = commands[static_cast<size_t>(trial) % commands.size()];
     std::string text = original;
@@ -261,7 +265,17 @@ TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
     fs::remove_all(output);
     const echolab::faults::RunOutcome outcome = echolab::faults::RunEcholabIn(
         root(), command + " -q config.toml -o out",
-        {.address_space_kib = 4L << 20, .timeout_s = 60});
+        {.address_space_kib = 4L << 20, .timeout_s = 15});
+    if (outcome.timed_out) {
+      std::cout << "trial " << trial << " (" << command << ") ran past the budget:\n" << text;
+      ++over_budget;
+      // A stopped run leaves its staging folder to the next run into the
+      // same place; this test moves on to a fresh one.
+      for (const std::string& leftover : echolab::faults::PartialLeftovers(root())) {
+        fs::remove_all(root() / leftover);
+      }
+      continue;
+    }
     ASSERT_EQ(outcome.signal, 0) << "trial " << trial << " (" << command << ") killed by signal "
                                  << outcome.signal << ":\n"
                                  << text << "\n"
@@ -278,7 +292,9 @@ TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
         << text << "\n" << outcome.output;
   }
   std::cout << "command-line runs: " << by_exit_code[0] << " succeeded, " << by_exit_code[1]
-            << " failed (exit 1), " << by_exit_code[2] << " refused (exit 2)\n";
+            << " failed (exit 1), " << by_exit_code[2] << " refused (exit 2), " << over_budget
+            << " over the time budget\n";
+  EXPECT_LE(over_budget, trials / 10);
   EXPECT_GT(by_exit_code[0], 0);
   EXPECT_GT(by_exit_code[2], 0);
 }

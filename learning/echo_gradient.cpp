@@ -1,6 +1,7 @@
 #include "learning/echo_gradient.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "physics/stability_guard.h"
 
 namespace echolab {
@@ -373,8 +375,9 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   }
   if (!problem.forward.noise.is_zero()) {
     throw InputError(
-        "noise: the discrete echo of leapfrog and yoshida4 is deterministic; use the scheme "
-        "'baoab' to run the echo with thermal noise");
+        fmt::format("noise: the discrete echo of the composition schemes ({}) is deterministic; "
+                    "use the scheme 'baoab' to run the echo with thermal noise",
+                    fmt::join(CompositionSchemeNames(), ", ")));
   }
   const std::vector<double> weights =
       detail::CompositionWeightsOf(problem.integrator.scheme, name());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct SchemeTraits {
   /// Fixed-step schemes: the largest h ω for which the scheme keeps a
   /// harmonic oscillator of angular frequency ω bounded; 0: no such limit.
   double stability_limit = 0.0;
+  /// Symmetric compositions of the drift-kick-drift step (CompositionScheme):
+  /// the sub-step weights, which the echo and the discrete adjoint replay;
+  /// empty for every other scheme.
+  std::vector<double> composition_weights;
 };
 
 /// An integrator turns a SimulationProblem into a Trajectory. Integrate()
@@ -75,6 +80,12 @@ std::unique_ptr<Integrator> MakeIntegrator(const std::string& scheme);
 
 /// Names of all registered schemes.
 std::vector<std::string> SchemeNames();
+/// The schemes whose traits satisfy `predicate`, in the registry's order.
+std::vector<std::string> SchemeNamesWhere(
+    const std::function<bool(const SchemeTraits&)>& predicate);
+/// The symmetric composition schemes (leapfrog and its compositions): those
+/// the echo, the discrete adjoint and the HSSMs' RHEL replay step by step.
+std::vector<std::string> CompositionSchemeNames();
 
 /// Integrates `problem` with the scheme named in options.scheme.
 Trajectory Simulate(const SimulationProblem& problem, const IntegratorOptions& options,

@@ -1,6 +1,7 @@
 #include "learning/detail/continuous_echo.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -124,14 +125,14 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   if (!options.hardware.is_ideal()) {
     throw InputError(fmt::format(
         "echo.hardware: imperfect flips, drift and input offsets are modelled on symmetric "
-        "composition schemes (leapfrog, yoshida4), not on '{}'",
-        problem.integrator.scheme));
+        "composition schemes ({}), not on '{}'",
+        fmt::join(CompositionSchemeNames(), ", "), problem.integrator.scheme));
   }
   if (options.damping != EchoDamping::kNaive) {
     throw InputError(
-        fmt::format("echo.damping: the gain echoes run on symmetric composition schemes (leapfrog, "
-                    "yoshida4), not on '{}'",
-                    problem.integrator.scheme));
+        fmt::format("echo.damping: the gain echoes run on symmetric composition schemes ({}), "
+                    "not on '{}'",
+                    fmt::join(CompositionSchemeNames(), ", "), problem.integrator.scheme));
   }
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;

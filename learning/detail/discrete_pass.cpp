@@ -1,6 +1,7 @@
 #include "learning/detail/discrete_pass.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -39,9 +40,7 @@ IntegratorOptions GridOptions(const GradientProblem& problem, const StepGrid& gr
 namespace {
 
 std::vector<double> WeightsOf(const std::string& scheme) {
-  const std::unique_ptr<Integrator> integrator = MakeIntegrator(scheme);
-  const auto* fixed = dynamic_cast<const FixedStepIntegrator*>(integrator.get());
-  return fixed != nullptr ? fixed->CompositionWeights() : std::vector<double>{};
+  return MakeIntegrator(scheme)->traits().composition_weights;
 }
 
 }  // namespace
@@ -53,8 +52,8 @@ std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::s
   if (weights.empty()) {
     throw InputError(fmt::format(
         "integrator.scheme: the {} method replays a symmetric composition scheme step by step; "
-        "'{}' is not one: use leapfrog or yoshida4",
-        method, scheme));
+        "'{}' is not one: use one of {}",
+        method, scheme, fmt::join(CompositionSchemeNames(), ", ")));
   }
   return weights;
 }

@@ -35,11 +35,11 @@ inline constexpr long kGuardCheckSteps = 16;
 /// its StabilityGuard.
 IntegratorOptions GridOptions(const GradientProblem& problem, const StepGrid& grid);
 
-/// True when the scheme is a symmetric composition (leapfrog, yoshida4).
+/// True when the scheme is a symmetric composition (CompositionSchemeNames()).
 bool IsCompositionScheme(const std::string& scheme);
 
 /// The sub-step weights of the problem's scheme; throws InputError naming the
-/// method when the scheme is not a symmetric composition (leapfrog, yoshida4).
+/// method when the scheme is not a symmetric composition (CompositionSchemeNames()).
 std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method);
 
 /// A forward pass on the grid with the discrete loss accumulated on the way.

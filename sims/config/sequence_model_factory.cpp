@@ -12,6 +12,7 @@
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/substrate_sequence_model.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "physics/lower_case.h"
 #include "physics/memory_budget.h"
 #include "sims/config/substrate_config.h"
@@ -50,10 +51,11 @@ void ReadSampling(const ConfigTable& model, SubstrateModelSpec* spec) {
   spec->sample_interval_s = model.PositiveNumber("sample_interval_s");
   spec->input_scale = model.PositiveNumber("input_scale", 1.0);
   spec->integrator.scheme = model.String("scheme", "leapfrog");
-  if (spec->integrator.scheme != "leapfrog" && spec->integrator.scheme != "yoshida4") {
-    model.Fail("scheme", fmt::format("expected leapfrog or yoshida4 (the echo replays a symmetric "
+  const std::vector<std::string> schemes = CompositionSchemeNames();
+  if (std::find(schemes.begin(), schemes.end(), spec->integrator.scheme) == schemes.end()) {
+    model.Fail("scheme", fmt::format("expected one of {} (the echo replays a symmetric "
                                      "composition scheme), got '{}'",
-                                     spec->integrator.scheme));
+                                     fmt::join(schemes, ", "), spec->integrator.scheme));
   }
   spec->integrator.step_s = model.PositiveNumber("step_s", spec->sample_interval_s / 4.0);
   spec->integrator.rtol = model.PositiveNumber("rtol", 1e-8);

@@ -19,6 +19,7 @@
 #include "learning/finite_difference_gradient.h"
 #include "learning_fixtures.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 
 namespace echolab {
 namespace {
@@ -51,7 +52,7 @@ double LogLogSlope(const std::vector<double>& beta, const std::vector<double>& e
 
 TEST(DiscreteAdjoint, MatchesFiniteDifferencesOfTheDiscreteLoss) {
   for (auto owned : {testing::PaperSixOscillatorProblem(), testing::NonlinearChainProblem()}) {
-    for (const char* scheme : {"leapfrog", "yoshida4"}) {
+    for (const std::string& scheme : CompositionSchemeNames()) {
       owned.problem.integrator.scheme = scheme;
       const GradientResult adjoint = ComputeOk(DiscreteAdjointGradient(), owned.problem);
       const GradientResult fd = ComputeOk(FiniteDifferenceGradient(), owned.problem);
@@ -72,7 +73,7 @@ TEST(DiscreteAdjoint, MatchesFiniteDifferencesOfTheDiscreteLoss) {
 TEST(EchoGradient, CentredEqualsDiscreteAdjointOnLinearNetworksForAnyBeta) {
   auto owned = testing::PaperSixOscillatorProblem();
   owned.problem.record_adjoint = true;
-  for (const char* scheme : {"leapfrog", "yoshida4"}) {
+  for (const std::string& scheme : CompositionSchemeNames()) {
     owned.problem.integrator.scheme = scheme;
     const GradientResult reference = ComputeOk(DiscreteAdjointGradient(), owned.problem);
     for (double beta : {1e-4, 1e-2, 1.0, 10.0}) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "faults/fault_harness.h"
+#include "faults/small_configs.h"
 #include "physics/error.h"
 #include "sims/config/config_table.h"
 #include "sims/config/gradcheck_config.h"
@@ -31,6 +32,10 @@ namespace {
 namespace fs = std::filesystem;
 using echolab::ConfigTable;
 using echolab::InputError;
+using echolab::faults::kSmallLoss;
+using echolab::faults::kSmallSubstrate;
+using echolab::faults::kSmallSweep;
+using echolab::faults::kSmallTrain;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -185,60 +190,6 @@ TEST(ConfigFuzz, MutatedConfigurationsLoadOrRaiseInputError) {
   EXPECT_GT(refused, trials / 4);
 }
 
-// Small configurations for each command, fast enough to run a few hundred.
-constexpr const char* kSmallSimulation = R"([model]
-type = "oscillator_network"
-num_oscillators = 3
-masses_kg = [1.0, 1.5, 0.8]
-driven = [1]
-[model.onsite]
-law = "quartic"
-k = 1.0
-b = 0.2
-[model.coupling]
-law = "harmonic"
-k = 0.4
-[[input]]
-waveform = "sine"
-amplitude = 0.4
-frequency_Hz = 0.2
-[initial_state]
-q = [0.3, 0.0, -0.2]
-[simulation]
-duration_s = 2.0
-[integrator]
-scheme = "leapfrog"
-step_s = 0.01
-)";
-constexpr const char* kSmallLoss = R"([loss]
-readout = "position"
-dof = [3]
-)";
-constexpr const char* kSmallSweep = R"([sweep]
-beta = [0.001, 0.01]
-decay_rate_per_s = [0.0, 0.01]
-seeds = [1]
-)";
-constexpr const char* kSmallTrain = R"([task]
-kind = "windowed_mean"
-sequences = 12
-length = 40
-window_steps = 10
-output_step = 5
-[model]
-kind = "hssm"
-unit = "linear"
-layers = 1
-hidden = 4
-state = 4
-[training]
-lr = 0.01
-batch = 3
-steps = 4
-eval_every = 2
-split = [0.5, 0.25, 0.25]
-)";
-
 class CommandLineFuzz : public echolab::faults::FaultTest {};
 
 // Each mutated configuration through its command, under a memory limit and a
@@ -248,9 +199,9 @@ class CommandLineFuzz : public echolab::faults::FaultTest {};
 // most a tenth of the runs may need that.
 TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
   const std::vector<std::pair<std::string, std::string>> commands = {
-      {"simulate --no-plot", kSmallSimulation},
-      {"gradcheck", std::string(kSmallSimulation) + kSmallLoss},
-      {"sweep --no-plot -j 1", std::string(kSmallSimulation) + kSmallLoss + kSmallSweep},
+      {"simulate --no-plot", kSmallSubstrate},
+      {"gradcheck", std::string(kSmallSubstrate) + kSmallLoss},
+      {"sweep --no-plot -j 1", std::string(kSmallSubstrate) + kSmallLoss + kSmallSweep},
       {"train --no-plot", kSmallTrain}};
   std::mt19937_64 rng(7);
   const int trials = FuzzTrials(160);

@@ -14,5 +14,5 @@ ctest --test-dir build --output-on-failure --parallel "$jobs"
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DECHOLAB_SANITIZERS="address;undefined" -DECHOLAB_BUILD_BENCH=OFF
 cmake --build build-sanitize --parallel "$jobs" --target netlist_parser_test config_fuzz_test
-ECHOLAB_FUZZ_TRIALS=400 ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" \
+ECHOLAB_FUZZ_SCALE=0.15 ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" \
   -R '^(netlist_parser_test|config_fuzz_test)\.'

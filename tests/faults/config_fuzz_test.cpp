@@ -133,11 +133,12 @@ void Load(ConfigKind kind, const std::string& text, const fs::path& path) {
   }
 }
 
-// `fallback` cases, or the count in ECHOLAB_FUZZ_TRIALS (set lower for the
-// slower sanitizer builds by scripts/test.sh).
-int FuzzTrials(int fallback) {
-  const char* count = std::getenv("ECHOLAB_FUZZ_TRIALS");
-  return count != nullptr && std::atoi(count) > 0 ? std::atoi(count) : fallback;
+// `count` cases, scaled by ECHOLAB_FUZZ_SCALE (in (0, 1]; scripts/test.sh
+// runs fewer in the slower sanitizer build).
+int FuzzTrials(int count) {
+  const char* scale = std::getenv("ECHOLAB_FUZZ_SCALE");
+  const double factor = scale != nullptr ? std::atof(scale) : 1.0;
+  return factor > 0.0 && factor <= 1.0 ? std::max(1, static_cast<int>(factor * count)) : count;
 }
 
 std::vector<fs::path> ShippedConfigs() {
@@ -192,6 +193,10 @@ TEST(ConfigFuzz, MutatedConfigurationsLoadOrRaiseInputError) {
 
 class CommandLineFuzz : public echolab::faults::FaultTest {};
 
+// Seconds one mutated run may take; a sanitizer build runs several times
+// slower.
+constexpr int kTimeBudget_s = echolab::faults::kAddressSpaceLimitApplies ? 15 : 90;
+
 // Each mutated configuration through its command, under a memory limit and a
 // time budget: exit 0, 1 or 2, never a signal; a failure leaves no output. A
 // mutation may ask for a long computation (a stiff substrate for the
@@ -216,7 +221,7 @@ TEST_F(CommandLineFuzz, MutatedConfigurationsExitCleanly) {
     fs::remove_all(output);
     const echolab::faults::RunOutcome outcome = echolab::faults::RunEcholabIn(
         root(), command + " -q config.toml -o out",
-        {.address_space_kib = 4L << 20, .timeout_s = 15});
+        {.address_space_kib = 4L << 20, .timeout_s = kTimeBudget_s});
     if (outcome.timed_out) {
       std::cout << "trial " << trial << " (" << command << ") ran past the budget:\n" << text;
       ++over_budget;

@@ -2,8 +2,8 @@
 // shipped configuration are either read or refused with an InputError that
 // names the file (never another exception, never a crash); and a few hundred
 // mutations of small configurations, run through the command line, end with
-// exit 0, 1 or 2, never a signal. Also run under AddressSanitizer and
-// UndefinedBehaviorSanitizer by scripts/test.sh.
+// exit 0, 1 or 2, never a signal. In a sanitizer build, ECHOLAB_FUZZ_SCALE
+// lowers the number of cases.
 
 #include <gtest/gtest.h>
 

@@ -46,7 +46,7 @@
 #include "learning/gradient_method.h"
 #include "learning/loss.h"
 #include "learning/readout.h"
-#include "learning/resident_memory.h"
+#include "common/resident_memory.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"

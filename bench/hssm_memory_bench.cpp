@@ -32,7 +32,7 @@
 
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/hssm/hru_layer.h"
-#include "learning/resident_memory.h"
+#include "common/resident_memory.h"
 #include "physics/error.h"
 
 namespace echolab::bench {

@@ -13,15 +13,12 @@
 
 #include "physics/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
-#include "physics/integrators/detail/sundials_handles.h"
-#include "physics/integrators/detail/sundials_solve.h"
 #include "physics/integrators/fixed_step_integrator.h"
 #include "physics/stability_guard.h"
+#include "physics/sundials/cvodes_adams_session.h"
 
 namespace echolab {
 namespace {
-
-using CvodeMemory = detail::SolverMemoryHandle<CVodeFree>;
 
 // Internal forward steps between two checkpoints. The backward pass
 // recomputes one such stretch at a time and keeps its interpolation data.
@@ -38,9 +35,7 @@ constexpr int kInterpolation = CV_POLYNOMIAL;
 // Intervals of the report grid when integrator.step_s is 0.
 constexpr long kDefaultReportIntervals = 1000;
 
-void Check(int flag, const char* call) {
-  detail::CheckSetupFlag(flag, call, CVodeGetReturnFlagName);
-}
+void Check(int flag, const char* call) { sundials::CheckCvodes(flag, call); }
 
 // Forward steps between two checks of the stability guard.
 constexpr long kGuardCheckSteps = 16;
@@ -127,7 +122,7 @@ struct ForwardData {
       : rhs(gradient_problem.forward),
         loss(*gradient_problem.loss),
         pass(gradient_problem.forward) {}
-  detail::RhsData rhs;
+  sundials::RhsData rhs;
   CallbackFailure quadrature;
   const Loss& loss;
   const SimulationProblem& pass;
@@ -135,7 +130,7 @@ struct ForwardData {
 
 // dx/dt = f(t, x), the HamiltonianVectorField (dissipation included).
 int ForwardRhs(double t_s, N_Vector x, N_Vector x_dot, void* user_data) {
-  return detail::EvaluateRhs(t_s, x, x_dot, &static_cast<ForwardData*>(user_data)->rhs);
+  return sundials::EvaluateRhs(t_s, x, x_dot, &static_cast<ForwardData*>(user_data)->rhs);
 }
 
 // dQ/dt = l(x(t), t - t0, θ): the running loss as a forward quadrature, so
@@ -144,7 +139,7 @@ int RunningLossRhs(double t_s, N_Vector x, N_Vector q_dot, void* user_data) {
   auto* data = static_cast<ForwardData*>(user_data);
   return Guarded(&data->quadrature, t_s, q_dot, [&] {
     N_VGetArrayPointer(q_dot)[0] =
-        data->loss.Running(detail::StateOf(x), t_s - data->pass.start_time_s, data->pass.theta);
+        data->loss.Running(sundials::StateOf(x), t_s - data->pass.start_time_s, data->pass.theta);
   });
 }
 
@@ -234,7 +229,7 @@ int AdjointRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector lambda_dot, voi
   auto* data = static_cast<BackwardData*>(user_data);
   return Guarded(&data->adjoint, t_s, lambda_dot, [&] {
     PhaseState rate;
-    data->equations.Rate(t_s, detail::StateOf(x), detail::StateOf(lambda), &rate);
+    data->equations.Rate(t_s, sundials::StateOf(x), sundials::StateOf(lambda), &rate);
     WriteFlat(rate, lambda_dot);
   });
 }
@@ -246,7 +241,7 @@ int ParameterQuadratureRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector q_d
   auto* data = static_cast<BackwardData*>(user_data);
   return Guarded(&data->quadrature, t_s, q_dot, [&] {
     Vector integrand;
-    data->equations.ParameterIntegrand(t_s, detail::StateOf(x), detail::StateOf(lambda),
+    data->equations.ParameterIntegrand(t_s, sundials::StateOf(x), sundials::StateOf(lambda),
                                        &integrand);
     Eigen::Map<Vector>(N_VGetArrayPointer(q_dot), integrand.size()) = -integrand;
   });
@@ -254,8 +249,8 @@ int ParameterQuadratureRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector q_d
 
 // A new fixed-point (functional) iteration without Anderson acceleration,
 // the nonlinear solver of non-stiff Adams-Moulton steps.
-detail::NonlinearSolverHandle MakeFixedPoint(N_Vector templ, SUNContext context) {
-  detail::NonlinearSolverHandle solver(SUNNonlinSol_FixedPoint(templ, 0, context));
+sundials::NonlinearSolverHandle MakeFixedPoint(N_Vector templ, SUNContext context) {
+  sundials::NonlinearSolverHandle solver(SUNNonlinSol_FixedPoint(templ, 0, context));
   if (solver == nullptr) throw SolverError("SUNNonlinSol_FixedPoint failed");
   return solver;
 }
@@ -263,8 +258,10 @@ detail::NonlinearSolverHandle MakeFixedPoint(N_Vector templ, SUNContext context)
 // One adjoint solve. Adams-Moulton formulas (orders 1 to 12) suit these
 // non-stiff, lightly damped oscillators in both directions: high orders give
 // long steps at tight tolerances, and the fixed-point iteration needs no
-// Jacobian. The members are declared so that the solver memory, which frees
-// the backward problem with it, goes first and the context last.
+// Jacobian. The session (solver memory and context) is declared before the
+// vectors and the backward solver made in its context, so that it is freed
+// after them (CVODES keeps copies of the vectors and does not free a solver it
+// was given).
 class AdjointSolve {
  public:
   explicit AdjointSolve(const GradientProblem& problem)
@@ -272,8 +269,7 @@ class AdjointSolve {
         grid_(MakeReportGrid(problem)),
         tolerances_(AbsoluteTolerancesOf(problem)),
         forward_data_(problem),
-        backward_data_(problem),
-        context_(detail::MakeContext()) {}
+        backward_data_(problem) {}
 
   GradientResult Run() {
     GradientResult result;
@@ -285,27 +281,24 @@ class AdjointSolve {
  private:
   const Vector& theta() const { return problem_.forward.theta; }
 
-  // CVODES memory for the forward pass with the running-loss quadrature, the
-  // error log (which the backward problem inherits) and checkpointing.
+  // The CVODES session of the forward pass (Adams, fixed-point iteration,
+  // tolerances per entry of the state), with the running-loss quadrature and
+  // checkpointing; the backward problem inherits its error log.
   void SetUpForward() {
     const SimulationProblem& forward = problem_.forward;
     const IntegratorOptions& options = problem_.integrator;
-    state_ = detail::MakeSerialVector(Flatten(forward.initial_state), context_.get());
-    running_loss_ = detail::MakeSerialVector(Vector::Zero(1), context_.get());
-    state_tolerance_ = detail::MakeSerialVector(tolerances_.state, context_.get());
-    running_loss_tolerance_ = detail::MakeSerialVector(tolerances_.running_loss, context_.get());
-    forward_solver_ = MakeFixedPoint(state_.get(), context_.get());
-    memory_.reset(CVodeCreate(CV_ADAMS, context_.get()));
-    if (memory_ == nullptr) throw SolverError("CVodeCreate could not allocate the solver memory");
-    void* memory = memory_.get();
-    Check(CVodeSetErrHandlerFn(memory, detail::SolverErrorLog::Record, &log_),
-          "CVodeSetErrHandlerFn");
-    Check(CVodeInit(memory, ForwardRhs, forward.start_time_s, state_.get()), "CVodeInit");
-    Check(CVodeSetUserData(memory, &forward_data_), "CVodeSetUserData");
-    Check(CVodeSVtolerances(memory, options.rtol, state_tolerance_.get()), "CVodeSVtolerances");
-    Check(CVodeSetNonlinearSolver(memory, forward_solver_.get()), "CVodeSetNonlinearSolver");
-    Check(CVodeSetMaxNumSteps(memory, options.max_steps), "CVodeSetMaxNumSteps");
-    Check(CVodeSetStopTime(memory, forward.end_time_s()), "CVodeSetStopTime");
+    session_.emplace(Flatten(forward.initial_state),
+                     sundials::CvodesAdamsSetup{.rhs = ForwardRhs,
+                                                .user_data = &forward_data_,
+                                                .start_time_s = forward.start_time_s,
+                                                .stop_time_s = forward.end_time_s(),
+                                                .rtol = options.rtol,
+                                                .atol_per_entry = tolerances_.state,
+                                                .max_steps = options.max_steps});
+    running_loss_ = sundials::MakeSerialVector(Vector::Zero(1), session_->context());
+    running_loss_tolerance_ =
+        sundials::MakeSerialVector(tolerances_.running_loss, session_->context());
+    void* memory = session_->memory();
     Check(CVodeQuadInit(memory, RunningLossRhs, running_loss_.get()), "CVodeQuadInit");
     Check(CVodeQuadSVtolerances(memory, options.rtol, running_loss_tolerance_.get()),
           "CVodeQuadSVtolerances");
@@ -332,7 +325,7 @@ class AdjointSolve {
   // and the forward steps. Returns false (status set) when the pass fails.
   bool RunForward(GradientResult* result) {
     SetUpForward();
-    void* memory = memory_.get();
+    void* memory = session_->memory();
     const double end_s = problem_.forward.end_time_s();
     const long budget = ForwardStepBudget();
     IntegratorOptions guard_options = problem_.integrator;
@@ -346,7 +339,7 @@ class AdjointSolve {
         ReportBudgetSpent(t_reached_s, budget, result);
         return false;
       }
-      flag = CVodeF(memory, end_s, state_.get(), &t_reached_s, CV_ONE_STEP, &checkpoints);
+      flag = CVodeF(memory, end_s, session_->state(), &t_reached_s, CV_ONE_STEP, &checkpoints);
       RethrowIfSet(forward_data_.rhs.error);
       RethrowIfSet(forward_data_.quadrature.error);
       ++result->steps;
@@ -356,13 +349,13 @@ class AdjointSolve {
         return false;
       }
       if ((result->steps % kGuardCheckSteps == 0 || flag == CV_TSTOP_RETURN) &&
-          !guard.Check(t_reached_s, detail::StateOf(state_.get()))) {
+          !guard.Check(t_reached_s, sundials::StateOf(session_->state()))) {
         result->status = SolveStatus::kEnergyGrowth;
         result->message = "the adjoint's forward pass stopped: " + guard.message();
         return false;
       }
     }
-    final_state_ = detail::StateOf(state_.get());
+    final_state_ = sundials::StateOf(session_->state());
     Check(CVodeGetQuad(memory, &t_reached_s, running_loss_.get()), "CVodeGetQuad");
     result->loss =
         N_VGetArrayPointer(running_loss_.get())[0] + problem_.loss->Terminal(final_state_, theta());
@@ -373,15 +366,15 @@ class AdjointSolve {
   // quadrature q_B(T) = 0; both under error control.
   void SetUpBackward(const PhaseState& terminal_adjoint) {
     const IntegratorOptions& options = problem_.integrator;
-    void* memory = memory_.get();
-    adjoint_ = detail::MakeSerialVector(Flatten(terminal_adjoint), context_.get());
-    parameter_gradient_ = detail::MakeSerialVector(
-        Vector::Zero(problem_.forward.system->num_params()), context_.get());
-    adjoint_state_ = detail::MakeSerialVector(Flatten(final_state_), context_.get());
-    adjoint_tolerance_ = detail::MakeSerialVector(tolerances_.adjoint, context_.get());
+    void* memory = session_->memory();
+    adjoint_ = sundials::MakeSerialVector(Flatten(terminal_adjoint), session_->context());
+    parameter_gradient_ = sundials::MakeSerialVector(
+        Vector::Zero(problem_.forward.system->num_params()), session_->context());
+    adjoint_state_ = sundials::MakeSerialVector(Flatten(final_state_), session_->context());
+    adjoint_tolerance_ = sundials::MakeSerialVector(tolerances_.adjoint, session_->context());
     parameter_gradient_tolerance_ =
-        detail::MakeSerialVector(tolerances_.parameter_gradient, context_.get());
-    backward_solver_ = MakeFixedPoint(adjoint_.get(), context_.get());
+        sundials::MakeSerialVector(tolerances_.parameter_gradient, session_->context());
+    backward_solver_ = MakeFixedPoint(adjoint_.get(), session_->context());
     Check(CVodeCreateB(memory, CV_ADAMS, &backward_), "CVodeCreateB");
     Check(CVodeInitB(memory, backward_, AdjointRhs, problem_.forward.end_time_s(), adjoint_.get()),
           "CVodeInitB");
@@ -430,7 +423,7 @@ class AdjointSolve {
   // Advances the backward problem to t and reads λ(t). Returns false (status
   // set) when the solve fails.
   bool BackwardTo(double t_s, PhaseState* lambda, GradientResult* result) {
-    void* memory = memory_.get();
+    void* memory = session_->memory();
     const int flag = CVodeB(memory, t_s, CV_NORMAL);
     RethrowIfSet(forward_data_.rhs.error);  // from recomputing the forward pass
     RethrowIfSet(forward_data_.quadrature.error);
@@ -445,7 +438,7 @@ class AdjointSolve {
     }
     double t_reached_s = 0.0;
     Check(CVodeGetB(memory, backward_, &t_reached_s, adjoint_.get()), "CVodeGetB");
-    *lambda = detail::StateOf(adjoint_.get());
+    *lambda = sundials::StateOf(adjoint_.get());
     return true;
   }
 
@@ -455,11 +448,11 @@ class AdjointSolve {
   // returning it to the backward pass's current time, dL/dθ came out up to
   // 6e-4 off on a circuit whose report grid was finer than its steps.
   PhaseState ForwardStateAt(double t_s) {
-    Check(CVodeGetAdjY(memory_.get(), t_s, adjoint_state_.get()), "CVodeGetAdjY");
-    const PhaseState x = detail::StateOf(adjoint_state_.get());
+    Check(CVodeGetAdjY(session_->memory(), t_s, adjoint_state_.get()), "CVodeGetAdjY");
+    const PhaseState x = sundials::StateOf(adjoint_state_.get());
     double t_backward_s = 0.0;
     Check(CVodeGetCurrentTime(BackwardMemory(), &t_backward_s), "CVodeGetCurrentTime");
-    Check(CVodeGetAdjY(memory_.get(), t_backward_s, adjoint_state_.get()), "CVodeGetAdjY");
+    Check(CVodeGetAdjY(session_->memory(), t_backward_s, adjoint_state_.get()), "CVodeGetAdjY");
     return x;
   }
 
@@ -470,7 +463,7 @@ class AdjointSolve {
 
   void FinishParameterGradient(GradientResult* result) {
     double t_reached_s = 0.0;
-    Check(CVodeGetQuadB(memory_.get(), backward_, &t_reached_s, parameter_gradient_.get()),
+    Check(CVodeGetQuadB(session_->memory(), backward_, &t_reached_s, parameter_gradient_.get()),
           "CVodeGetQuadB");
     Vector terminal;
     problem_.loss->TerminalParameterGradient(final_state_, theta(), &terminal);
@@ -480,7 +473,7 @@ class AdjointSolve {
     result->steps += BackwardSteps();
   }
 
-  void* BackwardMemory() const { return CVodeGetAdjCVodeBmem(memory_.get(), backward_); }
+  void* BackwardMemory() const { return CVodeGetAdjCVodeBmem(session_->memory(), backward_); }
 
   long BackwardSteps() const {
     long steps = 0;
@@ -528,9 +521,10 @@ class AdjointSolve {
           non_finite->first, non_finite->second, detail::kUnstableOrTooTight);
       return;
     }
-    const std::string flag_name = detail::ReturnFlagName(CVodeGetReturnFlagName, flag);
-    const std::string solver_says =
-        log_.last_error().empty() ? "" : fmt::format(" ({})", log_.last_error());
+    const std::string flag_name = sundials::ReturnFlagName(CVodeGetReturnFlagName, flag);
+    const std::string solver_says = session_->log().last_error().empty()
+                                        ? ""
+                                        : fmt::format(" ({})", session_->log().last_error());
     const SimulationProblem& forward = problem_.forward;
     if (flag == CV_TOO_MUCH_WORK) {
       result->status = SolveStatus::kTooManySteps;
@@ -552,22 +546,21 @@ class AdjointSolve {
   const GradientProblem& problem_;
   const ReportGrid grid_;
   const AbsoluteTolerances tolerances_;  // of the state, loss, λ and dL/dθ solves
-  detail::SolverErrorLog log_;
   ForwardData forward_data_;
   BackwardData backward_data_;
   PhaseState final_state_;
-  detail::SunContextHandle context_;
-  detail::NVectorHandle state_, running_loss_, adjoint_, parameter_gradient_, adjoint_state_;
-  detail::NVectorHandle state_tolerance_, running_loss_tolerance_, adjoint_tolerance_,
+  // Declared before what is made in its context, so that it is freed last.
+  std::optional<sundials::CvodesAdamsSession> session_;
+  sundials::NVectorHandle running_loss_, adjoint_, parameter_gradient_, adjoint_state_;
+  sundials::NVectorHandle running_loss_tolerance_, adjoint_tolerance_,
       parameter_gradient_tolerance_;
-  detail::NonlinearSolverHandle forward_solver_, backward_solver_;
-  CvodeMemory memory_;
+  sundials::NonlinearSolverHandle backward_solver_;
   int backward_ = 0;  // index of the backward problem in the solver memory
 };
 
 }  // namespace
 
-GradientResult AdjointGradient::DoCompute(const GradientProblem& problem) const {
+void AdjointGradient::DoCheckSupport(const GradientProblem& problem) const {
   if (!problem.forward.noise.is_zero()) {
     throw InputError(
         "adjoint: the pass has thermal noise (noise.thermal_energy_J > 0), but the adjoint needs "
@@ -578,6 +571,9 @@ GradientResult AdjointGradient::DoCompute(const GradientProblem& problem) const 
         "adjoint: the pass has an external drive, whose Jacobian the adjoint cannot take; "
         "differentiate the undriven pass");
   }
+}
+
+GradientResult AdjointGradient::DoCompute(const GradientProblem& problem) const {
   return AdjointSolve(problem).Run();
 }
 

@@ -44,6 +44,7 @@ class AdjointGradient final : public GradientMethod {
   std::string name() const override { return "adjoint"; }
 
  private:
+  void DoCheckSupport(const GradientProblem& problem) const override;
   GradientResult DoCompute(const GradientProblem& problem) const override;
 };
 

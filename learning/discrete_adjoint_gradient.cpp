@@ -67,7 +67,7 @@ void PullBackSplittingStep(const SimulationProblem& problem, const SymmetricSpli
   lambda->q = lambda_qa;
 }
 
-void CheckSupported(const GradientProblem& problem) {
+void CheckDeterministicUndamped(const GradientProblem& problem) {
   if (!problem.forward.noise.is_zero()) {
     throw InputError("noise: the discrete adjoint needs a deterministic pass");
   }
@@ -100,8 +100,15 @@ void StoreInputDensity(Accumulators* sums, int num_inputs, GradientResult* resul
 
 }  // namespace
 
+bool DiscreteAdjointGradient::SupportsScheme(const SchemeTraits& traits) const {
+  return !traits.composition_weights.empty();
+}
+
+void DiscreteAdjointGradient::DoCheckSupport(const GradientProblem& problem) const {
+  CheckDeterministicUndamped(problem);
+}
+
 GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem) const {
-  CheckSupported(problem);
   const std::vector<double> weights =
       detail::CompositionWeightsOf(problem.integrator.scheme, name());
   const detail::StepGrid grid = detail::MakeStepGrid(problem);

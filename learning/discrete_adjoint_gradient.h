@@ -5,7 +5,7 @@
 namespace echolab {
 
 /// The exact gradient of the discrete map: backpropagation through time of a
-/// symmetric composition scheme (leapfrog, yoshida4) on its fixed step grid,
+/// symmetric composition scheme (CompositionSchemeNames()) on its fixed step grid,
 /// for the discrete loss L_h = Σ_k c_k l(x_k, t_k) + l_T(x_N) (fourth-order
 /// Gregory weights, detail/discrete_pass.h). Stores the N + 1 states of the forward pass (memory
 /// O(N n)) and pulls the adjoint back through every drift, kick and damping sub-step with the
@@ -22,7 +22,10 @@ class DiscreteAdjointGradient final : public GradientMethod {
  public:
   std::string name() const override { return "discrete_adjoint"; }
 
+  bool SupportsScheme(const SchemeTraits& traits) const override;
+
  private:
+  void DoCheckSupport(const GradientProblem& problem) const override;
   GradientResult DoCompute(const GradientProblem& problem) const override;
 };
 

@@ -1,96 +1,24 @@
 #pragma once
 
-#include <cstdint>
-
+#include "learning/echo_options.h"
 #include "learning/gradient_method.h"
 
 namespace echolab {
 
-/// Centred: forward pass and two echoes at +β and -β, error O(β²).
-/// One-sided: forward pass and one echo at +β against the forward pass's own
-/// record, error O(β).
-enum class EchoEstimator { kCentred, kOneSided };
-
-/// Where the nudge force β ∇l is evaluated in the echoes.
-///  kLinearized: on the reference path x(T - s), obtained without storing the
-///    forward pass as the mean of the ±β echoes (centred) or from an unnudged
-///    echo run alongside (one-sided, one more pass). The echo is then affine in
-///    β for linear substrates, and the centred estimate is exact for any β.
-///  kPhysical: at each echo's own state, as a single echo on hardware feels it.
-enum class NudgeReference { kLinearized, kPhysical };
-
-/// How the echoes of a damped pass are run (theory.md section 5).
-///  kNaive: with the forward pass's damping, as the same hardware would.
-///    It does not retrace the forward pass; the estimate is biased.
-///  kGain: with the damping turned into equal gain, so that it retraces the
-///    forward pass, but the nudge's response still decays.
-///  kGainReweighted: gain echo with the nudge at echo time s weighted by
-///    exp(+γ s), the parameter integrand by exp(-γ s) and λ(T - s) read as
-///    exp(-γ s) Sx ∂x_e/∂β, with γ the decay rate of the momenta (γ plus the
-///    mean G_i / m_i of per-dof friction). Exact (to O((γh)²) in the step)
-///    for uniform decay, biased when the rates differ. Centred only.
-enum class EchoDamping { kNaive, kGain, kGainReweighted };
-
-/// Imperfections of the hardware between the forward pass and the echoes,
-/// all zero for an ideal device. Random ones are drawn once per gradient from
-/// a 64-bit Mersenne twister seeded with `seed` and shared by both echoes.
-struct EchoHardware {
-  /// The flip gives p → -(1 + flip_gain_error) p.
-  double flip_gain_error = 0.0;
-  /// Additive noise on the flipped momenta, standard deviation relative to
-  /// the root-mean-square momentum at T.
-  double flip_noise_relative = 0.0;
-  /// Parameters drift between the passes: the echoes run with
-  /// θ_i (1 + δ_i), δ_i normal with this standard deviation.
-  double parameter_drift_relative = 0.0;
-  /// The replayed input lags by this time: u_e(s) = P u(T - s - offset).
-  double input_time_offset_s = 0.0;
-  /// And by a random delay, normal with this standard deviation, redrawn at
-  /// every step (InputSignal::WithTimeJitter), the same in both echoes.
-  double input_time_jitter_s = 0.0;
-  /// ∂θ_i H is read at each kick by an instrument of full scale R_i, twice
-  /// the largest |∂θ_i H_half| of the forward pass: additive Gaussian noise of
-  /// standard deviation readout_noise_relative × R_i, independent in each
-  /// echo, then (readout_bits > 0) quantisation to a signed readout_bits ADC
-  /// over ±R_i (detail::ParameterReadout). Centred estimator only.
-  double readout_noise_relative = 0.0;
-  int readout_bits = 0;
-  std::uint64_t seed = 1;
-
-  bool has_readout_model() const { return readout_noise_relative > 0.0 || readout_bits > 0; }
-  bool is_ideal() const {
-    return flip_gain_error == 0.0 && flip_noise_relative == 0.0 &&
-           parameter_drift_relative == 0.0 && input_time_offset_s == 0.0 &&
-           input_time_jitter_s == 0.0 && !has_readout_model();
-  }
-};
-
-struct EchoOptions {
-  double beta = 1e-3;  // nudging strength (the loss's units are per β)
-  EchoEstimator estimator = EchoEstimator::kCentred;
-  NudgeReference nudge = NudgeReference::kLinearized;
-  EchoDamping damping = EchoDamping::kNaive;
-  EchoHardware hardware;
-  /// Independent repetitions of the whole experiment (forward pass and
-  /// echoes, as hardware must rerun them), averaged against noise: repetition
-  /// r uses the noise and hardware seeds + 3 r.
-  int repeats = 1;
-
-  /// Throws InputError naming the first invalid field.
-  void Validate() const;
-};
-
-/// Continuous RHEL on a symmetric composition scheme (leapfrog, yoshida4),
-/// the way the hardware would compute the gradient (theory.md sections 3-4):
-/// a forward pass; the momentum flip; the inputs replayed backwards; echoes
-/// nudged by ±β Sx c_k ∇l after each step (the discrete echo whose limit is
-/// the exact gradient of the discrete map, DiscreteAdjointGradient):
+/// RHEL, the way the hardware would compute the gradient (theory.md sections
+/// 3-4): a forward pass; the momentum flip; the inputs replayed backwards;
+/// echoes nudged by ±β Sx ∇l. On a symmetric composition scheme the discrete
+/// echo (detail/discrete_echo.h) nudges after each step, and its limit is the
+/// exact gradient of the discrete map (DiscreteAdjointGradient):
 ///
 ///   x_e,0 = Sz x_N ± β Sx [c_N ∇l(x_N) + ∇l_T(x_N)]
 ///   x_e,j+1 = M(x_e,j, u(T - ·)) ± β Sx c_(N-j-1) ∇l(x_(N-j-1))
 ///   dL/dθ ≈ -Σ_sub τ [∂θH_half(+β) - ∂θH_half(-β)] / (2β) + Σ c_k ∂l/∂θ
 ///   λ_(N-j) ≈ Sx (x_e,j(+β) - x_e,j(-β)) / (2β),   dL/dx0 = λ_0
 ///   dL/du(T - s) ≈ -[∂uH(x_e(s, +β)) - ∂uH(x_e(s, -β))] / (2β)
+///
+/// On any other scheme the continuous echo (detail/continuous_echo.h) runs the
+/// echoes as ordinary passes with a continuous nudge.
 ///
 /// Nothing of the forward pass is stored: the parameter integral is summed
 /// during the echoes, so memory does not grow with the horizon (the input
@@ -105,9 +33,10 @@ class EchoGradient final : public GradientMethod {
   const EchoOptions& options() const { return options_; }
 
  private:
+  void DoCheckSupport(const GradientProblem& problem) const override;
   GradientResult DoCompute(const GradientProblem& problem) const override;
-  // One experiment (no repetition).
-  GradientResult ComputeOnce(const GradientProblem& problem, const EchoOptions& options) const;
+  // One experiment (no repetition): the discrete or the continuous echo.
+  static GradientResult ComputeOnce(const GradientProblem& problem, const EchoOptions& options);
 
   EchoOptions options_;
 };

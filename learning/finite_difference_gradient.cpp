@@ -1,20 +1,18 @@
 #include "learning/finite_difference_gradient.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_pass.h"
+#include "learning/detail/sampled_pass_loss.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 
 namespace echolab {
 namespace {
-
-// The scheme whose perturbed passes keep the noise realisation: baoab draws
-// the same normal numbers from the same seed whatever θ and x0 are.
-constexpr const char* kStochasticScheme = "baoab";
 
 // Runs the forward pass of a perturbed copy of the problem: the discrete loss
 // of a symmetric composition scheme, or, on baoab, the sampled loss of the
@@ -23,7 +21,8 @@ constexpr const char* kStochasticScheme = "baoab";
 class DiscreteLossEvaluator {
  public:
   DiscreteLossEvaluator(const GradientProblem& problem, const std::string& method)
-      : problem_(problem), stochastic_(problem.integrator.scheme == kStochasticScheme) {
+      : problem_(problem),
+        stochastic_(MakeIntegrator(problem.integrator.scheme)->traits().stochastic) {
     if (!stochastic_) {
       weights_ = detail::CompositionWeightsOf(problem.integrator.scheme, method);
       grid_ = detail::MakeStepGrid(problem);
@@ -93,13 +92,26 @@ FiniteDifferenceGradient::FiniteDifferenceGradient(double relative_step, bool wi
   }
 }
 
-GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& problem) const {
-  if (!problem.forward.noise.is_zero() && problem.integrator.scheme != kStochasticScheme) {
+// A symmetric composition (the derivative of the discrete loss) or a
+// stochastic scheme, whose perturbed passes keep the noise realisation
+// (baoab draws the same normal numbers from the same seed whatever θ and x0
+// are): the pathwise derivative.
+bool FiniteDifferenceGradient::SupportsScheme(const SchemeTraits& traits) const {
+  return !traits.composition_weights.empty() || traits.stochastic;
+}
+
+void FiniteDifferenceGradient::DoCheckSupport(const GradientProblem& problem) const {
+  if (!problem.forward.noise.is_zero() &&
+      !MakeIntegrator(problem.integrator.scheme)->traits().stochastic) {
     throw InputError(fmt::format(
-        "noise: finite differences with thermal noise run the scheme '{}' (the pathwise "
-        "derivative of one realisation), not '{}'",
-        kStochasticScheme, problem.integrator.scheme));
+        "noise: finite differences with thermal noise run a stochastic scheme ({}: the "
+        "pathwise derivative of one realisation), not '{}'",
+        fmt::join(SchemeNamesWhere([](const SchemeTraits& t) { return t.stochastic; }), ", "),
+        problem.integrator.scheme));
   }
+}
+
+GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& problem) const {
   DiscreteLossEvaluator evaluator(problem, name());
   GradientResult result;
   try {

@@ -30,7 +30,10 @@ class FiniteDifferenceGradient final : public GradientMethod {
   explicit FiniteDifferenceGradient(double relative_step = 1e-5, bool with_initial_state = true);
   std::string name() const override { return "fd"; }
 
+  bool SupportsScheme(const SchemeTraits& traits) const override;
+
  private:
+  void DoCheckSupport(const GradientProblem& problem) const override;
   GradientResult DoCompute(const GradientProblem& problem) const override;
 
   double relative_step_;

@@ -1,12 +1,10 @@
 #include "learning/gradient_method.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <chrono>
-#include <fstream>
 #include <string>
 
-#include "learning/resident_memory.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -35,14 +33,23 @@ void GradientProblem::Validate() const {
   }
 }
 
+bool GradientMethod::SupportsScheme(const SchemeTraits& /*traits*/) const { return true; }
+
+void GradientMethod::CheckSupport(const GradientProblem& problem) const {
+  const std::string& scheme = problem.integrator.scheme;
+  if (!SupportsScheme(MakeIntegrator(scheme)->traits())) {
+    throw InputError(fmt::format(
+        "integrator.scheme: the {} method cannot run the scheme '{}'; it runs {}", name(), scheme,
+        fmt::join(SchemeNamesWhere([this](const SchemeTraits& t) { return SupportsScheme(t); }),
+                  ", ")));
+  }
+  DoCheckSupport(problem);
+}
+
 GradientResult GradientMethod::Compute(const GradientProblem& problem) const {
   problem.Validate();
-  ResetPeakResidentMemory();
-  const auto start = std::chrono::steady_clock::now();
+  CheckSupport(problem);
   GradientResult result = DoCompute(problem);
-  result.wall_time_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.peak_memory_bytes = ProcessStatusBytes("VmHWM");
   result.method = name();
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include "learning/loss.h"
 #include "learning/problem_scales.h"
+#include "physics/integrator.h"
 #include "physics/integrator_options.h"
 #include "physics/simulation_problem.h"
 #include "physics/trajectory.h"
@@ -58,6 +59,7 @@ struct GradientResult {
 
   int passes = 0;  // simulated passes of the substrate
   long steps = 0;  // integrator steps over all passes
+  /// Measured by ComputeMeasured (learning/measured_gradient.h); 0 from Compute.
   double wall_time_s = 0.0;
   long peak_memory_bytes = 0;  // peak resident memory of the process during the method
 
@@ -65,15 +67,25 @@ struct GradientResult {
 };
 
 /// A way of computing dL/dθ, dL/dx0 and dL/du: echo, adjoint, discrete
-/// adjoint, finite differences. Compute() checks the problem, times the
-/// method and measures its peak memory, then calls DoCompute().
+/// adjoint, finite differences. Compute() checks the problem (Validate, then
+/// CheckSupport), then calls DoCompute(); it touches no process-wide state, so
+/// threads may share a method.
 class GradientMethod {
  public:
   virtual ~GradientMethod() = default;
   virtual std::string name() const = 0;
+  /// Whether the method can run on a scheme with these traits (the echo and
+  /// the adjoint run on all; the discrete methods need a symmetric
+  /// composition's weights).
+  virtual bool SupportsScheme(const SchemeTraits& traits) const;
+  /// Throws InputError when the method cannot run the problem: its scheme
+  /// (listing the schemes that it can run, from the registry), then what the
+  /// method itself refuses (DoCheckSupport). Called by Compute before any pass.
+  void CheckSupport(const GradientProblem& problem) const;
   GradientResult Compute(const GradientProblem& problem) const;
 
  private:
+  virtual void DoCheckSupport(const GradientProblem& /*problem*/) const {}
   virtual GradientResult DoCompute(const GradientProblem& problem) const = 0;
 };
 

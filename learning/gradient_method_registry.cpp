@@ -3,38 +3,73 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
+#include <utility>
+
 #include "learning/adjoint_gradient.h"
-#include "learning/detail/discrete_pass.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 
 namespace echolab {
 
+namespace {
+
+using GradientMethodFactory =
+    std::function<std::unique_ptr<GradientMethod>(const GradientMethodSettings&)>;
+
+// The one list of gradient methods: a new method is one line here.
+const std::vector<std::pair<std::string, GradientMethodFactory>>& Registry() {
+  static const std::vector<std::pair<std::string, GradientMethodFactory>> registry = {
+      {"echo",
+       [](const GradientMethodSettings& s) {
+         EchoOptions options = s.echo;
+         options.estimator = EchoEstimator::kCentred;
+         return std::make_unique<EchoGradient>(options);
+       }},
+      {"echo_one_sided",
+       [](const GradientMethodSettings& s) {
+         EchoOptions options = s.echo;
+         options.estimator = EchoEstimator::kOneSided;
+         return std::make_unique<EchoGradient>(options);
+       }},
+      {"adjoint",
+       [](const GradientMethodSettings&) { return std::make_unique<AdjointGradient>(); }},
+      {"discrete_adjoint",
+       [](const GradientMethodSettings&) { return std::make_unique<DiscreteAdjointGradient>(); }},
+      {"fd",
+       [](const GradientMethodSettings& s) {
+         return std::make_unique<FiniteDifferenceGradient>(s.fd_relative_step);
+       }},
+  };
+  return registry;
+}
+
+}  // namespace
+
 std::vector<std::string> GradientMethodNames() {
-  return {"echo", "echo_one_sided", "adjoint", "discrete_adjoint", "fd"};
+  std::vector<std::string> names;
+  for (const auto& entry : Registry()) names.push_back(entry.first);
+  return names;
 }
 
 std::unique_ptr<GradientMethod> MakeGradientMethod(const std::string& name,
                                                    const GradientMethodSettings& settings) {
-  if (name == "echo" || name == "echo_one_sided") {
-    EchoOptions options = settings.echo;
-    options.estimator = name == "echo" ? EchoEstimator::kCentred : EchoEstimator::kOneSided;
-    return std::make_unique<EchoGradient>(options);
+  for (const auto& [registered, factory] : Registry()) {
+    if (registered == name) return factory(settings);
   }
-  if (name == "adjoint") return std::make_unique<AdjointGradient>();
-  if (name == "discrete_adjoint") return std::make_unique<DiscreteAdjointGradient>();
-  if (name == "fd") return std::make_unique<FiniteDifferenceGradient>(settings.fd_relative_step);
   throw InputError(fmt::format("unknown gradient method '{}', expected one of {}", name,
                                fmt::join(GradientMethodNames(), ", ")));
 }
 
 bool MethodSupportsScheme(const std::string& method, const std::string& scheme) {
-  if (method == "fd" && scheme == "baoab") return true;  // the pathwise derivative
-  if (method == "discrete_adjoint" || method == "fd") {
-    return detail::IsCompositionScheme(scheme);
-  }
-  return true;
+  return MakeGradientMethod(method, {})->SupportsScheme(MakeIntegrator(scheme)->traits());
+}
+
+std::vector<std::string> SchemesSupportedBy(const std::string& method) {
+  const std::unique_ptr<GradientMethod> made = MakeGradientMethod(method, {});
+  return SchemeNamesWhere([&](const SchemeTraits& traits) { return made->SupportsScheme(traits); });
 }
 
 }  // namespace echolab

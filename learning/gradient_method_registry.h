@@ -22,8 +22,12 @@ std::unique_ptr<GradientMethod> MakeGradientMethod(const std::string& name,
 
 std::vector<std::string> GradientMethodNames();
 
-/// Whether the method can run with the scheme: discrete_adjoint and fd need a
-/// symmetric composition scheme (leapfrog, yoshida4).
+/// Whether the method can run with the scheme (GradientMethod::SupportsScheme
+/// on the scheme's traits): discrete_adjoint needs a symmetric composition
+/// scheme, fd one of those or a stochastic one.
 bool MethodSupportsScheme(const std::string& method, const std::string& scheme);
+
+/// The registered schemes the method can run.
+std::vector<std::string> SchemesSupportedBy(const std::string& method);
 
 }  // namespace echolab

@@ -36,8 +36,6 @@ struct Dissipation {
   }
   /// G v = friction_N_s_per_m ⊙ v + friction_matrix v, for velocities v.
   Vector FrictionTimes(const Vector& v) const;
-  /// The total friction G_i + γ m_i (N s/m) on each degree of freedom.
-  Vector TotalFriction(const Vector& masses_kg) const;
 };
 
 /// Thermal (Langevin) forcing with the fluctuation-dissipation intensity,

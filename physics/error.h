@@ -19,4 +19,23 @@ class SolverError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A broken internal invariant: a programming error in echolab, never the
+/// consequence of the user's input (that is an InputError).
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+/// Throws InternalError naming the source file and line.
+[[noreturn]] inline void FailInvariant(const char* file, int line, const std::string& what) {
+  throw InternalError(std::string("internal error at ") + file + ":" + std::to_string(line) + ": " +
+                      what + " (a bug in echolab; please report it)");
+}
+
 }  // namespace echolab
+
+/// Checks an internal invariant: ECHOLAB_CHECK(a.size() == b.size(), "...").
+#define ECHOLAB_CHECK(condition, what) \
+  ((condition) ? static_cast<void>(0) : ::echolab::FailInvariant(__FILE__, __LINE__, (what)))
+
+namespace echolab {}  // namespace echolab

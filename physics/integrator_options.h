@@ -7,8 +7,7 @@ namespace echolab {
 /// How to integrate: the scheme by name and its settings. Field names match
 /// the [integrator] table of a configuration file, and errors name them so.
 struct IntegratorOptions {
-  /// One of SchemeNames(): leapfrog, yoshida4, baoab, cvode_adams,
-  /// arkode_dopri5, arkode_verner6, odeint_dopri5.
+  /// One of SchemeNames() (README lists them).
   std::string scheme = "leapfrog";
   /// Fixed-step schemes: the step (shortened so that it divides the duration).
   /// Adaptive schemes: the initial step (0 lets the solver choose).

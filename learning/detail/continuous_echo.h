@@ -1,6 +1,7 @@
 #pragma once
 
-#include "learning/echo_gradient.h"
+#include "learning/echo_options.h"
+#include "learning/gradient_method.h"
 
 namespace echolab::detail {
 
@@ -17,11 +18,5 @@ namespace echolab::detail {
 /// With thermal noise (scheme baoab) every pass has its own realisation: the
 /// forward pass the problem's seed, the echoes seed + 1 and seed + 2.
 GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions& options);
-
-/// The loss of one pass of the problem's scheme by the same Simpson sums as
-/// ContinuousEcho (samples of spacing ≈ step_s); with thermal noise, the
-/// realisation of the pass's seed. Adds the integrator's steps to *steps.
-/// Throws SolverError when the pass fails.
-double SampledPassLoss(const GradientProblem& problem, long* steps);
 
 }  // namespace echolab::detail

@@ -7,13 +7,13 @@
 
 #include "physics/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
-#include "physics/integrators/detail/sundials_handles.h"
-#include "physics/integrators/detail/sundials_solve.h"
+#include "physics/sundials/handles.h"
+#include "physics/sundials/solve.h"
 
 namespace echolab {
 namespace {
 
-using ErkStepMemory = detail::SolverMemoryHandle<ERKStepFree>;
+using ErkStepMemory = sundials::SolverMemoryHandle<ERKStepFree>;
 
 struct ButcherTableFree {
   void operator()(ARKodeButcherTable table) const { ARKodeButcherTable_Free(table); }
@@ -22,10 +22,10 @@ using ButcherTableHandle =
     std::unique_ptr<std::remove_pointer_t<ARKodeButcherTable>, ButcherTableFree>;
 
 void Check(int flag, const char* call) {
-  detail::CheckSetupFlag(flag, call, ERKStepGetReturnFlagName);
+  sundials::CheckSetupFlag(flag, call, ERKStepGetReturnFlagName);
 }
 
-const detail::SundialsApi kErkStepApi = {
+const sundials::SundialsApi kErkStepApi = {
     .library = "ARKODE",
     .evolve = ERKStepEvolve,
     .normal_task = ARK_NORMAL,
@@ -43,7 +43,7 @@ ARKODE_ERKTableID ArkodeTable(ErkTable table) {
     case ErkTable::kVerner6:
       return ARKODE_VERNER_8_5_6;
   }
-  throw SolverError("ArkodeTable: unknown Butcher table");
+  FailInvariant(__FILE__, __LINE__, "ArkodeTable: unknown Butcher table");
 }
 
 bool IsFirstSameAsLast(const ARKodeButcherTableMem& table) {
@@ -89,11 +89,11 @@ ButcherTableHandle LoadTable(ErkTable table) {
 // table, scalar tolerances, the initial step of the options (0: ARKODE
 // estimates it) and the end of the pass as stop time.
 ErkStepMemory MakeErkStep(ErkTable table, const SimulationProblem& problem,
-                          const IntegratorOptions& options, N_Vector y, detail::RhsData* rhs,
-                          detail::SolverErrorLog* log, SUNContext context) {
-  ErkStepMemory memory(ERKStepCreate(detail::EvaluateRhs, problem.start_time_s, y, context));
+                          const IntegratorOptions& options, N_Vector y, sundials::RhsData* rhs,
+                          sundials::SolverErrorLog* log, SUNContext context) {
+  ErkStepMemory memory(ERKStepCreate(sundials::EvaluateRhs, problem.start_time_s, y, context));
   if (memory == nullptr) throw SolverError("ERKStepCreate could not allocate the solver memory");
-  Check(ERKStepSetErrHandlerFn(memory.get(), detail::SolverErrorLog::Record, log),
+  Check(ERKStepSetErrHandlerFn(memory.get(), sundials::SolverErrorLog::Record, log),
         "ERKStepSetErrHandlerFn");
   Check(ERKStepSetUserData(memory.get(), rhs), "ERKStepSetUserData");
   // ERKStep keeps its own copy of the table.
@@ -141,16 +141,16 @@ IntegratorOptions ArkodeErkIntegrator::DoResolveOptions(const SimulationProblem&
 void ArkodeErkIntegrator::DoIntegrate(const SimulationProblem& problem,
                                       const IntegratorOptions& options, OutputSink* sink,
                                       Trajectory* trajectory) const {
-  detail::RhsData rhs(problem);
-  detail::SolverErrorLog log;
-  const detail::SunContextHandle context = detail::MakeContext();
-  const detail::NVectorHandle y =
-      detail::MakeSerialVector(Flatten(problem.initial_state), context.get());
+  sundials::RhsData rhs(problem);
+  sundials::SolverErrorLog log;
+  const sundials::SunContextHandle context = sundials::MakeContext();
+  const sundials::NVectorHandle y =
+      sundials::MakeSerialVector(Flatten(problem.initial_state), context.get());
   const ErkStepMemory memory =
       MakeErkStep(table_, problem, options, y.get(), &rhs, &log, context.get());
 
-  const detail::SundialsRun run{kErkStepApi, memory.get(), y.get(), &rhs, &log};
-  detail::SolveAtOutputTimes(
+  const sundials::SundialsRun run{kErkStepApi, memory.get(), y.get(), &rhs, &log};
+  sundials::SolveAtOutputTimes(
       run, problem, options, [sink](double t_s, const PhaseState& x) { return sink->Emit(t_s, x); },
       trajectory);
   trajectory->stats = ErkStepStatistics(memory.get());

@@ -4,7 +4,8 @@
 
 #include <cmath>
 #include <numeric>
-#include <stdexcept>
+
+#include "physics/error.h"
 
 namespace echolab {
 
@@ -14,12 +15,10 @@ CompositionIntegrator::CompositionIntegrator(CompositionScheme scheme)
   const double sum = std::accumulate(c.begin(), c.end(), 0.0);
   bool symmetric = !c.empty() && std::abs(sum - 1.0) < 1e-12;
   for (size_t i = 0; i < c.size(); ++i) symmetric = symmetric && c[i] == c[c.size() - 1 - i];
-  if (!symmetric || scheme_.order < 2 || !(scheme_.stability_limit > 0.0)) {
-    throw std::logic_error(fmt::format(
-        "composition scheme '{}': expected symmetric weights summing to 1, an order >= 2 and a "
-        "stability limit > 0",
-        scheme_.name));
-  }
+  ECHOLAB_CHECK(symmetric && scheme_.order >= 2 && scheme_.stability_limit > 0.0,
+                fmt::format("composition scheme '{}': expected symmetric weights summing to 1, "
+                            "an order >= 2 and a stability limit > 0",
+                            scheme_.name));
 }
 
 SchemeTraits CompositionIntegrator::traits() const {

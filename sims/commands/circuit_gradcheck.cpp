@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "learning/gradient_method_registry.h"
+#include "learning/measured_gradient.h"
 #include "physics/error.h"
 #include "physics/lower_case.h"
 #include "sims/commands/gradcheck_report.h"
@@ -87,8 +88,8 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   bool all_ok = true;
   for (const std::string& method : arguments.methods) {
     if (!arguments.quiet) fmt::print(stderr, "gradcheck: {}\n", method);
-    run.results.push_back(
-        RestrictedToEntries(MakeGradientMethod(method, settings)->Compute(problem), built.trained));
+    run.results.push_back(RestrictedToEntries(
+        ComputeMeasured(*MakeGradientMethod(method, settings), problem), built.trained));
     if (!run.results.back().ok()) {
       fmt::print(stderr, "gradcheck: {} failed: {}\n", method, run.results.back().message);
       all_ok = false;

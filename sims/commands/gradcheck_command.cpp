@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "learning/gradient_method_registry.h"
+#include "learning/measured_gradient.h"
 #include "sims/commands/gradcheck_report.h"
 #include "sims/config/gradcheck_config.h"
 #include "sims/output/run_metadata.h"
@@ -37,7 +39,7 @@ int RunGradcheck(const GradcheckArguments& arguments) {
     if (!arguments.quiet) {
       fmt::print(stderr, "gradcheck: {} ({}/{})\n", method, k + 1, config.methods.size());
     }
-    run.results.push_back(MakeGradientMethod(method, config.settings)->Compute(problem));
+    run.results.push_back(ComputeMeasured(*MakeGradientMethod(method, config.settings), problem));
     if (!run.results.back().ok()) {
       fmt::print(stderr, "gradcheck: {} failed: {}\n", method, run.results.back().message);
       all_ok = false;

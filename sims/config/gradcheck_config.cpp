@@ -34,9 +34,8 @@ std::vector<std::string> ReadMethods(const ConfigTable& table, const std::string
                                         fmt::join(known, ", ")));
     }
     if (!MethodSupportsScheme(name, scheme)) {
-      table.Fail("methods", fmt::format("'{}' needs a symmetric composition scheme (leapfrog, "
-                                        "yoshida4), not '{}'",
-                                        name, scheme));
+      table.Fail("methods", fmt::format("'{}' runs the schemes {}, not '{}'", name,
+                                        fmt::join(SchemesSupportedBy(name), ", "), scheme));
     }
     if (!MethodSupportsDamping(name, damping)) {
       table.Fail("methods",

@@ -65,7 +65,8 @@ struct SweepPoint {
 /// knob (thermal noise, flip noise, drift, jitter, read-out noise) runs for
 /// the first seed only, and
 /// the gain echoes run without thermal noise only. Imperfections need the
-/// discrete echo (leapfrog, yoshida4), so they run without thermal noise.
+/// discrete echo (a symmetric composition scheme), so they run without
+/// thermal noise.
 struct SweepConfig {
   /// The noise-free pass, its loss and integrator; each point changes a copy.
   GradientProblem problem;

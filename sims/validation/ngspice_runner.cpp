@@ -21,7 +21,7 @@ NgspiceRows RunNgspice(const std::string& netlist_text, const std::vector<std::s
   const fs::path log = directory / "ngspice.log";
   std::string text = netlist_text;
   const size_t end = text.rfind(".end");
-  if (end == std::string::npos) throw SolverError("ngspice: the netlist has no .end card");
+  if (end == std::string::npos) throw InputError("ngspice: the netlist has no .end card");
   // trap integration (ngspice's default), one shared time column, named columns.
   text.replace(end, 4,
                fmt::format(".control\nset wr_singlescale\nset wr_vecnames\n"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "learning/measured_gradient.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -9,7 +10,7 @@ namespace echolab {
 const char* Verdict(bool passed) { return passed ? "Passed" : "FAILED"; }
 
 GradientResult ComputeOrThrow(const GradientMethod& method, const GradientProblem& problem) {
-  GradientResult result = method.Compute(problem);
+  GradientResult result = ComputeMeasured(method, problem);
   if (!result.ok()) {
     throw SolverError(fmt::format("validation: {} failed: {}", result.method, result.message));
   }

@@ -43,9 +43,8 @@ ValidationCheck PointwiseAdjointStudy(const ValidationProblem& v, const fs::path
   constexpr double kBeta = 1e-3;
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = kBeta}), problem);
-  if (adjoint.adjoint.size() != echo.adjoint.size()) {
-    throw SolverError("validation: the adjoint and the echo report λ on different grids");
-  }
+  ECHOLAB_CHECK(adjoint.adjoint.size() == echo.adjoint.size(),
+                "validation: the adjoint and the echo report λ on different grids");
   const int n = v.system->num_dof();
   OutputFile csv((dir / fmt::format("lambda_{}.csv", v.id)));
   csv.Print("t_s");

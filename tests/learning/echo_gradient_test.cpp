@@ -17,6 +17,7 @@
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
+#include "learning/gradient_method_registry.h"
 #include "learning_fixtures.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
@@ -504,6 +505,51 @@ TEST(EchoGradient, RejectsBadOptionsAndSchemes) {
   owned.problem.forward.noise = {.thermal_energy_J = 0.1, .seed = 1};
   owned.problem.forward.dissipation.momentum_decay_rate_per_s = 0.1;
   EXPECT_THROW(EchoGradient().Compute(owned.problem), InputError);
+}
+
+// The methods ask the schemes' traits, so every composition scheme of the
+// registry runs the discrete methods, and a refusal lists them all before any
+// pass runs.
+TEST(GradientMethodSupport, SchemesComeFromTheTraitsOfTheRegistry) {
+  const std::vector<std::string> compositions = CompositionSchemeNames();
+  ASSERT_GE(compositions.size(), 3u);
+  for (const std::string& scheme : SchemeNames()) {
+    const bool composition =
+        std::find(compositions.begin(), compositions.end(), scheme) != compositions.end();
+    EXPECT_EQ(MethodSupportsScheme("discrete_adjoint", scheme), composition) << scheme;
+    EXPECT_EQ(MethodSupportsScheme("fd", scheme),
+              composition || MakeIntegrator(scheme)->traits().stochastic)
+        << scheme;
+    EXPECT_TRUE(MethodSupportsScheme("echo", scheme)) << scheme;
+    EXPECT_TRUE(MethodSupportsScheme("adjoint", scheme)) << scheme;
+  }
+  EXPECT_EQ(SchemesSupportedBy("discrete_adjoint"), compositions);
+
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.integrator.scheme = "cvode_adams";
+  try {
+    DiscreteAdjointGradient().Compute(owned.problem);
+    FAIL() << "the discrete adjoint ran on cvode_adams";
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("integrator.scheme"), std::string::npos) << message;
+    for (const std::string& scheme : compositions) {
+      EXPECT_NE(message.find(scheme), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(GradientMethodSupport, RefusalsComeBeforeAnyPass) {
+  auto owned = testing::PaperSixOscillatorProblem();
+  owned.problem.forward.dissipation.momentum_decay_rate_per_s = 0.1;
+  owned.problem.forward.dissipation.friction_matrix = Eigen::MatrixXd::Identity(6, 6);
+  const EchoGradient reweighted({.damping = EchoDamping::kGainReweighted});
+  EXPECT_THROW(reweighted.CheckSupport(owned.problem), InputError);
+  const EchoGradient one_sided_readout(
+      {.estimator = EchoEstimator::kOneSided, .hardware = {.readout_bits = 8}});
+  owned.problem.forward.dissipation = {};
+  EXPECT_THROW(one_sided_readout.CheckSupport(owned.problem), InputError);
+  EXPECT_NO_THROW(EchoGradient().CheckSupport(owned.problem));
 }
 
 }  // namespace

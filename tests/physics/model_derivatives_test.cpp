@@ -27,6 +27,7 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "physics/derivative_checker.h"
 #include "physics/error.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/models/log_cosh_network.h"
@@ -568,6 +569,17 @@ TEST_P(ModelDerivativeTest, TimeReversalInvariance) {
                    "dH/dtheta at the flipped state");
 }
 
+// The public checker (physics/derivative_checker.h) passes every model. On
+// the large network the energy sums ~800 terms, whose rounding limits
+// entry-by-entry differences to about 1e-6 (see kDirectionalStep).
+TEST_P(ModelDerivativeTest, PublicDerivativeCheckerPasses) {
+  DerivativeCheckOptions options;
+  if (!c_.entrywise) options.tolerance = 1e-4;
+  const DerivativeReport report = CheckDerivatives(model(), c_.x, c_.theta, c_.u, c_.v, options);
+  EXPECT_TRUE(report.passed()) << c_.name << "\n" << report.Table();
+  EXPECT_GE(report.checks.size(), 12u) << report.Table();
+}
+
 // Expects `call` to throw InputError with every fragment in its message.
 template <typename Call>
 void ExpectInputError(const Call& call, const std::vector<std::string>& fragments) {
@@ -634,6 +646,82 @@ INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            return param_info.param;
                          });
+
+// A model whose force is off by 1 %: the checker fails it and names the
+// derivatives that disagree, and passes the model it wraps.
+class ForceOffByOnePercent final : public HamiltonianSystem {
+ public:
+  explicit ForceOffByOnePercent(std::shared_ptr<const HamiltonianSystem> inner)
+      : HamiltonianSystem(inner->num_dof(), inner->num_inputs(), inner->parameter_names()),
+        inner_(std::move(inner)) {}
+
+ private:
+  double DoKineticEnergy(const Vector& p, const Vector& t) const override {
+    return inner_->KineticEnergy(p, t);
+  }
+  double DoPotentialEnergy(const Vector& q, const Vector& t, const Vector& u) const override {
+    return inner_->PotentialEnergy(q, t, u);
+  }
+  void DoKineticGradient(const Vector& p, const Vector& t, Vector* out) const override {
+    inner_->KineticGradient(p, t, out);
+  }
+  void DoPotentialGradient(const Vector& q, const Vector& t, const Vector& u,
+                           Vector* out) const override {
+    inner_->PotentialGradient(q, t, u, out);
+    *out *= 1.01;
+  }
+  void DoKineticHessianProduct(const Vector& p, const Vector& t, const Vector& v,
+                               Vector* out) const override {
+    inner_->KineticHessianProduct(p, t, v, out);
+  }
+  void DoPotentialHessianProduct(const Vector& q, const Vector& t, const Vector& u, const Vector& v,
+                                 Vector* out) const override {
+    inner_->PotentialHessianProduct(q, t, u, v, out);
+  }
+  void DoKineticParameterGradient(const Vector& p, const Vector& t, Vector* out) const override {
+    inner_->KineticParameterGradient(p, t, out);
+  }
+  void DoPotentialParameterGradient(const Vector& q, const Vector& t, const Vector& u,
+                                    Vector* out) const override {
+    inner_->PotentialParameterGradient(q, t, u, out);
+  }
+  void DoKineticMixedProduct(const Vector& p, const Vector& t, const Vector& v,
+                             Vector* out) const override {
+    inner_->KineticMixedProduct(p, t, v, out);
+  }
+  void DoPotentialMixedProduct(const Vector& q, const Vector& t, const Vector& u, const Vector& v,
+                               Vector* out) const override {
+    inner_->PotentialMixedProduct(q, t, u, v, out);
+  }
+  void DoInputGradient(const Vector& q, const Vector& t, const Vector& u,
+                       Vector* out) const override {
+    inner_->InputGradient(q, t, u, out);
+  }
+  void DoInputMixedProduct(const Vector& q, const Vector& t, const Vector& u, const Vector& v,
+                           Vector* out) const override {
+    inner_->InputMixedProduct(q, t, u, v, out);
+  }
+
+  std::shared_ptr<const HamiltonianSystem> inner_;
+};
+
+TEST(DerivativeChecker, FailsAForceOffByOnePercentAndNamesIt) {
+  const ModelCase c = MakeCase("quartic_chain");
+  EXPECT_TRUE(CheckDerivatives(*c.model, c.x, c.theta, c.u, c.v).passed());
+  const ForceOffByOnePercent wrong(c.model);
+  const DerivativeReport report = CheckDerivatives(wrong, c.x, c.theta, c.u, c.v);
+  EXPECT_FALSE(report.passed());
+  std::vector<std::string> failed;
+  for (const DerivativeCheck& check : report.checks) {
+    if (!check.passed) failed.push_back(check.derivative);
+  }
+  // ∂V/∂q is wrong, and so are the second derivatives taken from it and the
+  // fused kicks that must agree with it.
+  EXPECT_NE(std::find(failed.begin(), failed.end(), "dV/dq"), failed.end()) << report.Table();
+  EXPECT_NE(std::find(failed.begin(), failed.end(), "d2V/dq2 v"), failed.end()) << report.Table();
+  EXPECT_EQ(std::find(failed.begin(), failed.end(), "dT/dp"), failed.end()) << report.Table();
+  EXPECT_NE(report.Table().find("FAIL"), std::string::npos);
+}
 
 // ---------------------------------------------------------------------------
 // Model-specific checks.

@@ -1,4 +1,4 @@
-#include "learning/resident_memory.h"
+#include "common/resident_memory.h"
 
 #include <fstream>
 

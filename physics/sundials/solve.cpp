@@ -1,10 +1,10 @@
-#include "physics/integrators/detail/sundials_solve.h"
+#include "physics/sundials/solve.h"
 
 #include <fmt/format.h>
 
 #include <vector>
 
-namespace echolab::detail {
+namespace echolab::sundials {
 namespace {
 
 // Sets the per-call step limit to what is left of options.max_steps, then
@@ -37,24 +37,24 @@ void ReportFailure(const SundialsRun& run, int flag, double t_reached_s,
   const SundialsApi& api = run.api;
   if (run.rhs->non_finite_at_s) {
     trajectory->status = SolveStatus::kNonFiniteState;
-    trajectory->message = NonFiniteFieldMessage(api.library, *run.rhs->non_finite_at_s);
+    trajectory->message = detail::NonFiniteFieldMessage(api.library, *run.rhs->non_finite_at_s);
     return;
   }
   const std::string flag_name = ReturnFlagName(api.return_flag_name, flag);
-  const std::string detail =
+  const std::string solver_message =
       run.log->last_error().empty() ? "" : fmt::format(" ({})", run.log->last_error());
   if (flag == api.too_much_work_flag) {
     trajectory->status = SolveStatus::kTooManySteps;
     trajectory->message = fmt::format(
         "{} stopped with {} at t = {:.6g} s of a pass ending at {:.6g} s: the step budget "
         "integrator.max_steps = {} is spent{}; {}",
-        api.library, flag_name, t_reached_s, problem.end_time_s(), options.max_steps, detail,
-        kStepBudgetCauses);
+        api.library, flag_name, t_reached_s, problem.end_time_s(), options.max_steps,
+        solver_message, detail::kStepBudgetCauses);
   } else {
     trajectory->status = SolveStatus::kSolverFailure;
     trajectory->message = fmt::format(
         "{} failed with {} at t = {:.6g} s of a pass ending at {:.6g} s{}; {}", api.library,
-        flag_name, t_reached_s, problem.end_time_s(), detail, kUnstableOrTooTight);
+        flag_name, t_reached_s, problem.end_time_s(), solver_message, detail::kUnstableOrTooTight);
   }
 }
 
@@ -68,7 +68,7 @@ int EvaluateRhs(double t_s, N_Vector y, N_Vector ydot, void* user_data) {
   if (rhs->error || rhs->non_finite_at_s) return -1;
   try {
     rhs->field.Evaluate(t_s, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot));
-    if (AllFinite(N_VGetArrayPointer(ydot), N_VGetLength(ydot))) return 0;
+    if (detail::AllFinite(N_VGetArrayPointer(ydot), N_VGetLength(ydot))) return 0;
     rhs->non_finite_at_s = t_s;
     return -1;
   } catch (...) {
@@ -90,7 +90,7 @@ void SolverErrorLog::Record(int error_code, const char* module, const char* func
 }
 
 void SolveAtOutputTimes(const SundialsRun& run, const SimulationProblem& problem,
-                        const IntegratorOptions& options, const EmitFunction& emit,
+                        const IntegratorOptions& options, const detail::EmitFunction& emit,
                         Trajectory* trajectory) {
   const std::vector<double> times_s =
       UniformOutputTimes(problem.start_time_s, problem.duration_s, options.output_interval_s);
@@ -109,4 +109,4 @@ void SolveAtOutputTimes(const SundialsRun& run, const SimulationProblem& problem
   trajectory->final_state = StateOf(run.y);
 }
 
-}  // namespace echolab::detail
+}  // namespace echolab::sundials

@@ -1,4 +1,4 @@
-#include "physics/integrators/detail/sundials_handles.h"
+#include "physics/sundials/handles.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "physics/error.h"
 
-namespace echolab::detail {
+namespace echolab::sundials {
 
 std::string ReturnFlagName(FlagNameFunction name_of, int flag) {
   const std::unique_ptr<char, decltype(&std::free)> name(name_of(flag), &std::free);
@@ -42,4 +42,4 @@ PhaseState StateOf(N_Vector flat) {
   return Unflatten(Eigen::Map<const Vector>(N_VGetArrayPointer(flat), N_VGetLength(flat)));
 }
 
-}  // namespace echolab::detail
+}  // namespace echolab::sundials

@@ -7,11 +7,11 @@
 #include <string>
 
 #include "physics/integrators/detail/adaptive_support.h"
-#include "physics/integrators/detail/sundials_handles.h"
 #include "physics/integrators/hamiltonian_vector_field.h"
+#include "physics/sundials/handles.h"
 #include "physics/trajectory.h"
 
-namespace echolab::detail {
+namespace echolab::sundials {
 
 /// The user data of a SUNDIALS right-hand side: the vector field, the
 /// exception it threw, if any (C code must not be unwound through), and the
@@ -74,7 +74,7 @@ struct SundialsRun {
 /// became non-finite) or refused sample; sets final_state and final_time_s.
 /// Rethrows an exception of the right-hand side.
 void SolveAtOutputTimes(const SundialsRun& run, const SimulationProblem& problem,
-                        const IntegratorOptions& options, const EmitFunction& emit,
+                        const IntegratorOptions& options, const detail::EmitFunction& emit,
                         Trajectory* trajectory);
 
-}  // namespace echolab::detail
+}  // namespace echolab::sundials

@@ -10,7 +10,7 @@
 
 #include "physics/phase_state.h"
 
-namespace echolab::detail {
+namespace echolab::sundials {
 
 // Owning handles of SUNDIALS objects: each frees its object with the matching
 // SUNDIALS call when it goes out of scope. Declare the context first, so that
@@ -55,4 +55,4 @@ NVectorHandle MakeSerialVector(const Vector& values, SUNContext context);
 /// The state (q, p) held in a serial N_Vector in the layout [q; p].
 PhaseState StateOf(N_Vector flat);
 
-}  // namespace echolab::detail
+}  // namespace echolab::sundials

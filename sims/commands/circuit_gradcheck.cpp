@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "circuits/netlist_writer.h"
+#include "common/output_file.h"
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
 #include "physics/lower_case.h"
@@ -60,6 +62,11 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   CheckMethods(arguments.methods);
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
   const GradientProblem& problem = built.problem;
+  if (!arguments.quiet) {
+    for (const std::string& warning : built.netlist.warnings) {
+      fmt::print(stderr, "gradcheck: warning: {}\n", warning);
+    }
+  }
 
   if (arguments.beta < 0.0) {
     throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));
@@ -107,6 +114,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
       arguments.problem.target_interpolation == Interpolation::kCubic ? "cubic" : "linear";
   report["run"]["adjoint_tolerances"] = ToleranceJson(problem);
   WriteJson(report, output.path() / "gradcheck.json");
+  WriteFileAtomically(output.path() / "circuit.cir", WriteNetlist(built.netlist));
   output.Commit();
   if (arguments.json) {
     fmt::print("{}\n", report.dump(2));

@@ -116,6 +116,19 @@ std::string Junction(const Element& e) {
       Number(kFluxQuantum_Wb / (2.0 * std::numbers::pi)), Number(e.initial_condition.value_or(0.0)));
 }
 
+// A junction's voltages are microvolts (Φ0 ≈ 2 fWb over picoseconds) and
+// its phase capacitor holds femtocoulombs: far below ngspice's default
+// absolute tolerances (vntol 1 µV, abstol 1 pA, chgtol 10 fC), which would
+// let the step controller ignore them.
+std::string JunctionTolerances(const Netlist& netlist) {
+  const bool has_junction =
+      std::any_of(netlist.elements.begin(), netlist.elements.end(),
+                  [](const Element& e) { return e.kind == ElementKind::kJosephsonJunction; });
+  return has_junction ? "* tolerances for the junctions' microvolt signals\n"
+                        ".options vntol=1e-15 abstol=1e-20 chgtol=1e-26\n"
+                      : "";
+}
+
 std::string ElementCard(const Element& e, const Netlist& netlist) {
   const std::string name = CardName(e.name, e.kind);
   const std::string nodes = e.nodes.empty() ? "" : e.nodes[0] + " " + e.nodes[1];
@@ -155,6 +168,7 @@ std::string WriteNetlist(const Netlist& netlist) {
   if (netlist.options.abstol_A) {
     text += ".options abstol=" + Number(*netlist.options.abstol_A) + "\n";
   }
+  text += JunctionTolerances(netlist);
   if (const std::optional<TranCard>& tran = netlist.tran) {
     text += fmt::format(".tran {} {} {}{} uic\n", Number(tran->step_s), Number(tran->stop_s),
                         Number(tran->start_s),

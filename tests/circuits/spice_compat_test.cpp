@@ -53,9 +53,9 @@ std::string ErrorOf(const std::string& text, const std::string& source_name = "n
 
 void ExpectAgreement(const std::string& name, const Netlist& netlist,
                      const std::string& ngspice_text, const std::vector<std::string>& nodes,
-                     double duration_s, const fs::path& folder) {
+                     double duration_s, const fs::path& folder, double step_s = 1e-12) {
   const NgspiceAgreement agreement =
-      CompareWithNgspice(netlist, ngspice_text, nodes, duration_s, folder);
+      CompareWithNgspice(netlist, ngspice_text, nodes, duration_s, folder, step_s);
   ASSERT_GT(agreement.samples, 1000u);
   std::cout << fmt::format("{}: max |Δv| = {:.2e} V, peak {:.3g} V, ratio {:.2e}\n", name,
                            agreement.worst_V, agreement.peak_V,
@@ -177,6 +177,19 @@ X3 a 0 tank params: l=20n
   EXPECT_THAT(netlist.Find("xp.x2.c1")->nodes, ::testing::ElementsAre("xp.b", "0"));
   EXPECT_THAT(netlist.Find("xp.x2.c1")->file, HasSubstr("parts/tank.cir"));
   ExpectAgreement("subcircuits", netlist, main, {"a", "xp.b"}, 100e-9, folder);
+  fs::remove_all(folder);
+}
+
+// The shipped example, with its own .control block, as ngspice runs it.
+TEST(SpiceCompat, ShippedNgspiceExampleAgreesWithNgspice) {
+  const fs::path path = kExamples / "ngspice_ladder.cir";
+  const Netlist netlist = ParseNetlistFile(path.string());
+  EXPECT_EQ(netlist.warnings.size(), 2u);
+  EXPECT_DOUBLE_EQ(netlist.Find("x3.l1")->value, 50e-9);
+  const fs::path folder = ScratchFolder("spice_example");
+  std::ifstream in(path);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  ExpectAgreement("ngspice_ladder.cir", netlist, text, {"n0", "n1", "n2", "n3"}, 40e-9, folder);
   fs::remove_all(folder);
 }
 
@@ -304,15 +317,15 @@ I1 0 n2 PWL(0 0 1n 1m 2n 0 3n 2m 4n 0)
   }
 }
 
-// The written netlist, a varactor as behavioural sources, run by ngspice
-// against echolab on the original. (A junction's microvolt signals are below
-// ngspice's default absolute tolerances; its translation is not checked here.)
+// The written netlist, echolab-only elements as behavioural sources, run by
+// ngspice against echolab on the original.
 TEST(NetlistOut, NgspiceSimulatesTheWrittenNetlistAsEcholabDoes) {
   struct Case {
     const char* name;
     const char* text;
     std::vector<std::string> nodes;
     double duration_s;
+    double step_s = 1e-12;
   };
   const std::vector<Case> cases = {
       {"ladder", R"(Lossy ladder with sources and a coupling
@@ -339,13 +352,23 @@ Cc a b 10p ic=0.2
 .tran 1p 150n 0 1p uic
 .end
 )",
-       {"a", "b"}, 150e-9}};
+       {"a", "b"}, 150e-9},
+      // The plasma frequency is 55 Grad/s: ngspice's trapezoidal rule drifts by
+      // (ω h)² / 12 a radian, so both run at 0.02 ps.
+      {"junction", R"(Josephson junction shunted by a capacitor, driven
+B1 a 0 icrit=1u phase=0.3
+C1 a 0 1p ic=0
+I1 a 0 PWL(0 0 0.5n 0.2u 1n 0)
+.tran 0.02p 2n 0 0.02p uic
+.end
+)",
+       {"a"}, 2e-9, 0.02e-12}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     const Netlist netlist = ParseNetlistText(c.text, std::string(c.name) + ".cir");
     const fs::path folder = ScratchFolder(std::string("netlist_out_") + c.name);
     ExpectAgreement(std::string("written ") + c.name, netlist, WriteNetlist(netlist), c.nodes,
-                    c.duration_s, folder);
+                    c.duration_s, folder, c.step_s);
     fs::remove_all(folder);
   }
 }

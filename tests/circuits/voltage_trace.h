@@ -56,7 +56,7 @@ inline double VoltageAt(const VoltageTrace& trace, int i, double t_s) {
 }
 
 // The largest difference of the node voltages between ngspice and echolab
-// (yoshida4, 1 ps), and ngspice's peak.
+// (yoshida4, by default at 1 ps), and ngspice's peak.
 struct NgspiceAgreement {
   double worst_V = 0.0;
   double peak_V = 0.0;
@@ -64,15 +64,17 @@ struct NgspiceAgreement {
 };
 
 // Runs `ngspice_text` in ngspice (in `directory`, where relative .include
-// paths resolve) and `netlist` in echolab for `duration_s`, and compares
-// the voltages of `nodes`.
+// paths resolve) and `netlist` in echolab for `duration_s` at `step_s`, and
+// compares the voltages of `nodes` (echolab's linearly interpolated, which
+// costs (ω step)² / 8 of the peak: the step must be fine for fast circuits).
 inline NgspiceAgreement CompareWithNgspice(const Netlist& netlist, const std::string& ngspice_text,
                                            const std::vector<std::string>& nodes,
                                            double duration_s,
-                                           const std::filesystem::path& directory) {
+                                           const std::filesystem::path& directory,
+                                           double step_s = 1e-12) {
   const CircuitHamiltonian circuit(netlist);
   const NgspiceRows spice = RunNgspice(ngspice_text, nodes, directory);
-  const VoltageTrace ours = SimulateVoltages(netlist, duration_s, 1e-12);
+  const VoltageTrace ours = SimulateVoltages(netlist, duration_s, step_s);
   NgspiceAgreement agreement;
   agreement.samples = spice.size();
   for (const auto& row : spice) {

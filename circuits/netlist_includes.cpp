@@ -101,15 +101,22 @@ class SourceReader {
                     DescribeToken(".control"), "a .endc card after it");
   }
 
+  // The words of a card that must have exactly `count` of them.
+  static std::vector<Word> WordsOf(const Card& card, size_t count, const std::string& file,
+                                   std::string_view what, std::string_view expected) {
+    std::vector<Word> words = Words(card);
+    if (words.size() != count) {
+      const bool few = words.size() < count;
+      ThrowInputError(file, few ? card.end : card.LocationAt(words[count].offset), what,
+                      DescribeToken(few ? std::string() : words[count].text), expected);
+    }
+    return words;
+  }
+
   // .include PATH
   void Include(const Card& card, const std::string& file) {
-    const std::vector<Word> words = Words(card);
-    if (words.size() != 2) {
-      const SourceLocation at = words.size() < 2 ? card.end : card.LocationAt(words[2].offset);
-      ThrowInputError(file, at, "bad .include",
-                      DescribeToken(words.size() < 2 ? std::string() : words[2].text),
-                      "one file name: .include PATH");
-    }
+    const std::vector<Word> words =
+        WordsOf(card, 2, file, "bad .include", "one file name: .include PATH");
     const std::string path = Resolve(file, words[1].text);
     Append(ReadIncluded(path, card, words[1], file), path, /*included=*/true);
     chain_.pop_back();
@@ -117,14 +124,10 @@ class SourceReader {
 
   // .lib PATH SECTION: the cards between '.lib SECTION' and '.endl' of PATH.
   void IncludeLibrarySection(const Card& card, const std::string& file) {
-    const std::vector<Word> words = Words(card);
-    if (words.size() != 3) {
-      const SourceLocation at = words.size() < 3 ? card.end : card.LocationAt(words[3].offset);
-      ThrowInputError(file, at, "bad .lib",
-                      DescribeToken(words.size() < 3 ? std::string() : words[3].text),
-                      "a file and a section: .lib PATH SECTION (a '.lib SECTION' ... '.endl' "
-                      "block belongs in the library file)");
-    }
+    const std::vector<Word> words =
+        WordsOf(card, 3, file, "bad .lib",
+                "a file and a section: .lib PATH SECTION (a '.lib SECTION' ... '.endl' block "
+                "belongs in the library file)");
     const std::string path = Resolve(file, words[1].text);
     std::vector<Card> cards = ReadIncluded(path, card, words[1], file);
     Append(Section(std::move(cards), path, Lower(words[2].text), card, words[2], file), path,

@@ -13,6 +13,7 @@
 
 #include "circuits/spice_waveforms.h"
 #include "physics/error.h"
+#include "tests/circuits/netlist_error.h"
 
 namespace echolab {
 namespace {
@@ -27,17 +28,6 @@ const std::filesystem::path kExamples =
     std::filesystem::path(ECHOLAB_SOURCE_DIR) / "circuits/examples";
 
 Netlist Parse(const std::string& text) { return ParseNetlistText(text, "net.cir"); }
-
-// The message of the InputError that parsing `text` throws.
-std::string ErrorOf(const std::string& text, const std::string& source_name = "net.cir") {
-  try {
-    ParseNetlistText(text, source_name);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return "";
-}
 
 // The value of a one-element netlist "title\nR1 a 0 VALUE".
 double ResistanceOf(const std::string& value) {

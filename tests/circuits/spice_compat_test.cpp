@@ -18,6 +18,7 @@
 #include "circuits/netlist_parser.h"
 #include "circuits/netlist_writer.h"
 #include "physics/error.h"
+#include "tests/circuits/netlist_error.h"
 #include "tests/circuits/voltage_trace.h"
 
 namespace echolab {
@@ -39,16 +40,6 @@ fs::path ScratchFolder(const std::string& name) {
 void WriteText(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
-}
-
-std::string ErrorOf(const std::string& text, const std::string& source_name = "net.cir") {
-  try {
-    ParseNetlistText(text, source_name);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return "";
 }
 
 void ExpectAgreement(const std::string& name, const Netlist& netlist,

@@ -216,6 +216,11 @@ int RunTrain(const TrainArguments& arguments) {
   const fs::path in_progress = PrepareInProgressDirectory(destination, arguments.resume);
   const RemovedIfEmpty no_empty_checkpoint_folder{in_progress};
   const std::string metric = MetricName(config.task.dataset);
+  if (!arguments.quiet && config.model.netlist) {
+    for (const std::string& warning : config.model.netlist->warnings) {
+      fmt::print(stderr, "train: warning: {}\n", warning);
+    }
+  }
   if (!arguments.quiet) {
     fmt::print(stderr, "train: {} on {} ({} / {} / {} examples), gradient {}, from step {}\n",
                config.model.description, config.task.dataset.name, config.subsets.train.size(),

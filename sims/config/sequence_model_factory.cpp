@@ -145,9 +145,6 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   spec.output_step = task.output_step;
   spec.description = fmt::format("circuit {} ({} nodes), read-out v({})", file.filename().string(),
                                  circuit->num_dof(), node);
-  for (const std::string& warning : netlist.warnings) {
-    fmt::print(stderr, "echolab: warning: {}\n", warning);
-  }
   BuiltSequenceModel built = Finish(model, std::move(spec));
   built.netlist = netlist;
   return built;

@@ -141,9 +141,10 @@ class NetlistParser {
     ApplyNodeInitialVoltages();
     netlist_.params.insert(top_.params.begin(), top_.params.end());
     for (const SkippedKind& skipped : skipped_) {
-      netlist_.warnings.push_back(fmt::format("{}: {} skipped ({} card{}): {}",
+      const char* unit = skipped.kind == ".control" ? "block" : "card";
+      netlist_.warnings.push_back(fmt::format("{}: {} skipped ({} {}{}): {}",
                                               skipped.first_location, skipped.kind, skipped.count,
-                                              skipped.count == 1 ? "" : "s", skipped.reason));
+                                              unit, skipped.count == 1 ? "" : "s", skipped.reason));
     }
     return std::move(netlist_);
   }

@@ -305,7 +305,7 @@ TEST_F(CircuitGradcheck, SimulateWarnsOnceForEachKindOfSkippedCard) {
                                              (directory_ / "sim").string()));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("tank.cir:5:1: .print skipped (2 cards)"));
-  EXPECT_THAT(result.output, HasSubstr("tank.cir:7:1: .control skipped (1 card)"));
+  EXPECT_THAT(result.output, HasSubstr("tank.cir:7:1: .control skipped (1 block)"));
   std::ifstream csv(directory_ / "sim" / "voltages.csv");
   std::string header, first;
   std::getline(csv, header);

@@ -72,9 +72,9 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
         if (layout.capacitors.back().driven_plus >= 0 ||
             layout.capacitors.back().driven_minus >= 0) {
           throw InputError(fmt::format(
-              "{}:{}:{}: varactor '{}' touches a node that a voltage source drives; the "
+              "{}: varactor '{}' touches a node that a voltage source drives; the "
               "node-flux substrate models varactors between free nodes and ground only",
-              netlist.source_file, element.location.line, element.location.column, element.name));
+              LocationOf(netlist, element), element.name));
         }
         break;
       case ElementKind::kInductor:

@@ -4,20 +4,16 @@
 
 #include <algorithm>
 
+#include "circuits/netlist_checks.h"
 #include "physics/error.h"
 
 namespace echolab {
 namespace {
 
-std::string Where(const Netlist& netlist, const Element& element) {
-  return fmt::format("{}:{}:{}", netlist.source_file, element.location.line,
-                     element.location.column);
-}
-
 [[noreturn]] void Refuse(const Netlist& netlist, const Element& element,
                          const std::string& problem) {
   throw InputError(
-      fmt::format("{}: voltage source '{}': {}", Where(netlist, element), element.name, problem));
+      fmt::format("{}: voltage source '{}': {}", LocationOf(netlist, element), element.name, problem));
 }
 
 void CheckSmooth(const Netlist& netlist, const Element& source, const SpiceWaveform& waveform) {
@@ -89,7 +85,7 @@ DrivenNodes ResolveDrivenNodes(const Netlist& netlist) {
       // Φ_n+ = Φ_n- + ∫V or Φ_n- = Φ_n+ - ∫V.
       DrivenNode node{.name = source.nodes[plus == nullptr ? 0 : 1],
                       .terms = plus == nullptr ? *minus : *plus,
-                      .driven_by = fmt::format("{} ({})", source.name, Where(netlist, source))};
+                      .driven_by = fmt::format("{} ({})", source.name, LocationOf(netlist, source))};
       node.terms.emplace_back(static_cast<int>(s), plus == nullptr ? 1.0 : -1.0);
       driven.nodes.push_back(std::move(node));
       placed[s] = progress = true;

@@ -13,23 +13,25 @@ namespace {
 
 constexpr std::string_view kOperandExpected = "a number, a parameter name, a function call or '('";
 constexpr std::string_view kSuffixExpected =
-    "a number with an optional engineering suffix (f p n u m k meg g t)";
+    "a number with an optional scale factor (f p n u m mil k meg g t) and unit letters "
+    "(e.g. 10pF, 1kOhm)";
 // Deeper nesting than this is rejected rather than risking the stack.
 constexpr int kMaxNesting = 200;
 
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool IsUnitLetter(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 
-// Engineering suffixes, case-insensitive: f p n u m k meg g t. "meg" is
-// tried before "m". Returns the scale and sets *length, or 0 for none.
+// Scale factors as ngspice reads them, case-insensitive: t g meg k m mil u
+// n p f ("meg" and "mil" are tried before "m", so "M" is milli and "F" alone
+// femto). Returns the scale and sets *length, or 0 for none.
 double SuffixScale(std::string_view rest, size_t* length) {
-  *length = 1;
+  *length = 3;
   const std::string lower = Lower(rest.substr(0, 3));
-  if (lower == "meg") {
-    *length = 3;
-    return 1e6;
-  }
+  if (lower == "meg") return 1e6;
+  if (lower == "mil") return 25.4e-6;
+  *length = 1;
   switch (lower.empty() ? '\0' : lower[0]) {
     case 'f':
       return 1e-15;
@@ -74,7 +76,9 @@ UnaryFunction FindFunction(std::string_view name) {
 //   primary    := number | 'pi' | parameter | function '(' expression ')'
 //               | '(' expression ')'
 //   number     := (digits ['.' [digits]] | '.' digits) ['e' ['+' | '-'] digits] [suffix]
-//   suffix     := 'f' | 'p' | 'n' | 'u' | 'm' | 'k' | 'meg' | 'g' | 't'
+//                 {unit-letter}
+//   suffix     := 'f' | 'p' | 'n' | 'u' | 'm' | 'mil' | 'k' | 'meg' | 'g' | 't'
+//   unit-letter := a letter or '_' (ignored: 10pF = 10p, 1kOhm = 1k)
 //   function   := 'sqrt' | 'exp' | 'log' | 'sin' | 'cos' | 'abs'
 //
 // so that -2^2 = -4 and 2^3^2 = 512; whitespace may separate tokens.
@@ -243,8 +247,13 @@ class ExpressionParser {
       pos_ += suffix_length;
       value *= scale;
     }
-    if (IsNameChar(Peek())) {
-      Fail(start, "bad number", DescribeToken(TokenAt(start)), kSuffixExpected);
+    // Unit letters after the number or its scale factor are ignored, as
+    // ngspice does ("10pF", "1kOhm", "2V"); a digit among them is refused,
+    // since ngspice would read "1k5" as 1k.
+    while (IsUnitLetter(Peek())) ++pos_;
+    if (IsDigit(Peek())) {
+      Fail(start, "digits after the scale factor or unit letters", DescribeToken(TokenAt(start)),
+           "a number such as 1.5k (ngspice would read '1k5' as 1k)");
     }
     return value;
   }

@@ -72,6 +72,10 @@ struct Element {
   std::array<std::string, 2> coupled_inductors;
   /// I and V: the source waveform.
   std::optional<SourceWaveform> waveform;
+  /// The file of the card (the netlist, or a file it includes) and the
+  /// card's position in it. Elements of a subcircuit instance point at the
+  /// card inside the .subckt definition.
+  std::string file;
   SourceLocation location;
 };
 
@@ -85,14 +89,29 @@ struct TranCard {
   SourceLocation location;
 };
 
-/// A parsed netlist: plain data, in the order of the file.
+/// The .options that echolab reads (the others are ignored with a warning).
+/// echolab's passes take their steps and tolerances from its own options
+/// (simulate: a fixed step; gradcheck: --step, --rtol, --atol); these are
+/// kept so that a netlist written back gives ngspice the same tolerances.
+struct SpiceOptions {
+  std::optional<double> reltol;    // relative tolerance, 0 < reltol < 1
+  std::optional<double> abstol_A;  // absolute current tolerance, > 0
+};
+
+/// A parsed netlist: plain data, in the order of the file, with .include and
+/// .lib files read and subcircuit instances flattened (element "c3" of
+/// instance "x1" is named "x1.c3", its inner node "n" is "x1.n").
 struct Netlist {
   std::string title;
   std::vector<Element> elements;
-  /// The .param values by lower-cased name.
+  /// The top-level .param values by lower-cased name.
   std::map<std::string, double> params;
   std::optional<TranCard> tran;
+  SpiceOptions options;
   std::string source_file;
+  /// What was read but ignored, one message per kind of card or option:
+  /// "FILE:LINE:COLUMN: .print skipped (2 cards): ..."; the commands print them.
+  std::vector<std::string> warnings;
 
   /// The element with this (case-insensitive) name, or nullptr.
   const Element* Find(const std::string& name) const;

@@ -101,8 +101,8 @@ std::string DescribeCouplings(const Netlist& netlist) {
 }
 
 std::string LocationOf(const Netlist& netlist, const Element& element) {
-  return fmt::format("{}:{}:{}", netlist.source_file, element.location.line,
-                     element.location.column);
+  return fmt::format("{}:{}:{}", element.file.empty() ? netlist.source_file : element.file,
+                     element.location.line, element.location.column);
 }
 
 }  // namespace echolab

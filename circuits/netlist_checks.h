@@ -22,7 +22,8 @@ void CheckNetlistSubstrate(const Netlist& netlist, const std::vector<std::string
 /// an inductance matrix that their couplings make indefinite.
 std::string DescribeCouplings(const Netlist& netlist);
 
-/// "FILE:LINE:COLUMN" of an element.
+/// "FILE:LINE:COLUMN" of an element, in its own file (the netlist or a file
+/// that it includes).
 std::string LocationOf(const Netlist& netlist, const Element& element);
 
 }  // namespace echolab

@@ -92,7 +92,7 @@ void CheckUtf8(std::string_view line, int line_number, const std::string& file) 
 
 }  // namespace
 
-NetlistLines SplitCards(std::string_view text, const std::string& file) {
+NetlistLines SplitCards(std::string_view text, const std::string& file, FirstLine first_line) {
   NetlistLines lines;
   int line_number = 0;
   while (!text.empty() || line_number == 0) {
@@ -101,7 +101,7 @@ NetlistLines SplitCards(std::string_view text, const std::string& file) {
     text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     CheckUtf8(line, line_number + 1, file);
-    if (++line_number == 1) {
+    if (++line_number == 1 && first_line == FirstLine::kTitle) {
       lines.title = std::string(line);
     } else {
       AddLine(line, line_number, file, &lines.cards);

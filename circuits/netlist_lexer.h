@@ -15,9 +15,14 @@ struct NetlistLines {
   std::vector<Card> cards;
 };
 
+/// Whether the first line of a file is a title (a netlist) or a card (a file
+/// that .include or .lib reads).
+enum class FirstLine { kTitle, kCard };
+
 /// Splits netlist text into cards. Throws InputError for a continuation line
 /// with nothing to continue, and for bytes that are not UTF-8 text.
-NetlistLines SplitCards(std::string_view text, const std::string& file);
+NetlistLines SplitCards(std::string_view text, const std::string& file,
+                        FirstLine first_line = FirstLine::kTitle);
 
 /// One token of a card; [begin, end) indexes Card::text.
 struct Token {

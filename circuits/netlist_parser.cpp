@@ -10,7 +10,9 @@
 #include <limits>
 
 #include "circuits/expression.h"
+#include "circuits/netlist_includes.h"
 #include "circuits/netlist_lexer.h"
+#include "circuits/netlist_subcircuits.h"
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
 #include "physics/input_file.h"
@@ -87,25 +89,71 @@ struct ValueToken {
 // The name=value options of an element card (e.g. ic=1m) by lower-cased name.
 using Options = std::map<std::string, ValueToken, std::less<>>;
 
+// Where cards are read: the top level, or the body of a subcircuit instance,
+// whose element names and inner nodes get the instance's prefix ("x1.") and
+// whose ports stand for the instance's nodes.
+struct Scope {
+  std::string prefix;
+  std::map<std::string, std::string> ports;
+  ParameterTable params;
+  std::map<std::string, SourceLocation> param_locations;
+  std::vector<std::string> open_subcircuits;  // outermost first
+};
+
+// The deepest nesting of subcircuit instances.
+constexpr size_t kMaxInstanceDepth = 50;
+
+// A .ic V(node)=value, applied when every element is known.
+struct NodeInitialVoltage {
+  std::string node;
+  double voltage_V;
+  std::string file;
+  SourceLocation location;
+};
+
+// Cards that are read and skipped, one warning per kind.
+struct SkippedKind {
+  std::string kind;
+  std::string first_location;  // FILE:LINE:COLUMN
+  std::string reason;
+  int count = 0;
+};
+
+// "c.x1.c3" (ngspice's name of a flattened element) is "x1.c3".
+std::string WithoutFlatteningLetter(const std::string& name) {
+  return name.size() > 2 && name[1] == '.' ? name.substr(2) : name;
+}
+
 class NetlistParser {
  public:
-  NetlistParser(std::string file, std::filesystem::path directory)
-      : file_(std::move(file)), directory_(std::move(directory)) {
-    netlist_.source_file = file_;
-  }
+  explicit NetlistParser(std::string file) { netlist_.source_file = std::move(file); }
 
   Netlist Parse(std::string_view text) {
-    NetlistLines lines = SplitCards(text, file_);
-    netlist_.title = std::move(lines.title);
-    for (const Card& card : lines.cards) ParseCard(card);
+    const NetlistSource source = ReadNetlistSource(text, netlist_.source_file);
+    netlist_.title = source.title;
+    for (const SourcedCard& block : source.control_blocks) {
+      Skip(".control", block.file, block.card.LocationAt(0),
+           "echolab runs the netlist's .tran itself; the block is for ngspice");
+    }
+    split_ = SplitSubcircuits(source.cards);
+    for (const SourcedCard* card : split_.top_level) ParseCard(*card);
     CheckCouplings();
-    netlist_.params.insert(params_.begin(), params_.end());
+    ApplyNodeInitialVoltages();
+    netlist_.params.insert(top_.params.begin(), top_.params.end());
+    for (const SkippedKind& skipped : skipped_) {
+      const char* unit = skipped.kind == ".control" ? "block" : "card";
+      netlist_.warnings.push_back(fmt::format("{}: {} skipped ({} {}{}): {}",
+                                              skipped.first_location, skipped.kind, skipped.count,
+                                              unit, skipped.count == 1 ? "" : "s", skipped.reason));
+    }
     return std::move(netlist_);
   }
 
  private:
   // card := dot-card | element-card
-  void ParseCard(const Card& card) {
+  void ParseCard(const SourcedCard& sourced) {
+    file_ = sourced.file;
+    const Card& card = sourced.card;
     TokenReader reader(card, file_);
     const Token& first = reader.Take(Token::Kind::kWord, "bad card", "an element or a dot-card");
     const std::string keyword = Lower(reader.Text(first));
@@ -120,17 +168,126 @@ class NetlistParser {
     }
   }
 
-  // dot-card := '.param' ... | '.tran' ... | '.end'
+  // dot-card := '.param' ... | '.tran' ... | '.ic' ... | '.options' ... | '.end'
+  //           | a card that ngspice runs and echolab skips (SkipReason)
   void ParseDotCard(const std::string& keyword, const Token& first, TokenReader* reader) {
     if (keyword == ".param") {
       ParseParam(reader);
-    } else if (keyword == ".tran") {
+      return;
+    }
+    if (!scope_->open_subcircuits.empty()) {
+      reader->Fail(&first, "dot-card inside a .subckt",
+                   "element cards, X instances and .param only (the .subckt '" +
+                       scope_->open_subcircuits.back() + "' is being expanded)");
+    }
+    if (keyword == ".tran") {
       ParseTran(first, reader);
+    } else if (keyword == ".ic") {
+      ParseNodeInitialVoltages(reader);
+    } else if (keyword == ".options" || keyword == ".option" || keyword == ".opt") {
+      ParseOptionsCard(reader);
     } else if (keyword == ".end") {
       reader->ExpectEnd("text after .end", "end of line");
       end_location_ = reader->Location(&first);
+    } else if (const std::string_view reason = SkipReason(keyword); !reason.empty()) {
+      Skip(keyword, file_, reader->Location(&first), reason);
     } else {
-      reader->Fail(&first, "unsupported dot-card", "one of .param, .tran, .end");
+      reader->Fail(&first, "unsupported dot-card",
+                   "one of .param, .tran, .ic, .options, .include, .lib, .subckt, .ends, .end, "
+                   "or one that is skipped (.control, .print, .probe, .save, .meas, .op, .ac)");
+    }
+  }
+
+  // Why a dot-card for ngspice's own output and analyses is skipped; empty
+  // for the others.
+  static std::string_view SkipReason(const std::string& keyword) {
+    if (keyword == ".print" || keyword == ".probe" || keyword == ".save") {
+      return "echolab writes every node voltage (simulate: voltages.csv)";
+    }
+    if (keyword == ".meas" || keyword == ".measure") return "echolab evaluates no measurements";
+    if (keyword == ".op") {
+      return "echolab starts from the ic= and .ic values, not from a DC operating point";
+    }
+    if (keyword == ".ac") return "echolab runs the transient analysis (.tran) only";
+    return {};
+  }
+
+  void Skip(const std::string& kind, const std::string& file, SourceLocation location,
+            std::string_view reason) {
+    const auto found = std::find_if(skipped_.begin(), skipped_.end(),
+                                    [&](const SkippedKind& k) { return k.kind == kind; });
+    if (found != skipped_.end()) {
+      ++found->count;
+      return;
+    }
+    skipped_.push_back({kind, fmt::format("{}:{}:{}", file, location.line, location.column),
+                        std::string(reason), 1});
+  }
+
+  // ic-card := '.ic' { 'v' '(' node ')' '=' value }
+  void ParseNodeInitialVoltages(TokenReader* reader) {
+    constexpr std::string_view kExpected = "V(node)=value";
+    do {
+      const Token& v = reader->Take(Token::Kind::kWord, "bad .ic", kExpected);
+      if (Lower(reader->Text(v)) != "v") reader->Fail(&v, "bad .ic", kExpected);
+      reader->Take(Token::Kind::kOpen, "bad .ic", "'(' after V");
+      const Token& node_token = reader->Take(Token::Kind::kWord, "bad .ic", "a node name");
+      const std::string node = MapNode(Lower(reader->Text(node_token)));
+      if (node == "0") reader->Fail(&node_token, "bad .ic", "a node other than ground");
+      reader->Take(Token::Kind::kClose, "bad .ic", "')' after the node");
+      reader->Take(Token::Kind::kEquals, "bad .ic", "'=' after V(node)");
+      const double voltage_V = ParseValue(reader).value;
+      node_initial_voltages_.push_back({node, voltage_V, file_, reader->Location(&node_token)});
+    } while (!reader->AtEnd());
+  }
+
+  // With .ic, a capacitor without ic= starts at V(n+) - V(n-) of the .ic
+  // voltages (0 for a node that .ic does not name), as ngspice's uic does.
+  void ApplyNodeInitialVoltages() {
+    if (node_initial_voltages_.empty()) return;
+    std::map<std::string, double> voltages{{"0", 0.0}};
+    for (const Element& element : netlist_.elements) {
+      for (const std::string& node : element.nodes) voltages.emplace(node, 0.0);
+    }
+    for (const NodeInitialVoltage& ic : node_initial_voltages_) {
+      const auto found = voltages.find(ic.node);
+      if (found == voltages.end()) {
+        ThrowInputError(ic.file, ic.location, "unknown node in .ic", DescribeToken(ic.node),
+                        "a node of the netlist's elements");
+      }
+      found->second = ic.voltage_V;
+    }
+    for (Element& element : netlist_.elements) {
+      const bool capacitor = element.kind == ElementKind::kCapacitor ||
+                             element.kind == ElementKind::kVaractor;
+      if (!capacitor || element.initial_condition) continue;
+      element.initial_condition = voltages.at(element.nodes[0]) - voltages.at(element.nodes[1]);
+    }
+  }
+
+  // options-card := '.options' { name ['=' value] }; reltol and abstol are
+  // read, the others skipped with a warning.
+  void ParseOptionsCard(TokenReader* reader) {
+    while (!reader->AtEnd()) {
+      const Token& name_token = reader->Take(Token::Kind::kWord, "bad .options", "name[=value]");
+      const std::string name = Lower(reader->Text(name_token));
+      const bool has_value = reader->NextIs(Token::Kind::kEquals);
+      if (name == "reltol" || name == "abstol") {
+        reader->Take(Token::Kind::kEquals, "bad .options", "'=' after " + name);
+        const ValueToken value = ParseValue(reader);
+        const bool reltol = name == "reltol";
+        if (!(value.value > 0.0 && (!reltol || value.value < 1.0))) {
+          reader->Fail(value.token, "bad ." + name, reltol ? "0 < reltol < 1" : "abstol > 0 in A");
+        }
+        (reltol ? netlist_.options.reltol : netlist_.options.abstol_A) = value.value;
+        continue;
+      }
+      if (has_value) {
+        reader->Take("", "");
+        reader->Take("option value", "a value after '='");
+      }
+      Skip("option " + name, file_, reader->Location(&name_token),
+           "echolab reads the options reltol and abstol only");
     }
   }
 
@@ -143,8 +300,8 @@ class NetlistParser {
           reader->Take(Token::Kind::kWord, "bad .param", "a parameter name followed by '='");
       const std::string name = CheckParamName(name_token, *reader);
       reader->Take(Token::Kind::kEquals, "bad .param", "'=' after the parameter name");
-      params_[name] = ParseParamValue(reader);
-      param_locations_[name] = reader->Location(&name_token);
+      scope_->params[name] = ParseParamValue(reader);
+      scope_->param_locations[name] = reader->Location(&name_token);
     } while (!reader->AtEnd());
   }
 
@@ -161,7 +318,7 @@ class NetlistParser {
       reader.Fail(&token, "reserved parameter name",
                   "a name other than pi, sqrt, exp, log, sin, cos and abs");
     }
-    if (const auto found = param_locations_.find(name); found != param_locations_.end()) {
+    if (const auto found = scope_->param_locations.find(name); found != scope_->param_locations.end()) {
       reader.Fail(&token, "parameter defined twice",
                   "a name not defined at " + Describe(found->second));
     }
@@ -183,7 +340,7 @@ class NetlistParser {
       last = &reader->Take("", "");
     }
     if (last == nullptr) reader->Fail(first, "bad .param", "a value or an expression after '='");
-    return EvaluateExpression({reader->card(), file_, first->begin, last->end}, params_);
+    return EvaluateExpression({reader->card(), file_, first->begin, last->end}, scope_->params);
   }
 
   // The simulation runs tstop / min(tstep, tmax) steps, which must stay
@@ -232,8 +389,13 @@ class NetlistParser {
 
   // element-card := R... | L... | C... | K... | I... | V... | B...
   void ParseElement(const std::string& name, const Token& first, TokenReader* reader) {
+    if (name[0] == 'x') {
+      ParseInstance(name, first, reader);
+      return;
+    }
     Element element;
-    element.name = name;
+    element.name = scope_->prefix + WithoutFlatteningLetter(name);
+    element.file = file_;
     element.location = reader->Location(&first);
     CheckUniqueName(element, first, *reader);
     switch (name[0]) {
@@ -260,10 +422,137 @@ class NetlistParser {
         break;
       default:
         reader->Fail(&first, "unsupported element",
-                     "an element name starting with R, L, C, K, I, V or B, or a dot-card");
+                     "an element name starting with R, L, C, K, I, V, B or X, or a dot-card");
     }
-    element_locations_[name] = element.location;
+    element_locations_[element.name] = element.location;
     netlist_.elements.push_back(std::move(element));
+  }
+
+  // A node of the card in the current scope: ground, the outer node of a
+  // port, or an inner node with the instance's prefix.
+  std::string MapNode(const std::string& node) const {
+    if (node == "0" || node == "gnd") return "0";
+    if (const auto port = scope_->ports.find(node); port != scope_->ports.end()) {
+      return port->second;
+    }
+    return scope_->prefix + node;
+  }
+
+  // instance := Xname node... subcircuit ['params:'] { name '=' value }
+  void ParseInstance(const std::string& name, const Token& first, TokenReader* reader) {
+    constexpr std::string_view kExpected = "Xname NODE... SUBCIRCUIT [NAME=VALUE ...]";
+    std::vector<const Token*> words;
+    while (reader->NextIs(Token::Kind::kWord) && !NextIsAssignment(*reader) &&
+           !reader->NextIsWord("params:")) {
+      words.push_back(&reader->Take("", ""));
+    }
+    if (words.empty()) reader->Fail(reader->Peek(), "bad subcircuit instance", kExpected);
+    const Token* subcircuit_token = words.back();
+    words.pop_back();
+    const Subcircuit& subcircuit = FindSubcircuit(*subcircuit_token, *reader);
+    if (words.size() != subcircuit.ports.size()) {
+      reader->Fail(subcircuit_token,
+                   fmt::format("{} nodes for the subcircuit", words.size()),
+                   fmt::format("{} nodes ({})", subcircuit.ports.size(),
+                               fmt::join(subcircuit.ports, " ")));
+    }
+    Scope inner{.prefix = scope_->prefix + name + ".",
+                .params = top_.params,
+                .open_subcircuits = scope_->open_subcircuits};
+    inner.open_subcircuits.push_back(subcircuit.name);
+    for (size_t i = 0; i < words.size(); ++i) {
+      inner.ports[subcircuit.ports[i]] = MapNode(Lower(reader->Text(*words[i])));
+    }
+    const std::string instance = scope_->prefix + name;
+    if (const auto found = element_locations_.find(instance); found != element_locations_.end()) {
+      reader->Fail(&first, "duplicate element name",
+                   "a name not used by the element at " + Describe(found->second));
+    }
+    element_locations_[instance] = reader->Location(&first);
+    SetParameters(subcircuit, reader, &inner.params);
+    Scope* outer = scope_;
+    const std::string outer_file = file_;
+    scope_ = &inner;
+    for (const SourcedCard* card : subcircuit.body) ParseCard(*card);
+    scope_ = outer;
+    file_ = outer_file;
+  }
+
+  static bool NextIsAssignment(const TokenReader& reader) {
+    return reader.NextIs(Token::Kind::kWord) && reader.Peek(1) != nullptr &&
+           reader.Peek(1)->kind == Token::Kind::kEquals;
+  }
+
+  // The subcircuit named by `token`, which is not being expanded already.
+  const Subcircuit& FindSubcircuit(const Token& token, const TokenReader& reader) const {
+    const std::string name = Lower(reader.Text(token));
+    const auto found = split_.subcircuits.find(name);
+    if (found == split_.subcircuits.end()) {
+      std::vector<std::string> names;
+      for (const auto& [defined, unused] : split_.subcircuits) names.push_back(defined);
+      reader.Fail(&token, "unknown subcircuit",
+                  names.empty() ? std::string("a subcircuit defined by .subckt (there is none)")
+                                : fmt::format("one of {}", fmt::join(names, ", ")));
+    }
+    const std::vector<std::string>& open = scope_->open_subcircuits;
+    if (std::find(open.begin(), open.end(), name) != open.end()) {
+      reader.Fail(&token, "subcircuit instantiates itself",
+                  fmt::format("no cycle of instances ({} -> {})", fmt::join(open, " -> "), name));
+    }
+    if (open.size() >= kMaxInstanceDepth) {
+      reader.Fail(&token, "subcircuit instances nested too deeply",
+                  fmt::format("at most {} levels", kMaxInstanceDepth));
+    }
+    return found->second;
+  }
+
+  // The parameters of an instance: the .subckt's defaults (evaluated with the
+  // top-level .param values), then the instance's NAME=VALUE (evaluated in
+  // the scope of the instance card), each a parameter of the .subckt.
+  void SetParameters(const Subcircuit& subcircuit, TokenReader* reader, ParameterTable* params) {
+    std::map<std::string, double> defaults;
+    {
+      const std::string instance_file = file_;
+      Scope* instance_scope = scope_;
+      file_ = subcircuit.header->file;
+      scope_ = &top_;
+      TokenReader header(subcircuit.header->card, file_);
+      for (size_t i = 0; i < subcircuit.first_parameter_token; ++i) header.Take("", "");
+      for (const auto& [name, value] : ParseAssignments(&header, "bad .subckt parameter")) {
+        defaults[name] = value.value;
+      }
+      file_ = instance_file;
+      scope_ = instance_scope;
+    }
+    if (reader->NextIsWord("params:")) reader->Take("", "");
+    for (const auto& [name, value] : ParseAssignments(reader, "bad subcircuit instance")) {
+      if (!defaults.contains(name)) {
+        std::vector<std::string> names;
+        for (const auto& [known, unused] : defaults) names.push_back(known);
+        reader->Fail(value.name_token, "unknown subcircuit parameter",
+                     names.empty() ? fmt::format("no parameters ('{}' has none)", subcircuit.name)
+                                   : fmt::format("one of {}", fmt::join(names, ", ")));
+      }
+      defaults[name] = value.value;
+    }
+    for (const auto& [name, value] : defaults) (*params)[name] = value;
+  }
+
+  struct Assignment {
+    double value;
+    const Token* name_token;
+  };
+
+  // assignments := { name '=' value } up to the end of the card.
+  std::vector<std::pair<std::string, Assignment>> ParseAssignments(TokenReader* reader,
+                                                                   std::string_view what) {
+    std::vector<std::pair<std::string, Assignment>> assignments;
+    while (!reader->AtEnd()) {
+      const Token& name = reader->Take(Token::Kind::kWord, what, "NAME=VALUE");
+      reader->Take(Token::Kind::kEquals, what, "'=' after the parameter name");
+      assignments.emplace_back(Lower(reader->Text(name)), Assignment{ParseValue(reader).value, &name});
+    }
+    return assignments;
   }
 
   void CheckUniqueName(const Element& element, const Token& first,
@@ -316,7 +605,8 @@ class NetlistParser {
     for (int i = 0; i < 2; ++i) {
       const Token& token =
           reader->Take(Token::Kind::kWord, "bad mutual inductance", "the name of an inductor");
-      element->coupled_inductors[i] = Lower(reader->Text(token));
+      element->coupled_inductors[i] =
+          scope_->prefix + WithoutFlatteningLetter(Lower(reader->Text(token)));
       name_locations[i] = reader->Location(&token);
     }
     const ValueToken k = ParseValue(reader);
@@ -325,7 +615,7 @@ class NetlistParser {
     }
     element->value = k.value;
     reader->ExpectEnd("unexpected text after the coupling coefficient", "end of line");
-    coupled_name_locations_.push_back(name_locations);
+    coupled_name_locations_.emplace_back(file_, name_locations);
   }
 
   // Bname n+ n- (icrit=value | ej=value) [phase=value]
@@ -440,7 +730,8 @@ class NetlistParser {
     waveform->kind = SourceWaveform::Kind::kFile;
     const std::string_view quoted = reader.Text(token);
     const std::filesystem::path name(quoted.substr(1, quoted.size() - 2));
-    waveform->file_path = (name.is_absolute() ? name : directory_ / name).string();
+    const std::filesystem::path directory = std::filesystem::path(file_).parent_path();
+    waveform->file_path = (name.is_absolute() ? name : directory / name).string();
     try {
       CheckInputFile(waveform->file_path, "waveform file");
     } catch (const InputError& error) {
@@ -474,8 +765,7 @@ class NetlistParser {
     for (int i = 0; i < 2; ++i) {
       const Token& token =
           reader->Take(Token::Kind::kWord, "bad node", i == 0 ? "the node n+" : "the node n-");
-      std::string node = Lower(reader->Text(token));
-      if (node == "gnd") node = "0";
+      std::string node = MapNode(Lower(reader->Text(token)));
       if (i == 1 && node == element->nodes[0]) {
         reader->Fail(&token, "element connects a node to itself",
                      "a node other than '" + element->nodes[0] + "'");
@@ -521,8 +811,8 @@ class NetlistParser {
     const Card& card = reader->card();
     const double value =
         token->kind == Token::Kind::kWord
-            ? EvaluateBareValue({card, file_, token->begin, token->end}, params_)
-            : EvaluateExpression({card, file_, token->begin + 1, token->end - 1}, params_);
+            ? EvaluateBareValue({card, file_, token->begin, token->end}, scope_->params)
+            : EvaluateExpression({card, file_, token->begin + 1, token->end - 1}, scope_->params);
     return {value, token};
   }
 
@@ -532,45 +822,48 @@ class NetlistParser {
     size_t k = 0;
     for (const Element& element : netlist_.elements) {
       if (element.kind != ElementKind::kMutualInductance) continue;
-      const std::array<SourceLocation, 2>& locations = coupled_name_locations_[k++];
+      const auto& [file, locations] = coupled_name_locations_[k++];
       const std::string what = "bad mutual inductance " + element.name;
       for (int i = 0; i < 2; ++i) {
         const std::string& name = element.coupled_inductors[i];
         const Element* inductor = netlist_.Find(name);
         if (inductor == nullptr || inductor->kind != ElementKind::kInductor) {
-          ThrowInputError(file_, locations[i], what, DescribeToken(name),
+          ThrowInputError(file, locations[i], what, DescribeToken(name),
                           "the name of an inductor (an L card) of the netlist");
         }
       }
       auto [a, b] = element.coupled_inductors;
       if (a == b) {
-        ThrowInputError(file_, locations[1], what, DescribeToken(b), "two different inductors");
+        ThrowInputError(file, locations[1], what, DescribeToken(b), "two different inductors");
       }
       if (b < a) std::swap(a, b);
       if (const auto [found, inserted] = pairs.emplace(std::pair(a, b), element.location);
           !inserted) {
-        ThrowInputError(file_, element.location, "second coupling of " + a + " and " + b,
+        ThrowInputError(file, element.location, "second coupling of " + a + " and " + b,
                         DescribeToken(element.name),
                         "one K per pair (the first is at " + Describe(found->second) + ")");
       }
     }
   }
 
+  // The file of the card being parsed.
   std::string file_;
-  std::filesystem::path directory_;
   Netlist netlist_;
-  ParameterTable params_;
-  std::map<std::string, SourceLocation> param_locations_;
+  SubcircuitSplit split_;
+  Scope top_;
+  Scope* scope_ = &top_;
   std::map<std::string, SourceLocation> element_locations_;
-  // The locations of the inductor names of each K, in order.
-  std::vector<std::array<SourceLocation, 2>> coupled_name_locations_;
+  // The file and the locations of the inductor names of each K, in order.
+  std::vector<std::pair<std::string, std::array<SourceLocation, 2>>> coupled_name_locations_;
+  std::vector<NodeInitialVoltage> node_initial_voltages_;
+  std::vector<SkippedKind> skipped_;
   std::optional<SourceLocation> end_location_;
 };
 
 }  // namespace
 
 Netlist ParseNetlistText(std::string_view text, const std::string& source_name) {
-  return NetlistParser(source_name, std::filesystem::path(source_name).parent_path()).Parse(text);
+  return NetlistParser(source_name).Parse(text);
 }
 
 Netlist ParseNetlistFile(const std::string& path) {

@@ -8,8 +8,10 @@
 // SPICE netlist syntax accepted by echolab
 // =======================================
 //
-// The subset of ngspice that LC hardware needs, plus two nonlinear elements.
-// Everything else is rejected with an echolab::InputError of the form
+// The subset of ngspice that LC hardware needs, plus two nonlinear elements;
+// ngspice's output and analysis cards are skipped with one warning per kind
+// (Netlist::warnings). Everything else is rejected with an echolab::InputError
+// of the form
 //   FILE:LINE:COLUMN: WHAT WAS WRONG: got 'TOKEN', expected WHAT WAS EXPECTED
 // (LINE and COLUMN are 1-based; "got end of line" when a card ends too early).
 //
@@ -24,15 +26,19 @@
 //   - Names, nodes, keywords and suffixes are case-insensitive; Netlist holds them
 //     lower-cased. Quoted file names keep their case.
 //   - Commas separate like blanks, except inside {expressions}.
-//   - .end is optional, as in ngspice; any card after .end is an error.
+//   - .end is optional, as in ngspice; any card after .end is an error. An
+//     included file ends at its own .end.
 //
 // Values
 //   value   := [sign] number | [sign] parameter-name | '{' expression '}'
-//   number  := digits ['.' [digits]] ['e' [sign] digits] [suffix]   (also '.' digits ...)
-//   suffix  := f (1e-15) | p (1e-12) | n (1e-9) | u (1e-6) | m (1e-3) | k (1e3)
-//            | meg (1e6) | g (1e9) | t (1e12)
-//   A suffix may not be followed by letters: "10pF" and "1mil" are errors, and
-//   "1m" is a milli while "1meg" is a mega.
+//   number  := digits ['.' [digits]] ['e' [sign] digits] [suffix] {letter}
+//              (also '.' digits ...)
+//   suffix  := f (1e-15) | p (1e-12) | n (1e-9) | u (1e-6) | m (1e-3) | mil (25.4e-6)
+//            | k (1e3) | meg (1e6) | g (1e9) | t (1e12)
+//   As ngspice reads them: case-insensitive, "meg" and "mil" before "m" (so "1M" is
+//   a milli, "5MEG" a mega, "1F" a femto), and the letters (or '_') after the
+//   number or its suffix are ignored: "10pF" = 10p, "1kOhm" = 1k, "2V" = 2. A digit
+//   after those letters is an error ("1k5": ngspice would read 1k).
 //   expression: + - * / ^ (or **), parentheses, unary minus, numbers with suffixes,
 //   parameters defined by an EARLIER .param, pi, and sqrt exp log sin cos abs. ^ binds
 //   tighter than unary minus (-2^2 = -4) and is right-associative (2^3^2 = 512).
@@ -54,9 +60,40 @@
 //                                             braces optional; a name may not be
 //                                             redefined, nor be pi or a function
 //   .tran tstep tstop [tstart [tmax]] [uic]   tstep, tstop, tmax > 0; 0 <= tstart < tstop
+//   .ic V(node)=value {V(node)=value}         initial node voltages in V: a capacitor
+//                                             without ic= starts at V(n+) - V(n-), a
+//                                             node that no .ic names at 0 (ngspice's
+//                                             uic); a node of the netlist, not ground
+//   .options name[=value] ...                 (also .option, .opt) reltol (0 < r < 1)
+//                                             and abstol (A, > 0) are read into
+//                                             Netlist::options; any other option is
+//                                             skipped with a warning
+//   .include path | .inc path                 the cards of the file, path relative to
+//                                             the including file ("quotes" optional);
+//                                             no title line in it
+//   .lib path section                         the cards between '.lib section' and
+//                                             '.endl' in the file path
+//                                             (at most 16 nested files; a cycle is an
+//                                             error at the card that closes it)
+//   .subckt name port... [params:] {name=value}
+//   ... element cards, X instances and .param ...
+//   .ends [name]                              a subcircuit; the defaults are evaluated
+//                                             with the top-level .param values; no
+//                                             nested definitions
+//   Xname node... subckt [params:] {name=value}
+//                                             an instance, flattened: element c3 of x1
+//                                             is "x1.c3" (nested: "x1.x2.c3"), an inner
+//                                             node n is "x1.n", ports are the instance's
+//                                             nodes, ground stays global; the values
+//                                             override the .subckt's defaults (each must
+//                                             be one of them); at most 50 levels deep
+//                                             and no instance of itself. A name
+//                                             "c.x1.c3" (ngspice's own) reads as "x1.c3".
 //   .end
-//   Any other dot-card (.control, .include, .model, .subckt, .print, ...) and any
-//   other element letter (D, Q, M, X, E, G, ...) is an error.
+//   Skipped with one warning per kind: .control ... .endc (unread), .print, .probe,
+//   .save, .meas, .measure, .op, .ac.
+//   Any other dot-card (.model, .dc, .four, ...) and any other element letter (D, Q,
+//   M, E, G, F, ...) is an error.
 //
 // Sources
 //   source := ['dc'] value
@@ -76,7 +113,8 @@
 //                 suffixes), times strictly increasing; blank lines are skipped.
 //                 Read when the netlist is parsed; interpolated like PWL.
 //
-// Nonlinear elements (echolab extensions; ngspice does not accept them)
+// Nonlinear elements (echolab extensions; ngspice does not accept them, and the
+// netlist writer turns them into behavioural sources: netlist_writer.h)
 //   Bname n+ n- icrit=value [phase=value]
 //   Bname n+ n- ej=value [phase=value]
 //       A Josephson junction (the letter B as in JoSIM and WRspice): a nonlinear

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "circuits/netlist_writer.h"
+#include "common/output_file.h"
 #include "learning/gradient_method_registry.h"
 #include "learning/measured_gradient.h"
 #include "physics/error.h"
@@ -61,6 +63,11 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   CheckMethods(arguments.methods);
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
   const GradientProblem& problem = built.problem;
+  if (!arguments.quiet) {
+    for (const std::string& warning : built.netlist.warnings) {
+      fmt::print(stderr, "gradcheck: warning: {}\n", warning);
+    }
+  }
 
   if (arguments.beta < 0.0) {
     throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));
@@ -108,6 +115,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
       arguments.problem.target_interpolation == Interpolation::kCubic ? "cubic" : "linear";
   report["run"]["adjoint_tolerances"] = ToleranceJson(problem);
   WriteJson(report, output.path() / "gradcheck.json");
+  WriteFileAtomically(output.path() / "circuit.cir", WriteNetlist(built.netlist));
   output.Commit();
   if (arguments.json) {
     fmt::print("{}\n", report.dump(2));

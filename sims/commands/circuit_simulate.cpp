@@ -49,6 +49,11 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
                     arguments.config_path));
   }
   const TranCard& tran = *netlist.tran;
+  if (!arguments.quiet) {
+    for (const std::string& warning : netlist.warnings) {
+      fmt::print(stderr, "echolab simulate: warning: {}\n", warning);
+    }
+  }
   const CircuitHamiltonian circuit(netlist);
   SimulationProblem problem{.system = &circuit,
                             .theta = circuit.netlist_parameters(),

@@ -4,9 +4,11 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "circuits/netlist_writer.h"
 #include "common/output_file.h"
 #include "learning/training/training_checkpoint.h"
 #include "physics/error.h"
@@ -86,6 +88,19 @@ void WriteMetricsCsv(const TrainingState& state, const fs::path& path) {
               r.validation_loss, r.validation_metric, r.wall_time_s);
   }
   csv.Close();
+}
+
+// The circuit with its best values, θ = θ0 exp(z) for the trained log-
+// relative parameters z, as a netlist that ngspice runs.
+void WriteTrainedNetlist(const Netlist& netlist, const SequenceModel& model,
+                         const TrainingState& state, const fs::path& path) {
+  const std::vector<std::string> names = model.ParameterNames();
+  std::vector<double> values;
+  for (size_t i = 0; i < names.size(); ++i) {
+    values.push_back(netlist.Find(names[i])->value *
+                     std::exp(state.best_parameters[static_cast<Eigen::Index>(i)]));
+  }
+  WriteFileAtomically(path, WriteNetlist(WithElementValues(netlist, names, values)));
 }
 
 void WriteParametersCsv(const SequenceModel& model, const TrainingState& state,
@@ -201,6 +216,11 @@ int RunTrain(const TrainArguments& arguments) {
   const fs::path in_progress = PrepareInProgressDirectory(destination, arguments.resume);
   const RemovedIfEmpty no_empty_checkpoint_folder{in_progress};
   const std::string metric = MetricName(config.task.dataset);
+  if (!arguments.quiet && config.model.netlist) {
+    for (const std::string& warning : config.model.netlist->warnings) {
+      fmt::print(stderr, "train: warning: {}\n", warning);
+    }
+  }
   if (!arguments.quiet) {
     fmt::print(stderr, "train: {} on {} ({} / {} / {} examples), gradient {}, from step {}\n",
                config.model.description, config.task.dataset.name, config.subsets.train.size(),
@@ -220,6 +240,9 @@ int RunTrain(const TrainArguments& arguments) {
   WriteMetricsCsv(state, output.path() / "metrics.csv");
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");
+  if (config.model.netlist) {
+    WriteTrainedNetlist(*config.model.netlist, model, state, output.path() / "trained.cir");
+  }
   const PlotRecipe plot{"plot_training.py", {metric}};
   nlohmann::json summary = Summary(config, arguments, state, test);
   summary["plot"] = ToJson(plot);

@@ -96,6 +96,7 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const Circuit
   CircuitProblem built;
   built.circuit = std::make_shared<const CircuitHamiltonian>(netlist);
   built.title = netlist.title;
+  built.netlist = netlist;
   const CircuitHamiltonian& circuit = *built.circuit;
   built.trained = TrainedIndices(circuit, spec.train, name("train", "train"));
   for (int index : built.trained) built.trained_names.push_back(circuit.parameter_names()[index]);

@@ -45,6 +45,7 @@ struct CircuitProblem {
   std::vector<int> trained;                // indices in θ, in the order asked for
   std::vector<std::string> trained_names;  // lower case
   std::string title;                       // the netlist's first line
+  Netlist netlist;                         // as parsed, to write it back
 };
 
 /// How a message names a field of the spec: given the command-line option

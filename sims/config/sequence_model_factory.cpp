@@ -145,7 +145,9 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   spec.output_step = task.output_step;
   spec.description = fmt::format("circuit {} ({} nodes), read-out v({})", file.filename().string(),
                                  circuit->num_dof(), node);
-  return Finish(model, std::move(spec));
+  BuiltSequenceModel built = Finish(model, std::move(spec));
+  built.netlist = netlist;
+  return built;
 }
 
 // A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,

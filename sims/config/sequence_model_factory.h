@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "circuits/netlist.h"
 #include "learning/training/sequence_model.h"
 #include "sims/config/config_table.h"
 #include "sims/config/task_config.h"
@@ -15,6 +16,8 @@ namespace echolab {
 struct BuiltSequenceModel {
   std::unique_ptr<SequenceModel> model;
   std::string description;
+  /// "circuit": the parsed netlist, to write the trained circuit back.
+  std::optional<Netlist> netlist;
 };
 
 /// The one place where a [model] table becomes a SequenceModel, by its kind:

@@ -22,6 +22,7 @@
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
 #include "sims/validation/ngspice_runner.h"
+#include "tests/circuits/voltage_trace.h"
 
 namespace echolab {
 namespace {
@@ -29,44 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-
-// The node voltages v(t) of a pass sampled every step.
-struct VoltageTrace {
-  std::vector<double> times_s;
-  std::vector<Vector> voltages_V;
-};
-
-VoltageTrace SimulateVoltages(const Netlist& netlist, double duration_s, double step_s) {
-  const CircuitHamiltonian circuit(netlist);
-  SimulationProblem problem{.system = &circuit,
-                            .theta = circuit.netlist_parameters(),
-                            .input = circuit.Inputs(),
-                            .initial_state = circuit.InitialState(netlist),
-                            .duration_s = duration_s,
-                            .dissipation = circuit.ResistiveDissipation()};
-  IntegratorOptions options;
-  options.scheme = "yoshida4";
-  options.step_s = step_s;
-  VoltageTrace trace;
-  Vector v;
-  const Trajectory run = Simulate(problem, options, [&](double t, const PhaseState& x) {
-    circuit.KineticGradient(x.p, problem.theta, &v);
-    trace.times_s.push_back(t);
-    trace.voltages_V.push_back(v);
-  });
-  EXPECT_TRUE(run.ok()) << run.BriefReport();
-  return trace;
-}
-
-// Linear interpolation of node `i` of the trace at time t.
-double VoltageAt(const VoltageTrace& trace, int i, double t_s) {
-  const auto upper = std::upper_bound(trace.times_s.begin(), trace.times_s.end(), t_s);
-  if (upper == trace.times_s.begin()) return trace.voltages_V.front()[i];
-  if (upper == trace.times_s.end()) return trace.voltages_V.back()[i];
-  const size_t k = static_cast<size_t>(upper - trace.times_s.begin());
-  const double w = (t_s - trace.times_s[k - 1]) / (trace.times_s[k] - trace.times_s[k - 1]);
-  return (1.0 - w) * trace.voltages_V[k - 1][i] + w * trace.voltages_V[k][i];
-}
 
 // L C tank charged to 1 V: v(t) = cos(t / √(L C)).
 TEST(CircuitHamiltonian, LcTankFollowsItsClosedForm) {
@@ -418,25 +381,15 @@ TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   fs::remove_all(directory);
   fs::create_directories(directory);
   const Netlist netlist = ParseNetlistText(c.netlist, c.name);
-  const CircuitHamiltonian circuit(netlist);
-  const NgspiceRows spice =
-      RunNgspice(c.ngspice_netlist ? c.ngspice_netlist : c.netlist, c.nodes, directory);
-  ASSERT_GT(spice.size(), 1000u);
-  const VoltageTrace ours = SimulateVoltages(netlist, c.duration_s, 1e-12);
-  double peak = 0.0, worst = 0.0;
-  for (const auto& row : spice) {
-    for (size_t n = 0; n < c.nodes.size(); ++n) {
-      const double theirs = row[n + 1];
-      peak = std::max(peak, std::abs(theirs));
-      worst = std::max(worst,
-                       std::abs(VoltageAt(ours, circuit.NodeIndex(c.nodes[n]), row[0]) - theirs));
-    }
-  }
+  const NgspiceAgreement agreement = CompareWithNgspice(
+      netlist, c.ngspice_netlist ? c.ngspice_netlist : c.netlist, c.nodes, c.duration_s, directory);
+  ASSERT_GT(agreement.samples, 1000u);
   std::cout << fmt::format(
       "{}: {} ngspice samples, max |Δv| = {:.2e} V, peak {:.3g} V, "
       "ratio {:.2e}\n",
-      c.name, spice.size(), worst, peak, worst / peak);
-  EXPECT_LT(worst, 1e-4 * peak);
+      c.name, agreement.samples, agreement.worst_V, agreement.peak_V,
+      agreement.worst_V / agreement.peak_V);
+  EXPECT_LT(agreement.worst_V, 1e-4 * agreement.peak_V);
   fs::remove_all(directory);
 }
 

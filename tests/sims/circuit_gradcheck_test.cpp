@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "circuits/netlist_parser.h"
 #include "sims/command_line.h"
 #include "sims/ladder_netlist.h"
 
@@ -258,6 +259,62 @@ TEST_F(CircuitGradcheck, SimulateWritesNodeVoltages) {
   EXPECT_TRUE(fs::exists(out / "meta.json"));
 }
 
+// Elements of subcircuit instances are trained by their hierarchical names,
+// and gradcheck writes the circuit it ran back as a netlist that reads back
+// to the same element values.
+TEST_F(CircuitGradcheck, TrainsSubcircuitElementsAndWritesTheCircuitBack) {
+  const std::string netlist = R"(Ladder of subcircuit cells
+.subckt cell in out params: l=25nH
+L1 in out {l}
+C1 out 0 10pF
+.ends cell
+I1 0 n0 SIN(0 10mA 50MEG)
+C0 n0 0 10p
+X1 n0 n1 cell
+X2 n1 n3 cell l=30n
+.print tran v(n3)
+.end
+)";
+  std::ofstream(directory_ / "cells.cir") << netlist;
+  const auto result = RunEcholab(
+      fmt::format("gradcheck {} --train x1.c1,X2.L1 --output n3 --target {} --duration 40e-9 "
+                  "--methods echo,adjoint -o {} --json",
+                  (directory_ / "cells.cir").string(), (directory_ / "target.csv").string(),
+                  (directory_ / "out").string()),
+      false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  EXPECT_EQ(json["parameters"], nlohmann::json::array({"x1.c1", "x2.l1"}));
+  EXPECT_LT(json["relative_errors"]["echo"].get<double>(), 1e-5);
+  const echolab::Netlist original = echolab::ParseNetlistText(netlist, "cells.cir");
+  const echolab::Netlist written =
+      echolab::ParseNetlistFile((directory_ / "out" / "circuit.cir").string());
+  ASSERT_EQ(written.elements.size(), original.elements.size());
+  for (size_t i = 0; i < original.elements.size(); ++i) {
+    EXPECT_EQ(written.elements[i].name, original.elements[i].name);
+    EXPECT_EQ(written.elements[i].value, original.elements[i].value);
+  }
+}
+
+TEST_F(CircuitGradcheck, SimulateWarnsOnceForEachKindOfSkippedCard) {
+  std::ofstream(directory_ / "tank.cir")
+      << "tank\nL1 a 0 10nH\nC1 a 0 1nF\n.ic v(a)=1\n.print tran v(a)\n.print tran i(L1)\n"
+         ".control\nrun\nplot v(a)\n.endc\n.tran 10p 20n uic\n";
+  const auto result = RunEcholab(fmt::format("simulate {} -o {} --no-plot",
+                                             (directory_ / "tank.cir").string(),
+                                             (directory_ / "sim").string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("tank.cir:5:1: .print skipped (2 cards)"));
+  EXPECT_THAT(result.output, HasSubstr("tank.cir:7:1: .control skipped (1 block)"));
+  std::ifstream csv(directory_ / "sim" / "voltages.csv");
+  std::string header, first;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  // .ic v(a)=1 is the capacitor's initial voltage.
+  EXPECT_EQ(header, "t_s,v(a)");
+  EXPECT_NEAR(std::stod(first.substr(2)), 1.0, 1e-12);
+}
+
 TEST_F(CircuitGradcheck, SimulateWithResistorNoiseNeedsASeed) {
   std::ofstream(directory_ / "rc.cir") << "rc\nC1 a 0 1p\nL1 a 0 10n\nR1 a 0 100\n.tran 10p 5n\n";
   const std::string netlist = (directory_ / "rc.cir").string();
@@ -273,7 +330,7 @@ TEST_F(CircuitGradcheck, SimulateWithResistorNoiseNeedsASeed) {
 }
 
 TEST_F(CircuitGradcheck, MalformedNetlistExitsTwoWithTheLocation) {
-  std::ofstream(directory_ / "bad.cir") << "bad\nC1 a 0 1n\nL1 a 0 1q\n.tran 1p 1n\n";
+  std::ofstream(directory_ / "bad.cir") << "bad\nC1 a 0 1n\nL1 a 0 1k5\n.tran 1p 1n\n";
   const fs::path out = directory_ / "sim";
   const auto result =
       RunEcholab(fmt::format("simulate {} -o {}", (directory_ / "bad.cir").string(), out.string()));

@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "circuits/netlist_parser.h"
 #include "sims/command_line.h"
 
 namespace {
@@ -115,6 +117,57 @@ TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
   EXPECT_EQ(summary["metric"], "mse");
   EXPECT_EQ(summary["examples"]["test"], 3);
   EXPECT_GT(summary["test_metric"].get<double>(), 0.0);
+}
+
+// A circuit's run writes the circuit with its best values back as a netlist:
+// θ = θ0 exp(z) for each trained element, z from parameters.csv.
+TEST_F(TrainCommand, CircuitRunWritesTheTrainedNetlist) {
+  std::ofstream(directory_ / "lc.cir")
+      << "integrator\nI1 a 0 DC 0\nC1 a 0 100p\nL1 a 0 1u\nL2 a b 100n\nC2 b 0 100p\n.end\n";
+  const fs::path config = directory_ / "lc.toml";
+  std::ofstream(config) << R"([task]
+kind = "windowed_mean"
+sequences = 8
+length = 40
+window_steps = 10
+output_step = 4
+correlation_steps = 5.0
+seed = 2
+
+[model]
+kind = "circuit"
+netlist = "lc.cir"
+trained = ["C1", "L2"]
+output_node = "b"
+sample_interval_s = 2e-9
+input_scale = 3e-3
+step_s = 1e-10
+
+[training]
+lr = 0.05
+batch = 2
+steps = 4
+eval_every = 2
+seed = 1
+beta = 1e-9
+split = [0.5, 0.25, 0.25]
+)";
+  const fs::path out = directory_ / "run";
+  const auto result = RunEcholab(Train(config.string(), out));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream parameters(out / "parameters.csv");
+  std::string line;
+  std::getline(parameters, line);
+  std::map<std::string, double> best;
+  while (std::getline(parameters, line)) {
+    const size_t comma = line.find(',');
+    best[line.substr(0, comma)] = std::stod(line.substr(comma + 1, line.rfind(',') - comma - 1));
+  }
+  ASSERT_EQ(best.size(), 2u);
+  const echolab::Netlist trained = echolab::ParseNetlistFile((out / "trained.cir").string());
+  EXPECT_DOUBLE_EQ(trained.Find("c1")->value, 100e-12 * std::exp(best.at("c1")));
+  EXPECT_DOUBLE_EQ(trained.Find("l2")->value, 100e-9 * std::exp(best.at("l2")));
+  EXPECT_EQ(trained.Find("l1")->value, 1e-6);
 }
 
 TEST_F(TrainCommand, ResumedRunReproducesAnUninterruptedOne) {

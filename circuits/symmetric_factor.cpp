@@ -30,6 +30,7 @@ Vector SymmetricFactor::Solve(const Vector& b) const {
 }
 
 Eigen::Index SymmetricFactor::stored_entries() const {
+  if (matrix_.rows() == 0) return 0;
   if (dense_) return 2 * matrix_.rows() * matrix_.rows();
   return matrix_.nonZeros() + sparse_factor_->matrixL().nestedExpression().nonZeros();
 }

@@ -10,16 +10,17 @@
 
 namespace echolab {
 
-/// Where a circuit's matrices live: dense storage and Cholesky (LLT) for
-/// tiny circuits, where it measures faster, and sparse storage with a
-/// simplicial LDLᵀ factorisation (fill-reducing AMD ordering) otherwise.
-/// kAutomatic picks dense up to kDenseNodeLimit free nodes.
+/// Where a circuit's matrices live: dense storage and Cholesky (LLT), or
+/// sparse storage with a simplicial LDLᵀ factorisation (fill-reducing AMD
+/// ordering). kAutomatic picks dense up to kDenseNodeLimit free nodes.
 enum class MatrixStorage { kAutomatic, kDense, kSparse };
 
-/// The largest circuit (free nodes) that kAutomatic keeps dense: at 16 nodes
-/// the sparse and dense node-flux substrates step equally fast (the crossover
-/// measured by `echolab_circuit_bench --crossover`, docs/benchmarks.md).
-inline constexpr int kDenseNodeLimit = 16;
+/// The largest circuit (free nodes) that kAutomatic keeps dense: none. On LC
+/// ladders of 1 to 64 nodes the sparse step measured faster at every size
+/// (`echolab_circuit_bench --crossover`, docs/benchmarks.md), so the dense
+/// path is taken only when asked for (the derivative tests run every circuit
+/// both ways, each an independent check of the other).
+inline constexpr int kDenseNodeLimit = 0;
 
 /// kDense or kSparse: what kAutomatic means for a matrix of `size` rows.
 MatrixStorage ResolveStorage(MatrixStorage requested, Eigen::Index size);

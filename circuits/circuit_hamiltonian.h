@@ -64,8 +64,8 @@ namespace echolab {
 ///
 /// C, M and G_R are sparse (one entry per element and node); C and M are
 /// factored once per θ (SymmetricFactor, cached: refactored only when θ
-/// changes), so that every derivative costs O(nnz) per call. Tiny circuits
-/// keep dense factors (MatrixStorage).
+/// changes), so that every derivative costs O(nnz) per call. Dense factors
+/// are taken on request (CircuitOptions::storage).
 ///
 /// Nodes without capacitance (only L, R, junctions or sources touch them)
 /// have no momentum of their own; with CircuitOptions::node_capacitance_F > 0
@@ -93,7 +93,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   /// The resistors as dissipation of a pass: friction_matrix = Σ_R a_R a_Rᵀ / R
   /// (S, sparse), acting on the node voltages. Zero when the netlist has none.
   Dissipation ResistiveDissipation() const;
-  /// Whether the matrices are factored dense (a tiny circuit) or sparse.
+  /// Whether the matrices are factored dense (on request) or sparse.
   bool dense() const;
   /// Stored entries of C and M and of their factors at θ: the nnz that the
   /// cost of a step grows with.

@@ -19,6 +19,17 @@ constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
 }  // namespace
 
+// entries += w a aᵀ for a branch with ±1 incidence a on the free nodes.
+void CircuitHamiltonian::AddOuterProduct(const Branch& branch, double weight,
+                                         std::vector<Eigen::Triplet<double>>* entries) {
+  if (branch.plus >= 0) entries->emplace_back(branch.plus, branch.plus, weight);
+  if (branch.minus >= 0) entries->emplace_back(branch.minus, branch.minus, weight);
+  if (branch.plus >= 0 && branch.minus >= 0) {
+    entries->emplace_back(branch.plus, branch.minus, -weight);
+    entries->emplace_back(branch.minus, branch.plus, -weight);
+  }
+}
+
 double CircuitHamiltonian::Branch::Across(const Vector& x) const {
   return (plus >= 0 ? x[plus] : 0.0) - (minus >= 0 ? x[minus] : 0.0);
 }
@@ -37,7 +48,8 @@ void CircuitHamiltonian::Branch::AddDrivenTo(double s, Vector* y) const {
   if (driven_minus >= 0) (*y)[driven_minus] -= s;
 }
 
-CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist) {
+CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist,
+                                                           const CircuitOptions& options) {
   Layout layout;
   layout.driven = ResolveDrivenNodes(netlist);
   std::map<std::string, int> node_index;
@@ -111,13 +123,20 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
   }
   layout.parameters =
       Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  if (options.node_capacitance_F > 0.0) {
+    layout.parasitic_nodes = NodesWithoutCapacitance(netlist, layout.node_names);
+  }
   return layout;
 }
 
-CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
-    : CircuitHamiltonian(MakeLayout(netlist)) {
-  CheckNetlistSubstrate(netlist, node_names_);
-  if (!inductors_.empty() && InductanceMatrix(netlist_parameters_).llt().info() != Eigen::Success) {
+CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist, const CircuitOptions& options)
+    : CircuitHamiltonian(MakeLayout(netlist, options), options) {
+  if (!(options.node_capacitance_F >= 0.0) || !std::isfinite(options.node_capacitance_F)) {
+    throw InputError(fmt::format("--node-capacitance: expected a capacitance >= 0 in F, got {}",
+                                 options.node_capacitance_F));
+  }
+  CheckNetlistSubstrate(netlist, node_names_, options.node_capacitance_F);
+  if (!inductors_.empty() && !FactorsAt(netlist_parameters_)->inductance.positive_definite()) {
     const auto first_coupling =
         std::find_if(netlist.elements.begin(), netlist.elements.end(),
                      [](const Element& e) { return e.kind == ElementKind::kMutualInductance; });
@@ -130,7 +149,7 @@ CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
   ValidateParameters(netlist_parameters_);
 }
 
-CircuitHamiltonian::CircuitHamiltonian(Layout layout)
+CircuitHamiltonian::CircuitHamiltonian(Layout layout, const CircuitOptions& options)
     : HamiltonianSystem(
           static_cast<int>(layout.node_names.size()),
           static_cast<int>(layout.sources.size() + 3 * layout.driven.waveforms.size()),
@@ -147,7 +166,41 @@ CircuitHamiltonian::CircuitHamiltonian(Layout layout)
       mutuals_(std::move(layout.mutuals)),
       source_waveforms_(std::move(layout.source_waveforms)),
       driven_(std::move(layout.driven)),
-      netlist_parameters_(std::move(layout.parameters)) {}
+      netlist_parameters_(std::move(layout.parameters)),
+      storage_(ResolveStorage(options.storage, static_cast<Eigen::Index>(node_names_.size()))),
+      node_capacitance_F_(options.node_capacitance_F),
+      parasitic_node_names_(std::move(layout.parasitic_nodes)) {
+  for (const std::string& name : parasitic_node_names_) {
+    parasitic_nodes_.push_back(static_cast<int>(
+        std::find(node_names_.begin(), node_names_.end(), name) - node_names_.begin()));
+  }
+}
+
+bool CircuitHamiltonian::dense() const { return storage_ == MatrixStorage::kDense; }
+
+Eigen::Index CircuitHamiltonian::StoredEntries(const Vector& theta) const {
+  const auto factors = FactorsAt(theta);
+  return factors->capacitance.stored_entries() + factors->inductance.stored_entries();
+}
+
+std::shared_ptr<const CircuitHamiltonian::Factors> CircuitHamiltonian::FactorsAt(
+    const Vector& theta) const {
+  {
+    const std::lock_guard<std::mutex> lock(factors_mutex_);
+    if (factors_ != nullptr && factors_->theta.size() == theta.size() &&
+        factors_->theta == theta) {
+      return factors_;
+    }
+  }
+  auto factors = std::make_shared<Factors>();
+  factors->theta = theta;
+  factors->capacitance =
+      SymmetricFactor(CapacitiveMatrix(CapacitanceValues(theta)), storage_);
+  factors->inductance = SymmetricFactor(InductanceMatrix(theta), storage_);
+  const std::lock_guard<std::mutex> lock(factors_mutex_);
+  factors_ = factors;
+  return factors;
+}
 
 int CircuitHamiltonian::NodeIndex(const std::string& name) const {
   if (name == "0" || name == "gnd") return -1;
@@ -169,12 +222,12 @@ int CircuitHamiltonian::NodeIndex(const std::string& name) const {
 Dissipation CircuitHamiltonian::ResistiveDissipation() const {
   Dissipation dissipation;
   if (resistors_.empty()) return dissipation;
-  dissipation.friction_matrix = Eigen::MatrixXd::Zero(num_dof(), num_dof());
+  std::vector<Eigen::Triplet<double>> entries;
   for (const auto& [branch, resistance_ohm] : resistors_) {
-    Vector a = Vector::Zero(num_dof());
-    branch.AddTo(1.0, &a);
-    dissipation.friction_matrix += (1.0 / resistance_ohm) * a * a.transpose();
+    AddOuterProduct(branch, 1.0 / resistance_ohm, &entries);
   }
+  dissipation.friction_matrix.resize(num_dof(), num_dof());
+  dissipation.friction_matrix.setFromTriplets(entries.begin(), entries.end());
   return dissipation;
 }
 
@@ -192,24 +245,31 @@ InputSignal CircuitHamiltonian::Inputs() const {
 
 namespace {
 
-// One initial condition on a branch: aᵀ x = target, set by `element`.
+// One initial condition on a branch: aᵀ x = target, set by `element`, with a
+// the ±1 incidence of the branch's free terminals (-1: none).
 struct BranchCondition {
-  Vector incidence;  // a
+  int plus, minus;
   double target;
   const Element* element;
 };
 
-// The minimum-norm x with rows · x = targets. When they are inconsistent,
-// InputError naming the elements whose conditions the solution misses.
+// The minimum-norm x with rows · x = targets (0 when every target is, without
+// forming the rows: a large circuit started at rest). When they are
+// inconsistent, InputError naming the elements whose conditions the solution misses.
 Vector SolveBranchConditions(const std::vector<BranchCondition>& conditions, int num_dof,
                              const Netlist& netlist, const char* what) {
-  if (conditions.empty()) return Vector::Zero(num_dof);
+  if (std::all_of(conditions.begin(), conditions.end(),
+                  [](const BranchCondition& condition) { return condition.target == 0.0; })) {
+    return Vector::Zero(num_dof);
+  }
   Eigen::MatrixXd rows =
       Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(conditions.size()), num_dof);
   Vector targets(rows.rows());
   for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-    rows.row(r) = conditions[static_cast<size_t>(r)].incidence.transpose();
-    targets[r] = conditions[static_cast<size_t>(r)].target;
+    const BranchCondition& condition = conditions[static_cast<size_t>(r)];
+    if (condition.plus >= 0) rows(r, condition.plus) = 1.0;
+    if (condition.minus >= 0) rows(r, condition.minus) = -1.0;
+    targets[r] = condition.target;
   }
   const Vector x = rows.completeOrthogonalDecomposition().solve(targets);
   const double tolerance = 1e-9 * std::max(targets.cwiseAbs().maxCoeff(), 1e-300);
@@ -239,10 +299,8 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
   std::vector<BranchCondition> voltages, fluxes;
   std::vector<double> inductor_currents(inductors_.size(), 0.0);
   std::vector<const Element*> inductor_elements(inductors_.size(), nullptr);
-  const auto incidence = [&](const Branch& branch) {
-    Vector a = Vector::Zero(num_dof());
-    branch.AddTo(1.0, &a);
-    return a;
+  const auto condition = [](const Branch& branch, double target, const Element* element) {
+    return BranchCondition{branch.plus, branch.minus, target, element};
   };
   size_t c = 0, l = 0, j = 0;
   for (const Element& element : netlist.elements) {
@@ -250,7 +308,7 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
     if (element.kind == ElementKind::kCapacitor || element.kind == ElementKind::kVaractor) {
       const Branch* capacitor = &capacitors_[c++];
       voltages.push_back(
-          {incidence(*capacitor), ic - capacitor->DrivenAcross(driven_voltage), &element});
+          condition(*capacitor, ic - capacitor->DrivenAcross(driven_voltage), &element));
     }
     if (element.kind == ElementKind::kInductor) {
       inductor_elements[l] = &element;
@@ -258,28 +316,28 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
     }
     if (element.kind == ElementKind::kJosephsonJunction) {
       const Branch* junction = &junctions_[j++];
-      fluxes.push_back({incidence(*junction),
-                        ic * kFluxQuantum_Wb / kTwoPi - junction->DrivenAcross(driven_flux),
-                        &element});
+      fluxes.push_back(condition(
+          *junction, ic * kFluxQuantum_Wb / kTwoPi - junction->DrivenAcross(driven_flux),
+          &element));
     }
   }
   if (!inductors_.empty()) {
     // φ_L = M i_L
     const Vector branch_flux =
-        InductanceMatrix(theta) *
-        Eigen::Map<const Vector>(inductor_currents.data(),
-                                 static_cast<Eigen::Index>(inductor_currents.size()));
+        FactorsAt(theta)->inductance.Times(
+            Eigen::Map<const Vector>(inductor_currents.data(),
+                                     static_cast<Eigen::Index>(inductor_currents.size())));
     for (size_t i = 0; i < inductors_.size(); ++i) {
-      fluxes.push_back(
-          {incidence(inductors_[i]),
-           branch_flux[static_cast<Eigen::Index>(i)] - inductors_[i].DrivenAcross(driven_flux),
-           inductor_elements[i]});
+      fluxes.push_back(condition(
+          inductors_[i],
+          branch_flux[static_cast<Eigen::Index>(i)] - inductors_[i].DrivenAcross(driven_flux),
+          inductor_elements[i]));
     }
   }
   // A branch without a free terminal constrains nothing of the state.
   const auto drop_fixed = [](std::vector<BranchCondition>* conditions) {
     std::erase_if(*conditions,
-                  [](const BranchCondition& condition) { return condition.incidence.isZero(); });
+                  [](const BranchCondition& fixed) { return fixed.plus < 0 && fixed.minus < 0; });
   };
   drop_fixed(&voltages);
   drop_fixed(&fluxes);
@@ -308,12 +366,13 @@ void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {
                                    parameter_names()[m.param], theta[m.param]));
     }
   }
-  if (CapacitanceMatrix(theta).llt().info() != Eigen::Success) {
+  const auto factors = FactorsAt(theta);
+  if (!factors->capacitance.positive_definite()) {
     throw InputError(
         "the capacitance matrix is singular: every node needs a path of capacitors to ground or "
         "to a node that a voltage source drives");
   }
-  if (!inductors_.empty() && InductanceMatrix(theta).llt().info() != Eigen::Success) {
+  if (!inductors_.empty() && !factors->inductance.positive_definite()) {
     throw InputError("the inductance matrix is not positive definite (too strong K couplings)");
   }
 }
@@ -352,10 +411,11 @@ void CircuitHamiltonian::BranchCharges(const Vector& v, const Vector& theta,
 }
 
 Vector CircuitHamiltonian::NodeCharges(const Vector& v, const Vector& theta) const {
-  if (!has_varactors_) return CapacitanceMatrix(theta) * v;
+  if (!has_varactors_) return FactorsAt(theta)->capacitance.Times(v);
   NodeVoltages state;
   BranchCharges(v, theta, &state);
   Vector charges = Vector::Zero(num_dof());
+  for (const int node : parasitic_nodes_) charges[node] += node_capacitance_F_ * v[node];
   for (size_t c = 0; c < capacitors_.size(); ++c) {
     capacitors_[c].AddTo(state.branch_charge[static_cast<Eigen::Index>(c)], &charges);
   }
@@ -368,21 +428,15 @@ Vector CircuitHamiltonian::NodeCharges(const Vector& v, const Vector& theta) con
 CircuitHamiltonian::NodeVoltages CircuitHamiltonian::SolveNodeVoltages(const Vector& p,
                                                                        const Vector& theta) const {
   NodeVoltages state;
-  state.voltage = CapacitanceMatrix(theta).llt().solve(p);
+  state.voltage = FactorsAt(theta)->capacitance.Solve(p);
   const auto incremental_matrix = [&] {
-    Eigen::MatrixXd matrix = Eigen::MatrixXd::Zero(num_dof(), num_dof());
-    for (size_t c = 0; c < capacitors_.size(); ++c) {
-      Vector a = Vector::Zero(num_dof());
-      capacitors_[c].AddTo(1.0, &a);
-      matrix += state.branch_incremental[static_cast<Eigen::Index>(c)] * a * a.transpose();
-    }
-    return matrix;
+    return SymmetricFactor(CapacitiveMatrix(state.branch_incremental), storage_);
   };
   BranchCharges(state.voltage, theta, &state);
   Vector residual = NodeCharges(state.voltage, theta) - p;
   for (int iteration = 0; iteration < 100; ++iteration) {
-    state.incremental.compute(incremental_matrix());
-    const Vector step = state.incremental.solve(residual);
+    state.incremental = incremental_matrix();
+    const Vector step = state.incremental.Solve(residual);
     if (!(step.lpNorm<Eigen::Infinity>() > 1e-15 * state.voltage.lpNorm<Eigen::Infinity>())) {
       break;
     }
@@ -398,7 +452,7 @@ CircuitHamiltonian::NodeVoltages CircuitHamiltonian::SolveNodeVoltages(const Vec
     residual = trial_residual;
     BranchCharges(state.voltage, theta, &state);
   }
-  state.incremental.compute(incremental_matrix());
+  state.incremental = incremental_matrix();
   return state;
 }
 
@@ -408,27 +462,41 @@ double CircuitHamiltonian::SmallestCapacitance(const Vector& theta) const {
   return smallest;
 }
 
-// C = Σ_c C_c a_c a_cᵀ
-Eigen::MatrixXd CircuitHamiltonian::CapacitanceMatrix(const Vector& theta) const {
-  Eigen::MatrixXd capacitance = Eigen::MatrixXd::Zero(num_dof(), num_dof());
-  for (const Branch& c : capacitors_) {
-    Vector a = Vector::Zero(num_dof());
-    c.AddTo(1.0, &a);
-    capacitance += theta[c.param] * a * a.transpose();
+Vector CircuitHamiltonian::CapacitanceValues(const Vector& theta) const {
+  Vector values(static_cast<Eigen::Index>(capacitors_.size()));
+  for (size_t c = 0; c < capacitors_.size(); ++c) {
+    values[static_cast<Eigen::Index>(c)] = theta[capacitors_[c].param];
   }
-  return capacitance;
+  return values;
+}
+
+// Σ_c w_c a_c a_cᵀ + C_par Σ_(parasitic a) e_a e_aᵀ
+Eigen::SparseMatrix<double> CircuitHamiltonian::CapacitiveMatrix(const Vector& per_capacitor) const {
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(4 * capacitors_.size() + parasitic_nodes_.size());
+  for (size_t c = 0; c < capacitors_.size(); ++c) {
+    AddOuterProduct(capacitors_[c], per_capacitor[static_cast<Eigen::Index>(c)], &entries);
+  }
+  for (const int node : parasitic_nodes_) entries.emplace_back(node, node, node_capacitance_F_);
+  Eigen::SparseMatrix<double> matrix(num_dof(), num_dof());
+  matrix.setFromTriplets(entries.begin(), entries.end());
+  return matrix;
 }
 
 // M_ii = L_i, M_ij = M_ji = k_ij √(L_i L_j)
-Eigen::MatrixXd CircuitHamiltonian::InductanceMatrix(const Vector& theta) const {
+Eigen::SparseMatrix<double> CircuitHamiltonian::InductanceMatrix(const Vector& theta) const {
   const auto n = static_cast<Eigen::Index>(inductors_.size());
-  Eigen::MatrixXd inductance = Eigen::MatrixXd::Zero(n, n);
-  for (Eigen::Index i = 0; i < n; ++i) inductance(i, i) = theta[inductors_[i].param];
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(inductors_.size() + 2 * mutuals_.size());
+  for (Eigen::Index i = 0; i < n; ++i) entries.emplace_back(i, i, theta[inductors_[i].param]);
   for (const Mutual& m : mutuals_) {
-    const double mutual =
-        theta[m.param] * std::sqrt(inductance(m.first, m.first) * inductance(m.second, m.second));
-    inductance(m.first, m.second) = inductance(m.second, m.first) = mutual;
+    const double mutual = theta[m.param] * std::sqrt(theta[inductors_[m.first].param] *
+                                                     theta[inductors_[m.second].param]);
+    entries.emplace_back(m.first, m.second, mutual);
+    entries.emplace_back(m.second, m.first, mutual);
   }
+  Eigen::SparseMatrix<double> inductance(n, n);
+  inductance.setFromTriplets(entries.begin(), entries.end());
   return inductance;
 }
 
@@ -455,7 +523,7 @@ Vector CircuitHamiltonian::BranchFluxes(const Vector& flux, const Vector& u) con
 Vector CircuitHamiltonian::InductorCurrents(const Vector& branch_fluxes,
                                             const Vector& theta) const {
   if (inductors_.empty()) return Vector();
-  return InductanceMatrix(theta).llt().solve(branch_fluxes);
+  return FactorsAt(theta)->inductance.Solve(branch_fluxes);
 }
 
 double CircuitHamiltonian::JunctionPhase(const Branch& junction, const Vector& q,
@@ -538,15 +606,19 @@ void CircuitHamiltonian::AddInductanceDerivatives(const Vector& theta, const Vec
   }
 }
 
-// T = ½ Qᵀ C⁻¹ Q; with varactors T = Σ_c U_c(Q_c), U = Q² / (2 C0) + b Q⁴ / 4
+// T = ½ Qᵀ C⁻¹ Q; with varactors T = Σ_c U_c(Q_c) + Σ_(parasitic a) ½ C_par v_a²,
+// U = Q² / (2 C0) + b Q⁴ / 4
 double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta) const {
-  if (!has_varactors_) return 0.5 * p.dot(CapacitanceMatrix(theta).llt().solve(p));
+  if (!has_varactors_) return 0.5 * p.dot(FactorsAt(theta)->capacitance.Solve(p));
   const NodeVoltages state = SolveNodeVoltages(p, theta);
   double energy = 0.0;
   for (size_t c = 0; c < capacitors_.size(); ++c) {
     const double charge = state.branch_charge[static_cast<Eigen::Index>(c)];
     energy += charge * charge / (2.0 * theta[capacitors_[c].param]) +
               0.25 * capacitor_cubic_V_per_C3_[c] * std::pow(charge, 4);
+  }
+  for (const int node : parasitic_nodes_) {
+    energy += 0.5 * node_capacitance_F_ * state.voltage[node] * state.voltage[node];
   }
   return energy;
 }
@@ -585,7 +657,7 @@ double CircuitHamiltonian::DoPotentialEnergy(const Vector& q, const Vector& thet
 void CircuitHamiltonian::DoKineticGradient(const Vector& p, const Vector& theta,
                                            Vector* out) const {
   *out = has_varactors_ ? SolveNodeVoltages(p, theta).voltage
-                        : Vector(CapacitanceMatrix(theta).llt().solve(p));
+                        : FactorsAt(theta)->capacitance.Solve(p);
 }
 
 // ∂V/∂Φ = A_L i_L + Σ_J I_c sin(2π φ_J / Φ0) a_J - Σ_s u_s b_s
@@ -613,8 +685,8 @@ void CircuitHamiltonian::DoPotentialGradient(const Vector& q, const Vector& thet
 // ∂²T/∂Q² v = C⁻¹ v (C_inc⁻¹ v with varactors)
 void CircuitHamiltonian::DoKineticHessianProduct(const Vector& p, const Vector& theta,
                                                  const Vector& v, Vector* out) const {
-  *out = has_varactors_ ? Vector(SolveNodeVoltages(p, theta).incremental.solve(v))
-                        : Vector(CapacitanceMatrix(theta).llt().solve(v));
+  *out = has_varactors_ ? SolveNodeVoltages(p, theta).incremental.Solve(v)
+                        : FactorsAt(theta)->capacitance.Solve(v);
 }
 
 // ∂²V/∂Φ² v = A_L M⁻¹ A_Lᵀ v + Σ_J I_c (2π/Φ0) cos(2π φ_J/Φ0) (a_Jᵀ v) a_J
@@ -644,7 +716,7 @@ void CircuitHamiltonian::DoKineticParameterGradient(const Vector& p, const Vecto
     }
     return;
   }
-  const Vector voltage = CapacitanceMatrix(theta).llt().solve(p);
+  const Vector voltage = FactorsAt(theta)->capacitance.Solve(p);
   for (const Branch& c : capacitors_) {
     const double across = c.Across(voltage);
     (*out)[c.param] = -0.5 * across * across;
@@ -675,7 +747,7 @@ void CircuitHamiltonian::DoKineticMixedProduct(const Vector& p, const Vector& th
                                                const Vector& v, Vector* out) const {
   if (has_varactors_) {
     const NodeVoltages state = SolveNodeVoltages(p, theta);
-    const Vector response = state.incremental.solve(v);
+    const Vector response = state.incremental.Solve(v);
     for (size_t c = 0; c < capacitors_.size(); ++c) {
       const auto k = static_cast<Eigen::Index>(c);
       const double c0 = theta[capacitors_[c].param];
@@ -684,8 +756,9 @@ void CircuitHamiltonian::DoKineticMixedProduct(const Vector& p, const Vector& th
     }
     return;
   }
-  const auto factor = CapacitanceMatrix(theta).llt();
-  const Vector voltage = factor.solve(p), response = factor.solve(v);
+  const auto factors = FactorsAt(theta);
+  const Vector voltage = factors->capacitance.Solve(p);
+  const Vector response = factors->capacitance.Solve(v);
   for (const Branch& c : capacitors_) (*out)[c.param] = -c.Across(voltage) * c.Across(response);
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 
-#include <Eigen/Cholesky>
-#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "circuits/driven_nodes.h"
 #include "circuits/netlist.h"
+#include "circuits/symmetric_factor.h"
 #include "physics/dissipation.h"
 #include "physics/hamiltonian_system.h"
 
@@ -59,9 +61,26 @@ namespace echolab {
 /// touch a node that a voltage source drives, and its circuit's kinetic
 /// energy is not quadratic (HasQuadraticKineticEnergy), so its resistors need
 /// an adaptive scheme.
+///
+/// C, M and G_R are sparse (one entry per element and node); C and M are
+/// factored once per θ (SymmetricFactor, cached: refactored only when θ
+/// changes), so that every derivative costs O(nnz) per call. Dense factors
+/// are taken on request (CircuitOptions::storage).
+///
+/// Nodes without capacitance (only L, R, junctions or sources touch them)
+/// have no momentum of their own; with CircuitOptions::node_capacitance_F > 0
+/// each of them gets that parasitic capacitance to ground (a fixed
+/// capacitance, not a parameter), otherwise they are refused.
+struct CircuitOptions {
+  MatrixStorage storage = MatrixStorage::kAutomatic;
+  /// Parasitic capacitance (F) added from every node without a path of
+  /// capacitors to ground; 0 refuses such nodes.
+  double node_capacitance_F = 0.0;
+};
+
 class CircuitHamiltonian final : public HamiltonianSystem {
  public:
-  explicit CircuitHamiltonian(const Netlist& netlist);
+  explicit CircuitHamiltonian(const Netlist& netlist, const CircuitOptions& options = {});
 
   /// θ holding the netlist's element values.
   const Vector& netlist_parameters() const { return netlist_parameters_; }
@@ -72,8 +91,15 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   /// is the source's, not a state).
   int NodeIndex(const std::string& name) const;
   /// The resistors as dissipation of a pass: friction_matrix = Σ_R a_R a_Rᵀ / R
-  /// (S), acting on the node voltages. Zero when the netlist has none.
+  /// (S, sparse), acting on the node voltages. Zero when the netlist has none.
   Dissipation ResistiveDissipation() const;
+  /// Whether the matrices are factored dense (on request) or sparse.
+  bool dense() const;
+  /// Stored entries of C and M and of their factors at θ: the nnz that the
+  /// cost of a step grows with.
+  Eigen::Index StoredEntries(const Vector& theta) const;
+  /// The nodes that received the parasitic capacitance (empty without it).
+  const std::vector<std::string>& parasitic_nodes() const { return parasitic_node_names_; }
   /// The smallest capacitance (C, or a varactor's C0) in θ, in F.
   double SmallestCapacitance(const Vector& theta) const;
   /// The input channels: the current sources (A, even), then ∫V dt (even),
@@ -90,7 +116,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
 
  private:
   struct Layout;
-  explicit CircuitHamiltonian(Layout layout);
+  CircuitHamiltonian(Layout layout, const CircuitOptions& options);
 
   struct Branch {
     int plus = -1;  // free node index, -1 for ground or a driven node
@@ -108,6 +134,9 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     void AddDrivenTo(double s, Vector* y) const;
     bool TouchesFreeNode() const { return plus >= 0 || minus >= 0; }
   };
+  // entries += w a aᵀ, a the branch's incidence on the free nodes.
+  static void AddOuterProduct(const Branch& branch, double weight,
+                              std::vector<Eigen::Triplet<double>>* entries);
   // What the inputs say about the driven nodes, one entry per driven node:
   // the flux Φ_d (Wb), the voltage V_d (V) or its rate dV_d/dt (V/s).
   enum class DrivenQuantity { kFlux = 0, kVoltage = 1, kSlope = 2 };
@@ -143,18 +172,29 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   // The node voltages of node charges Q, with each capacitor's branch charge
   // and incremental capacitance there, and the factored C_inc.
   struct NodeVoltages {
-    Vector voltage;                           // v (V), one per free node
-    Vector branch_charge;                     // Q_c (C), one per capacitor
-    Vector branch_incremental;                // dQ_c/dV (F)
-    Eigen::LLT<Eigen::MatrixXd> incremental;  // C_inc = Σ_c a_c a_cᵀ dQ_c/dV
+    Vector voltage;               // v (V), one per free node
+    Vector branch_charge;         // Q_c (C), one per capacitor
+    Vector branch_incremental;    // dQ_c/dV (F)
+    SymmetricFactor incremental;  // C_inc = Σ_c a_c a_cᵀ dQ_c/dV (+ parasitics)
   };
+  // C and M at one θ, factored.
+  struct Factors {
+    Vector theta;
+    SymmetricFactor capacitance;
+    SymmetricFactor inductance;
+  };
+  // The factors at θ: the cached ones when θ is the last θ asked for.
+  std::shared_ptr<const Factors> FactorsAt(const Vector& theta) const;
   NodeVoltages SolveNodeVoltages(const Vector& p, const Vector& theta) const;
   // The branch charges and incremental capacitances at node voltages v.
   void BranchCharges(const Vector& v, const Vector& theta, NodeVoltages* state) const;
   // Σ_c a_c Q_c(a_cᵀ v): the node charges of node voltages v.
   Vector NodeCharges(const Vector& v, const Vector& theta) const;
-  Eigen::MatrixXd CapacitanceMatrix(const Vector& theta) const;
-  Eigen::MatrixXd InductanceMatrix(const Vector& theta) const;
+  // Σ_c w_c a_c a_cᵀ (+ the parasitic capacitance on its nodes) over the
+  // capacitors, with w_c = θ_c (C) or dQ_c/dV (C_inc).
+  Eigen::SparseMatrix<double> CapacitiveMatrix(const Vector& per_capacitor) const;
+  Vector CapacitanceValues(const Vector& theta) const;
+  Eigen::SparseMatrix<double> InductanceMatrix(const Vector& theta) const;
   // φ_L = A_Lᵀ Φ and the inductor currents i_L = M⁻¹ φ_L.
   // φ_L of a free-node vector alone (A_Lᵀ x) and of the state (A_Lᵀ Φ + D_Lᵀ Φ_d).
   Vector BranchFluxes(const Vector& flux) const;
@@ -189,8 +229,9 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms;
     DrivenNodes driven;
     Vector parameters;
+    std::vector<std::string> parasitic_nodes;
   };
-  static Layout MakeLayout(const Netlist& netlist);
+  static Layout MakeLayout(const Netlist& netlist, const CircuitOptions& options);
 
   std::vector<std::string> node_names_;
   std::vector<Branch> capacitors_, inductors_, junctions_, sources_;
@@ -201,6 +242,12 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   std::vector<std::shared_ptr<const SpiceWaveform>> source_waveforms_;
   DrivenNodes driven_;
   Vector netlist_parameters_;
+  MatrixStorage storage_;
+  double node_capacitance_F_;
+  std::vector<std::string> parasitic_node_names_;
+  std::vector<int> parasitic_nodes_;  // their indices
+  mutable std::mutex factors_mutex_;
+  mutable std::shared_ptr<const Factors> factors_;
 };
 
 }  // namespace echolab

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "physics/error.h"
 #include "physics/memory_budget.h"
@@ -12,16 +13,30 @@
 namespace echolab {
 namespace {
 
-// Dense N x N matrices a circuit run holds at once (an estimate, generous
-// rather than tight), of 8 bytes each.
-constexpr double kDenseMatricesPerRun = 16.0;
+// Doubles a circuit run holds per free node and per element in its sparse
+// matrices, their factors (a 2-D lattice's fill-in included) and the pass's
+// state vectors: an estimate, generous rather than tight.
+constexpr double kDoublesPerNode = 400.0;
+constexpr double kDoublesPerElement = 40.0;
 
 void CheckMemory(const Netlist& netlist, size_t free_nodes) {
   const double n = static_cast<double>(free_nodes);
-  MemoryBudget::Check(8.0 * kDenseMatricesPerRun * n * n, netlist.source_file,
-                      fmt::format("a circuit of {} nodes (its dense capacitance and conductance "
-                                  "matrices)",
-                                  free_nodes));
+  std::set<std::string> resistor_nodes;
+  for (const Element& element : netlist.elements) {
+    if (element.kind == ElementKind::kResistor) {
+      resistor_nodes.insert(element.nodes.begin(), element.nodes.end());
+    }
+  }
+  // The exact damping flow holds three dense s × s blocks over the s nodes
+  // that resistors touch (FrictionFlow), and its 2s × 2s exponential.
+  const double s = static_cast<double>(resistor_nodes.size());
+  const double doubles = kDoublesPerNode * n +
+                         kDoublesPerElement * static_cast<double>(netlist.elements.size()) +
+                         16.0 * s * s;
+  MemoryBudget::Check(8.0 * doubles, netlist.source_file,
+                      fmt::format("a circuit of {} nodes and {} elements (its sparse matrices and "
+                                  "factors, and the exact damping over {} resistor nodes)",
+                                  free_nodes, netlist.elements.size(), resistor_nodes.size()));
 }
 
 // Union-find over node names; ground and the driven nodes are one set.
@@ -57,15 +72,16 @@ const Element& FirstUse(const Netlist& netlist, const std::string& node) {
   return netlist.elements.front();
 }
 
-void CheckCapacitorPaths(const Netlist& netlist, const std::vector<std::string>& free_nodes) {
+}  // namespace
+
+std::vector<std::string> NodesWithoutCapacitance(const Netlist& netlist,
+                                                 const std::vector<std::string>& free_nodes) {
   NodeSets sets;
   sets.Id("0");
-  const auto is_free = [&](const std::string& node) {
-    return std::find(free_nodes.begin(), free_nodes.end(), node) != free_nodes.end();
-  };
+  const std::set<std::string> free(free_nodes.begin(), free_nodes.end());
   for (const Element& element : netlist.elements) {
     for (const std::string& node : element.nodes) {
-      if (!is_free(node)) sets.Join(node, "0");  // ground or driven
+      if (!free.contains(node)) sets.Join(node, "0");  // ground or driven
     }
     if (IsCapacitor(element)) sets.Join(element.nodes[0], element.nodes[1]);
   }
@@ -73,21 +89,23 @@ void CheckCapacitorPaths(const Netlist& netlist, const std::vector<std::string>&
   for (const std::string& node : free_nodes) {
     if (sets.Root(sets.Id(node)) != sets.Root(sets.Id("0"))) floating.push_back(node);
   }
+  return floating;
+}
+
+void CheckNetlistSubstrate(const Netlist& netlist, const std::vector<std::string>& free_nodes,
+                           double node_capacitance_F) {
+  CheckMemory(netlist, free_nodes.size());
+  if (node_capacitance_F > 0.0) return;
+  const std::vector<std::string> floating = NodesWithoutCapacitance(netlist, free_nodes);
   if (floating.empty()) return;
   const Element& first = FirstUse(netlist, floating.front());
   throw InputError(fmt::format(
       "{}: node(s) {} (first used by {} here) have no path of capacitors to ground or to a node "
       "that a voltage source drives, so the capacitance matrix is singular (a node without "
-      "capacitance has no dynamics of its own); add a capacitor from {} to ground (a small "
-      "parasitic one will do), or connect the nodes to one that has it",
+      "capacitance has no dynamics of its own); add a capacitor from {} to ground, or run with "
+      "--node-capacitance C (a parasitic capacitance C in F from every such node to ground, "
+      "e.g. --node-capacitance 1e-15)",
       LocationOf(netlist, first), fmt::join(floating, ", "), first.name, floating.front()));
-}
-
-}  // namespace
-
-void CheckNetlistSubstrate(const Netlist& netlist, const std::vector<std::string>& free_nodes) {
-  CheckMemory(netlist, free_nodes.size());
-  CheckCapacitorPaths(netlist, free_nodes);
 }
 
 std::string DescribeCouplings(const Netlist& netlist) {

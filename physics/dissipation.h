@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Eigen/SparseCore>
 #include <cstdint>
 
 #include "physics/phase_state.h"
@@ -17,19 +18,19 @@ namespace echolab {
 /// damping) acts on the momenta. A negative value is a gain: the echo variants
 /// for dissipative hardware run the echo with gain.
 ///
-/// friction_matrix (symmetric, n × n, or empty) is friction that couples
-/// degrees of freedom and adds to G: a circuit's resistors give the
+/// friction_matrix (sparse, symmetric, n × n, or empty) is friction that
+/// couples degrees of freedom and adds to G: a circuit's resistors give the
 /// conductance matrix Σ_R a_R a_Rᵀ / R (S) acting on the node voltages ∂H/∂Q.
 struct Dissipation {
   Vector friction_N_s_per_m;
   double momentum_decay_rate_per_s = 0.0;
-  Eigen::MatrixXd friction_matrix;
+  Eigen::SparseMatrix<double> friction_matrix;
 
   bool has_friction_vector() const {
     return friction_N_s_per_m.size() > 0 && !friction_N_s_per_m.isZero(0.0);
   }
   bool has_friction_matrix() const {
-    return friction_matrix.size() > 0 && !friction_matrix.isZero(0.0);
+    return friction_matrix.nonZeros() > 0 && friction_matrix.coeffs().cwiseAbs().maxCoeff() > 0.0;
   }
   bool is_zero() const {
     return momentum_decay_rate_per_s == 0.0 && !has_friction_vector() && !has_friction_matrix();

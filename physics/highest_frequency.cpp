@@ -44,4 +44,19 @@ std::optional<double> HighestAngularFrequency(const SimulationProblem& problem, 
   return std::sqrt(std::max(modes.eigenvalues().maxCoeff(), 0.0));
 }
 
+std::optional<double> FastestDampingRate(const SimulationProblem& problem) {
+  const HamiltonianSystem& system = *problem.system;
+  if (!problem.dissipation.has_friction_matrix()) return 0.0;
+  if (system.num_dof() > kMaxDof || !system.HasQuadraticKineticEnergy()) return std::nullopt;
+  const Eigen::LLT<Eigen::MatrixXd> kinetic(KineticHessianMatrix(problem));
+  if (kinetic.info() != Eigen::Success) return std::nullopt;
+  const Eigen::MatrixXd lower = kinetic.matrixL();
+  // Lᵀ G L, symmetrised against round-off.
+  Eigen::MatrixXd reduced = lower.transpose() * problem.dissipation.friction_matrix * lower;
+  reduced = 0.5 * (reduced + reduced.transpose()).eval();
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> rates(reduced, Eigen::EigenvaluesOnly);
+  if (rates.info() != Eigen::Success) return std::nullopt;
+  return std::max(rates.eigenvalues().maxCoeff(), 0.0);
+}
+
 }  // namespace echolab

@@ -28,14 +28,15 @@ void SimulationProblem::Validate() const {
         "freedom)",
         friction.size(), system->num_dof()));
   }
-  const Eigen::MatrixXd& matrix = dissipation.friction_matrix;
+  const Eigen::SparseMatrix<double>& matrix = dissipation.friction_matrix;
   if (matrix.size() != 0) {
     if (matrix.rows() != system->num_dof() || matrix.cols() != system->num_dof()) {
       throw InputError(fmt::format("dissipation.friction_matrix is {}x{}, expected {}x{}",
                                    matrix.rows(), matrix.cols(), system->num_dof(),
                                    system->num_dof()));
     }
-    if (!matrix.allFinite() || !matrix.isApprox(matrix.transpose())) {
+    const Eigen::SparseMatrix<double> transpose = matrix.transpose();
+    if (!matrix.coeffs().allFinite() || !matrix.isApprox(transpose)) {
       throw InputError("dissipation.friction_matrix must be finite and symmetric");
     }
   }

@@ -21,7 +21,7 @@ namespace {
 // energy test is then off.
 double GainRate(const SimulationProblem& problem) {
   const Dissipation& damping = problem.dissipation;
-  if (damping.has_friction_matrix() && damping.friction_matrix.diagonal().minCoeff() < 0.0) {
+  if (damping.has_friction_matrix() && Vector(damping.friction_matrix.diagonal()).minCoeff() < 0.0) {
     if (!problem.system->HasQuadraticKineticEnergy())
       return std::numeric_limits<double>::infinity();
     const Eigen::MatrixXd generator = DampingGenerator(problem);

@@ -21,6 +21,7 @@
 
 #include "learning/gradient_method_registry.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "physics/memory_budget.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
@@ -87,6 +88,11 @@ int main(int argc, char** argv) {
                    "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
       ->check(FiniteNumber(true));
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
+  simulate_command
+      ->add_option("--node-capacitance", simulate.node_capacitance_F,
+                   "Netlists: parasitic capacitance (F) from every node that has none to ground "
+                   "(default 0: such nodes are refused)")
+      ->check(FiniteNumber(true));
 
   echolab::GradcheckArguments gradcheck;
   CLI::App* gradcheck_command = app.add_subcommand(
@@ -137,6 +143,21 @@ int main(int argc, char** argv) {
           "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default "
           "1e-14)")
       ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option("--scheme", circuit.problem.scheme,
+                   fmt::format("Fixed-step scheme of the passes, one of {} (default {})",
+                               fmt::join(echolab::CompositionSchemeNames(), ", "),
+                               circuit.problem.scheme));
+  netlist_options
+      ->add_option("--time-budget", circuit.time_budget_s,
+                   "Wall-time budget of the methods in s, checked after each method; the rest "
+                   "are skipped and the run fails when it is spent (default 0: none)")
+      ->check(FiniteNumber(true));
+  netlist_options
+      ->add_option("--node-capacitance", circuit.problem.node_capacitance_F,
+                   "Parasitic capacitance (F) from every node that has none to ground (default "
+                   "0: such nodes are refused)")
+      ->check(FiniteNumber(true));
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -222,10 +243,10 @@ int main(int argc, char** argv) {
       return echolab::RunCircuitSimulate(simulate);
     }
     if (*simulate_command) {
-      if (simulate.temperature_K != 0.0 || simulate.seed) {
+      if (simulate.temperature_K != 0.0 || simulate.seed || simulate.node_capacitance_F != 0.0) {
         throw echolab::InputError(
-            "--temperature and --seed apply to netlists; a TOML configuration sets them in its "
-            "[noise] table");
+            "--temperature, --seed and --node-capacitance apply to netlists; a TOML "
+            "configuration sets noise in its [noise] table");
       }
       return echolab::RunSimulate(simulate);
     }
@@ -241,8 +262,9 @@ int main(int argc, char** argv) {
       if (netlist_options->count_all() > 0) {
         throw echolab::InputError(
             "--train, --output, --target, --duration, --beta, --methods, --step, "
-            "--target-interpolation, --rtol and --atol apply to netlists; a TOML configuration "
-            "sets them in its [loss], [gradcheck] and [integrator] tables");
+            "--target-interpolation, --rtol, --atol, --scheme, --time-budget and "
+            "--node-capacitance apply to netlists; a TOML configuration sets the first ones in "
+            "its [loss], [gradcheck] and [integrator] tables");
       }
       return echolab::RunGradcheck(gradcheck);
     }

@@ -150,7 +150,7 @@ void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
   // With a friction matrix the correlated stepper needs only a quadratic T,
   // and noise needs friction that dissipates (positive semi-definite).
   if (problem.dissipation.has_friction_matrix()) {
-    Eigen::MatrixXd friction = problem.dissipation.friction_matrix;
+    Eigen::MatrixXd friction = problem.dissipation.friction_matrix.toDense();
     if (problem.dissipation.friction_N_s_per_m.size() > 0) {
       friction.diagonal() += problem.dissipation.friction_N_s_per_m;
     }

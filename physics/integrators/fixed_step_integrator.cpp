@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
-#include <unsupported/Eigen/MatrixFunctions>
 
 #include "physics/error.h"
 #include "physics/step_count.h"
@@ -45,7 +43,7 @@ Eigen::MatrixXd KineticHessianMatrix(const SimulationProblem& problem) {
 Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
   const Dissipation& damping = problem.dissipation;
   const Eigen::MatrixXd kinetic_hessian = KineticHessianMatrix(problem);
-  Eigen::MatrixXd friction = damping.friction_matrix;
+  Eigen::MatrixXd friction = damping.friction_matrix.toDense();
   if (damping.friction_N_s_per_m.size() > 0) {
     friction.diagonal() += damping.friction_N_s_per_m;
   }
@@ -125,7 +123,7 @@ SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : probl
     inverse_masses_ = masses->cwiseInverse();
   }
   if (problem.dissipation.has_friction_matrix()) {
-    damping_generator_ = DampingGenerator(problem);
+    friction_flow_ = std::make_unique<FrictionFlow>(problem);
   } else if (!problem.dissipation.is_zero()) {
     decay_rate_per_s_ = MomentumDecayRates(problem, "");
   }
@@ -149,15 +147,8 @@ Vector SymmetricSplitting::DampingFactors(double tau_s) const {
 }
 
 void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
-  if (damping_generator_.size() > 0) {
-    // p = exp(-A τ) p, with exp(-A τ) computed once per distinct τ.
-    auto cached = std::find_if(damping_matrices_.begin(), damping_matrices_.end(),
-                               [tau_s](const auto& entry) { return entry.first == tau_s; });
-    if (cached == damping_matrices_.end()) {
-      damping_matrices_.emplace_back(tau_s, (-tau_s * damping_generator_).exp());
-      cached = std::prev(damping_matrices_.end());
-    }
-    x->p = cached->second * x->p;
+  if (friction_flow_ != nullptr) {
+    friction_flow_->Apply(tau_s, &x->p);  // p = exp(-A τ) p
     return;
   }
   if (decay_rate_per_s_.size() == 0) return;

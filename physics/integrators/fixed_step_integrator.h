@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "physics/integrator.h"
+#include "physics/integrators/friction_flow.h"
 
 namespace echolab {
 
@@ -55,7 +56,8 @@ class FixedStepIntegrator : public Integrator {
 ///   A(τ): q += τ [∂T/∂p(p) + a(p, t_A)]     B(τ): p += τ [-∂V/∂q(q, u(t + h/2)) + f(q, t + h/2)]
 ///   D(τ): p_i *= exp(-(G_i / m_i + γ) τ)
 ///         or, with a friction matrix G_m: p = exp(-A τ) p,
-///         A = (diag(G) + G_m) ∂²T/∂p² + γ I (T must then be quadratic in p)
+///         A = (diag(G) + G_m) ∂²T/∂p² + γ I (T must then be quadratic in p;
+///         applied in O(nnz) per step by FrictionFlow)
 ///
 /// (a, f: the pass's ExternalDrive, if any; t_A = t + h/4 and t + 3h/4.)
 ///
@@ -103,8 +105,7 @@ class SymmetricSplitting {
   const SimulationProblem& problem_;
   Vector inverse_masses_;              // 1/m_i when T = Σ p_i² / 2 m_i; empty otherwise
   Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
-  Eigen::MatrixXd damping_generator_;  // A, with a friction matrix; empty otherwise
-  std::vector<std::pair<double, Eigen::MatrixXd>> damping_matrices_;  // exp(-A τ) by τ
+  std::unique_ptr<FrictionFlow> friction_flow_;  // with a friction matrix; null otherwise
   Vector u_, grad_, force_, p_before_kick_;
   Vector grad_b_, p_before_kick_b_;  // the second state of a paired step
   Vector* parameter_sum_ = nullptr;

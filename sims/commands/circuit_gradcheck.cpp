@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "circuits/netlist_writer.h"
@@ -60,6 +62,7 @@ bool IsNetlistPath(const std::string& path) {
 }
 
 int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
+  const auto started = std::chrono::steady_clock::now();
   CheckMethods(arguments.methods);
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
   const GradientProblem& problem = built.problem;
@@ -69,6 +72,10 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
     }
   }
 
+  if (!(arguments.time_budget_s >= 0.0) || !std::isfinite(arguments.time_budget_s)) {
+    throw InputError(fmt::format("--time-budget: expected a time >= 0 in s (0: none), got {}",
+                                 arguments.time_budget_s));
+  }
   if (arguments.beta < 0.0) {
     throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));
   }
@@ -93,7 +100,19 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
     run.reference = "adjoint";
   }
   bool all_ok = true;
-  for (const std::string& method : arguments.methods) {
+  for (size_t m = 0; m < arguments.methods.size(); ++m) {
+    const std::string& method = arguments.methods[m];
+    const double spent_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (m > 0 && arguments.time_budget_s > 0.0 && spent_s > arguments.time_budget_s) {
+      fmt::print(stderr,
+                 "gradcheck: --time-budget: {:.3g} s spent after {} (budget {:.3g} s); skipped "
+                 "{}\nNo output written.\n",
+                 spent_s, arguments.methods[m - 1], arguments.time_budget_s,
+                 fmt::join(arguments.methods.begin() + static_cast<std::ptrdiff_t>(m),
+                           arguments.methods.end(), ", "));
+      return 1;
+    }
     if (!arguments.quiet) fmt::print(stderr, "gradcheck: {}\n", method);
     run.results.push_back(RestrictedToEntries(
         ComputeMeasured(*MakeGradientMethod(method, settings), problem), built.trained));

@@ -10,7 +10,8 @@ namespace echolab {
 /// `echolab gradcheck NETLIST.cir --train C1,L1 --output NODE --target
 /// TARGET.csv --duration T`: the gradient of the node-voltage loss of
 /// CircuitProblemSpec with respect to the named element values, per SI unit,
-/// by every chosen method, from zero fluxes and charges (as SPICE's uic).
+/// by every chosen method, from the elements' initial conditions (as
+/// `simulate` starts).
 struct CircuitGradcheckArguments {
   CircuitProblemSpec problem;
   /// Nudging strength in F; 0 means DefaultCircuitBeta (1e-4 × the smallest
@@ -22,6 +23,10 @@ struct CircuitGradcheckArguments {
   /// Replace an existing output folder even if echolab did not write it.
   bool force = false;
   bool quiet = false;
+  /// Wall-time budget (s) of the methods, 0 for none: checked after each
+  /// method (a running method is not interrupted); when it is spent, the
+  /// methods left are skipped, named, and the run fails (exit 1).
+  double time_budget_s = 0.0;
 };
 
 /// Returns 0, or 1 when a method failed; bad input throws InputError.

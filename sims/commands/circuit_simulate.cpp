@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
 #include "common/output_file.h"
 #include "physics/error.h"
+#include "physics/highest_frequency.h"
 #include "physics/integrator.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/plotting.h"
@@ -38,6 +41,21 @@ void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const Vector& theta,
   out.Close();
 }
 
+// A step that resolves the circuit's fastest mode and its fastest damping,
+// ω_max h ≤ 1 and r h ≤ 1 with r = λ_max(G_R C⁻¹) (a parasitic node
+// capacitance makes both fast; the splitting's damping sub-steps must not
+// outrun the resistors' injected currents), written at the .tran step.
+// Circuits beyond HighestAngularFrequency's size keep the .tran step.
+void ResolveFastestMode(const SimulationProblem& problem, IntegratorOptions* options) {
+  const std::optional<double> omega = HighestAngularFrequency(
+      problem, problem.initial_state.q, problem.input.Value(problem.start_time_s));
+  const std::optional<double> rate = FastestDampingRate(problem);
+  const double fastest = std::max(omega.value_or(0.0), rate.value_or(0.0));
+  if (!(fastest * options->step_s > 1.0)) return;
+  options->output_interval_s = options->step_s;
+  options->step_s /= std::ceil(fastest * options->step_s);
+}
+
 }  // namespace
 
 int RunCircuitSimulate(const SimulateArguments& arguments) {
@@ -54,7 +72,8 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
       fmt::print(stderr, "echolab simulate: warning: {}\n", warning);
     }
   }
-  const CircuitHamiltonian circuit(netlist);
+  const CircuitHamiltonian circuit(
+      netlist, CircuitOptions{.node_capacitance_F = arguments.node_capacitance_F});
   SimulationProblem problem{.system = &circuit,
                             .theta = circuit.netlist_parameters(),
                             .input = circuit.Inputs(),
@@ -79,6 +98,7 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
     options.scheme = "baoab";
   }
   options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
+  ResolveFastestMode(problem, &options);
   if (!tran.use_initial_conditions && !arguments.quiet) {
     fmt::print(stderr,
                "echolab simulate: {}: .tran has no uic; echolab starts from the elements' ic= "

@@ -18,6 +18,9 @@ struct SimulateArguments {
   /// (0: none) and the seed of the noise, which is then required.
   double temperature_K = 0.0;
   std::optional<std::uint64_t> seed;
+  /// Netlists only: parasitic capacitance (F) from every node without a path
+  /// of capacitors to ground; 0 refuses such nodes (CircuitOptions).
+  double node_capacitance_F = 0.0;
 };
 
 /// `echolab simulate CONFIG.toml`: runs the configured pass and writes

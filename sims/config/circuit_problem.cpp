@@ -9,6 +9,7 @@
 #include "circuits/netlist_parser.h"
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "physics/lower_case.h"
 
 namespace echolab {
@@ -75,6 +76,18 @@ void CheckSpec(const CircuitProblemSpec& spec, const CircuitOptionNamer& name) {
     throw InputError(fmt::format("{}: expected a positive time in s, got {}",
                                  name("step", "step_s"), spec.step_s));
   }
+  const std::vector<std::string> schemes = CompositionSchemeNames();
+  if (std::find(schemes.begin(), schemes.end(), spec.scheme) == schemes.end()) {
+    throw InputError(fmt::format(
+        "{}: unknown scheme '{}', expected one of {} (the symmetric fixed-step schemes that the "
+        "echo replays step by step)",
+        name("scheme", "scheme"), spec.scheme, fmt::join(schemes, ", ")));
+  }
+  if (!(spec.node_capacitance_F >= 0.0) || !std::isfinite(spec.node_capacitance_F)) {
+    throw InputError(fmt::format("{}: expected a capacitance >= 0 in F, got {}",
+                                 name("node-capacitance", "node_capacitance_F"),
+                                 spec.node_capacitance_F));
+  }
   for (const auto& [key, value] : {std::pair{"rtol", spec.rtol}, std::pair{"atol", spec.atol}}) {
     if (!(value > 0.0 && value < 1.0)) {
       throw InputError(fmt::format(
@@ -94,7 +107,8 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const Circuit
   CheckSpec(spec, name);
   const Netlist netlist = ParseNetlistFile(spec.netlist_path);
   CircuitProblem built;
-  built.circuit = std::make_shared<const CircuitHamiltonian>(netlist);
+  built.circuit = std::make_shared<const CircuitHamiltonian>(
+      netlist, CircuitOptions{.node_capacitance_F = spec.node_capacitance_F});
   built.title = netlist.title;
   built.netlist = netlist;
   const CircuitHamiltonian& circuit = *built.circuit;
@@ -105,12 +119,11 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const Circuit
   problem.forward.system = built.circuit.get();
   problem.forward.theta = circuit.netlist_parameters();
   problem.forward.input = circuit.Inputs();
-  problem.forward.initial_state = {Vector::Zero(circuit.num_dof()),
-                                   Vector::Zero(circuit.num_dof())};
+  problem.forward.initial_state = circuit.InitialState(netlist);
   problem.forward.duration_s = spec.duration_s;
   problem.forward.dissipation = circuit.ResistiveDissipation();
   problem.loss = NodeVoltageLoss(built.circuit, spec, name);
-  problem.integrator.scheme = "yoshida4";
+  problem.integrator.scheme = spec.scheme;
   problem.integrator.step_s = spec.step_s > 0.0 ? spec.step_s : spec.duration_s / 10000.0;
   // Circuit quantities are small and far apart in SI units (charges ~1e-18 C,
   // losses ~1e-19 V² s): atol is relative to the scales of each.

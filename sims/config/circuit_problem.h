@@ -34,11 +34,17 @@ struct CircuitProblemSpec {
   /// forward pass): states, loss, λ and dL/dθ each get atol × their scale.
   double rtol = 1e-11;
   double atol = 1e-14;
+  /// The fixed-step scheme of the passes (yoshida4, leapfrog, yoshida6, ...).
+  std::string scheme = "yoshida4";
+  /// Parasitic capacitance (F) for the nodes without one; 0 refuses them
+  /// (CircuitOptions::node_capacitance_F).
+  double node_capacitance_F = 0.0;
 };
 
-/// The gradient problem of a netlist, from zero fluxes and charges (as
-/// SPICE's uic), with the resistors as the pass's dissipation, on yoshida4,
-/// with its scales (GradientProblem::scales) measured on one forward pass.
+/// The gradient problem of a netlist, from the initial conditions of its
+/// elements (ic= and phase=, as SPICE's uic and as `simulate` starts), with
+/// the resistors as the pass's dissipation, on the spec's scheme, with its
+/// scales (GradientProblem::scales) measured on one forward pass.
 struct CircuitProblem {
   std::shared_ptr<const CircuitHamiltonian> circuit;  // owns problem.forward.system
   GradientProblem problem;

@@ -109,20 +109,24 @@ TEST(CircuitHamiltonian, RefusesSingularMatricesUnknownNodesAndHugeCircuitsWithT
               HasSubstr("unknown node 'zz'; expected one of a, b"));
   std::string many = "many nodes\n";
   for (int i = 0; i < 2000; ++i) many += fmt::format("C{} n{} 0 1p\n", i, i);
-  MemoryBudget::SetLimitGiB(0.1);
+  MemoryBudget::SetLimitGiB(0.005);
   const std::string huge = refusal(many);
   MemoryBudget::SetLimitGiB(MemoryBudget::kDefaultGiB);
   EXPECT_THAT(huge, AllOf(HasSubstr("m.cir: a circuit of 2000 nodes"),
-                          HasSubstr("more than the limit of 0.1 GiB"), HasSubstr("--max-memory")));
+                          HasSubstr("more than the limit of 0.005 GiB"), HasSubstr("--max-memory")));
 }
 
 // A junction shunted by a capacitor, at phases of order one: derivatives of
-// the cosine potential against central differences at the Φ0 scale.
-TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
+// the cosine potential against central differences at the Φ0 scale, with
+// dense and with sparse matrices.
+class JosephsonDerivatives : public ::testing::TestWithParam<MatrixStorage> {};
+
+TEST_P(JosephsonDerivatives, AtTheFluxQuantumScale) {
   const Netlist netlist = ParseNetlistText(
       "junction\nB1 a 0 icrit=1u\nC1 a 0 1p\nL1 a b 1n\nC2 b 0 2p\nB2 b 0 ej=1e-22\n.end\n",
       "jj.cir");
-  const CircuitHamiltonian circuit(netlist);
+  const CircuitHamiltonian circuit(netlist, CircuitOptions{.storage = GetParam()});
+  EXPECT_EQ(circuit.dense(), GetParam() == MatrixStorage::kDense);
   const Vector theta = circuit.netlist_parameters();
   const Vector flux = Vector{{0.37, -0.81}} * kFluxQuantum_Wb;
   const Vector direction = Vector{{0.6, 0.3}} * kFluxQuantum_Wb;
@@ -165,6 +169,9 @@ TEST(CircuitHamiltonian, JosephsonDerivativesAtTheFluxQuantumScale) {
   // E_J = Φ0 I_c / 2π: the B2 card's ej=1e-22 J is held as its critical current.
   EXPECT_NEAR(theta[4], 2 * std::numbers::pi * 1e-22 / kFluxQuantum_Wb, 1e-12 * theta[4]);
 }
+
+INSTANTIATE_TEST_SUITE_P(Storage, JosephsonDerivatives,
+                         ::testing::Values(MatrixStorage::kDense, MatrixStorage::kSparse));
 
 TEST(CircuitHamiltonian, RefusesWhatItDoesNotModelWithTheLocation) {
   try {
@@ -374,6 +381,22 @@ struct CrossCheckCase {
 
 class NgspiceCrossCheck : public ::testing::TestWithParam<CrossCheckCase> {};
 
+// A 40-section ladder (the sparse matrices and the exact damping flow over
+// the two resistors' nodes), fed by a pulsed source through a 50 Ω resistor,
+// the first two inductors coupled, a 50 Ω load.
+const char* FortySectionLadder() {
+  static const std::string text = [] {
+    std::string netlist =
+        "Forty-section LC ladder\nV1 in 0 PULSE(0 1 2n 3n 3n 10n 40n)\nR1 in n0 50\n"
+        "C0 n0 0 10p\n";
+    for (int i = 1; i <= 40; ++i) {
+      netlist += fmt::format("L{} n{} n{} 25n\nC{} n{} 0 10p\n", i, i - 1, i, i, i);
+    }
+    return netlist + "K1 L1 L2 0.1\nR2 n40 0 50\n.tran 1p 60n 0 1p uic\n.end\n";
+  }();
+  return text.c_str();
+}
+
 TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   const CrossCheckCase& c = GetParam();
   const fs::path directory =
@@ -381,6 +404,8 @@ TEST_P(NgspiceCrossCheck, NodeVoltagesAgreeWithinOneTenThousandthOfThePeak) {
   fs::remove_all(directory);
   fs::create_directories(directory);
   const Netlist netlist = ParseNetlistText(c.netlist, c.name);
+  const CircuitHamiltonian circuit(netlist);
+  EXPECT_EQ(circuit.dense(), circuit.num_dof() <= kDenseNodeLimit);
   const NgspiceAgreement agreement = CompareWithNgspice(
       netlist, c.ngspice_netlist ? c.ngspice_netlist : c.netlist, c.nodes, c.duration_s, directory);
   ASSERT_GT(agreement.samples, 1000u);
@@ -519,7 +544,10 @@ L2 b 0 80n
 .end
 )",
                                      {"a", "b"},
-                                     120e-9}),
+                                     120e-9},
+                      CrossCheckCase{"ladder_40_sections_sparse", FortySectionLadder(),
+                                     {"n0", "n20", "n40"},
+                                     60e-9}),
     [](const ::testing::TestParamInfo<CrossCheckCase>& param_info) {
       return std::string(param_info.param.name);
     });

@@ -542,7 +542,7 @@ TEST(GradientMethodSupport, SchemesComeFromTheTraitsOfTheRegistry) {
 TEST(GradientMethodSupport, RefusalsComeBeforeAnyPass) {
   auto owned = testing::PaperSixOscillatorProblem();
   owned.problem.forward.dissipation.momentum_decay_rate_per_s = 0.1;
-  owned.problem.forward.dissipation.friction_matrix = Eigen::MatrixXd::Identity(6, 6);
+  owned.problem.forward.dissipation.friction_matrix = Eigen::MatrixXd::Identity(6, 6).sparseView();
   const EchoGradient reweighted({.damping = EchoDamping::kGainReweighted});
   EXPECT_THROW(reweighted.CheckSupport(owned.problem), InputError);
   const EchoGradient one_sided_readout(

@@ -257,11 +257,24 @@ ModelCase LogCoshCase() {
   return c;
 }
 
-// A node-flux circuit: three nodes, capacitors to ground and between nodes,
-// three inductors with two mutual couplings, two current sources. Element
-// values of order one (the derivatives do not care about units).
-ModelCase CircuitCase() {
-  const Netlist netlist = ParseNetlistText(R"(circuit for derivative checks
+// A circuit case: the netlist's substrate with matrices stored as asked, at a
+// random point. A node without capacitance gets `node_capacitance_F`.
+ModelCase CircuitCase(const std::string& name, const char* text, std::uint64_t seed,
+                      MatrixStorage storage, double node_capacitance_F = 0.0) {
+  std::mt19937_64 rng(seed);
+  auto circuit = std::make_shared<CircuitHamiltonian>(
+      ParseNetlistText(text, name + ".cir"),
+      CircuitOptions{.storage = storage, .node_capacitance_F = node_capacitance_F});
+  ModelCase c{.name = name, .model = circuit};
+  c.theta = circuit->netlist_parameters();
+  RandomPoint(rng, &c);
+  return c;
+}
+
+// Three nodes, capacitors to ground and between nodes, three inductors with
+// two mutual couplings, two current sources. Element values of order one
+// (the derivatives do not care about units).
+constexpr const char* kLcCircuit = R"(circuit for derivative checks
 C1 a 0 1.2
 C2 b 0 0.7
 C3 c 0 0.9
@@ -274,20 +287,11 @@ K12 L1 L2 0.3
 K23 L2 L3 -0.2
 I1 a 0 SIN(0 1 1)
 I2 0 c 0.5
-)",
-                                           "circuit.cir");
-  std::mt19937_64 rng(23);
-  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
-  ModelCase c{.name = "lc_circuit", .model = circuit};
-  c.theta = circuit->netlist_parameters();
-  RandomPoint(rng, &c);
-  return c;
-}
+)";
 
-// A circuit with two voltage sources (one chained on the other) next to
-// capacitors, coupled inductors and a resistor: the driven-node inputs.
-ModelCase DrivenCircuitCase() {
-  const Netlist netlist = ParseNetlistText(R"(driven circuit for derivative checks
+// Two voltage sources (one chained on the other) next to capacitors,
+// coupled inductors and a resistor: the driven-node inputs.
+constexpr const char* kDrivenCircuit = R"(driven circuit for derivative checks
 V1 in 0 SIN(0 1 1)
 V2 top in PWL(0 0 1 2)
 C1 a 0 1.2
@@ -298,20 +302,12 @@ K12 L1 L2 0.3
 C2 b 0 0.7
 Ct top b 0.2
 R1 b in 2
-)",
-                                           "driven.cir");
-  std::mt19937_64 rng(29);
-  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
-  ModelCase c{.name = "driven_circuit", .model = circuit};
-  c.theta = circuit->netlist_parameters();
-  RandomPoint(rng, &c);
-  return c;
-}
+)";
 
-// A circuit with varactors (V(Q) = Q / C0 + b Q³), to ground and between
-// nodes, beside linear capacitors: a kinetic energy that is not quadratic.
-ModelCase VaractorCircuitCase() {
-  const Netlist netlist = ParseNetlistText(R"(varactor circuit for derivative checks
+// Varactors (V(Q) = Q / C0 + b Q³), to ground and between nodes, beside
+// linear capacitors: a kinetic energy that is not quadratic; node e has no
+// capacitor (the parasitic capacitance).
+constexpr const char* kVaractorCircuit = R"(varactor circuit for derivative checks
 C1 a 0 1.2 nl=0.8
 C2 b 0 0.7
 Cab a b 0.3 nl=1.5
@@ -319,21 +315,44 @@ C3 c b 0.9 nl=0.4
 L1 a 0 0.8
 L2 b c 1.3
 L3 c 0 0.6
+L4 c e 0.5
+L5 e 0 0.4
 I1 a 0 SIN(0 1 1)
-)",
-                                           "varactor.cir");
-  std::mt19937_64 rng(31);
-  auto circuit = std::make_shared<CircuitHamiltonian>(netlist);
-  ModelCase c{.name = "varactor_circuit", .model = circuit};
-  c.theta = circuit->netlist_parameters();
-  RandomPoint(rng, &c);
-  return c;
-}
+)";
+
+// Nodes d and e without a capacitor (the parasitic capacitance), between
+// coupled inductors, a driven node and a resistor. (Junctions: the test
+// JosephsonDerivativesAtTheFluxQuantumScale, at the Φ0 scale they need.)
+constexpr const char* kParasiticCircuit = R"(parasitic circuit for derivative checks
+V1 in 0 SIN(0 0.5 1)
+C1 a 0 1.1
+C2 b 0 0.8
+Cab a b 0.3
+L1 b d 0.9
+L2 d 0 0.6
+K12 L1 L2 0.25
+L3 d in 0.7
+R1 e in 1.5
+L4 e a 0.8
+I1 0 a SIN(0 0.3 2)
+)";
 
 ModelCase MakeCase(const std::string& name) {
-  if (name == "lc_circuit") return CircuitCase();
-  if (name == "varactor_circuit") return VaractorCircuitCase();
-  if (name == "driven_circuit") return DrivenCircuitCase();
+  // Every circuit twice: dense matrices (as tiny circuits get them) and the
+  // sparse factorisation (as large ones do).
+  for (const auto& [suffix, storage] : {std::pair{"", MatrixStorage::kDense},
+                                        std::pair{"_sparse", MatrixStorage::kSparse}}) {
+    if (name == std::string("lc_circuit") + suffix) return CircuitCase(name, kLcCircuit, 23, storage);
+    if (name == std::string("driven_circuit") + suffix) {
+      return CircuitCase(name, kDrivenCircuit, 29, storage);
+    }
+    if (name == std::string("varactor_circuit") + suffix) {
+      return CircuitCase(name, kVaractorCircuit, 31, storage, 0.35);
+    }
+    if (name == std::string("parasitic_circuit") + suffix) {
+      return CircuitCase(name, kParasiticCircuit, 37, storage, 0.45);
+    }
+  }
   if (name == "harmonic_all_to_all") {
     return NetworkCase(name, NetworkTopology::AllToAll(5), PotentialLaw::kHarmonic,
                        PotentialLaw::kHarmonic, 11);
@@ -642,7 +661,10 @@ TEST_P(ModelDerivativeTest, ValidateParametersRejectsNaN) {
 INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
                          ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring",
                                            "sparse_200", "log_cosh_4x3", "lc_circuit",
-                                           "driven_circuit", "varactor_circuit"),
+                                           "driven_circuit", "varactor_circuit",
+                                           "parasitic_circuit", "lc_circuit_sparse",
+                                           "driven_circuit_sparse", "varactor_circuit_sparse",
+                                           "parasitic_circuit_sparse"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            return param_info.param;
                          });

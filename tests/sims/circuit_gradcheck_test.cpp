@@ -340,3 +340,45 @@ TEST_F(CircuitGradcheck, MalformedNetlistExitsTwoWithTheLocation) {
 }
 
 }  // namespace
+
+// A lossless tank charged to 1 V (C1's ic=) and nothing else: v(t) = cos(ω t),
+// so with the target y = 0 the loss is the closed form
+//   L = ∫_0^T ½ cos²(ω t) dt = T/4 + sin(2 ω T) / (8 ω),   ω = 1/√(L C).
+// gradcheck starts from the netlist's initial conditions as simulate does
+// (from zero fluxes and charges the loss would be 0).
+TEST_F(CircuitGradcheck, StartsFromTheNetlistsInitialConditions) {
+  std::ofstream(directory_ / "tank.cir") << "charged tank\nC1 a 0 1n ic=1\nL1 a 0 10n\n.end\n";
+  std::ofstream(directory_ / "zero.csv") << "t,y\n0,0\n1e-7,0\n";
+  const auto run = [&](const std::string& extra) {
+    return RunEcholab(fmt::format("gradcheck {} --output a --target {} --duration 40e-9 --train "
+                                  "c1,l1 -o {} {}",
+                                  (directory_ / "tank.cir").string(),
+                                  (directory_ / "zero.csv").string(),
+                                  (directory_ / "out").string(), extra),
+                      false);
+  };
+  const auto result = run("--methods echo,adjoint --scheme leapfrog --step 2e-12 --json --force");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double omega = 1.0 / std::sqrt(10e-9 * 1e-9), duration = 40e-9;
+  const double closed_form = duration / 4 + std::sin(2 * omega * duration) / (8 * omega);
+  EXPECT_NEAR(json["loss"].get<double>(), closed_form, 1e-5 * closed_form);
+  EXPECT_EQ(json["run"]["integrator"]["scheme"], "leapfrog");
+  EXPECT_LT(json["relative_errors"]["echo"].get<double>(), 1e-6);
+}
+
+TEST_F(CircuitGradcheck, SchemeAndTimeBudgetAreChecked) {
+  const auto scheme = RunEcholab(Arguments("--train c1 --scheme rk4"));
+  EXPECT_EQ(scheme.exit_code, 2) << scheme.output;
+  EXPECT_THAT(scheme.output, HasSubstr("--scheme: unknown scheme 'rk4'"));
+  EXPECT_THAT(scheme.output, HasSubstr("yoshida4"));
+  // A budget spent by the first method: the rest are skipped and named, no output.
+  const auto budget =
+      RunEcholab(Arguments("--train c1 --methods echo,adjoint --time-budget 1e-9"));
+  EXPECT_EQ(budget.exit_code, 1) << budget.output;
+  EXPECT_THAT(budget.output, HasSubstr("--time-budget"));
+  EXPECT_THAT(budget.output, HasSubstr("skipped adjoint"));
+  EXPECT_FALSE(fs::exists(directory_ / "out"));
+  const auto negative = RunEcholab(Arguments("--train c1 --time-budget -1"));
+  EXPECT_EQ(negative.exit_code, 2) << negative.output;
+}

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -47,9 +48,14 @@ void SendRequest(const Request& request) {
   MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, kTagRequest, MPI_COMM_WORLD);
 }
 
-Request ReceiveRequest(int* source) {
+// The next request from any worker, or none. Rank 0 polls rather than
+// blocks in MPI_Probe, which spins a core in Open MPI: between messages it
+// sleeps, leaving its cores to its own worker threads.
+std::optional<Request> PollRequest(int* source) {
+  int waiting = 0;
   MPI_Status status;
-  MPI_Probe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &status);
+  MPI_Iprobe(MPI_ANY_SOURCE, kTagRequest, MPI_COMM_WORLD, &waiting, &status);
+  if (!waiting) return std::nullopt;
   int size = 0;
   MPI_Get_count(&status, MPI_CHAR, &size);
   std::string text(static_cast<size_t>(size), '\0');
@@ -64,33 +70,95 @@ Request ReceiveRequest(int* source) {
   return request;
 }
 
-// Rank 0: answers every request with the next point to run until none is
-// left and every worker thread has been told so, appending the rows that
-// come with the requests. Returns whether any point failed.
-bool Coordinate(const PreparedSweep& prepared, int workers, bool quiet) {
-  RowAppender appender(prepared.results);
-  ProgressReporter progress("sweep", static_cast<double>(prepared.todo.size()), !quiet);
-  size_t next = 0, done = 0;
-  bool any_failed = false;
-  std::map<int, int> asking;  // by rank: its threads not yet told that nothing is left
-  int finished_workers = 0;
-  while (finished_workers < workers) {
-    int source = 0;
-    const Request request = ReceiveRequest(&source);
-    if (asking.count(source) == 0) asking[source] = request.threads;
-    if (!request.row.empty()) {
-      appender.Append(request.row);
-      any_failed = any_failed || request.failed;
-      progress.Update(static_cast<double>(++done));
+constexpr std::chrono::milliseconds kPollInterval{1};
+
+// Rank 0: hands out the points, to its own threads and to every other
+// rank's in the order they ask, and appends every row to results.csv.
+class Coordinator {
+ public:
+  Coordinator(const SweepConfig& config, const PreparedSweep& prepared, bool quiet)
+      : config_(config),
+        todo_(prepared.todo),
+        appender_(prepared.results),
+        progress_("sweep", static_cast<double>(prepared.todo.size()), !quiet) {}
+
+  // Returns whether any point failed.
+  bool Run(int threads, int workers) {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back([this] { Compute(); });
+    while (finished_workers_ < workers && !Failure()) {
+      int source = 0;
+      if (const std::optional<Request> request = PollRequest(&source)) {
+        Answer(source, *request);
+      } else {
+        std::this_thread::sleep_for(kPollInterval);
+      }
     }
-    const long long point =
-        next < prepared.todo.size() ? static_cast<long long>(prepared.todo[next++]) : kNoPoint;
-    MPI_Send(&point, 1, MPI_LONG_LONG, source, kTagPoint, MPI_COMM_WORLD);
-    if (point == kNoPoint && --asking[source] == 0) ++finished_workers;
+    for (std::thread& thread : pool) thread.join();
+    if (Failure()) MpiSession::Abort(*failure_, 1);
+    progress_.Finish();
+    return any_failed_;
   }
-  progress.Finish();
-  return any_failed;
-}
+
+ private:
+  // The next point to run, if any is left.
+  std::optional<size_t> NextPoint() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (next_ == todo_.size() || failure_) return std::nullopt;
+    return todo_[next_++];
+  }
+
+  void Record(const std::string& row, bool failed) {
+    appender_.Append(row);
+    const std::lock_guard<std::mutex> lock(mutex_);
+    any_failed_ = any_failed_ || failed;
+    progress_.Update(static_cast<double>(++done_));
+  }
+
+  bool Failure() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return failure_.has_value();
+  }
+
+  // A worker's request: its row recorded, the next point or kNoPoint sent.
+  void Answer(int source, const Request& request) {
+    if (asking_.count(source) == 0) asking_[source] = request.threads;
+    try {
+      if (!request.row.empty()) Record(request.row, request.failed);
+    } catch (const std::exception& error) {
+      MpiSession::Abort(error.what(), 1);
+    }
+    const std::optional<size_t> point = NextPoint();
+    const long long index = point ? static_cast<long long>(*point) : kNoPoint;
+    MPI_Send(&index, 1, MPI_LONG_LONG, source, kTagPoint, MPI_COMM_WORLD);
+    if (!point && --asking_[source] == 0) ++finished_workers_;
+  }
+
+  // One of rank 0's own worker threads. The first failure (a row that cannot
+  // be written) stops the handing out; Run ends the job with it.
+  void Compute() {
+    try {
+      for (std::optional<size_t> k = NextPoint(); k; k = NextPoint()) {
+        const SweepRow row = RunSweepPoint(config_, config_.points[*k]);
+        Record(SweepCsvRow(row), row.status != "success");
+      }
+    } catch (const std::exception& error) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!failure_) failure_ = error.what();
+    }
+  }
+
+  const SweepConfig& config_;
+  const std::vector<size_t>& todo_;
+  RowAppender appender_;
+  std::mutex mutex_;  // guards what follows, but asking_ and finished_workers_
+  ProgressReporter progress_;
+  size_t next_ = 0, done_ = 0;
+  bool any_failed_ = false;
+  std::optional<std::string> failure_;
+  std::map<int, int> asking_;  // by rank: its threads not yet told that nothing is left
+  int finished_workers_ = 0;
+};
 
 // A worker rank: `threads` threads run the points that this rank's MPI
 // thread (the caller's) obtains from rank 0, and hand their rows back to it.
@@ -219,12 +287,8 @@ int RunDistributedSweep(const SweepArguments& arguments) {
     }
     return 0;
   }
-  bool any_failed = false;
-  try {
-    any_failed = Coordinate(*prepared, mpi.size() - 1, arguments.quiet);
-  } catch (const std::exception& error) {
-    MpiSession::Abort(error.what(), 1);
-  }
+  const bool any_failed = Coordinator(*config, *prepared, arguments.quiet)
+                              .Run(SweepThreads(arguments), mpi.size() - 1);
   return FinishSweep(arguments, *config, *prepared, any_failed);
 }
 

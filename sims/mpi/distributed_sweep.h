@@ -9,10 +9,11 @@ namespace echolab {
 ///
 /// Rank 0 prepares the folder as RunSweep does (lock, problem fingerprint,
 /// --restart, the rows already there), then hands out the points missing one
-/// at a time to whichever worker thread asks next (dynamic distribution:
-/// points differ in cost by orders of magnitude), appends each row as it
-/// arrives (the only writer of results.csv, whole rows only) and finishes as
-/// RunSweep does. Ranks 1 to K - 1 compute, each on SweepThreads() threads.
+/// at a time to whichever worker thread asks next, its own or another rank's
+/// (dynamic distribution: points differ in cost by orders of magnitude),
+/// appends each row as it arrives (the only writer of results.csv, whole rows
+/// only) and finishes as RunSweep does. Every rank computes on
+/// SweepThreads() threads.
 /// The rows are those of `-j 1`, in the order the points finish.
 ///
 /// A rank that dies ends the job (mpirun ends the others); rerunning the

@@ -74,15 +74,24 @@ class DistributedSweep : public ::testing::Test {
     fs::create_directories(directory_);
     config_ = (directory_ / "sweep.toml").string();
     std::ofstream(config_) << kConfig;
-    // The truth: one process, one thread.
-    ASSERT_EQ(RunEcholab(fmt::format("sweep {} -q --no-plot -j 1 -o {}", config_,
-                                     (directory_ / "single").string()))
-                  .exit_code,
-              0);
-    ASSERT_EQ(CountLines(directory_ / "single" / "results.csv"), 1 + kPoints);
+    // The truth: one process, one thread (once for the suite).
+    if (truth_.empty()) {
+      const fs::path single = echolab::testing::ScratchDirectory("echolab_mpi_single");
+      fs::remove_all(single);
+      fs::create_directories(single.parent_path());
+      ASSERT_EQ(RunEcholab(fmt::format("sweep {} -q --no-plot -j 1 -o {}", config_,
+                                       single.string()))
+                    .exit_code,
+                0);
+      ASSERT_EQ(CountLines(single / "results.csv"), 1 + kPoints);
+      truth_ = single;
+    }
   }
   void TearDown() override {
-    if (!directory_.empty()) fs::remove_all(directory_.parent_path());
+    if (!directory_.empty()) fs::remove_all(directory_);
+  }
+  static void TearDownTestSuite() {
+    if (!truth_.empty()) fs::remove_all(truth_.parent_path());
   }
 
   std::string Distributed(const fs::path& out) const {
@@ -90,6 +99,7 @@ class DistributedSweep : public ::testing::Test {
                        out.string());
   }
 
+  static inline fs::path truth_;  // results of the single-process run
   fs::path directory_;
   std::string config_;
 };
@@ -100,10 +110,10 @@ TEST_F(DistributedSweep, WritesTheRowsOfOneThread) {
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(CountLines(out / "results.csv"), 1 + kPoints);
   EXPECT_EQ(RowsWithoutTiming(out / "results.csv"),
-            RowsWithoutTiming(directory_ / "single" / "results.csv"));
+            RowsWithoutTiming(truth_ / "results.csv"));
   EXPECT_EQ(ReadFile(out / "seed_statistics.csv"),
-            ReadFile(directory_ / "single" / "seed_statistics.csv"));
-  EXPECT_EQ(ReadFile(out / "sweep_state.json"), ReadFile(directory_ / "single" / "sweep_state.json"));
+            ReadFile(truth_ / "seed_statistics.csv"));
+  EXPECT_EQ(ReadFile(out / "sweep_state.json"), ReadFile(truth_ / "sweep_state.json"));
 }
 
 TEST_F(DistributedSweep, RefusesABadConfigurationOnEveryRank) {
@@ -148,12 +158,12 @@ echo "exit $?"
 
 TEST_F(DistributedSweep, AKilledWorkerRankThenARerunEndWithTheSameRows) {
   const fs::path out = directory_ / "worker_killed";
-  KillRankThenResume(out, Distributed(out), 1, directory_ / "single" / "results.csv");
+  KillRankThenResume(out, Distributed(out), 1, truth_ / "results.csv");
 }
 
 TEST_F(DistributedSweep, AKilledWriterRankThenARerunEndWithTheSameRows) {
   const fs::path out = directory_ / "writer_killed";
-  KillRankThenResume(out, Distributed(out), 0, directory_ / "single" / "results.csv");
+  KillRankThenResume(out, Distributed(out), 0, truth_ / "results.csv");
 }
 
 }  // namespace

@@ -13,19 +13,21 @@
 
 #include "sims/build_info.h"
 #include "sims/command_line.h"
+#include "sims/sweep_results.h"
 #include "sims/sweep_test_problem.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using echolab::testing::CountLines;
+using echolab::testing::RowsWithoutTiming;
 using echolab::testing::RunEcholab;
 using echolab::testing::RunShell;
 using ::testing::HasSubstr;
 
 // 3 β × 2 γ × (2 noise-free variants + 3 noisy seeds) = 30 points.
 const std::string kConfig =
-    echolab::testing::SixOscillatorsProblem(
-        "waveform = \"sine\"\namplitude = 0.5\nfrequency_Hz = 0.2\n", "8.0") +
+    echolab::testing::SixOscillatorsProblem(echolab::testing::kSineInput, "8.0") +
     R"([sweep]
 beta = [0.001, 0.01, 0.1]
 decay_rate_per_s = [0.01, 0.1]
@@ -39,23 +41,6 @@ constexpr long kPoints = 30;
 const std::string kMpirun =
     "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n 3";
 
-// The rows of a results file without their timing column, as a set.
-std::set<std::string> RowsWithoutTiming(const fs::path& csv) {
-  std::ifstream stream(csv);
-  std::set<std::string> rows;
-  std::string line;
-  std::getline(stream, line);
-  while (std::getline(stream, line)) rows.insert(line.substr(0, line.rfind(',')));
-  return rows;
-}
-
-long CountLines(const fs::path& csv) {
-  std::ifstream stream(csv);
-  long lines = 0;
-  for (std::string line; std::getline(stream, line);) ++lines;
-  return lines;
-}
-
 std::string ReadFile(const fs::path& path) {
   std::ifstream stream(path);
   return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
@@ -67,11 +52,7 @@ class DistributedSweep : public ::testing::Test {
     if (!echolab::kWithMpi) GTEST_SKIP() << "echolab was built without MPI (ECHOLAB_MPI=OFF)";
     ASSERT_EQ(RunShell("command -v mpirun >/dev/null").exit_code, 0)
         << "echolab was built with MPI, but mpirun is not on PATH (install openmpi-bin)";
-    directory_ = echolab::testing::ScratchDirectory(
-        ("echolab_mpi_" +
-         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
+    directory_ = echolab::testing::EmptyTestDirectory("echolab_mpi_");
     config_ = (directory_ / "sweep.toml").string();
     std::ofstream(config_) << kConfig;
     // The truth: one process, one thread (once for the suite).

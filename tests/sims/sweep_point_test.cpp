@@ -92,9 +92,8 @@ TEST(SweepKnobs, RandomKnobsAreTheNoises) {
 }
 
 SweepConfig Parse(const std::string& grid) {
-  const std::string text = testing::SixOscillatorsProblem(
-                               "waveform = \"sine\"\namplitude = 0.5\nfrequency_Hz = 0.2\n", "1.0") +
-                           "[sweep]\n" + grid;
+  const std::string text =
+      testing::SixOscillatorsProblem(testing::kSineInput, "1.0") + "[sweep]\n" + grid;
   return ParseSweepConfig(ConfigTable::ParseText(text, "sweep.toml"));
 }
 

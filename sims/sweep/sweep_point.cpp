@@ -77,8 +77,9 @@ bool KnobRange::Contains(double value) const {
 
 std::string KnobRange::Describe(bool integers) const {
   if (integers) {
-    return high == kInfinity ? fmt::format("integers >= {:g}", low)
-                             : fmt::format("integers from {:g} to {:g}", low, high);
+    const auto whole = [](double bound) { return static_cast<long long>(bound); };
+    return high == kInfinity ? fmt::format("integers >= {}", whole(low))
+                             : fmt::format("integers from {} to {}", whole(low), whole(high));
   }
   if (high == kInfinity) return fmt::format("values {} {:g}", low_included ? ">=" : ">", low);
   return fmt::format("values in {}{:g}, {:g}{}", low_included ? "[" : "(", low, high,
@@ -128,7 +129,18 @@ std::string SweepPoint::KeyWithoutSeed() const { return JoinedKnobs(*this, false
 
 bool SweepPoint::IsRandom() const {
   for (const SweepKnob& knob : SweepKnobs()) {
-    if (knob.random && Read(std::get<KnobField<double>>(knob.field), *this) > 0.0) return true;
+    if (!knob.random) continue;
+    const bool positive = std::visit(
+        [&](auto field) {
+          const auto value = Read(field, *this);
+          if constexpr (std::is_arithmetic_v<std::remove_const_t<decltype(value)>>) {
+            return value > 0;
+          } else {
+            return false;  // a name draws nothing
+          }
+        },
+        knob.field);
+    if (positive) return true;
   }
   return false;
 }

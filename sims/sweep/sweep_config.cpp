@@ -1,6 +1,7 @@
 #include "sims/sweep/sweep_config.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -46,9 +47,10 @@ std::vector<T> ListedValues(const ConfigTable& sweep, const SweepKnob& knob) {
       const auto found = std::find_if(all.begin(), all.end(),
                                       [&](EchoDamping damping) { return name == ToString(damping); });
       if (found == all.end()) {
-        sweep.Fail(knob.config_key,
-                   fmt::format("unknown echo damping '{}', expected naive, gain or gain_reweighted",
-                               name));
+        std::vector<std::string_view> names;
+        for (EchoDamping damping : all) names.push_back(ToString(damping));
+        sweep.Fail(knob.config_key, fmt::format("unknown echo damping '{}', expected one of {}",
+                                                name, fmt::join(names, ", ")));
       }
       values.push_back(*found);
     }

@@ -16,18 +16,15 @@
 #include "sims/sweep_results.h"
 #include "sims/sweep_test_problem.h"
 
+namespace echolab::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using echolab::testing::CountLines;
-using echolab::testing::RowsWithoutTiming;
-using echolab::testing::RunEcholab;
-using echolab::testing::RunShell;
 using ::testing::HasSubstr;
 
 // 3 β × 2 γ × (2 noise-free variants + 3 noisy seeds) = 30 points.
 const std::string kConfig =
-    echolab::testing::SixOscillatorsProblem(echolab::testing::kSineInput, "8.0") +
+    SixOscillatorsProblem(kSineInput, "8.0") +
     R"([sweep]
 beta = [0.001, 0.01, 0.1]
 decay_rate_per_s = [0.01, 0.1]
@@ -49,15 +46,15 @@ std::string ReadFile(const fs::path& path) {
 class DistributedSweep : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!echolab::kWithMpi) GTEST_SKIP() << "echolab was built without MPI (ECHOLAB_MPI=OFF)";
+    if (!kWithMpi) GTEST_SKIP() << "echolab was built without MPI (ECHOLAB_MPI=OFF)";
     ASSERT_EQ(RunShell("command -v mpirun >/dev/null").exit_code, 0)
         << "echolab was built with MPI, but mpirun is not on PATH (install openmpi-bin)";
-    directory_ = echolab::testing::EmptyTestDirectory("echolab_mpi_");
+    directory_ = EmptyTestDirectory("echolab_mpi_");
     config_ = (directory_ / "sweep.toml").string();
     std::ofstream(config_) << kConfig;
     // The truth: one process, one thread (once for the suite).
     if (truth_.empty()) {
-      const fs::path single = echolab::testing::ScratchDirectory("echolab_mpi_single");
+      const fs::path single = ScratchDirectory("echolab_mpi_single");
       fs::remove_all(single);
       fs::create_directories(single.parent_path());
       ASSERT_EQ(RunEcholab(fmt::format("sweep {} -q --no-plot -j 1 -o {}", config_,
@@ -148,3 +145,4 @@ TEST_F(DistributedSweep, AKilledWriterRankThenARerunEndWithTheSameRows) {
 }
 
 }  // namespace
+}  // namespace echolab::testing

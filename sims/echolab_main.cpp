@@ -29,6 +29,10 @@
 #include "sims/commands/gradcheck_command.h"
 #include "sims/commands/simulate_command.h"
 #include "sims/commands/sweep_command.h"
+#ifdef ECHOLAB_MPI
+#include "sims/mpi/distributed_sweep.h"
+#include "sims/mpi/mpi_session.h"
+#endif
 #include "sims/commands/train_command.h"
 #include "sims/commands/validate_command.h"
 #include "sims/output/plotting.h"
@@ -269,6 +273,11 @@ int main(int argc, char** argv) {
       return echolab::RunGradcheck(gradcheck);
     }
     if (*validate_command) return echolab::RunValidate(validate);
+#ifdef ECHOLAB_MPI
+    if (*sweep_command && echolab::StartedByMpiLauncher()) {
+      return echolab::RunDistributedSweep(sweep);
+    }
+#endif
     if (*sweep_command) return echolab::RunSweep(sweep);
     if (*train_command) return echolab::RunTrain(train);
     if (*plot_command) {

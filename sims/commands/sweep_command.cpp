@@ -29,7 +29,7 @@ namespace {
 // Returns whether any point failed. The first exception of a worker (a row
 // that cannot be written) stops the others from starting another point and
 // is rethrown once they have finished the one in hand.
-bool RunPoints(const SweepConfig& config, const std::vector<SweepPoint>& todo, int jobs,
+bool RunPoints(const SweepConfig& config, const std::vector<size_t>& todo, int jobs,
                RowAppender* results, ProgressReporter* progress) {
   std::atomic<size_t> next{0}, done{0};
   std::atomic<bool> any_failed{false}, stop{false};
@@ -38,7 +38,7 @@ bool RunPoints(const SweepConfig& config, const std::vector<SweepPoint>& todo, i
   const auto work = [&] {
     try {
       for (size_t k = next++; k < todo.size() && !stop; k = next++) {
-        const SweepRow row = RunSweepPoint(config, todo[k]);
+        const SweepRow row = RunSweepPoint(config, config.points[todo[k]]);
         if (row.status != "success") any_failed = true;
         results->Append(SweepCsvRow(row));
         const std::lock_guard<std::mutex> lock(mutex);
@@ -60,51 +60,65 @@ bool RunPoints(const SweepConfig& config, const std::vector<SweepPoint>& todo, i
 
 }  // namespace
 
-int RunSweep(const SweepArguments& arguments) {
-  const SweepConfig config = LoadSweepConfig(arguments.config_path);
+int SweepThreads(const SweepArguments& arguments) {
+  return arguments.jobs > 0 ? arguments.jobs
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+PreparedSweep PrepareSweep(const SweepArguments& arguments, const SweepConfig& config) {
+  PreparedSweep prepared;
   // The sweep writes into its folder as it goes (to resume), so an earlier
   // sweep's folder is kept, and any other non-empty folder refused.
-  const fs::path directory = CheckOutputDestination(
+  prepared.directory = CheckOutputDestination(
       arguments.output_dir.empty()
           ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
           : fs::path(arguments.output_dir),
       arguments.force);
   std::error_code error;
-  fs::create_directories(directory, error);
+  fs::create_directories(prepared.directory, error);
   if (error) {
     throw InputError(fmt::format("--output-dir {}: cannot create the folder: {}",
-                                 directory.string(), error.message()));
+                                 prepared.directory.string(), error.message()));
   }
-  const FolderLock lock(directory / "sweep.lock");
-  if (arguments.restart) DiscardSweepResults(directory);
-  CheckOrRecordProblem(directory, config.fingerprint);
-  const fs::path results = directory / "results.csv";
+  prepared.lock = std::make_unique<FolderLock>(prepared.directory / "sweep.lock");
+  if (arguments.restart) DiscardSweepResults(prepared.directory);
+  CheckOrRecordProblem(prepared.directory, config.fingerprint);
+  prepared.results = prepared.directory / "results.csv";
   const std::set<std::string> finished =
-      PrepareResultsFile(results, SweepCsvHeader(config.compared_names));
-  std::vector<SweepPoint> todo;
-  for (const SweepPoint& point : config.points) {
-    if (finished.count(point.Key()) == 0) todo.push_back(point);
+      PrepareResultsFile(prepared.results, SweepCsvHeader(config.compared_names));
+  for (size_t k = 0; k < config.points.size(); ++k) {
+    if (finished.count(config.points[k].Key()) == 0) prepared.todo.push_back(k);
   }
   if (!arguments.quiet) {
     fmt::print(stderr, "sweep: {} points, {} already in {}, {} to run\n", config.points.size(),
-               config.points.size() - todo.size(), results.string(), todo.size());
+               config.points.size() - prepared.todo.size(), prepared.results.string(),
+               prepared.todo.size());
   }
+  return prepared;
+}
 
-  RowAppender appender(results);
-  ProgressReporter progress("sweep", static_cast<double>(todo.size()), !arguments.quiet);
-  const int jobs = arguments.jobs > 0
-                       ? arguments.jobs
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const bool any_failed = RunPoints(config, todo, jobs, &appender, &progress);
-  WriteSeedStatistics(SummariseSeeds(config.points, ReadSweepRows(results, config.compared.size())),
-                      directory / "seed_statistics.csv");
-  WriteSweepMetadata(config, directory / "meta.json");
+int FinishSweep(const SweepArguments& arguments, const SweepConfig& config,
+                const PreparedSweep& prepared, bool any_failed) {
+  WriteSeedStatistics(
+      SummariseSeeds(config.points, ReadSweepRows(prepared.results, config.compared.size())),
+      prepared.directory / "seed_statistics.csv");
+  WriteSweepMetadata(config, prepared.directory / "meta.json");
 
   const std::optional<std::string> plot_failure =
-      arguments.plot ? TryDrawPlots(kSweepPlot, directory) : std::nullopt;
-  if (!arguments.quiet) fmt::print("wrote {}\n", results.string());
+      arguments.plot ? TryDrawPlots(kSweepPlot, prepared.directory) : std::nullopt;
+  if (!arguments.quiet) fmt::print("wrote {}\n", prepared.results.string());
   if (any_failed) return 1;
-  return plot_failure ? ReportPlotFailure(*plot_failure, directory) : 0;
+  return plot_failure ? ReportPlotFailure(*plot_failure, prepared.directory) : 0;
+}
+
+int RunSweep(const SweepArguments& arguments) {
+  const SweepConfig config = LoadSweepConfig(arguments.config_path);
+  const PreparedSweep prepared = PrepareSweep(arguments, config);
+  RowAppender appender(prepared.results);
+  ProgressReporter progress("sweep", static_cast<double>(prepared.todo.size()), !arguments.quiet);
+  const bool any_failed =
+      RunPoints(config, prepared.todo, SweepThreads(arguments), &appender, &progress);
+  return FinishSweep(arguments, config, prepared, any_failed);
 }
 
 }  // namespace echolab

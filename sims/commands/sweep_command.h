@@ -1,6 +1,12 @@
 #pragma once
 
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "sims/sweep/folder_lock.h"
+#include "sims/sweep/sweep_config.h"
 
 namespace echolab {
 
@@ -29,6 +35,29 @@ struct SweepArguments {
 /// and the plots. Returns 0, or 1 when a point failed (its row says why);
 /// throws std::runtime_error when a file cannot be written, keeping the rows
 /// written whole before.
+/// Started by mpirun (or srun), an echolab built with ECHOLAB_MPI runs
+/// RunDistributedSweep (sims/mpi/) instead.
 int RunSweep(const SweepArguments& arguments);
+
+/// A sweep's output folder, ready for rows: created, locked (held while the
+/// object lives), the problem checked or recorded, results.csv prepared; and
+/// the points that it does not hold yet.
+struct PreparedSweep {
+  std::filesystem::path directory;
+  std::filesystem::path results;  // directory / results.csv
+  std::unique_ptr<FolderLock> lock;
+  std::vector<size_t> todo;  // indices into SweepConfig::points
+};
+
+/// The worker threads of one process: --jobs, or one per core.
+int SweepThreads(const SweepArguments& arguments);
+
+/// The first half of RunSweep, before any point runs.
+PreparedSweep PrepareSweep(const SweepArguments& arguments, const SweepConfig& config);
+
+/// The second half, once every point of `todo` has its row: the seed
+/// statistics, meta.json and the plots. Returns RunSweep's exit code.
+int FinishSweep(const SweepArguments& arguments, const SweepConfig& config,
+                const PreparedSweep& prepared, bool any_failed);
 
 }  // namespace echolab

@@ -7,9 +7,10 @@ Usage: plot_sweep.py RUN_DIR
   heatmap.png         mean error over β and kB T (the most common variant)
   heatmap_<a>__<b>.png mean error over every pair of swept numeric knobs, the
                       other knobs averaged over
-  error_vs_<knob>.png relative error against each swept imperfection (flip gain
+  error_vs_<knob>.png relative error against each swept imperfection (the knobs
+                      that meta.json's list marks so: damping spread, flip gain
                       error, flip noise, parameter drift, input time offset and
-                      jitter, read-out noise and bits, damping spread)
+                      jitter, read-out noise and bits)
   error_vs_conductance_scale.png  a circuit's resistors scaled, by echo variant
   bias_spread_vs_beta.png  from seed_statistics.csv: the bias of the mean echo
                       and the spread over seeds against β, by noise level
@@ -28,18 +29,25 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-KNOBS = ("flip_gain_error", "flip_noise_relative", "parameter_drift_relative",
-         "input_time_offset_s", "input_time_jitter_s", "readout_noise_relative", "readout_bits",
-         "decay_rate_spread")
-NUMERIC = ("beta", "decay_rate_per_s", "thermal_energy_J", "echo_repeats",
-           "conductance_scale") + KNOBS
+def read_knobs(run_dir):
+    """The numeric knobs of meta.json's list (the columns of results.csv before
+    `status`): the imperfections, and all of them (the others first)."""
+    with open(f"{run_dir}/meta.json") as stream:
+        knobs = json.load(stream).get("knobs")
+    if knobs is None:
+        sys.exit(f"{run_dir}/meta.json: no list of knobs (written by an older echolab); "
+                 "run the sweep again to redraw its figures")
+    numeric = [k for k in knobs if k["kind"] in ("number", "integer") and k["name"] != "seed"]
+    imperfections = tuple(k["name"] for k in numeric if k["imperfection"])
+    own = tuple(k["name"] for k in numeric if not k["imperfection"])
+    return imperfections, own + imperfections
 
 
-def read_rows(path):
+def read_rows(path, numeric):
     with open(path) as stream:
         rows = [r for r in csv.DictReader(stream) if r["status"] == "success"]
     for r in rows:
-        for key in NUMERIC + ("relative_error",):
+        for key in numeric + ("relative_error",):
             r[key] = float(r[key])
     return rows
 
@@ -123,7 +131,7 @@ def plot_pair_heatmap(rows, x_key, y_key, out):
               f"Echo error over {x_key} and {y_key} (other knobs averaged)", out)
 
 
-def plot_bias_spread(run_dir):
+def plot_bias_spread(run_dir, numeric):
     """Bias and spread over seeds against β, one colour per noise level."""
     try:
         with open(f"{run_dir}/seed_statistics.csv") as stream:
@@ -135,7 +143,7 @@ def plot_bias_spread(run_dir):
     if len({g["beta"] for g in groups}) < 2:
         return
     # The other knobs at their smallest swept value.
-    for knob in NUMERIC:
+    for knob in numeric:
         if knob not in ("beta", "thermal_energy_J"):
             smallest = min(float(g[knob]) for g in groups)
             groups = [g for g in groups if float(g[knob]) == smallest]
@@ -161,10 +169,11 @@ def plot_bias_spread(run_dir):
 
 def main():
     run_dir = sys.argv[1]
-    rows = read_rows(f"{run_dir}/results.csv")
+    imperfections, numeric = read_knobs(run_dir)
+    rows = read_rows(f"{run_dir}/results.csv", numeric)
     if not rows:
         return
-    rows_ideal = [r for r in rows if all(r[k] == 0.0 for k in KNOBS)]
+    rows_ideal = [r for r in rows if all(r[k] == 0.0 for k in imperfections)]
     with open(f"{run_dir}/meta.json") as stream:
         duration_s = json.load(stream)["duration_s"]
     plot_lines(rows_ideal, "decay_rate_per_s", "echo_damping",
@@ -180,7 +189,7 @@ def main():
                "Echo error against β, by noise level kB T (J)")
     if rows_ideal:
         plot_heatmap(rows_ideal, f"{run_dir}/heatmap.png")
-    swept = [k for k in NUMERIC if len({r[k] for r in rows}) > 1]
+    swept = [k for k in numeric if len({r[k] for r in rows}) > 1]
     for i, x_key in enumerate(swept):
         for y_key in swept[i + 1:]:
             plot_pair_heatmap(rows, x_key, y_key, f"{run_dir}/heatmap_{x_key}__{y_key}.png")
@@ -190,12 +199,12 @@ def main():
                    f"{run_dir}/error_vs_conductance_scale.png",
                    "conductance scale (× the netlist's 1/R)",
                    "Echo error against the circuit's resistors, by echo variant")
-    plot_bias_spread(run_dir)
-    for knob in KNOBS:
+    plot_bias_spread(run_dir, numeric)
+    for knob in imperfections:
         values = {r[knob] for r in rows}
         if len(values) < 2:
             continue
-        others = [k for k in KNOBS if k != knob]
+        others = [k for k in imperfections if k != knob]
         chosen = [r for r in rows if all(r[k] == 0.0 for k in others)
                   and r["thermal_energy_J"] == 0.0]
         if not chosen:

@@ -74,11 +74,12 @@ std::vector<SeedGroupStatistics> SummariseSeeds(const std::vector<SweepPoint>& p
 
 void WriteSeedStatistics(const std::vector<SeedGroupStatistics>& groups,
                          const std::filesystem::path& path) {
-  std::string csv =
-      "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,"
-      "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
-      "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,"
-      "conductance_scale,seeds,failed,bias_relative,spread_relative,mean_relative_error,"
+  std::string csv;
+  for (const SweepKnob& knob : SweepKnobs()) {
+    if (knob.name != kSeedKnob) csv += fmt::format("{},", knob.name);
+  }
+  csv +=
+      "seeds,failed,bias_relative,spread_relative,mean_relative_error,"
       "mean_cosine_similarity,mean_sign_agreement,mean_pathwise_relative_error\n";
   for (const SeedGroupStatistics& group : groups) {
     csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",

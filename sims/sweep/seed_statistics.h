@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sims/sweep/sweep_runner.h"
+#include "sims/sweep/sweep_row.h"
 
 namespace echolab {
 

@@ -4,10 +4,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
@@ -24,9 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// beta, decay rate and spread, thermal energy, echo damping, seed, seven
-// imperfections, echo repeats, conductance scale
-constexpr int kKeyFields = 15;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The damping of a point: mass-proportional at γ, or, with a spread s, per-dof
@@ -72,10 +66,10 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     GradientProblem noisy = clean;
     EchoOptions options{.beta = point.beta,
                         .damping = point.echo_damping,
-                        .hardware = point.Hardware(),
+                        .hardware = point.hardware,
                         .repeats = point.echo_repeats};
     if (point.thermal_energy_J > 0.0) {
-      noisy.forward.noise = {.thermal_energy_J = point.thermal_energy_J, .seed = point.seed};
+      noisy.forward.noise = {.thermal_energy_J = point.thermal_energy_J, .seed = point.hardware.seed};
       noisy.integrator.scheme = "baoab";
       options.nudge = NudgeReference::kPhysical;
     } else if (!MethodSupportsScheme("fd", noisy.integrator.scheme)) {
@@ -117,134 +111,35 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
   return row;
 }
 
+namespace {
+
+// meta.json's list of the knobs (SweepKnobs()), the columns before `status`
+// in results.csv, which plot_sweep.py reads.
+nlohmann::json KnobsJson() {
+  nlohmann::json knobs = nlohmann::json::array();
+  for (const SweepKnob& knob : SweepKnobs()) {
+    knobs.push_back({{"name", knob.name},
+                     {"config_key", knob.config_key},
+                     {"unit", knob.unit},
+                     {"kind", KnobKind(knob)},
+                     {"imperfection", knob.imperfection},
+                     {"random", knob.random}});
+  }
+  return knobs;
+}
+
+}  // namespace
+
 void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
   nlohmann::json meta;
   meta["run"] = RunHeader("sweep");
   meta["duration_s"] = config.problem.forward.duration_s;
   meta["integrator"] = ToJson(config.problem.integrator);
   meta["compared_parameters"] = config.compared_names;
+  meta["knobs"] = KnobsJson();
   meta["points"] = config.points.size();
   meta["plot"] = ToJson(kSweepPlot);
   WriteFileAtomically(path, meta.dump(2) + "\n");
-}
-
-std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {
-  std::string header =
-      "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
-      "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
-      "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,conductance_scale,"
-      "status,relative_error,cosine_similarity,sign_agreement,pathwise_relative_error,"
-      "pathwise_cosine_similarity";
-  for (const char* method : {"echo", "reference"}) {
-    for (const std::string& name : parameter_names) header += fmt::format(",{}:{}", method, name);
-  }
-  return header + ",wall_time_s\n";
-}
-
-std::string SweepCsvRow(const SweepRow& row) {
-  // The status is quoted, with any quote doubled, so that a message with
-  // commas stays one field.
-  std::string status;
-  for (char c : row.status) {
-    if (c == '"') status.push_back('"');
-    if (c != '\n') status.push_back(c);
-  }
-  std::string gradients;
-  for (const Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
-    for (double value : *gradient) gradients += fmt::format(",{:.17g}", value);
-  }
-  return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}{},{:.4g}\n",
-                     row.point.Key(), status, row.relative_error, row.cosine_similarity,
-                     row.sign_agreement, row.pathwise_relative_error,
-                     row.pathwise_cosine_similarity, gradients, row.wall_time_s);
-}
-
-std::set<std::string> PrepareResultsFile(const fs::path& path, const std::string& header) {
-  std::set<std::string> finished;
-  if (!fs::exists(path)) {
-    WriteFileAtomically(path, header);
-    return finished;
-  }
-  std::string text;
-  {
-    std::ifstream stream(path);
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    text = buffer.str();
-  }
-  if (text.rfind(header, 0) != 0) {
-    throw InputError(fmt::format(
-        "{}: exists but is not the results of this sweep (its header differs: another problem, "
-        "other parameters or an older format); choose another output directory",
-        path.string()));
-  }
-  // An interrupted write leaves a last line without its newline: cut it off.
-  const size_t complete = text.rfind('\n') + 1;
-  if (complete < text.size()) fs::resize_file(path, complete);
-  std::istringstream lines(text.substr(header.size(), complete - header.size()));
-  for (std::string line; std::getline(lines, line);) {
-    size_t end = 0;
-    for (int field = 0; field < kKeyFields && end != std::string::npos; ++field) {
-      end = line.find(',', end == 0 ? 0 : end + 1);
-    }
-    if (end != std::string::npos) finished.insert(line.substr(0, end));
-  }
-  return finished;
-}
-
-namespace {
-
-// The fields of one CSV line; a quoted field may hold commas and doubled quotes.
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back().push_back('"');
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back().push_back(c);
-    }
-  }
-  return fields;
-}
-
-}  // namespace
-
-std::map<std::string, SweepRow> ReadSweepRows(const fs::path& path, size_t num_parameters) {
-  std::ifstream stream(path);
-  std::map<std::string, SweepRow> rows;
-  std::string line;
-  std::getline(stream, line);  // the header
-  const size_t expected = kKeyFields + 6 + 2 * num_parameters + 1;
-  for (int number = 2; std::getline(stream, line); ++number) {
-    const std::vector<std::string> fields = SplitCsvLine(line);
-    if (fields.size() != expected) {
-      throw InputError(fmt::format("{}:{}: expected {} fields in a row of sweep results, got {}",
-                                   path.string(), number, expected, fields.size()));
-    }
-    std::string key = fields[0];
-    for (int k = 1; k < kKeyFields; ++k) key += "," + fields[k];
-    SweepRow row;
-    auto next = fields.begin() + kKeyFields;
-    row.status = *next++;
-    for (double* metric : {&row.relative_error, &row.cosine_similarity, &row.sign_agreement,
-                           &row.pathwise_relative_error, &row.pathwise_cosine_similarity}) {
-      *metric = std::strtod((next++)->c_str(), nullptr);
-    }
-    for (Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
-      gradient->resize(static_cast<Eigen::Index>(num_parameters));
-      for (double& value : *gradient) value = std::strtod((next++)->c_str(), nullptr);
-    }
-    row.wall_time_s = std::strtod(next->c_str(), nullptr);
-    rows[key] = std::move(row);
-  }
-  return rows;
 }
 
 }  // namespace echolab

@@ -32,7 +32,7 @@ SweepConfig MakeSweep(const ValidationProblem& v) {
     for (EchoDamping damping :
          {EchoDamping::kNaive, EchoDamping::kGain, EchoDamping::kGainReweighted}) {
       config.points.push_back(
-          {.beta = 0.001, .decay_rate_per_s = gamma, .echo_damping = damping, .seed = 1});
+          {.beta = 0.001, .decay_rate_per_s = gamma, .echo_damping = damping, .hardware = {}});
     }
   }
   for (double beta : kBetas) {
@@ -41,7 +41,7 @@ SweepConfig MakeSweep(const ValidationProblem& v) {
         config.points.push_back({.beta = beta,
                                  .decay_rate_per_s = kDecayRates.front(),
                                  .thermal_energy_J = kT,
-                                 .seed = seed});
+                                 .hardware = {.seed = seed}});
         if (kT == 0.0) break;
       }
     }

@@ -19,18 +19,20 @@
 #include <vector>
 
 #include "sims/command_line.h"
+#include "sims/sweep_results.h"
 #include "sims/sweep_test_problem.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using echolab::testing::CountLines;
+using echolab::testing::RowsWithoutTiming;
 using echolab::testing::RunEcholab;
 using echolab::testing::RunShell;
 using ::testing::HasSubstr;
 
 const std::string kConfig =
-    echolab::testing::SixOscillatorsProblem(
-        "waveform = \"sine\"\namplitude = 0.5\nfrequency_Hz = 0.2\n", "8.0") +
+    echolab::testing::SixOscillatorsProblem(echolab::testing::kSineInput, "8.0") +
     R"([sweep]
 beta = [0.001, 0.01, 0.1, 0.3]
 decay_rate_per_s = [0.001, 0.01, 0.1]
@@ -39,31 +41,10 @@ echo_damping = ["naive", "gain_reweighted"]
 seeds = [1, 2, 3, 4]
 )";
 
-// The rows of a results file without their timing column, as a set.
-std::set<std::string> RowsWithoutTiming(const fs::path& csv) {
-  std::ifstream stream(csv);
-  std::set<std::string> rows;
-  std::string line;
-  std::getline(stream, line);
-  while (std::getline(stream, line)) rows.insert(line.substr(0, line.rfind(',')));
-  return rows;
-}
-
-long CountLines(const fs::path& csv) {
-  std::ifstream stream(csv);
-  long lines = 0;
-  for (std::string line; std::getline(stream, line);) ++lines;
-  return lines;
-}
-
 class SweepCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = echolab::testing::ScratchDirectory(
-        ("echolab_sweep_" +
-         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
+    directory_ = echolab::testing::EmptyTestDirectory("echolab_sweep_");
     config_ = (directory_ / "sweep.toml").string();
     std::ofstream(config_) << kConfig;
   }

@@ -98,7 +98,7 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
   meta["nodes"] = circuit.node_names();
   meta["problem"] = ToJson(problem);
   meta["trajectory"] = ToJson(trajectory);
-  const PlotRecipe plot{"plot_voltages.py", {netlist.title}};
+  const PlotRecipe plot{"plot_voltages.py", {netlist.title}, arguments.figure_format};
   meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
   const std::optional<std::string> plot_failure =

@@ -50,7 +50,8 @@ int RunSimulate(const SimulateArguments& arguments) {
   meta["energy"] = {{"initial_J", energy.initial_J},
                     {"final_J", energy.final_J},
                     {"max_relative_deviation", energy.max_relative_deviation}};
-  const PlotRecipe plot{"plot_simulation.py", {config.substrate.description}};
+  const PlotRecipe plot{
+      "plot_simulation.py", {config.substrate.description}, arguments.figure_format};
   meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
   const std::optional<std::string> plot_failure =

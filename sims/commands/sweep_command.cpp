@@ -98,10 +98,10 @@ int RunSweep(const SweepArguments& arguments) {
   const bool any_failed = RunPoints(config, todo, jobs, &appender, &progress);
   WriteSeedStatistics(SummariseSeeds(config.points, ReadSweepRows(results, config.compared.size())),
                       directory / "seed_statistics.csv");
-  WriteSweepMetadata(config, directory / "meta.json");
+  WriteSweepMetadata(config, directory / "meta.json", arguments.figure_format);
 
   const std::optional<std::string> plot_failure =
-      arguments.plot ? TryDrawPlots(kSweepPlot, directory) : std::nullopt;
+      arguments.plot ? TryDrawPlots(SweepPlot(arguments.figure_format), directory) : std::nullopt;
   if (!arguments.quiet) fmt::print("wrote {}\n", results.string());
   if (any_failed) return 1;
   return plot_failure ? ReportPlotFailure(*plot_failure, directory) : 0;

@@ -51,8 +51,8 @@ fs::path PrepareInProgressDirectory(const fs::path& destination, bool resume) {
   std::error_code error;
   fs::create_directories(in_progress, error);
   if (error) {
-    throw InputError(fmt::format("--output-dir: cannot create {}: {}", in_progress.string(),
-                                 error.message()));
+    throw InputError(
+        fmt::format("--output-dir: cannot create {}: {}", in_progress.string(), error.message()));
   }
   return in_progress;
 }
@@ -220,7 +220,7 @@ int RunTrain(const TrainArguments& arguments) {
   WriteMetricsCsv(state, output.path() / "metrics.csv");
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");
-  const PlotRecipe plot{"plot_training.py", {metric}};
+  const PlotRecipe plot{"plot_training.py", {metric}, arguments.figure_format};
   nlohmann::json summary = Summary(config, arguments, state, test);
   summary["plot"] = ToJson(plot);
   WriteJson(summary, output.path() / "summary.json");

@@ -117,14 +117,15 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
   return row;
 }
 
-void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
+void WriteSweepMetadata(const SweepConfig& config, const fs::path& path,
+                        const std::string& figure_format) {
   nlohmann::json meta;
   meta["run"] = RunHeader("sweep");
   meta["duration_s"] = config.problem.forward.duration_s;
   meta["integrator"] = ToJson(config.problem.integrator);
   meta["compared_parameters"] = config.compared_names;
   meta["points"] = config.points.size();
-  meta["plot"] = ToJson(kSweepPlot);
+  meta["plot"] = ToJson(SweepPlot(figure_format));
   WriteFileAtomically(path, meta.dump(2) + "\n");
 }
 

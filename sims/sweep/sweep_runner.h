@@ -37,13 +37,15 @@ struct SweepRow {
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
 /// How a sweep folder's figures are drawn (recorded in its meta.json).
-inline const PlotRecipe kSweepPlot{"plot_sweep.py", {}};
-
+inline PlotRecipe SweepPlot(const std::string& figure_format) {
+  return {"plot_sweep.py", {}, figure_format};
+}
 
 /// meta.json of a sweep: the run header, the pass's duration (for the
-/// plots' γT axis), its integrator and the compared parameters, written
-/// whole (WriteWholeFile).
-void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path);
+/// plots' γT axis), its integrator, the compared parameters and how its
+/// figures are drawn (SweepPlot), written whole (WriteWholeFile).
+void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path,
+                        const std::string& figure_format = "png");
 
 /// The CSV header (knobs, status, metrics, the echo's and the reference's
 /// gradient per compared parameter as `echo:NAME` and `reference:NAME`, wall

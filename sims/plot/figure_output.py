@@ -17,8 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 200
 
-# Reproducible vector files: fixed element ids, no creation date.
+# Reproducible vector files: fixed element ids, no creation date; text in
+# SVGs kept as text (searchable, editable) rather than drawn as paths.
 matplotlib.rcParams["svg.hashsalt"] = "echolab"
+matplotlib.rcParams["svg.fonttype"] = "none"
 _NO_DATE = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 
 

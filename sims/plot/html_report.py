@@ -95,7 +95,7 @@ def write_report(run_dir, file_format):
         f"<h1>{title}</h1>",
         f'<p class="run">echolab {html.escape(summary["echolab_version"])}, commit '
         f'{html.escape(summary["build_git_commit"])}, run on '
-        f'{html.escape(summary["date_utc"])}</p>',
+        f'{html.escape(summary.get("date_utc", "an unrecorded date"))}</p>',
         f'<p>{html.escape(report["introduction"])}</p>',
         "<table><tr><th>check</th><th>verdict</th></tr>", *rows, "</table>",
         *sections(summary, run_dir, file_format),

@@ -109,7 +109,7 @@ def mark_failures(ax, failed_xs):
     if failed_xs:
         ax.plot(failed_xs, [0.02] * len(failed_xs), "x", color="red", ms=8, mew=2,
                 transform=ax.get_xaxis_transform(), clip_on=False,
-                label=f"failed ({len(failed_xs)} points)")
+                label=f"failed ({len(failed_xs)} point{'' if len(failed_xs) == 1 else 's'})")
 
 
 def fix_other_knobs(rows, free_keys, fixed):

@@ -78,24 +78,39 @@ TrainingState ResumedState(const fs::path& destination) {
                                InProgressDirectory(destination).string(), destination.string()));
 }
 
-void WriteMetricsCsv(const TrainingState& state, const fs::path& path) {
-  OutputFile csv(path);
-  csv.Write("step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n");
-  for (const EvaluationRecord& r : state.history) {
-    csv.Print("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
-              r.validation_loss, r.validation_metric, r.wall_time_s);
+// metrics.csv, one row per evaluation, written as the run goes: in the
+// staging folder (where `tail -f` can follow it) and flushed after each row,
+// so that it is whole in the destination once the run commits.
+class MetricsLog {
+ public:
+  // Starts the file with the rows of the evaluations already done (resume).
+  MetricsLog(const fs::path& path, const TrainingState& state) : csv_(path) {
+    csv_.Write("step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n");
+    for (const EvaluationRecord& record : state.history) Append(record);
   }
-  csv.Close();
-}
+  void Append(const EvaluationRecord& r) {
+    csv_.Print("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
+               r.validation_loss, r.validation_metric, r.wall_time_s);
+    csv_.Flush();
+  }
+  void Close() { csv_.Close(); }
 
+ private:
+  OutputFile csv_;
+};
+
+// parameters.csv: the trained parameters' values at the best step and at
+// the end, in the model's own units (SI units for a substrate).
 void WriteParametersCsv(const SequenceModel& model, const TrainingState& state,
                         const fs::path& path) {
   OutputFile csv(path);
   csv.Write("name,best,last\n");
   const std::vector<std::string> names = model.ParameterNames();
+  const Eigen::VectorXd best = model.PhysicalValues(state.best_parameters);
+  const Eigen::VectorXd last = model.PhysicalValues(state.parameters);
   for (size_t i = 0; i < names.size(); ++i) {
     const auto k = static_cast<Eigen::Index>(i);
-    csv.Print("{},{:.17g},{:.17g}\n", names[i], state.best_parameters[k], state.parameters[k]);
+    csv.Print("{},{:.17g},{:.17g}\n", names[i], best[k], last[k]);
   }
   csv.Close();
 }
@@ -208,16 +223,18 @@ int RunTrain(const TrainArguments& arguments) {
                state.step);
   }
   TrainingProgress progress(state.step, config.options.steps, !arguments.quiet);
+  MetricsLog metrics(output.path() / "metrics.csv", state);
   state = trainer.Run(std::move(state), {.after_step = [&](long step) { progress.Step(step); },
                                          .after_evaluation =
                                              [&](const TrainingState& s) {
+                                               metrics.Append(s.history.back());
                                                SaveCheckpoint(s, in_progress / "checkpoint.json");
                                                progress.Evaluation(s, metric);
                                              }});
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
 
-  WriteMetricsCsv(state, output.path() / "metrics.csv");
+  metrics.Close();
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");
   const PlotRecipe plot{"plot_training.py", {metric}, arguments.figure_format};

@@ -117,6 +117,48 @@ TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
   EXPECT_GT(summary["test_metric"].get<double>(), 0.0);
 }
 
+// parameters.csv holds the substrate's stiffnesses in N/m, θ = θ0 exp(z),
+// not the log-scale z that the optimiser moves (in checkpoint.json).
+TEST_F(TrainCommand, ParametersAreWrittenInPhysicalUnits) {
+  const fs::path out = directory_ / "run";
+  ASSERT_EQ(RunEcholab(Train(Config("a.toml", 10, 0.2), out)).exit_code, 0);
+  const nlohmann::json checkpoint = nlohmann::json::parse(std::ifstream(out / "checkpoint.json"));
+  const std::vector<double> z = checkpoint["parameters"].get<std::vector<double>>();
+  const std::vector<double> initial_N_per_m = {1.0, 2.0, 0.5};  // k_1, k_2, k_1_2 of kConfig
+  std::ifstream csv(out / "parameters.csv");
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "name,best,last");
+  for (size_t i = 0; i < z.size(); ++i) {
+    ASSERT_TRUE(std::getline(csv, line));
+    const std::string last = line.substr(line.rfind(',') + 1);
+    EXPECT_NE(z[i], 0.0);  // trained away from the start
+    EXPECT_NEAR(std::stod(last), initial_N_per_m[i] * std::exp(z[i]), 1e-12) << line;
+  }
+}
+
+// metrics.csv grows while the run goes: a run killed after its first
+// evaluation has left that row in its staging folder's metrics.csv.
+TEST_F(TrainCommand, MetricsAreWrittenAtEachEvaluation) {
+  const fs::path out = directory_ / "live";
+  const std::string command =
+      std::string(ECHOLAB_BINARY) + " " + Train(Config("a.toml", 100000), out);
+  // Started in the background; killed (SIGKILL: no clean-up) once the first
+  // checkpoint exists, which is written after the evaluation's row.
+  const auto result = echolab::testing::RunShell(
+      fmt::format("{} >/dev/null 2>&1 & pid=$!; "
+                  "while [ ! -f {} ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; "
+                  "kill -9 $pid; wait $pid 2>/dev/null; ls -d {}/.live.partial-*",
+                  command, (directory_ / "live.in-progress" / "checkpoint.json").string(),
+                  directory_.string()));
+  const fs::path staging = result.output.substr(0, result.output.find('\n'));
+  ASSERT_TRUE(fs::exists(staging / "metrics.csv")) << result.output;
+  const std::vector<std::string> rows = MetricsWithoutTime(staging / "metrics.csv");
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "step,epoch,train_loss,validation_loss,validation_metric");
+  EXPECT_THAT(rows[1], ::testing::StartsWith("5,"));
+}
+
 TEST_F(TrainCommand, ResumedRunReproducesAnUninterruptedOne) {
   const fs::path full = directory_ / "full", split = directory_ / "split";
   ASSERT_EQ(RunEcholab(Train(Config("full.toml", 20), full)).exit_code, 0);

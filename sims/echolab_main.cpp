@@ -56,6 +56,15 @@ CLI::Validator FiniteNumber(bool zero_allowed) {
       zero_allowed ? "NUMBER>=0" : "NUMBER>0");
 }
 
+// An input file that exists, or "-" for standard input.
+CLI::Validator FileOrStandardInput() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text == "-" ? std::string() : CLI::ExistingFile(text);
+      },
+      "FILE or - (stdin)");
+}
+
 // --format: the file format of a command's figures.
 void AddFigureFormatOption(CLI::App* command, std::string& format) {
   command->add_option("--format", format, "File format of the figures: png (200 dpi), svg or pdf")
@@ -79,9 +88,10 @@ int main(int argc, char** argv) {
       "simulate", "Run a substrate from a TOML configuration file or a SPICE netlist");
   simulate_command
       ->add_option("config", simulate.config_path,
-                   "Configuration file (TOML), or a SPICE netlist (.cir, ...)")
+                   "Configuration file (TOML), or a SPICE netlist (.cir, ...); - reads standard "
+                   "input (a netlist when it has dot cards such as .tran)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   simulate_command->add_option("-o,--output-dir", simulate.output_dir,
                                "Output directory (default out/simulate/<config name>)");
   simulate_command->add_flag(
@@ -100,9 +110,10 @@ int main(int argc, char** argv) {
       "gradcheck", "Compare the echo gradient with the adjoint, BPTT and finite differences");
   gradcheck_command
       ->add_option("config", gradcheck.config_path,
-                   "Configuration file (TOML), or a SPICE netlist (.cir, .net, .sp, .spice)")
+                   "Configuration file (TOML), or a SPICE netlist (.cir, .net, .sp, .spice); - "
+                   "reads standard input (a netlist when it has dot cards such as .tran)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   echolab::CircuitGradcheckArguments circuit;
   CLI::Option_group* netlist_options =
       gradcheck_command->add_option_group("netlist", "Options for a netlist");
@@ -154,9 +165,11 @@ int main(int argc, char** argv) {
   echolab::SweepArguments sweep;
   CLI::App* sweep_command = app.add_subcommand(
       "sweep", "Measure the echo's error over grids of non-idealities, resumably, on all cores");
-  sweep_command->add_option("config", sweep.config_path, "Configuration file (TOML) with [sweep]")
+  sweep_command
+      ->add_option("config", sweep.config_path,
+                   "Configuration file (TOML) with [sweep]; - reads standard input")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   sweep_command->add_option("-o,--output-dir", sweep.output_dir,
                             "Output directory (default out/sweep/<config name>)");
   sweep_command->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: one per core)")
@@ -183,9 +196,10 @@ int main(int argc, char** argv) {
   echolab::TrainArguments train;
   CLI::App* train_command = app.add_subcommand(
       "train", "Train a model on a sequence task with the echo (rhel) or backpropagation (bptt)");
-  train_command->add_option("config", train.config_path, "Configuration file (TOML)")
+  train_command
+      ->add_option("config", train.config_path, "Configuration file (TOML); - reads standard input")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   train_command
       ->add_option("--grad", train.gradient,
                    "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint); "

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
@@ -65,9 +66,8 @@ int RunSweep(const SweepArguments& arguments) {
   // The sweep writes into its folder as it goes (to resume), so an earlier
   // sweep's folder is kept, and any other non-empty folder refused.
   const fs::path directory = CheckOutputDestination(
-      arguments.output_dir.empty()
-          ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir),
+      arguments.output_dir.empty() ? DefaultOutputFolder("sweep", arguments.config_path)
+                                   : fs::path(arguments.output_dir),
       arguments.force);
   std::error_code error;
   fs::create_directories(directory, error);

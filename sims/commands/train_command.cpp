@@ -10,8 +10,10 @@
 #include "common/output_file.h"
 #include "learning/training/training_checkpoint.h"
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/train_config.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -123,7 +125,7 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
                        const TrainingState& state, const SequenceEvaluation& test) {
   nlohmann::json summary;
   summary["run"] = RunHeader("train");
-  summary["run"]["config_file"] = fs::absolute(config.source_file).string();
+  summary["run"]["config_file"] = RecordedSourceName(config.source_file);
   summary["gradient_rule"] = arguments.gradient;
   summary["training_seed"] = config.options.seed;
   summary["learning_rate"] = config.options.adam.learning_rate;
@@ -200,7 +202,7 @@ int RunTrain(const TrainArguments& arguments) {
   const SequenceGradientRule rule = ParseRule(arguments.gradient);
   const TrainConfig config = LoadTrainConfig(arguments.config_path, rule, arguments.seed);
   StagedDirectory output(arguments.output_dir.empty()
-                             ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()
+                             ? DefaultOutputFolder("train", arguments.config_path)
                              : fs::path(arguments.output_dir),
                          arguments.force);
   const fs::path& destination = output.destination();

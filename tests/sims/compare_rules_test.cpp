@@ -1,6 +1,7 @@
 // scripts/compare_rules.sh as a user runs it: -h, progress lines, paths
 // relative to the folder it is called from, and the comparison it writes.
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "sims/command_line.h"
+#include "sims/train_test_config.h"
 
 namespace {
 
@@ -17,49 +19,15 @@ using ::testing::HasSubstr;
 
 using echolab::testing::RunShell;
 
-// A two-oscillator chain trained for 10 steps (as in train_command_test).
-constexpr const char* kConfig = R"([task]
-kind = "windowed_mean"
-sequences = 12
-length = 60
-window_steps = 10
-output_step = 5
-correlation_steps = 5.0
-
-[model]
-kind = "oscillator_network"
-trained = ["k_1", "k_2", "k_1_2"]
-readout_dof = [2]
-sample_interval_s = 0.1
-step_s = 0.05
-
-[model.substrate]
-type = "oscillator_network"
-num_oscillators = 2
-driven = [1]
-[model.substrate.onsite]
-law = "harmonic"
-k = [1.0, 2.0]
-[model.substrate.coupling]
-law = "harmonic"
-k = 0.5
-
-[training]
-lr = 0.1
-batch = 3
-steps = 10
-eval_every = 5
-beta = 1e-3
-split = [0.5, 0.25, 0.25]
-)";
-
 class CompareRules : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = echolab::testing::ScratchDirectory("echolab_compare_rules");
     fs::remove_all(directory_);
     fs::create_directories(directory_);
-    std::ofstream(directory_ / "tiny.toml") << kConfig;
+    // Trained for 10 steps.
+    std::ofstream(directory_ / "tiny.toml") << fmt::format(
+        fmt::runtime(echolab::testing::kTrainConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 10));
   }
   void TearDown() override { fs::remove_all(directory_.parent_path()); }
 

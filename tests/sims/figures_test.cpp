@@ -25,15 +25,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+using echolab::testing::ReadWholeFile;
 using echolab::testing::RunEcholab;
 using echolab::testing::RunShell;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
 
 // One row of a sweep's results.csv, every knob not named here at 0.
 struct SweepRow {
@@ -121,7 +115,7 @@ TEST_F(Figures, SweepFiguresCompareLikeWithLikeAndMarkWhatWasNotRunOrFailed) {
   const auto result = RunEcholab("plot " + sweep.string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
 
-  const std::string heatmap = ReadFile(sweep / "heatmap_beta__parameter_drift_relative.svg");
+  const std::string heatmap = ReadWholeFile(sweep / "heatmap_beta__parameter_drift_relative.svg");
   // The slice at kB T = 0, named in the title; the cells hold the like-for-like
   // errors, not means with the noisy points (5.5e-3 with 0.5 would be 5.2e-2).
   EXPECT_THAT(heatmap, HasSubstr("at kB T = 0 J"));
@@ -135,14 +129,14 @@ TEST_F(Figures, SweepFiguresCompareLikeWithLikeAndMarkWhatWasNotRunOrFailed) {
   EXPECT_THAT(heatmap, HasSubstr("parameter drift between passes (relative)"));
   EXPECT_THAT(heatmap, Not(HasSubstr("parameter_drift_relative")));
   // β and kB T form a full grid only at drift 0.
-  EXPECT_THAT(ReadFile(sweep / "heatmap_beta__thermal_energy_J.svg"), HasSubstr("drift = 0"));
+  EXPECT_THAT(ReadWholeFile(sweep / "heatmap_beta__thermal_energy_J.svg"), HasSubstr("drift = 0"));
   // Every panel in one figure; a drift-noise panel has no 2 × 2 grid.
   EXPECT_TRUE(fs::exists(sweep / "heatmaps.svg"));
   EXPECT_FALSE(fs::exists(sweep / "heatmap_thermal_energy_J__parameter_drift_relative.svg"));
 
   // Line plots: legends in numeric order, failed points shown.
   // By text, "1e-06" sorts before "1e-08"; by value, after.
-  const std::string by_noise = ReadFile(sweep / "error_vs_beta.svg");
+  const std::string by_noise = ReadWholeFile(sweep / "error_vs_beta.svg");
   const size_t small_noise = by_noise.find("kB T = 1e-08 J");
   const size_t large_noise = by_noise.find("kB T = 1e-06 J");
   ASSERT_NE(small_noise, std::string::npos);
@@ -150,7 +144,7 @@ TEST_F(Figures, SweepFiguresCompareLikeWithLikeAndMarkWhatWasNotRunOrFailed) {
   EXPECT_LT(by_noise.find("kB T = 0 J"), small_noise);
   EXPECT_LT(small_noise, large_noise);
 
-  const std::string by_drift = ReadFile(sweep / "error_vs_parameter_drift_relative.svg");
+  const std::string by_drift = ReadWholeFile(sweep / "error_vs_parameter_drift_relative.svg");
   EXPECT_THAT(by_drift, HasSubstr("failed (1 point)"));
   EXPECT_THAT(by_drift, HasSubstr("parameter drift between passes (relative)"));
 }
@@ -160,11 +154,11 @@ TEST_F(Figures, FormatOptionChoosesTheFilesAndPngsHave200Dpi) {
   WriteSweepFolder(sweep, "svg");
   ASSERT_EQ(RunEcholab("plot " + sweep.string() + " --format pdf").exit_code, 0);
   EXPECT_TRUE(fs::exists(sweep / "heatmaps.pdf"));
-  EXPECT_EQ(ReadFile(sweep / "heatmaps.pdf").substr(0, 5), "%PDF-");
+  EXPECT_EQ(ReadWholeFile(sweep / "heatmaps.pdf").substr(0, 5), "%PDF-");
   ASSERT_TRUE(fs::exists(sweep / "heatmaps.png"));  // the preview beside a PDF
 
   // The PNG's pHYs chunk: pixels per metre, 200 dpi = 7874 per metre.
-  const std::string png = ReadFile(sweep / "heatmaps.png");
+  const std::string png = ReadWholeFile(sweep / "heatmaps.png");
   const size_t chunk = png.find("pHYs");
   ASSERT_NE(chunk, std::string::npos);
   std::uint32_t per_metre = 0;
@@ -188,7 +182,7 @@ TEST_F(Figures, ReportIsSelfContainedAndRendersInHeadlessChromium) {
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("2 folders"));
 
-  const std::string html = ReadFile(run / "report.html");
+  const std::string html = ReadWholeFile(run / "report.html");
   // Two checks and the robustness heat maps, each an embedded image.
   const std::vector<std::string> sources = echolab::testing::ImageSources(html);
   EXPECT_EQ(sources.size(), 3u);

@@ -200,9 +200,7 @@ TEST_F(CommandTest, ValidateWritesTheReportAndPasses) {
   EXPECT_TRUE(fs::exists(out / "summary.json"));
   // Self-contained: every check's figure and the robustness heat maps are
   // embedded, and the report loads no other file.
-  std::ifstream report_file(out / "report.html");
-  const std::string report((std::istreambuf_iterator<char>(report_file)),
-                           std::istreambuf_iterator<char>());
+  const std::string report = echolab::testing::ReadWholeFile(out / "report.html");
   const std::vector<std::string> images = echolab::testing::ImageSources(report);
   EXPECT_EQ(images.size(), 13u);
   for (const std::string& source : images) {

@@ -118,8 +118,8 @@ TEST_F(SimulateCommand, ReadsAConfigurationOrANetlistFromStandardInput) {
       echolab::testing::RunShell("cd " + directory_.string() + " && " + ECHOLAB_BINARY +
                                  " simulate - -q --no-plot < " + config + " 2>&1");
   ASSERT_EQ(piped.exit_code, 0) << piped.output;
-  std::ifstream meta(directory_ / "out" / "simulate" / "stdin" / "meta.json");
-  const std::string text((std::istreambuf_iterator<char>(meta)), std::istreambuf_iterator<char>());
+  const std::string text =
+      echolab::testing::ReadWholeFile(directory_ / "out" / "simulate" / "stdin" / "meta.json");
   EXPECT_THAT(text, HasSubstr("\"config_file\": \"<stdin>\""));
 
   const auto bad = echolab::testing::RunShell("printf '[model]\\ntype = \"bogus\"\\n' | " +

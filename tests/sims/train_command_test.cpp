@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sims/command_line.h"
+#include "sims/train_test_config.h"
 
 namespace {
 
@@ -22,41 +23,7 @@ namespace fs = std::filesystem;
 using echolab::testing::RunEcholab;
 using ::testing::HasSubstr;
 
-// A two-oscillator chain on a short windowed-mean task; STEPS and LR filled in.
-constexpr const char* kConfig = R"([task]
-kind = "windowed_mean"
-sequences = 12
-length = 60
-window_steps = 10
-output_step = 5
-correlation_steps = 5.0
-
-[model]
-kind = "oscillator_network"
-trained = ["k_1", "k_2", "k_1_2"]
-readout_dof = [2]
-sample_interval_s = 0.1
-step_s = 0.05
-
-[model.substrate]
-type = "oscillator_network"
-num_oscillators = 2
-driven = [1]
-[model.substrate.onsite]
-law = "harmonic"
-k = [1.0, 2.0]
-[model.substrate.coupling]
-law = "harmonic"
-k = 0.5
-
-[training]
-lr = {lr}
-batch = 3
-steps = {steps}
-eval_every = 5
-beta = 1e-3
-split = [0.5, 0.25, 0.25]
-)";
+using echolab::testing::kTrainConfig;
 
 // metrics.csv without its wall-time column.
 std::vector<std::string> MetricsWithoutTime(const fs::path& csv) {
@@ -81,7 +48,7 @@ class TrainCommand : public ::testing::Test {
   std::string Config(const std::string& name, long steps, double lr = 0.1,
                      const std::string& extra = "") const {
     const fs::path path = directory_ / name;
-    std::ofstream(path) << fmt::format(fmt::runtime(kConfig), fmt::arg("lr", lr),
+    std::ofstream(path) << fmt::format(fmt::runtime(kTrainConfig), fmt::arg("lr", lr),
                                        fmt::arg("steps", steps))
                         << extra;
     return path.string();
@@ -124,7 +91,7 @@ TEST_F(TrainCommand, ParametersAreWrittenInPhysicalUnits) {
   ASSERT_EQ(RunEcholab(Train(Config("a.toml", 10, 0.2), out)).exit_code, 0);
   const nlohmann::json checkpoint = nlohmann::json::parse(std::ifstream(out / "checkpoint.json"));
   const std::vector<double> z = checkpoint["parameters"].get<std::vector<double>>();
-  const std::vector<double> initial_N_per_m = {1.0, 2.0, 0.5};  // k_1, k_2, k_1_2 of kConfig
+  const std::vector<double> initial_N_per_m = {1.0, 2.0, 0.5};  // k_1, k_2, k_1_2 of kTrainConfig
   std::ifstream csv(out / "parameters.csv");
   std::string line;
   std::getline(csv, line);
@@ -205,7 +172,8 @@ TEST_F(TrainCommand, BadInputExitsWithTwoAndWritesNothing) {
 TEST_F(TrainCommand, MalformedDataFileIsNamedWithItsLine) {
   std::ofstream(directory_ / "data.csv") << "sequence,x1,y1\n0,1,2\n0,1\n";
   const fs::path config = directory_ / "csv.toml";
-  std::string text = fmt::format(fmt::runtime(kConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 5));
+  std::string text =
+      fmt::format(fmt::runtime(kTrainConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 5));
   text.replace(0, text.find("[model]"), "[task]\nkind = \"csv_file\"\nfile = \"data.csv\"\n\n");
   std::ofstream(config) << text;
   const auto result = RunEcholab(Train(config.string(), directory_ / "out"));

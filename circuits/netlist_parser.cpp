@@ -867,7 +867,7 @@ Netlist ParseNetlistText(std::string_view text, const std::string& source_name) 
 }
 
 Netlist ParseNetlistFile(const std::string& path) {
-  return ParseNetlistText(ReadInputFile(path, "netlist file"), path);
+  return ParseNetlistText(ReadInputFile(path, "netlist file"), SourceName(path));
 }
 
 }  // namespace echolab

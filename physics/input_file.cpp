@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
 #include <sstream>
 
 #include "physics/error.h"
@@ -36,7 +40,40 @@ void CheckInputFile(const std::string& path, std::string_view what) {
   if (!std::ifstream(path)) fail("permission denied");
 }
 
+namespace {
+
+// Standard input, read whole on the first call and kept: a command may look
+// at it (a netlist or a configuration?) before parsing it.
+const std::string& StandardInputText(std::string_view what) {
+  static std::optional<std::string> text;
+  if (!text) {
+    text.emplace();
+    std::array<char, 1 << 16> buffer{};
+    while (std::cin.read(buffer.data(), buffer.size()) || std::cin.gcount() > 0) {
+      text->append(buffer.data(), static_cast<size_t>(std::cin.gcount()));
+      if (static_cast<double>(text->size()) > MemoryBudget::MaxInputFileBytes()) {
+        throw InputError(fmt::format(
+            "<stdin>: cannot read the {}: more than the limit of {:.3g} GiB for input files (an "
+            "eighth of --max-memory)",
+            what, MemoryBudget::MaxInputFileBytes() / MemoryBudget::kBytesPerGiB));
+      }
+    }
+  }
+  return *text;
+}
+
+}  // namespace
+
+std::string SourceName(const std::string& path) {
+  return path == kStandardInputPath ? "<stdin>" : path;
+}
+
+std::string RecordedSourceName(const std::string& path) {
+  return path == kStandardInputPath ? "<stdin>" : fs::absolute(path).string();
+}
+
 std::string ReadInputFile(const std::string& path, std::string_view what) {
+  if (path == kStandardInputPath) return StandardInputText(what);
   CheckInputFile(path, what);
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

@@ -12,7 +12,18 @@ namespace echolab {
 /// one. `what` names the file's role, e.g. "waveform file".
 void CheckInputFile(const std::string& path, std::string_view what);
 
-/// CheckInputFile, then the whole file as bytes.
+/// CheckInputFile, then the whole file as bytes. The path "-" reads standard
+/// input instead (whole, once: a second call returns the same text), at most
+/// MemoryBudget::MaxInputFileBytes() long.
 std::string ReadInputFile(const std::string& path, std::string_view what);
+
+/// The path that stands for standard input on the command line.
+inline constexpr const char* kStandardInputPath = "-";
+
+/// How messages name the input `path`: "<stdin>" for "-", else the path.
+std::string SourceName(const std::string& path);
+
+/// How a run's metadata records its input: "<stdin>", or the absolute path.
+std::string RecordedSourceName(const std::string& path);
 
 }  // namespace echolab

@@ -3,32 +3,44 @@
 # through time (bptt) over several seeds, then tabulates and plots the test
 # metrics side by side.
 #
-# Usage: scripts/compare_rules.sh [-s SEEDS] [-j JOBS] [-o DIR] CONFIG.toml...
-#   -s SEEDS  comma-separated seeds of the initialisation and the batch order
-#             (default 1,2,3); the data and its split stay those of the file
-#   -j JOBS   training runs at a time (default: the number of cores)
-#   -o DIR    output directory (default out/compare)
-# Writes DIR/<config>/<rule>_seed<k>/ (the runs, resumable: a finished run is
-# not redone), DIR/comparison.csv, DIR/comparison.md and DIR/curves_<config>.png.
+# Usage: scripts/compare_rules.sh [-s SEEDS] [-j JOBS] [-o DIR] [-f FORMAT] CONFIG.toml...
+#   -s SEEDS   comma-separated seeds of the initialisation and the batch order
+#              (default 1,2,3); the data and its split stay those of the file
+#   -j JOBS    training runs at a time (default: the number of cores)
+#   -o DIR     output directory (default out/compare)
+#   -f FORMAT  file format of the figures: png (default), svg or pdf
+#   -h         print this help
+# Paths are relative to the folder it is called from. Prints a line as each
+# run starts and ends ([k/N]). Writes DIR/<config>/<rule>_seed<k>/ (the runs,
+# resumable: a finished run is not redone), DIR/comparison.csv,
+# DIR/comparison.md and DIR/curves_<config>.FORMAT.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+root=$(cd "$(dirname "$0")/.." && pwd)
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 seeds=1,2,3
 jobs=$(nproc 2>/dev/null || echo 2)
 out=out/compare
-while getopts "s:j:o:" option; do
+format=png
+while getopts "s:j:o:f:h" option; do
   case "$option" in
     s) seeds=$OPTARG ;;
     j) jobs=$OPTARG ;;
     o) out=$OPTARG ;;
-    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+    f) format=$OPTARG ;;
+    h) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 if [ "$#" -eq 0 ]; then
-  sed -n '2,12p' "$0" >&2
+  usage >&2
   exit 2
 fi
-echolab=${ECHOLAB:-build/sims/echolab}
+case "$format" in
+  png | svg | pdf) ;;
+  *) echo "compare_rules: -f: expected png, svg or pdf, got '$format'" >&2; exit 2 ;;
+esac
+echolab=${ECHOLAB:-$root/build/sims/echolab}
 [ -x "$echolab" ] || { echo "compare_rules: $echolab is missing; run scripts/build.sh" >&2; exit 2; }
 
 runs=()
@@ -42,18 +54,26 @@ for config in "$@"; do
   done
 done
 
+# One training run; its number and the total prefix its progress lines.
 run_one() {
-  local config=$1 dir=$2 rule=$3 seed=$4
+  local number=$1 config=$2 dir=$3 rule=$4 seed=$5
+  local tag="compare_rules: [$number/$total]"
   if [ -f "$dir/summary.json" ]; then
-    echo "compare_rules: $dir is done"
+    echo "$tag $dir is done already"
     return
   fi
   local resume=()
   [ -f "$dir.in-progress/checkpoint.json" ] && resume=(--resume)
-  echo "compare_rules: $dir"
+  echo "$tag started $dir"
+  local start=$SECONDS
   "$echolab" train "$config" --grad "$rule" --seed "$seed" -o "$dir" -q --no-plot "${resume[@]}"
+  echo "$tag finished $dir in $((SECONDS - start)) s"
 }
 export -f run_one
 export echolab
-printf '%s\n' "${runs[@]}" | xargs -P "$jobs" -L 1 bash -c 'run_one $0 $1 $2 $3'
-"${ECHOLAB_PYTHON:-/usr/bin/python3}" sims/plot/plot_rule_comparison.py "$out"
+export total=${#runs[@]}
+for k in "${!runs[@]}"; do echo "$((k + 1)) ${runs[$k]}"; done |
+  xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' run_one
+echo "compare_rules: all $total runs done; tabulating and plotting"
+"${ECHOLAB_PYTHON:-/usr/bin/python3}" "$root/sims/plot/plot_rule_comparison.py" "$out" \
+  --format "$format"

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   ngspice python3 python3-numpy python3-matplotlib
   libopenmpi-dev openmpi-bin
+  chromium
 )
 
 missing=()

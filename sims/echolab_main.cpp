@@ -61,6 +61,22 @@ CLI::Validator FiniteNumber(bool zero_allowed) {
       zero_allowed ? "NUMBER>=0" : "NUMBER>0");
 }
 
+// An input file that exists, or "-" for standard input.
+CLI::Validator FileOrStandardInput() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text == "-" ? std::string() : CLI::ExistingFile(text);
+      },
+      "FILE or - (stdin)");
+}
+
+// --format: the file format of a command's figures.
+void AddFigureFormatOption(CLI::App* command, std::string& format) {
+  command->add_option("--format", format, "File format of the figures: png (200 dpi), svg or pdf")
+      ->check(CLI::IsMember(echolab::kFigureFormats))
+      ->default_str("png");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,23 +84,24 @@ int main(int argc, char** argv) {
   // file's name) instead of the signal ending the process.
   std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
-  app.set_version_flag("--version", fmt::format("echolab {} (commit {})",
-                                                echolab::kEcholabVersion, echolab::kGitCommit));
+  app.set_version_flag("--version", fmt::format("echolab {} (commit {})", echolab::kEcholabVersion,
+                                                echolab::kGitCommit));
   app.require_subcommand(1);
 
   echolab::SimulateArguments simulate;
-  CLI::App* simulate_command =
-      app.add_subcommand("simulate",
-                         "Run a substrate from a TOML configuration file or a SPICE netlist");
+  CLI::App* simulate_command = app.add_subcommand(
+      "simulate", "Run a substrate from a TOML configuration file or a SPICE netlist");
   simulate_command
       ->add_option("config", simulate.config_path,
-                   "Configuration file (TOML), or a SPICE netlist (.cir, ...)")
+                   "Configuration file (TOML), or a SPICE netlist (.cir, ...); - reads standard "
+                   "input (a netlist when it has dot cards such as .tran)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   simulate_command->add_option("-o,--output-dir", simulate.output_dir,
                                "Output directory (default out/simulate/<config name>)");
   simulate_command->add_flag(
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
+  AddFigureFormatOption(simulate_command, simulate.figure_format);
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
   simulate_command->add_flag("--force", simulate.force, kForceHelp);
   simulate_command
@@ -103,9 +120,10 @@ int main(int argc, char** argv) {
       "gradcheck", "Compare the echo gradient with the adjoint, BPTT and finite differences");
   gradcheck_command
       ->add_option("config", gradcheck.config_path,
-                   "Configuration file (TOML), or a SPICE netlist (.cir, .net, .sp, .spice)")
+                   "Configuration file (TOML), or a SPICE netlist (.cir, .net, .sp, .spice); - "
+                   "reads standard input (a netlist when it has dot cards such as .tran)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   echolab::CircuitGradcheckArguments circuit;
   CLI::Option_group* netlist_options =
       gradcheck_command->add_option_group("netlist", "Options for a netlist");
@@ -172,9 +190,11 @@ int main(int argc, char** argv) {
   echolab::SweepArguments sweep;
   CLI::App* sweep_command = app.add_subcommand(
       "sweep", "Measure the echo's error over grids of non-idealities, resumably, on all cores");
-  sweep_command->add_option("config", sweep.config_path, "Configuration file (TOML) with [sweep]")
+  sweep_command
+      ->add_option("config", sweep.config_path,
+                   "Configuration file (TOML) with [sweep]; - reads standard input")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   sweep_command->add_option("-o,--output-dir", sweep.output_dir,
                             "Output directory (default out/sweep/<config name>)");
   sweep_command->add_option("-j,--jobs", sweep.jobs, "Worker threads (default: one per core)")
@@ -184,6 +204,7 @@ int main(int argc, char** argv) {
       "Discard the results of an earlier sweep in the output directory and start over");
   sweep_command->add_flag(
       "--no-plot", [&](std::int64_t) { sweep.plot = false; }, "Write the CSV only");
+  AddFigureFormatOption(sweep_command, sweep.figure_format);
   sweep_command->add_flag("-q,--quiet", sweep.quiet, "Print nothing but errors");
   sweep_command->add_flag("--force", sweep.force,
                           "Write into the output folder even if it was not written by echolab");
@@ -193,15 +214,17 @@ int main(int argc, char** argv) {
       "validate", "Check echo learning against the adjoint method and write an HTML report");
   validate_command->add_option("-o,--output-dir", validate.output_dir,
                                "Output directory (default out/validate)");
+  AddFigureFormatOption(validate_command, validate.figure_format);
   validate_command->add_flag("-q,--quiet", validate.quiet, "Print nothing but errors");
   validate_command->add_flag("--force", validate.force, kForceHelp);
 
   echolab::TrainArguments train;
   CLI::App* train_command = app.add_subcommand(
       "train", "Train a model on a sequence task with the echo (rhel) or backpropagation (bptt)");
-  train_command->add_option("config", train.config_path, "Configuration file (TOML)")
+  train_command
+      ->add_option("config", train.config_path, "Configuration file (TOML); - reads standard input")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(FileOrStandardInput());
   train_command
       ->add_option("--grad", train.gradient,
                    "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint); "
@@ -216,6 +239,7 @@ int main(int argc, char** argv) {
   train_command->add_option(
       "--seed", train.seed,
       "Seed of the initialisation and the batch order (replaces those of the configuration)");
+  AddFigureFormatOption(train_command, train.figure_format);
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
   train_command->add_flag("--force", train.force, kForceHelp);
 
@@ -233,6 +257,12 @@ int main(int argc, char** argv) {
   CLI::App* plot_command = app.add_subcommand(
       "plot", "Redraw the figures of an output folder (of simulate, sweep, train or validate)");
   plot_command->add_option("folder", plot_folder, "The output folder")->required();
+  std::string plot_format;
+  plot_command
+      ->add_option("--format", plot_format,
+                   "File format of the figures: png (200 dpi), svg or pdf; default: the format "
+                   "the folder's run recorded")
+      ->check(CLI::IsMember(echolab::kFigureFormats));
 
   try {
     app.parse(argc, argv);
@@ -281,7 +311,8 @@ int main(int argc, char** argv) {
     if (*sweep_command) return echolab::RunSweep(sweep);
     if (*train_command) return echolab::RunTrain(train);
     if (*plot_command) {
-      const int drawn = echolab::RedrawFolder(plot_folder);
+      const int drawn = echolab::RedrawFolder(
+          plot_folder, plot_format.empty() ? std::nullopt : std::optional(plot_format));
       fmt::print("drew the figures of {} folder{} in {}\n", drawn, drawn == 1 ? "" : "s",
                  plot_folder);
       return 0;

@@ -65,6 +65,12 @@ class SequenceModel {
   virtual void SetParameters(const Eigen::VectorXd& theta) = 0;
   /// One name per entry of Parameters(), e.g. "block2.hru.A[7]".
   virtual std::vector<std::string> ParameterNames() const = 0;
+  /// The values that a parameter vector of this model stands for, in the
+  /// model's own units (for reports): the vector itself by default; a model
+  /// that trains a reparametrisation (a substrate's log scale) maps it back.
+  virtual Eigen::VectorXd PhysicalValues(const Eigen::VectorXd& parameters) const {
+    return parameters;
+  }
   /// Indices of the parameters of the recurrent dynamics (an HRU's stiffness,
   /// step and nonlinearity), whose effect grows with the sequence length: a
   /// change Δω of a unit's frequency turns its phase by K δ Δω over K steps.

@@ -81,11 +81,20 @@ std::vector<std::string> SubstrateSequenceModel::ParameterNames() const {
 
 Vector SubstrateSequenceModel::SubstrateParameters() const {
   Vector theta = spec_.initial_theta;
+  const Eigen::VectorXd trained = PhysicalValues(log_relative_);
   for (size_t i = 0; i < spec_.trained.size(); ++i) {
-    // θ_j = θ0_j exp(z_i)
-    theta[spec_.trained[i]] *= std::exp(log_relative_[static_cast<Eigen::Index>(i)]);
+    theta[spec_.trained[i]] = trained[static_cast<Eigen::Index>(i)];
   }
   return theta;
+}
+
+Eigen::VectorXd SubstrateSequenceModel::PhysicalValues(const Eigen::VectorXd& z) const {
+  Eigen::VectorXd values(z.size());
+  for (Eigen::Index i = 0; i < z.size(); ++i) {
+    // θ_j = θ0_j exp(z_i)
+    values[i] = spec_.initial_theta[spec_.trained[static_cast<size_t>(i)]] * std::exp(z[i]);
+  }
+  return values;
 }
 
 std::string SubstrateSequenceModel::MethodOf(SequenceGradientRule rule) {

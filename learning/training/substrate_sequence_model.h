@@ -60,6 +60,8 @@ class SubstrateSequenceModel final : public SequenceModel {
   const Eigen::VectorXd& Parameters() const override { return log_relative_; }
   void SetParameters(const Eigen::VectorXd& theta) override;
   std::vector<std::string> ParameterNames() const override;
+  /// The trained parameters in SI units: θ0_(j_i) exp(z_i).
+  Eigen::VectorXd PhysicalValues(const Eigen::VectorXd& z) const override;
   SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
                               const SequenceEvaluationOptions& options) const override;
 

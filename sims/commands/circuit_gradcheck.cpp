@@ -7,14 +7,17 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "circuits/netlist_writer.h"
 #include "common/output_file.h"
 #include "learning/gradient_method_registry.h"
 #include "learning/measured_gradient.h"
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "physics/lower_case.h"
 #include "sims/commands/gradcheck_report.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
 
@@ -54,9 +57,23 @@ nlohmann::json ToleranceJson(const GradientProblem& problem) {
             {"parameter_gradient", ToStdVector(absolute.parameter_gradient)}}}};
 }
 
+// A netlist has dot cards (.tran, .end, ...): lines that start with '.',
+// which a TOML file never has.
+bool LooksLikeNetlist(const std::string& text) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == '.') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsNetlistPath(const std::string& path) {
+  if (path == kStandardInputPath) {
+    return LooksLikeNetlist(ReadInputFile(path, "configuration or netlist"));
+  }
   const std::string extension = Lower(fs::path(path).extension().string());
   return extension == ".cir" || extension == ".net" || extension == ".sp" || extension == ".spice";
 }
@@ -81,7 +98,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   }
   const fs::path destination =
       arguments.output_dir.empty()
-          ? fs::path("out") / "gradcheck" / fs::path(arguments.problem.netlist_path).stem()
+          ? DefaultOutputFolder("gradcheck", arguments.problem.netlist_path)
           : fs::path(arguments.output_dir);
   StagedDirectory output(destination, arguments.force);
   GradientMethodSettings settings;
@@ -125,7 +142,7 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
 
   nlohmann::json report = GradcheckJson(run);
   report["run"] = RunHeader("gradcheck");
-  report["run"]["netlist"] = fs::absolute(arguments.problem.netlist_path).string();
+  report["run"]["netlist"] = RecordedSourceName(arguments.problem.netlist_path);
   report["run"]["output_node"] = Lower(arguments.problem.output_node);
   report["run"]["duration_s"] = arguments.problem.duration_s;
   report["run"]["beta"] = settings.echo.beta;

@@ -33,7 +33,8 @@ struct CircuitGradcheckArguments {
 int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments);
 
 /// True for the file names that `echolab gradcheck` reads as netlists
-/// (.cir, .net, .sp, .spice).
+/// (.cir, .net, .sp, .spice), and for "-" (standard input) when the text has
+/// dot cards (.tran, .end, ...), which a TOML configuration never has.
 bool IsNetlistPath(const std::string& path);
 
 }  // namespace echolab

@@ -11,8 +11,10 @@
 #include "common/output_file.h"
 #include "physics/error.h"
 #include "physics/highest_frequency.h"
+#include "physics/input_file.h"
 #include "physics/integrator.h"
 #include "sims/commands/progress_reporter.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -80,10 +82,9 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
                             .initial_state = circuit.InitialState(netlist),
                             .duration_s = tran.stop_s,
                             .dissipation = circuit.ResistiveDissipation()};
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "simulate" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
+  const fs::path destination = arguments.output_dir.empty()
+                                   ? DefaultOutputFolder("simulate", arguments.config_path)
+                                   : fs::path(arguments.output_dir);
   StagedDirectory output(destination, arguments.force);
   IntegratorOptions options;
   options.scheme = "yoshida4";
@@ -118,12 +119,12 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
   WriteVoltagesCsv(circuit, problem.theta, trajectory, tran.start_s,
                    output.path() / "voltages.csv");
   nlohmann::json meta = RunHeader("simulate");
-  meta["netlist"] = fs::absolute(arguments.config_path).string();
+  meta["netlist"] = RecordedSourceName(arguments.config_path);
   meta["title"] = netlist.title;
   meta["nodes"] = circuit.node_names();
   meta["problem"] = ToJson(problem);
   meta["trajectory"] = ToJson(trajectory);
-  const PlotRecipe plot{"plot_voltages.py", {netlist.title}};
+  const PlotRecipe plot{"plot_voltages.py", {netlist.title}, arguments.figure_format};
   meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
   const std::optional<std::string> plot_failure =

@@ -6,8 +6,10 @@
 
 #include "learning/gradient_method_registry.h"
 #include "learning/measured_gradient.h"
+#include "physics/input_file.h"
 #include "sims/commands/gradcheck_report.h"
 #include "sims/config/gradcheck_config.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
 
@@ -18,10 +20,9 @@ namespace fs = std::filesystem;
 int RunGradcheck(const GradcheckArguments& arguments) {
   const GradcheckConfig config = LoadGradcheckConfig(arguments.config_path);
   const GradientProblem problem = config.Problem();
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "gradcheck" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
+  const fs::path destination = arguments.output_dir.empty()
+                                   ? DefaultOutputFolder("gradcheck", arguments.config_path)
+                                   : fs::path(arguments.output_dir);
   StagedDirectory output(destination, arguments.force);
 
   GradcheckRun run{
@@ -48,7 +49,7 @@ int RunGradcheck(const GradcheckArguments& arguments) {
 
   nlohmann::json report = GradcheckJson(run);
   report["run"] = RunHeader("gradcheck");
-  report["run"]["config_file"] = fs::absolute(arguments.config_path).string();
+  report["run"]["config_file"] = RecordedSourceName(arguments.config_path);
   report["run"]["model"] = config.simulation.substrate.description;
   report["run"]["integrator"] = ToJson(config.simulation.integrator);
   report["run"]["beta"] = config.settings.echo.beta;

@@ -4,9 +4,11 @@
 
 #include <filesystem>
 
+#include "physics/input_file.h"
 #include "physics/integrator.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/simulation_config.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -18,10 +20,9 @@ namespace fs = std::filesystem;
 
 int RunSimulate(const SimulateArguments& arguments) {
   const SimulationConfig config = LoadSimulationConfig(arguments.config_path);
-  const fs::path destination =
-      arguments.output_dir.empty()
-          ? fs::path("out") / "simulate" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir);
+  const fs::path destination = arguments.output_dir.empty()
+                                   ? DefaultOutputFolder("simulate", arguments.config_path)
+                                   : fs::path(arguments.output_dir);
 
   // Checks the scheme name and options before anything runs or is written.
   const std::unique_ptr<Integrator> integrator = MakeIntegrator(config.integrator.scheme);
@@ -42,7 +43,7 @@ int RunSimulate(const SimulateArguments& arguments) {
       WriteEnergyCsv(trajectory, config.problem, output.path() / "energy.csv");
 
   nlohmann::json meta = RunHeader("simulate");
-  meta["config_file"] = fs::absolute(arguments.config_path).string();
+  meta["config_file"] = RecordedSourceName(arguments.config_path);
   meta["model"] = config.substrate.description;
   meta["parameter_names"] = config.substrate.system->parameter_names();
   meta["problem"] = ToJson(config.problem);
@@ -50,7 +51,8 @@ int RunSimulate(const SimulateArguments& arguments) {
   meta["energy"] = {{"initial_J", energy.initial_J},
                     {"final_J", energy.final_J},
                     {"max_relative_deviation", energy.max_relative_deviation}};
-  const PlotRecipe plot{"plot_simulation.py", {config.substrate.description}};
+  const PlotRecipe plot{
+      "plot_simulation.py", {config.substrate.description}, arguments.figure_format};
   meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
   const std::optional<std::string> plot_failure =

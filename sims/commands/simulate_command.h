@@ -11,6 +11,7 @@ struct SimulateArguments {
   /// Output directory; empty means out/simulate/<config file stem>.
   std::string output_dir;
   bool plot = true;
+  std::string figure_format = "png";  // --format: png, svg or pdf
   /// Replace an existing output folder even if echolab did not write it.
   bool force = false;
   bool quiet = false;

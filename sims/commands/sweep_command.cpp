@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
@@ -70,9 +71,8 @@ PreparedSweep PrepareSweep(const SweepArguments& arguments, const SweepConfig& c
   // The sweep writes into its folder as it goes (to resume), so an earlier
   // sweep's folder is kept, and any other non-empty folder refused.
   prepared.directory = CheckOutputDestination(
-      arguments.output_dir.empty()
-          ? fs::path("out") / "sweep" / fs::path(arguments.config_path).stem()
-          : fs::path(arguments.output_dir),
+      arguments.output_dir.empty() ? DefaultOutputFolder("sweep", arguments.config_path)
+                                   : fs::path(arguments.output_dir),
       arguments.force);
   std::error_code error;
   fs::create_directories(prepared.directory, error);
@@ -102,10 +102,11 @@ int FinishSweep(const SweepArguments& arguments, const SweepConfig& config,
   WriteSeedStatistics(
       SummariseSeeds(config.points, ReadSweepRows(prepared.results, config.compared.size())),
       prepared.directory / "seed_statistics.csv");
-  WriteSweepMetadata(config, prepared.directory / "meta.json");
+  WriteSweepMetadata(config, prepared.directory / "meta.json", arguments.figure_format);
 
   const std::optional<std::string> plot_failure =
-      arguments.plot ? TryDrawPlots(kSweepPlot, prepared.directory) : std::nullopt;
+      arguments.plot ? TryDrawPlots(SweepPlot(arguments.figure_format), prepared.directory)
+                     : std::nullopt;
   if (!arguments.quiet) fmt::print("wrote {}\n", prepared.results.string());
   if (any_failed) return 1;
   return plot_failure ? ReportPlotFailure(*plot_failure, prepared.directory) : 0;

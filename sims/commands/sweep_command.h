@@ -19,6 +19,7 @@ struct SweepArguments {
   /// Discard the results of an earlier sweep in the output directory first.
   bool restart = false;
   bool plot = true;
+  std::string figure_format = "png";  // --format: png, svg or pdf
   bool quiet = false;
   /// Replace an existing output folder even if echolab did not write it.
   bool force = false;

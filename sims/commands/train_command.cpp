@@ -12,8 +12,10 @@
 #include "common/output_file.h"
 #include "learning/training/training_checkpoint.h"
 #include "physics/error.h"
+#include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/train_config.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -53,8 +55,8 @@ fs::path PrepareInProgressDirectory(const fs::path& destination, bool resume) {
   std::error_code error;
   fs::create_directories(in_progress, error);
   if (error) {
-    throw InputError(fmt::format("--output-dir: cannot create {}: {}", in_progress.string(),
-                                 error.message()));
+    throw InputError(
+        fmt::format("--output-dir: cannot create {}: {}", in_progress.string(), error.message()));
   }
   return in_progress;
 }
@@ -80,15 +82,26 @@ TrainingState ResumedState(const fs::path& destination) {
                                InProgressDirectory(destination).string(), destination.string()));
 }
 
-void WriteMetricsCsv(const TrainingState& state, const fs::path& path) {
-  OutputFile csv(path);
-  csv.Write("step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n");
-  for (const EvaluationRecord& r : state.history) {
-    csv.Print("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
-              r.validation_loss, r.validation_metric, r.wall_time_s);
+// metrics.csv, one row per evaluation, written as the run goes: in the
+// staging folder (where `tail -f` can follow it) and flushed after each row,
+// so that it is whole in the destination once the run commits.
+class MetricsLog {
+ public:
+  // Starts the file with the rows of the evaluations already done (resume).
+  MetricsLog(const fs::path& path, const TrainingState& state) : csv_(path) {
+    csv_.Write("step,epoch,train_loss,validation_loss,validation_metric,wall_time_s\n");
+    for (const EvaluationRecord& record : state.history) Append(record);
   }
-  csv.Close();
-}
+  void Append(const EvaluationRecord& r) {
+    csv_.Print("{},{},{:.17g},{:.17g},{:.17g},{:.6g}\n", r.step, r.epoch, r.train_loss,
+               r.validation_loss, r.validation_metric, r.wall_time_s);
+    csv_.Flush();
+  }
+  void Close() { csv_.Close(); }
+
+ private:
+  OutputFile csv_;
+};
 
 // The circuit with its best values, θ = θ0 exp(z) for the trained log-
 // relative parameters z, as a netlist that ngspice runs.
@@ -103,14 +116,18 @@ void WriteTrainedNetlist(const Netlist& netlist, const SequenceModel& model,
   WriteFileAtomically(path, WriteNetlist(WithElementValues(netlist, names, values)));
 }
 
+// parameters.csv: the trained parameters' values at the best step and at
+// the end, in the model's own units (SI units for a substrate).
 void WriteParametersCsv(const SequenceModel& model, const TrainingState& state,
                         const fs::path& path) {
   OutputFile csv(path);
   csv.Write("name,best,last\n");
   const std::vector<std::string> names = model.ParameterNames();
+  const Eigen::VectorXd best = model.PhysicalValues(state.best_parameters);
+  const Eigen::VectorXd last = model.PhysicalValues(state.parameters);
   for (size_t i = 0; i < names.size(); ++i) {
     const auto k = static_cast<Eigen::Index>(i);
-    csv.Print("{},{:.17g},{:.17g}\n", names[i], state.best_parameters[k], state.parameters[k]);
+    csv.Print("{},{:.17g},{:.17g}\n", names[i], best[k], last[k]);
   }
   csv.Close();
 }
@@ -123,7 +140,7 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
                        const TrainingState& state, const SequenceEvaluation& test) {
   nlohmann::json summary;
   summary["run"] = RunHeader("train");
-  summary["run"]["config_file"] = fs::absolute(config.source_file).string();
+  summary["run"]["config_file"] = RecordedSourceName(config.source_file);
   summary["gradient_rule"] = arguments.gradient;
   summary["training_seed"] = config.options.seed;
   summary["learning_rate"] = config.options.adam.learning_rate;
@@ -200,7 +217,7 @@ int RunTrain(const TrainArguments& arguments) {
   const SequenceGradientRule rule = ParseRule(arguments.gradient);
   const TrainConfig config = LoadTrainConfig(arguments.config_path, rule, arguments.seed);
   StagedDirectory output(arguments.output_dir.empty()
-                             ? fs::path("out") / "train" / fs::path(arguments.config_path).stem()
+                             ? DefaultOutputFolder("train", arguments.config_path)
                              : fs::path(arguments.output_dir),
                          arguments.force);
   const fs::path& destination = output.destination();
@@ -228,22 +245,24 @@ int RunTrain(const TrainArguments& arguments) {
                state.step);
   }
   TrainingProgress progress(state.step, config.options.steps, !arguments.quiet);
+  MetricsLog metrics(output.path() / "metrics.csv", state);
   state = trainer.Run(std::move(state), {.after_step = [&](long step) { progress.Step(step); },
                                          .after_evaluation =
                                              [&](const TrainingState& s) {
+                                               metrics.Append(s.history.back());
                                                SaveCheckpoint(s, in_progress / "checkpoint.json");
                                                progress.Evaluation(s, metric);
                                              }});
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
 
-  WriteMetricsCsv(state, output.path() / "metrics.csv");
+  metrics.Close();
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");
   if (config.model.netlist) {
     WriteTrainedNetlist(*config.model.netlist, model, state, output.path() / "trained.cir");
   }
-  const PlotRecipe plot{"plot_training.py", {metric}};
+  const PlotRecipe plot{"plot_training.py", {metric}, arguments.figure_format};
   nlohmann::json summary = Summary(config, arguments, state, test);
   summary["plot"] = ToJson(plot);
   WriteJson(summary, output.path() / "summary.json");

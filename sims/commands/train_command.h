@@ -19,6 +19,7 @@ struct TrainArguments {
   /// order); the data and its split stay those of the configuration.
   std::optional<std::uint64_t> seed;
   bool plot = true;
+  std::string figure_format = "png";  // --format: png, svg or pdf
   bool quiet = false;
   /// Replace an existing output folder even if echolab did not write it.
   bool force = false;

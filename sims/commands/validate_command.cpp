@@ -1,11 +1,12 @@
 #include "sims/commands/validate_command.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 
-#include "sims/output/html_report.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -22,7 +23,8 @@ namespace {
 using Study = std::function<std::vector<ValidationCheck>(const fs::path&)>;
 
 std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& linear,
-                                                   const ValidationProblem& nonlinear) {
+                                                   const ValidationProblem& nonlinear,
+                                                   const std::string& figure_format) {
   std::vector<std::pair<std::string, Study>> studies;
   for (const ValidationProblem* v : {&linear, &nonlinear}) {
     studies.emplace_back(fmt::format("λ(t) on {}", v->id), [v](const fs::path& dir) {
@@ -45,8 +47,48 @@ std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& line
   studies.emplace_back("LC ladder against ngspice",
                        [](const fs::path& dir) { return std::vector{CircuitNgspiceStudy(dir)}; });
   studies.emplace_back("robustness to damping and thermal noise",
-                       [&linear](const fs::path& dir) { return RobustnessStudy(linear, dir); });
+                       [&linear, figure_format](const fs::path& dir) {
+                         return RobustnessStudy(linear, dir, figure_format);
+                       });
   return studies;
+}
+
+// The current time in UTC, as 2026-12-03T07:15:31Z.
+std::string UtcNow() {
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+// summary.json: the run (version, commit, date), each check's verdict,
+// metrics and paragraph, and the report's text, from which plot_validation.py
+// writes the self-contained report.html.
+nlohmann::json Summary(const std::vector<ValidationCheck>& checks, const ValidationProblem& linear,
+                       const ValidationProblem& nonlinear) {
+  nlohmann::json summary = RunHeader("validate");
+  summary["date_utc"] = UtcNow();
+  summary["report"] = {
+      {"title", "echolab validation: echo learning against the adjoint method"},
+      {"introduction",
+       "Echo learning (continuous RHEL) computes loss gradients the way a Hamiltonian "
+       "substrate would: a forward pass, a momentum flip, the inputs replayed backwards, and "
+       "two echoes nudged by ±β towards lower loss. This report checks it against the "
+       "continuous adjoint method (SUNDIALS CVODES), the exact gradient of the discrete map "
+       "(backpropagation through time) and finite differences, on " +
+           linear.title + " and on " + nonlinear.title +
+           ". Every figure below is recomputed by `echolab validate`."},
+      {"check_order", nlohmann::json::array()}};
+  bool all_passed = true;
+  for (const ValidationCheck& check : checks) {
+    summary["checks"][check.id] = {{"title", check.title},
+                                   {"passed", check.passed},
+                                   {"paragraph", check.paragraph},
+                                   {"metrics", check.metrics}};
+    summary["report"]["check_order"].push_back(check.id);
+    all_passed = all_passed && check.passed;
+  }
+  summary["all_passed"] = all_passed;
+  return summary;
 }
 
 }  // namespace
@@ -59,7 +101,7 @@ int RunValidate(const ValidateArguments& arguments) {
   StagedDirectory output(destination, arguments.force);
 
   std::vector<ValidationCheck> checks;
-  const auto studies = Studies(linear, nonlinear);
+  const auto studies = Studies(linear, nonlinear, arguments.figure_format);
   for (size_t k = 0; k < studies.size(); ++k) {
     if (!arguments.quiet) {
       fmt::print(stderr, "validate: [{}/{}] {}\n", k + 1, studies.size(), studies[k].first);
@@ -68,33 +110,16 @@ int RunValidate(const ValidateArguments& arguments) {
       checks.push_back(std::move(check));
     }
   }
-  nlohmann::json summary = RunHeader("validate");
-  summary["plot"] = ToJson(PlotRecipe{"plot_validation.py", {}});
-  bool all_passed = true;
-  for (const ValidationCheck& check : checks) {
-    summary["checks"][check.id] = {
-        {"title", check.title}, {"passed", check.passed}, {"metrics", check.metrics}};
-    all_passed = all_passed && check.passed;
-  }
-  summary["all_passed"] = all_passed;
+  nlohmann::json summary = Summary(checks, linear, nonlinear);
+  summary["plot"] = ToJson(PlotRecipe{"plot_validation.py", {}, arguments.figure_format});
   WriteJson(summary, output.path() / "summary.json");
-  if (!arguments.quiet) fmt::print(stderr, "validate: plotting\n");
+  if (!arguments.quiet) fmt::print(stderr, "validate: plotting and writing the report\n");
   std::optional<std::string> plot_failure;
   try {
     RedrawFolder(output.path());
   } catch (const PlotError& error) {
     plot_failure = error.what();
   }
-  WriteHtmlReport(
-      "echolab validation: echo learning against the adjoint method",
-      "Echo learning (continuous RHEL) computes loss gradients the way a Hamiltonian substrate "
-      "would: a forward pass, a momentum flip, the inputs replayed backwards, and two echoes "
-      "nudged by ±β towards lower loss. This report checks it against the continuous adjoint "
-      "method (SUNDIALS CVODES), the exact gradient of the discrete map (backpropagation "
-      "through time) and finite differences, on " +
-          linear.title + " and on " + nonlinear.title +
-          ". Every figure below is recomputed by `echolab validate`.",
-      checks, output.path() / "report.html");
   output.Commit();
 
   if (!arguments.quiet) {
@@ -103,7 +128,7 @@ int RunValidate(const ValidateArguments& arguments) {
     }
     fmt::print("wrote {}\n", (output.destination() / "report.html").string());
   }
-  if (!all_passed) return 1;
+  if (!summary["all_passed"].get<bool>()) return 1;
   return plot_failure ? ReportPlotFailure(*plot_failure, output.destination()) : 0;
 }
 

@@ -8,6 +8,7 @@ struct ValidateArguments {
   /// Output directory; empty means out/validate.
   std::string output_dir;
   bool quiet = false;
+  std::string figure_format = "png";  // --format: png, svg or pdf
   /// Replace an existing output folder even if echolab did not write it.
   bool force = false;
 };

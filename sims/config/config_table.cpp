@@ -39,7 +39,7 @@ const char* TypeName(const toml::node& node) {
 }  // namespace
 
 ConfigTable ConfigTable::ParseFile(const std::string& path) {
-  return ParseText(ReadInputFile(path, "configuration file"), path);
+  return ParseText(ReadInputFile(path, "configuration file"), SourceName(path));
 }
 
 ConfigTable ConfigTable::ParseText(std::string_view text, const std::string& source_name) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "physics/error.h"
+#include "physics/input_file.h"
 
 namespace echolab {
 
@@ -63,8 +64,7 @@ void RefuseProtectedFolder(const std::string& shown, const fs::path& destination
   if (!home.empty() && destination == home) refuse("the home folder");
   const fs::path current = CanonicalOrEmpty(fs::current_path().c_str());
   if (!current.empty() && IsSameOrAncestor(destination, current)) {
-    refuse(destination == current ? "the current folder"
-                                  : "an ancestor of the current folder");
+    refuse(destination == current ? "the current folder" : "an ancestor of the current folder");
   }
 }
 
@@ -91,8 +91,8 @@ fs::path CheckOutputDestination(const fs::path& requested, bool force) {
   const fs::path destination = Normalised(requested);
   RefuseProtectedFolder(shown, destination);
   if (fs::exists(destination) && !fs::is_directory(destination)) {
-    throw InputError(fmt::format("--output-dir {}: exists and is not a folder; give a folder",
-                                 shown));
+    throw InputError(
+        fmt::format("--output-dir {}: exists and is not a folder; give a folder", shown));
   }
   if (!force && fs::is_directory(destination) && !fs::is_empty(destination) &&
       !IsEcholabOutput(destination)) {
@@ -103,6 +103,14 @@ fs::path CheckOutputDestination(const fs::path& requested, bool force) {
         shown));
   }
   return destination;
+}
+
+std::filesystem::path DefaultOutputFolder(const std::string& command,
+                                          const std::string& input_path) {
+  const std::filesystem::path stem = input_path == kStandardInputPath
+                                         ? std::filesystem::path("stdin")
+                                         : std::filesystem::path(input_path).stem();
+  return std::filesystem::path("out") / command / stem;
 }
 
 }  // namespace echolab

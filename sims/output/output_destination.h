@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace echolab {
 
@@ -14,6 +15,11 @@ namespace echolab {
 ///    (see IsEcholabOutput), unless `force`.
 /// Returns the normalised absolute path.
 std::filesystem::path CheckOutputDestination(const std::filesystem::path& requested, bool force);
+
+/// The output folder of `command` when -o is not given: out/COMMAND/STEM,
+/// STEM the input file's name without extension, or "stdin" for "-".
+std::filesystem::path DefaultOutputFolder(const std::string& command,
+                                          const std::string& input_path);
 
 /// Whether `folder` holds an earlier echolab run's output: a meta.json,
 /// summary.json or gradcheck.json that names an echolab version, or the

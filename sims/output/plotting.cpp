@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -58,13 +59,22 @@ std::optional<PlotRecipe> RecordedRecipe(const std::filesystem::path& folder) {
     if (!in) continue;
     const nlohmann::json meta = nlohmann::json::parse(in, nullptr, false);
     if (meta.is_discarded() || !meta.contains("plot")) continue;
+    PlotRecipe recipe;
     try {
-      return PlotRecipe{meta["plot"].at("script").get<std::string>(),
-                        meta["plot"].at("arguments").get<std::vector<std::string>>()};
+      // Folders of earlier versions record no format: they drew PNGs.
+      recipe = PlotRecipe{meta["plot"].at("script").get<std::string>(),
+                          meta["plot"].at("arguments").get<std::vector<std::string>>(),
+                          meta["plot"].value("format", std::string("png"))};
     } catch (const nlohmann::json::exception& error) {
-      throw InputError(fmt::format("{}: malformed \"plot\" entry: {}", (folder / name).string(),
-                                   error.what()));
+      throw InputError(
+          fmt::format("{}: malformed \"plot\" entry: {}", (folder / name).string(), error.what()));
     }
+    if (std::find(kFigureFormats.begin(), kFigureFormats.end(), recipe.format) ==
+        kFigureFormats.end()) {
+      throw InputError(fmt::format("{}: \"plot\".\"format\": expected png, svg or pdf, got '{}'",
+                                   (folder / name).string(), recipe.format));
+    }
+    return recipe;
   }
   return std::nullopt;
 }
@@ -72,7 +82,7 @@ std::optional<PlotRecipe> RecordedRecipe(const std::filesystem::path& folder) {
 }  // namespace
 
 nlohmann::json ToJson(const PlotRecipe& recipe) {
-  return {{"script", recipe.script}, {"arguments", recipe.arguments}};
+  return {{"script", recipe.script}, {"arguments", recipe.arguments}, {"format", recipe.format}};
 }
 
 void DrawPlots(const PlotRecipe& recipe, const std::filesystem::path& folder) {
@@ -83,7 +93,7 @@ void DrawPlots(const PlotRecipe& recipe, const std::filesystem::path& folder) {
   for (const std::string& argument : recipe.arguments) {
     command.append(" ").append(ShellQuote(argument));
   }
-  command.append(" 2>&1");
+  command.append(" --format ").append(ShellQuote(recipe.format)).append(" 2>&1");
 
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) throw PlotError(fmt::format("cannot run {}", python));
@@ -94,10 +104,10 @@ void DrawPlots(const PlotRecipe& recipe, const std::filesystem::path& folder) {
   }
   const int status = pclose(pipe.release());
   if (status != 0) {
-    throw PlotError(fmt::format(
-        "plotting with {} failed (exit status {}); is python3-matplotlib installed "
-        "(scripts/setup.sh)?\n{}",
-        recipe.script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
+    throw PlotError(
+        fmt::format("plotting with {} failed (exit status {}); is python3-matplotlib installed "
+                    "(scripts/setup.sh)?\n{}",
+                    recipe.script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
   }
 }
 
@@ -111,18 +121,21 @@ std::optional<std::string> TryDrawPlots(const PlotRecipe& recipe,
   }
 }
 
-int RedrawFolder(const std::filesystem::path& folder) {
+int RedrawFolder(const std::filesystem::path& folder, const std::optional<std::string>& format) {
   if (!std::filesystem::is_directory(folder)) {
-    throw InputError(fmt::format("{}: not a folder; expected an echolab output folder",
-                                 folder.string()));
+    throw InputError(
+        fmt::format("{}: not a folder; expected an echolab output folder", folder.string()));
   }
-  std::vector<std::filesystem::path> folders = {folder};
+  std::vector<std::filesystem::path> folders;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
     if (entry.is_directory()) folders.push_back(entry.path());
   }
+  std::sort(folders.begin(), folders.end());
+  folders.push_back(folder);
   int drawn = 0;
   for (const std::filesystem::path& candidate : folders) {
-    if (const std::optional<PlotRecipe> recipe = RecordedRecipe(candidate)) {
+    if (std::optional<PlotRecipe> recipe = RecordedRecipe(candidate)) {
+      if (format) recipe->format = *format;
       DrawPlots(*recipe, candidate);
       ++drawn;
     }

@@ -21,13 +21,18 @@ class PlotError : public std::runtime_error {
 /// could not be drawn.
 inline constexpr int kExitPlotFailed = 3;
 
+/// The file formats of the figures (--format): PNG at 200 dpi, SVG, or PDF
+/// (with a PNG preview beside each).
+inline const std::vector<std::string> kFigureFormats = {"png", "svg", "pdf"};
+
 /// How an output folder's figures are drawn: a script of sims/plot/, run as
-///   PYTHON SCRIPT FOLDER ARGUMENTS...
+///   PYTHON SCRIPT FOLDER ARGUMENTS... --format FORMAT
 /// Each command records its recipe in the folder's metadata (meta.json or
 /// summary.json, key "plot"), so that `echolab plot FOLDER` redraws it.
 struct PlotRecipe {
   std::string script;
   std::vector<std::string> arguments;
+  std::string format = "png";  // one of kFigureFormats
 };
 
 nlohmann::json ToJson(const PlotRecipe& recipe);
@@ -42,10 +47,13 @@ void DrawPlots(const PlotRecipe& recipe, const std::filesystem::path& folder);
 std::optional<std::string> TryDrawPlots(const PlotRecipe& recipe,
                                         const std::filesystem::path& folder);
 
-/// Redraws a finished output folder from the recipes recorded in it and in
-/// its immediate subfolders; returns how many folders were drawn. Throws
-/// InputError when there is none, PlotError when a script fails.
-int RedrawFolder(const std::filesystem::path& folder);
+/// Redraws a finished output folder from the recipes recorded in its
+/// immediate subfolders, then in itself (whose figures may gather theirs, as
+/// the validation report does); returns how many folders were drawn. With
+/// `format`, in that format instead of the recorded one. Throws InputError
+/// when there is no recipe, PlotError when a script fails.
+int RedrawFolder(const std::filesystem::path& folder,
+                 const std::optional<std::string>& format = std::nullopt);
 
 /// Prints that the figures of `destination` could not be drawn (with
 /// `message`), that its data is complete, and how to redraw it; returns

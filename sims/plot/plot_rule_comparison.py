@@ -1,14 +1,14 @@
 """Tables and plots of scripts/compare_rules.sh: the echo (rhel) against
 backpropagation through time (bptt), over seeds, for each configuration.
 
-Usage: plot_rule_comparison.py DIR
+Usage: plot_rule_comparison.py DIR [--format png|svg|pdf]
 Reads DIR/<config>/<rule>_seed<k>/{summary.json,metrics.csv} and writes
   comparison.csv       one row per run: config, rule, seed, task, metric, best
                        step, best validation metric, test loss and metric, time
   comparison.md        per configuration and rule: test metric mean ± standard
                        deviation over seeds (n - 1), each seed's value, and
                        whether the two rules are within one standard deviation
-  curves_<config>.png  validation metric against the step, mean over seeds
+  curves_<config>      validation metric against the step, mean over seeds
                        with the range of the seeds shaded, one colour per rule
 """
 import csv
@@ -18,11 +18,10 @@ import os
 import re
 import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import figure_output
 
 RULES = ("rhel", "bptt")
 
@@ -90,7 +89,7 @@ def write_markdown(runs, path):
     print("\n".join(lines))
 
 
-def plot_curves(runs, config, path):
+def plot_curves(runs, config, out):
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     metric = "metric"
     for colour, rule in zip(("C0", "C3"), RULES):
@@ -110,19 +109,19 @@ def plot_curves(runs, config, path):
     ax.legend(fontsize=8)
     ax.set_title(f"{config}: echo (rhel) against BPTT, seeds shaded", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
 
 
 def main():
-    root = sys.argv[1]
+    arguments = figure_output.argument_parser(__doc__).parse_args()
+    root = arguments.run_dir
     runs = read_runs(root)
     if not runs:
         sys.exit(f"plot_rule_comparison: no finished runs under {root}")
     write_csv(runs, f"{root}/comparison.csv")
     write_markdown(runs, f"{root}/comparison.md")
     for config in sorted({r["config"] for r in runs}):
-        plot_curves(runs, config, f"{root}/curves_{config}.png")
+        plot_curves(runs, config, (root, f"curves_{config}", arguments.format))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,15 @@
 """Plot an `echolab simulate` run: positions over time and the energy budget.
 
-Usage: plot_simulation.py RUN_DIR [TITLE]
-Reads RUN_DIR/trajectory.csv and RUN_DIR/energy.csv, writes RUN_DIR/simulation.png.
+Usage: plot_simulation.py RUN_DIR [TITLE] [--format png|svg|pdf]
+Reads RUN_DIR/trajectory.csv and RUN_DIR/energy.csv, writes RUN_DIR/simulation.FORMAT.
+The samples are the recorded ones: drawn as points joined by lines when there
+are few (a line alone would hide how coarsely the run was sampled), as lines
+when there are many.
 """
-import sys
+import matplotlib.pyplot as plt
+import numpy as np
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import figure_output
 
 MAX_TRACES = 8
 
@@ -22,8 +22,10 @@ def read_csv(path):
 
 
 def main():
-    run_dir = sys.argv[1]
-    title = sys.argv[2] if len(sys.argv) > 2 else "echolab simulate"
+    parser = figure_output.argument_parser(__doc__)
+    parser.add_argument("title", nargs="?", default="echolab simulate")
+    arguments = parser.parse_args()
+    run_dir, title = arguments.run_dir, arguments.title
     header, trajectory = read_csv(f"{run_dir}/trajectory.csv")
     _, energy = read_csv(f"{run_dir}/energy.csv")
     t = trajectory[:, 0]
@@ -32,8 +34,9 @@ def main():
     fig, (ax_q, ax_e) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
                                      gridspec_kw={"height_ratios": [3, 2]})
     shown = min(num_dof, MAX_TRACES)
+    style = figure_output.sample_style(len(t))
     for i in range(shown):
-        ax_q.plot(t, trajectory[:, 1 + i], lw=1.0, label=header[1 + i])
+        ax_q.plot(t, trajectory[:, 1 + i], lw=1.0, label=header[1 + i], **style)
     note = "" if shown == num_dof else f" (first {shown} of {num_dof})"
     ax_q.set_ylabel("position q" + note)
     ax_q.legend(loc="upper right", ncol=min(shown, 4), fontsize=8)
@@ -49,7 +52,7 @@ def main():
     ax_e.grid(alpha=0.3)
 
     fig.tight_layout()
-    fig.savefig(f"{run_dir}/simulation.png", dpi=120)
+    figure_output.save(fig, run_dir, "simulation", arguments.format)
 
 
 if __name__ == "__main__":

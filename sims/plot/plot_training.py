@@ -1,17 +1,15 @@
 """Learning curve of an `echolab train` run, from RUN_DIR/metrics.csv.
 
-Usage: plot_training.py RUN_DIR METRIC
-  learning_curve.png  training and validation loss against the step (top) and
+Usage: plot_training.py RUN_DIR METRIC [--format png|svg|pdf]
+  learning_curve      training and validation loss against the step (top) and
                       the validation metric (accuracy or mse, bottom); the step
                       of the best validation metric is marked.
 """
 import csv
-import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import figure_output
 
 
 def read_columns(path):
@@ -20,7 +18,7 @@ def read_columns(path):
     return {key: [float(r[key]) for r in rows] for key in rows[0]} if rows else {}
 
 
-def main(run_dir, metric):
+def main(run_dir, metric, file_format):
     columns = read_columns(f"{run_dir}/metrics.csv")
     fig, (loss_ax, metric_ax) = plt.subplots(2, 1, figsize=(6.5, 6), sharex=True)
     if columns:
@@ -43,10 +41,11 @@ def main(run_dir, metric):
     metric_ax.grid(alpha=0.3)
     loss_ax.set_title("learning curve (dashed: best validation step)")
     fig.tight_layout()
-    fig.savefig(f"{run_dir}/learning_curve.png", dpi=120)
+    figure_output.save(fig, run_dir, "learning_curve", file_format)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    parser = figure_output.argument_parser(__doc__)
+    parser.add_argument("metric", choices=("accuracy", "mse"))
+    arguments = parser.parse_args()
+    main(arguments.run_dir, arguments.metric, arguments.format)

@@ -1,22 +1,24 @@
-"""Plots of `echolab validate`: one PNG per CSV of the run directory.
+"""Plots of `echolab validate`: one figure per CSV of the run directory,
+then the self-contained report.html (html_report.py).
 
-Usage: plot_validation.py RUN_DIR
-  lambda_<id>.csv      -> lambda_<id>.png      (adjoint lines, echo dots)
-  beta_<id>.csv        -> beta_<id>.png        (log-log error against beta)
-  integrators_<id>.csv -> integrators_<id>.png (error against steps per scheme)
-  parameters_<id>.csv  -> parameters_<id>.png  (per-parameter bars)
-  ngspice_<id>.csv     -> ngspice_<id>.png     (echolab against ngspice, with differences)
+Usage: plot_validation.py RUN_DIR [--format png|svg|pdf]
+  lambda_<id>.csv      -> lambda_<id>      (adjoint lines, echo points)
+  beta_<id>.csv        -> beta_<id>        (log-log error against beta)
+  integrators_<id>.csv -> integrators_<id> (error against steps per scheme)
+  parameters_<id>.csv  -> parameters_<id>  (per-parameter bars of the
+                          scale-free dL/d ln θ = θ dL/dθ)
+  ngspice_<id>.csv     -> ngspice_<id>     (echolab against ngspice, with differences)
+The robustness/ subfolder is drawn by plot_sweep.py before this script runs.
 """
 import csv
 import glob
 import os
-import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import figure_output
+import html_report
 
 
 def read_columns(path):
@@ -34,7 +36,7 @@ def plot_lambda(path, out):
     chosen = [i for i in (1, 4, n) if i <= n]
     chosen = sorted(set(chosen))
     t = data["t_s"]
-    stride = max(1, len(t) // 80)
+    stride = max(1, len(t) // 80)  # about 80 echo points over the line
     fig, axes = plt.subplots(len(chosen), 2, figsize=(10, 2.2 * len(chosen)), sharex=True,
                              squeeze=False)
     for row, i in enumerate(chosen):
@@ -51,8 +53,7 @@ def plot_lambda(path, out):
         axes[-1][col].set_xlabel("time t (s)")
     fig.suptitle("λ(t) = dL/dx(t): adjoint against echo")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
 
 
 def fitted_slope(x, y):
@@ -76,8 +77,7 @@ def plot_beta(path, out):
     ax.legend(fontsize=9)
     ax.set_title("Echo error against β")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
 
 
 def plot_integrators(path, out):
@@ -101,8 +101,10 @@ def plot_integrators(path, out):
     ax.legend(fontsize=8)
     ax.set_title("Echo error by integrator: fixed step (solid), adaptive (dashed)")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
+
+
+LABELS = {"echo": "echo", "adjoint": "adjoint (CVODES)", "fd": "finite differences"}
 
 
 def plot_parameters(path, out):
@@ -112,17 +114,18 @@ def plot_parameters(path, out):
     width = 0.27
     fig, ax = plt.subplots(figsize=(max(7, 0.35 * len(names)), 4.5))
     for k, method in enumerate(("echo", "adjoint", "fd")):
-        ax.bar(x + (k - 1) * width, [float(r[method]) for r in rows], width, label=method)
+        # Scale-free: the change of L for a 100 % change of each parameter.
+        ax.bar(x + (k - 1) * width, [float(r["value"]) * float(r[method]) for r in rows], width,
+               label=LABELS[method])
     ax.set_xticks(x)
     ax.set_xticklabels(names, rotation=90, fontsize=8)
-    ax.set_ylabel("dL/dθ (per SI unit)")
+    ax.set_ylabel("dL/d ln θ = θ dL/dθ (units of L)")
     ax.axhline(0, color="k", lw=0.6)
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=9)
-    ax.set_title("Per-parameter gradients")
+    ax.set_title("Per-parameter gradients, scale-free")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
 
 
 def plot_ngspice(path, out):
@@ -143,8 +146,7 @@ def plot_ngspice(path, out):
     ax_diff.set_xlabel("time t (ns)")
     ax_diff.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    figure_output.save(fig, *out)
 
 
 PLOTTERS = {"lambda_": plot_lambda, "beta_": plot_beta, "integrators_": plot_integrators,
@@ -152,12 +154,14 @@ PLOTTERS = {"lambda_": plot_lambda, "beta_": plot_beta, "integrators_": plot_int
 
 
 def main():
-    run_dir = sys.argv[1]
+    arguments = figure_output.argument_parser(__doc__).parse_args()
+    run_dir, file_format = arguments.run_dir, arguments.format
     for path in sorted(glob.glob(os.path.join(run_dir, "*.csv"))):
         stem = os.path.splitext(os.path.basename(path))[0]
         for prefix, plot in PLOTTERS.items():
             if stem.startswith(prefix):
-                plot(path, os.path.join(run_dir, stem + ".png"))
+                plot(path, (run_dir, stem, file_format))
+    html_report.write_report(run_dir, file_format)
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ nlohmann::json KnobsJson() {
 
 }  // namespace
 
-void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
+void WriteSweepMetadata(const SweepConfig& config, const fs::path& path,
+                        const std::string& figure_format) {
   nlohmann::json meta;
   meta["run"] = RunHeader("sweep");
   meta["duration_s"] = config.problem.forward.duration_s;
@@ -138,7 +139,7 @@ void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
   meta["compared_parameters"] = config.compared_names;
   meta["knobs"] = KnobsJson();
   meta["points"] = config.points.size();
-  meta["plot"] = ToJson(kSweepPlot);
+  meta["plot"] = ToJson(SweepPlot(figure_format));
   WriteFileAtomically(path, meta.dump(2) + "\n");
 }
 

@@ -16,12 +16,15 @@ namespace echolab {
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
 /// How a sweep folder's figures are drawn (recorded in its meta.json).
-inline const PlotRecipe kSweepPlot{"plot_sweep.py", {}};
+inline PlotRecipe SweepPlot(const std::string& figure_format) {
+  return {"plot_sweep.py", {}, figure_format};
+}
 
 /// meta.json of a sweep: the run header, the pass's duration (for the
-/// plots' γT axis), its integrator, the compared parameters and the knobs
-/// (the columns of results.csv before `status`, with their units), written
-/// whole (WriteWholeFile).
-void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path);
+/// plots' γT axis), its integrator, the compared parameters, the knobs (the
+/// columns of results.csv before `status`, with their units) and how its
+/// figures are drawn (SweepPlot), written whole (WriteWholeFile).
+void WriteSweepMetadata(const SweepConfig& config, const std::filesystem::path& path,
+                        const std::string& figure_format = "png");
 
 }  // namespace echolab

@@ -67,17 +67,8 @@ ValidationCheck CircuitGradientStudy(const fs::path& dir) {
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = 1e-9}), problem);
   const GradientResult fd = ComputeOrThrow(FiniteDifferenceGradient(), problem);
-  OutputFile csv((dir / "parameters_lc_ladder.csv"));
-  csv.Print("parameter,echo,adjoint,fd\n");
-  const auto& names = circuit->parameter_names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    const auto k = static_cast<Eigen::Index>(i);
-    // Per SI unit of each element value; also shown scaled by the value
-    // (dL/d ln θ) in the paragraph's figures through the relative errors.
-    csv.Print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
-              fd.dL_dtheta[k]);
-  }
-  csv.Close();
+  WriteParameterGradients(dir / "parameters_lc_ladder.csv", circuit->parameter_names(),
+                          problem.forward.theta, echo, adjoint, fd);
   const double echo_error = Compare(echo.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double fd_error = Compare(fd.dL_dtheta, adjoint.dL_dtheta).relative_error;
   ValidationCheck check{.id = "parameters_lc_ladder",
@@ -88,8 +79,9 @@ ValidationCheck CircuitGradientStudy(const fs::path& dir) {
       "dL/dθ for every element of a lossless three-section LC ladder with a mutual inductance "
       "(C in F, L in H, K dimensionless), driven by a 10 mA sine current at 60 MHz, for the loss "
       "∫ ½ (v(n3) − y(t))² dt over 40 ns with a 0.2 V sine target at 50 MHz: the echo (β = 1e-9, "
-      "node voltages odd under the flip), the continuous adjoint and finite differences. The "
-      "bars span many orders of magnitude because the units differ. Relative error against the "
+      "node voltages odd under the flip), the continuous adjoint and finite differences, shown "
+      "scale-free as θ dL/dθ = dL/d ln θ (the change of L for a 100 % change of the element) so "
+      "that capacitors, inductors and the coupling compare on one axis. Relative error against the "
       "adjoint: echo {:.2e}, finite differences {:.2e}. {} (echo < 1e-5, finite differences "
       "< 1e-6).",
       echo_error, fd_error, Verdict(check.passed));

@@ -51,7 +51,8 @@ SweepConfig MakeSweep(const ValidationProblem& v) {
 
 }  // namespace
 
-std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const fs::path& dir) {
+std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const fs::path& dir,
+                                             const std::string& figure_format) {
   const SweepConfig config = MakeSweep(v);
   const fs::path sweep_dir = dir / "robustness";
   fs::create_directories(sweep_dir);
@@ -73,7 +74,7 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
   }
   csv.Close();
   // Drawn with the report's other figures (RedrawFolder).
-  WriteSweepMetadata(config, sweep_dir / "meta.json");
+  WriteSweepMetadata(config, sweep_dir / "meta.json", figure_format);
 
   // (g): the naive echo degrades with γ, the reweighted gain echo does not.
   const auto error = [&](double gamma, EchoDamping d) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "learning/measured_gradient.h"
+#include "common/output_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -15,6 +16,20 @@ GradientResult ComputeOrThrow(const GradientMethod& method, const GradientProble
     throw SolverError(fmt::format("validation: {} failed: {}", result.method, result.message));
   }
   return result;
+}
+
+void WriteParameterGradients(const std::filesystem::path& path,
+                             const std::vector<std::string>& names, const Vector& theta,
+                             const GradientResult& echo, const GradientResult& adjoint,
+                             const GradientResult& fd) {
+  OutputFile csv(path);
+  csv.Print("parameter,value,echo,adjoint,fd\n");
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    csv.Print("{},{:.12e},{:.12e},{:.12e},{:.12e}\n", names[i], theta[k], echo.dL_dtheta[k],
+              adjoint.dL_dtheta[k], fd.dL_dtheta[k]);
+  }
+  csv.Close();
 }
 
 }  // namespace echolab

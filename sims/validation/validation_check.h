@@ -8,7 +8,7 @@ namespace echolab {
 /// One check of the validation report: a plot, a paragraph saying what it
 /// shows and whether it passed, and the figures behind the verdict.
 struct ValidationCheck {
-  std::string id;  // stem of its CSV and PNG files
+  std::string id;  // stem of its CSV and figure files
   std::string title;
   std::string paragraph;  // HTML-safe text
   bool passed = false;

@@ -207,15 +207,8 @@ ValidationCheck ParameterStudy(const ValidationProblem& v, const fs::path& dir) 
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), v.problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = 1e-3}), v.problem);
   const GradientResult fd = ComputeOrThrow(FiniteDifferenceGradient(), v.problem);
-  OutputFile csv((dir / fmt::format("parameters_{}.csv", v.id)));
-  csv.Print("parameter,echo,adjoint,fd\n");
-  const auto& names = v.system->parameter_names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    const auto k = static_cast<Eigen::Index>(i);
-    csv.Print("{},{:.12e},{:.12e},{:.12e}\n", names[i], echo.dL_dtheta[k], adjoint.dL_dtheta[k],
-              fd.dL_dtheta[k]);
-  }
-  csv.Close();
+  WriteParameterGradients(dir / fmt::format("parameters_{}.csv", v.id), v.system->parameter_names(),
+                          v.problem.forward.theta, echo, adjoint, fd);
   const double echo_error = Compare(echo.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double fd_error = Compare(fd.dL_dtheta, adjoint.dL_dtheta).relative_error;
   const double cosine = Compare(echo.dL_dtheta, adjoint.dL_dtheta).cosine_similarity;
@@ -228,12 +221,14 @@ ValidationCheck ParameterStudy(const ValidationProblem& v, const fs::path& dir) 
                    {"echo_passes", echo.passes},
                    {"fd_passes", fd.passes}};
   check.paragraph = fmt::format(
-      "dL/dθ for each of the {} parameters (masses, on-site and coupling stiffnesses), per SI "
-      "unit, from the echo (β = 1e-3, {} passes), the continuous adjoint (CVODES) and central "
+      "dL/dθ for each of the {} parameters (masses, on-site and coupling stiffnesses), shown "
+      "scale-free as θ dL/dθ = dL/d ln θ, from the echo (β = 1e-3, {} passes), the continuous "
+      "adjoint (CVODES) and central "
       "finite differences ({} passes). Relative error against the adjoint: echo {:.2e} (cosine "
       "similarity {:.9f}), finite differences {:.2e}. {} (echo < 1e-5, finite differences "
       "< 1e-6).",
-      names.size(), echo.passes, fd.passes, echo_error, cosine, fd_error, Verdict(check.passed));
+      v.system->parameter_names().size(), echo.passes, fd.passes, echo_error, cosine, fd_error,
+      Verdict(check.passed));
   return check;
 }
 

@@ -21,6 +21,7 @@
 #include "faults/fault_harness.h"
 #include "faults/small_configs.h"
 #include "physics/error.h"
+#include "sims/command_line.h"
 #include "sims/config/config_table.h"
 #include "sims/config/gradcheck_config.h"
 #include "sims/config/simulation_config.h"
@@ -37,12 +38,7 @@ using echolab::faults::kSmallSubstrate;
 using echolab::faults::kSmallSweep;
 using echolab::faults::kSmallTrain;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using echolab::testing::ReadWholeFile;
 
 // Values that probe the range checks: zero, negative, non-finite, beyond the
 // 32- and 64-bit integers, denormal, and values of the wrong type.
@@ -152,7 +148,7 @@ std::vector<fs::path> ShippedConfigs() {
 
 TEST(ConfigFuzz, EveryShippedConfigurationLoads) {
   for (const fs::path& path : ShippedConfigs()) {
-    const std::string text = ReadFile(path);
+    const std::string text = ReadWholeFile(path);
     EXPECT_NO_THROW(Load(KindOf(text), text, path)) << path;
   }
 }
@@ -165,7 +161,7 @@ TEST(ConfigFuzz, MutatedConfigurationsLoadOrRaiseInputError) {
   int loaded = 0, refused = 0;
   for (int trial = 0; trial < trials; ++trial) {
     const fs::path& path = configs[static_cast<size_t>(trial) % configs.size()];
-    const std::string original = ReadFile(path);
+    const std::string original = ReadWholeFile(path);
     std::string text = original;
     const int edits = 1 + static_cast<int>(rng() % 3);
     for (int e = 0; e < edits; ++e) text = Mutate(text, rng);

@@ -8,6 +8,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace echolab::testing {
@@ -23,6 +25,14 @@ struct CommandResult {
 inline std::filesystem::path ScratchDirectory(const std::string& name) {
   return std::filesystem::temp_directory_path() / ("echolab_tests_" + std::to_string(getpid())) /
          name;
+}
+
+/// The whole content of a file (empty when it cannot be read).
+inline std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 /// Runs a shell command line and collects its standard output.

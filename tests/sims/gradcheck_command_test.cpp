@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sims/build_info.h"
 #include "sims/command_line.h"
+#include "sims/report_images.h"
 
 namespace {
 
@@ -195,8 +197,17 @@ TEST_F(CommandTest, ValidateWritesTheReportAndPasses) {
   const fs::path out = directory_ / "validate";
   const auto result = RunEcholab("validate -q -o " + out.string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_TRUE(fs::exists(out / "report.html"));
   EXPECT_TRUE(fs::exists(out / "summary.json"));
+  // Self-contained: every check's figure and the robustness heat maps are
+  // embedded, and the report loads no other file.
+  const std::string report = echolab::testing::ReadWholeFile(out / "report.html");
+  const std::vector<std::string> images = echolab::testing::ImageSources(report);
+  EXPECT_EQ(images.size(), 12u);  // eleven checks and the robustness heat maps
+  for (const std::string& source : images) {
+    EXPECT_EQ(source.rfind("data:image/png;base64,", 0), 0u) << source.substr(0, 60);
+  }
+  EXPECT_EQ(echolab::testing::ExternalReferences(report), std::vector<std::string>{});
+  EXPECT_THAT(report, HasSubstr(echolab::kGitCommit));
   for (const char* stem : {"lambda_six_oscillators", "beta_nonlinear_chain",
                            "integrators_six_oscillators", "parameters_six_oscillators"}) {
     EXPECT_TRUE(fs::exists(out / (std::string(stem) + ".png"))) << stem;

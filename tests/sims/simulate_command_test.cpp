@@ -22,8 +22,8 @@ class SimulateCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = echolab::testing::ScratchDirectory(
-                 ("echolab_cli_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
+        ("echolab_cli_" +
+         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
@@ -107,6 +107,34 @@ TEST_F(SimulateCommand, UnstableRunExitsOneAndWritesNothing) {
   EXPECT_THAT(result.output, HasSubstr("energy growth"));
   EXPECT_THAT(result.output, HasSubstr("the largest component is"));
   EXPECT_FALSE(fs::exists(OutputDir()));
+}
+
+// "-" reads the configuration, or a netlist (it has dot cards), from
+// standard input; messages name it <stdin>, and the default output folder is
+// out/simulate/stdin.
+TEST_F(SimulateCommand, ReadsAConfigurationOrANetlistFromStandardInput) {
+  const std::string config = WriteConfig(kValid);
+  const auto piped =
+      echolab::testing::RunShell("cd " + directory_.string() + " && " + ECHOLAB_BINARY +
+                                 " simulate - -q --no-plot < " + config + " 2>&1");
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  const std::string text =
+      echolab::testing::ReadWholeFile(directory_ / "out" / "simulate" / "stdin" / "meta.json");
+  EXPECT_THAT(text, HasSubstr("\"config_file\": \"<stdin>\""));
+
+  const auto bad = echolab::testing::RunShell("printf '[model]\\ntype = \"bogus\"\\n' | " +
+                                              std::string(ECHOLAB_BINARY) + " simulate - -q -o " +
+                                              (directory_ / "elsewhere").string() + " 2>&1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("<stdin>:2:"));
+  EXPECT_FALSE(fs::exists(directory_ / "elsewhere"));
+
+  const auto netlist = echolab::testing::RunShell(
+      "printf 'tank\\nI1 0 a sin(0 1m 1g)\\nC1 a 0 1p\\nL1 a 0 1n\\n.tran 1p 1n uic\\n' | " +
+      std::string(ECHOLAB_BINARY) + " simulate - -q --no-plot -o " +
+      (directory_ / "elsewhere").string() + " 2>&1");
+  ASSERT_EQ(netlist.exit_code, 0) << netlist.output;
+  EXPECT_TRUE(fs::exists(directory_ / "elsewhere" / "voltages.csv"));
 }
 
 TEST_F(SimulateCommand, MissingFileAndUnknownOptionExitTwo) {

@@ -17,6 +17,7 @@
 
 #include "circuits/netlist_parser.h"
 #include "sims/command_line.h"
+#include "sims/train_test_config.h"
 
 namespace {
 
@@ -24,41 +25,7 @@ namespace fs = std::filesystem;
 using echolab::testing::RunEcholab;
 using ::testing::HasSubstr;
 
-// A two-oscillator chain on a short windowed-mean task; STEPS and LR filled in.
-constexpr const char* kConfig = R"([task]
-kind = "windowed_mean"
-sequences = 12
-length = 60
-window_steps = 10
-output_step = 5
-correlation_steps = 5.0
-
-[model]
-kind = "oscillator_network"
-trained = ["k_1", "k_2", "k_1_2"]
-readout_dof = [2]
-sample_interval_s = 0.1
-step_s = 0.05
-
-[model.substrate]
-type = "oscillator_network"
-num_oscillators = 2
-driven = [1]
-[model.substrate.onsite]
-law = "harmonic"
-k = [1.0, 2.0]
-[model.substrate.coupling]
-law = "harmonic"
-k = 0.5
-
-[training]
-lr = {lr}
-batch = 3
-steps = {steps}
-eval_every = 5
-beta = 1e-3
-split = [0.5, 0.25, 0.25]
-)";
+using echolab::testing::kTrainConfig;
 
 // metrics.csv without its wall-time column.
 std::vector<std::string> MetricsWithoutTime(const fs::path& csv) {
@@ -83,7 +50,7 @@ class TrainCommand : public ::testing::Test {
   std::string Config(const std::string& name, long steps, double lr = 0.1,
                      const std::string& extra = "") const {
     const fs::path path = directory_ / name;
-    std::ofstream(path) << fmt::format(fmt::runtime(kConfig), fmt::arg("lr", lr),
+    std::ofstream(path) << fmt::format(fmt::runtime(kTrainConfig), fmt::arg("lr", lr),
                                        fmt::arg("steps", steps))
                         << extra;
     return path.string();
@@ -120,7 +87,7 @@ TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
 }
 
 // A circuit's run writes the circuit with its best values back as a netlist:
-// θ = θ0 exp(z) for each trained element, z from parameters.csv.
+// the physical values of parameters.csv for the trained elements.
 TEST_F(TrainCommand, CircuitRunWritesTheTrainedNetlist) {
   std::ofstream(directory_ / "lc.cir")
       << "integrator\nI1 a 0 DC 0\nC1 a 0 100p\nL1 a 0 1u\nL2 a b 100n\nC2 b 0 100p\n.end\n";
@@ -165,9 +132,50 @@ split = [0.5, 0.25, 0.25]
   }
   ASSERT_EQ(best.size(), 2u);
   const echolab::Netlist trained = echolab::ParseNetlistFile((out / "trained.cir").string());
-  EXPECT_DOUBLE_EQ(trained.Find("c1")->value, 100e-12 * std::exp(best.at("c1")));
-  EXPECT_DOUBLE_EQ(trained.Find("l2")->value, 100e-9 * std::exp(best.at("l2")));
+  EXPECT_DOUBLE_EQ(trained.Find("c1")->value, best.at("c1"));  // physical values (F, H)
+  EXPECT_DOUBLE_EQ(trained.Find("l2")->value, best.at("l2"));
+  EXPECT_NE(trained.Find("c1")->value, 100e-12);
   EXPECT_EQ(trained.Find("l1")->value, 1e-6);
+// parameters.csv holds the substrate's stiffnesses in N/m, θ = θ0 exp(z),
+// not the log-scale z that the optimiser moves (in checkpoint.json).
+TEST_F(TrainCommand, ParametersAreWrittenInPhysicalUnits) {
+  const fs::path out = directory_ / "run";
+  ASSERT_EQ(RunEcholab(Train(Config("a.toml", 10, 0.2), out)).exit_code, 0);
+  const nlohmann::json checkpoint = nlohmann::json::parse(std::ifstream(out / "checkpoint.json"));
+  const std::vector<double> z = checkpoint["parameters"].get<std::vector<double>>();
+  const std::vector<double> initial_N_per_m = {1.0, 2.0, 0.5};  // k_1, k_2, k_1_2 of kTrainConfig
+  std::ifstream csv(out / "parameters.csv");
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "name,best,last");
+  for (size_t i = 0; i < z.size(); ++i) {
+    ASSERT_TRUE(std::getline(csv, line));
+    const std::string last = line.substr(line.rfind(',') + 1);
+    EXPECT_NE(z[i], 0.0);  // trained away from the start
+    EXPECT_NEAR(std::stod(last), initial_N_per_m[i] * std::exp(z[i]), 1e-12) << line;
+  }
+}
+
+// metrics.csv grows while the run goes: a run killed after its first
+// evaluation has left that row in its staging folder's metrics.csv.
+TEST_F(TrainCommand, MetricsAreWrittenAtEachEvaluation) {
+  const fs::path out = directory_ / "live";
+  const std::string command =
+      std::string(ECHOLAB_BINARY) + " " + Train(Config("a.toml", 100000), out);
+  // Started in the background; killed (SIGKILL: no clean-up) once the first
+  // checkpoint exists, which is written after the evaluation's row.
+  const auto result = echolab::testing::RunShell(
+      fmt::format("{} >/dev/null 2>&1 & pid=$!; "
+                  "while [ ! -f {} ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; "
+                  "kill -9 $pid; wait $pid 2>/dev/null; ls -d {}/.live.partial-*",
+                  command, (directory_ / "live.in-progress" / "checkpoint.json").string(),
+                  directory_.string()));
+  const fs::path staging = result.output.substr(0, result.output.find('\n'));
+  ASSERT_TRUE(fs::exists(staging / "metrics.csv")) << result.output;
+  const std::vector<std::string> rows = MetricsWithoutTime(staging / "metrics.csv");
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "step,epoch,train_loss,validation_loss,validation_metric");
+  EXPECT_THAT(rows[1], ::testing::StartsWith("5,"));
 }
 
 TEST_F(TrainCommand, ResumedRunReproducesAnUninterruptedOne) {
@@ -216,7 +224,8 @@ TEST_F(TrainCommand, BadInputExitsWithTwoAndWritesNothing) {
 TEST_F(TrainCommand, MalformedDataFileIsNamedWithItsLine) {
   std::ofstream(directory_ / "data.csv") << "sequence,x1,y1\n0,1,2\n0,1\n";
   const fs::path config = directory_ / "csv.toml";
-  std::string text = fmt::format(fmt::runtime(kConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 5));
+  std::string text =
+      fmt::format(fmt::runtime(kTrainConfig), fmt::arg("lr", 0.1), fmt::arg("steps", 5));
   text.replace(0, text.find("[model]"), "[task]\nkind = \"csv_file\"\nfile = \"data.csv\"\n\n");
   std::ofstream(config) << text;
   const auto result = RunEcholab(Train(config.string(), directory_ / "out"));

@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libsundials-dev libboost-dev libfmt-dev
   libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   ngspice python3 python3-numpy python3-matplotlib
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
 )
 
 missing=()

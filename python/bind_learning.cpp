@@ -162,10 +162,12 @@ void BindResult(py::module_& m) {
                                    py::cast<const GradientResult&>(self).adjoint_times_s, self);
                              })
       .def_property_readonly(
-          "adjoint_q", [](const GradientResult& r) { return StackPositions(r.adjoint); },
+          "adjoint_q",
+          [](const GradientResult& r) { return StackHalves(r.adjoint, &PhaseState::q); },
           "lambda_q(t), one row per adjoint time")
       .def_property_readonly(
-          "adjoint_p", [](const GradientResult& r) { return StackMomenta(r.adjoint); },
+          "adjoint_p",
+          [](const GradientResult& r) { return StackHalves(r.adjoint, &PhaseState::p); },
           "lambda_p(t), one row per adjoint time")
       .def_readonly("passes", &GradientResult::passes)
       .def_readonly("steps", &GradientResult::steps)

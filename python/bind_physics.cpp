@@ -27,6 +27,16 @@ void BindPhaseState(py::module_& m) {
            [](const PhaseState& x) { return fmt::format("PhaseState(num_dof={})", x.num_dof()); });
 }
 
+// A method f(x, theta, u) of the system as a function of (q, p, theta, u).
+template <typename Result>
+auto StateFunction(Result (HamiltonianSystem::*method)(const PhaseState&, const Vector&,
+                                                       const Vector&) const) {
+  return [method](const HamiltonianSystem& system, const Vector& q, const Vector& p,
+                  const Vector& theta, const Vector& u) {
+    return (system.*method)(PhaseState{q, p}, theta, u);
+  };
+}
+
 void BindSystem(py::module_& m) {
   SystemClass(m, "HamiltonianSystem",
               "A separable, time-reversal-invariant substrate H(q, p, theta, u) = T(p) + V(q, u)")
@@ -35,27 +45,12 @@ void BindSystem(py::module_& m) {
       .def_property_readonly("num_inputs", &HamiltonianSystem::num_inputs)
       .def_property_readonly("parameter_names", &HamiltonianSystem::parameter_names)
       .def("validate_parameters", &HamiltonianSystem::ValidateParameters, py::arg("theta"))
-      .def(
-          "energy",
-          [](const HamiltonianSystem& system, const Vector& q, const Vector& p, const Vector& theta,
-             const Vector& u) {
-            return system.Energy(PhaseState{q, p}, theta, u);
-          },
-          py::arg("q"), py::arg("p"), py::arg("theta"), py::arg("u"), "H(q, p, theta, u) in J")
-      .def(
-          "gradient",
-          [](const HamiltonianSystem& system, const Vector& q, const Vector& p, const Vector& theta,
-             const Vector& u) {
-            return system.Gradient(PhaseState{q, p}, theta, u);
-          },
-          py::arg("q"), py::arg("p"), py::arg("theta"), py::arg("u"), "grad_x H = (dH/dq, dH/dp)")
-      .def(
-          "parameter_gradient",
-          [](const HamiltonianSystem& system, const Vector& q, const Vector& p, const Vector& theta,
-             const Vector& u) {
-            return system.ParameterGradient(PhaseState{q, p}, theta, u);
-          },
-          py::arg("q"), py::arg("p"), py::arg("theta"), py::arg("u"), "dH/dtheta")
+      .def("energy", StateFunction(&HamiltonianSystem::Energy), py::arg("q"), py::arg("p"),
+           py::arg("theta"), py::arg("u"), "H(q, p, theta, u) in J")
+      .def("gradient", StateFunction(&HamiltonianSystem::Gradient), py::arg("q"), py::arg("p"),
+           py::arg("theta"), py::arg("u"), "grad_x H = (dH/dq, dH/dp)")
+      .def("parameter_gradient", StateFunction(&HamiltonianSystem::ParameterGradient), py::arg("q"),
+           py::arg("p"), py::arg("theta"), py::arg("u"), "dH/dtheta")
       .def("diagonal_masses", &HamiltonianSystem::DiagonalMasses, py::arg("theta"),
            "The masses (kg) when T = sum p_i^2 / (2 m_i), else None");
 }

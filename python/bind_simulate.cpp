@@ -57,10 +57,10 @@ void BindTrajectory(py::module_& m) {
                                return ArrayView(py::cast<const Trajectory&>(self).times_s, self);
                              })
       .def_property_readonly(
-          "q", [](const Trajectory& t) { return StackPositions(t.states); },
+          "q", [](const Trajectory& t) { return StackHalves(t.states, &PhaseState::q); },
           "positions, one row per time")
       .def_property_readonly(
-          "p", [](const Trajectory& t) { return StackMomenta(t.states); },
+          "p", [](const Trajectory& t) { return StackHalves(t.states, &PhaseState::p); },
           "momenta, one row per time")
       .def_readonly("final_time_s", &Trajectory::final_time_s)
       .def_readonly("final_state", &Trajectory::final_state)

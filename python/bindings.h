@@ -21,9 +21,9 @@ namespace py = pybind11;
 /// states returned as (time × dof) arrays need no transposition.
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Stacks the q (or p) halves of states into rows: one row per state.
-RowMatrix StackPositions(const std::vector<PhaseState>& states);
-RowMatrix StackMomenta(const std::vector<PhaseState>& states);
+/// Stacks one half of states (&PhaseState::q or &PhaseState::p) into rows:
+/// one row per state.
+RowMatrix StackHalves(const std::vector<PhaseState>& states, Vector PhaseState::*half);
 
 void BindErrors(py::module_& m);
 void BindPhysics(py::module_& m);

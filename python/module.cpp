@@ -5,17 +5,12 @@
 
 namespace echolab::python {
 
-RowMatrix StackPositions(const std::vector<PhaseState>& states) {
-  const Eigen::Index n = states.empty() ? 0 : states.front().q.size();
+RowMatrix StackHalves(const std::vector<PhaseState>& states, Vector PhaseState::*half) {
+  const Eigen::Index n = states.empty() ? 0 : (states.front().*half).size();
   RowMatrix rows(static_cast<Eigen::Index>(states.size()), n);
-  for (size_t k = 0; k < states.size(); ++k) rows.row(static_cast<Eigen::Index>(k)) = states[k].q;
-  return rows;
-}
-
-RowMatrix StackMomenta(const std::vector<PhaseState>& states) {
-  const Eigen::Index n = states.empty() ? 0 : states.front().p.size();
-  RowMatrix rows(static_cast<Eigen::Index>(states.size()), n);
-  for (size_t k = 0; k < states.size(); ++k) rows.row(static_cast<Eigen::Index>(k)) = states[k].p;
+  for (size_t k = 0; k < states.size(); ++k) {
+    rows.row(static_cast<Eigen::Index>(k)) = states[k].*half;
+  }
   return rows;
 }
 

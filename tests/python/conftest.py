@@ -9,12 +9,12 @@ import pytest
 SOURCE_DIR = pathlib.Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def source_dir():
     return SOURCE_DIR
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def echolab_binary():
     binary = os.environ.get("ECHOLAB_BINARY")
     if not binary:

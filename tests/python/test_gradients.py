@@ -25,10 +25,9 @@ def six_oscillator_problem(**kwargs):
 
 
 @pytest.fixture(scope="module")
-def cli_gradcheck(tmp_path_factory, source_dir):
-    import os
+def cli_gradcheck(tmp_path_factory, source_dir, echolab_binary):
     out = tmp_path_factory.mktemp("gradcheck") / "six"
-    subprocess.run([os.environ["ECHOLAB_BINARY"], "gradcheck", str(source_dir / SIX_CONFIG),
+    subprocess.run([echolab_binary, "gradcheck", str(source_dir / SIX_CONFIG),
                     "-o", str(out), "--quiet"], check=True)
     return json.loads((out / "gradcheck.json").read_text())
 

@@ -33,11 +33,14 @@ run_step("run the consumer" "${SCRATCH_DIR}/build/consumer")
 # The installed Python module imports from the installed tree (when built).
 if(PYTHON_EXECUTABLE)
   set(site "${SCRATCH_DIR}/prefix/lib/python3/dist-packages")
-  set(ENV{PYTHONPATH} "${site}")
-  run_step("import the installed Python module" "${PYTHON_EXECUTABLE}" -c
-           "import echolab, sys; assert echolab.__file__.startswith(sys.argv[1]), echolab.__file__; \
-network, theta, readout = echolab.paper_six_oscillators(); print(network.num_params)"
-           "${site}")
+  # Lines, not semicolons, which run_step's argument list would split at.
+  string(CONCAT import_check
+    "import sys, echolab\n"
+    "assert echolab.__file__.startswith(sys.argv[1]), echolab.__file__\n"
+    "network, theta, readout = echolab.paper_six_oscillators()\n"
+    "print('installed module', echolab.__file__, 'parameters', network.num_params)\n")
+  run_step("import the installed Python module" "${CMAKE_COMMAND}" -E env "PYTHONPATH=${site}"
+           "${PYTHON_EXECUTABLE}" -c "${import_check}" "${site}")
 endif()
 # The installed executable finds its plotting scripts beside it.
 run_step("installed echolab" "${SCRATCH_DIR}/prefix/bin/echolab" --version)

@@ -33,7 +33,10 @@ function(echolab_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})
   add_library(echolab_${name} STATIC ${ARG_SOURCES})
   add_library(echolab::${name} ALIAS echolab_${name})
-  set_target_properties(echolab_${name} PROPERTIES EXPORT_NAME ${name})
+  # Position-independent, so that shared libraries (the Python module, a
+  # user's plug-in) can link the static libraries.
+  set_target_properties(echolab_${name} PROPERTIES EXPORT_NAME ${name}
+                                                   POSITION_INDEPENDENT_CODE ON)
   target_compile_features(echolab_${name} PUBLIC cxx_std_20)
   target_include_directories(echolab_${name} PUBLIC
     "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>"

@@ -11,6 +11,7 @@ packages=(
   ngspice python3 python3-numpy python3-matplotlib
   libopenmpi-dev openmpi-bin
   chromium
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
 )
 
 missing=()

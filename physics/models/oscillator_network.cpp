@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <random>
 #include <set>
 
 #include "physics/error.h"
@@ -61,6 +63,27 @@ NetworkTopology NetworkTopology::AllToAll(int num_oscillators) {
 NetworkTopology NetworkTopology::Chain(int num_oscillators) {
   NetworkTopology topology{.num_oscillators = num_oscillators};
   for (int i = 0; i + 1 < num_oscillators; ++i) topology.edges.emplace_back(i, i + 1);
+  return topology;
+}
+
+NetworkTopology NetworkTopology::Ring(int num_oscillators) {
+  NetworkTopology topology = Chain(num_oscillators);
+  if (num_oscillators > 2) topology.edges.emplace_back(0, num_oscillators - 1);
+  return topology;
+}
+
+NetworkTopology NetworkTopology::Random(int num_oscillators, int mean_degree, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<int> pick(0, num_oscillators - 1);
+  std::set<std::pair<int, int>> edges;
+  for (int i = 0; i < num_oscillators; ++i) {
+    for (int k = 0; k < mean_degree / 2; ++k) {
+      const int j = pick(random);
+      if (j != i) edges.insert({std::min(i, j), std::max(i, j)});
+    }
+  }
+  NetworkTopology topology{.num_oscillators = num_oscillators};
+  topology.edges.assign(edges.begin(), edges.end());
   return topology;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct NetworkTopology {
   static NetworkTopology AllToAll(int num_oscillators);
   /// Nearest neighbours i, i + 1: a chain.
   static NetworkTopology Chain(int num_oscillators);
+  /// The chain closed by the pair (0, n - 1) when n > 2: a ring.
+  static NetworkTopology Ring(int num_oscillators);
+  /// Random sparse couplings: each oscillator i draws mean_degree / 2
+  /// partners uniformly from a std::mt19937_64 seeded with `seed` (self-links
+  /// and repeated pairs skipped), so the mean degree is at most mean_degree.
+  /// Edges sorted, (min, max) each. The same seed gives the same edges.
+  static NetworkTopology Random(int num_oscillators, int mean_degree, std::uint64_t seed);
 };
 
 /// A network of oscillators with on-site and pair potentials:

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <limits>
-#include <random>
 #include <set>
 
 #include "physics/error.h"
@@ -37,21 +36,6 @@ int OscillatorIndex(const ConfigTable& table, std::string_view key, long number,
   return static_cast<int>(number - 1);
 }
 
-// Random sparse topology: each oscillator i links to `degree / 2` partners
-// drawn uniformly (duplicates and self-links skipped), seeded.
-std::vector<std::pair<int, int>> RandomEdges(int n, int mean_degree, std::uint64_t seed) {
-  std::mt19937_64 random(seed);
-  std::uniform_int_distribution<int> pick(0, n - 1);
-  std::set<std::pair<int, int>> edges;
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < mean_degree / 2; ++k) {
-      const int j = pick(random);
-      if (j != i) edges.insert({std::min(i, j), std::max(i, j)});
-    }
-  }
-  return {edges.begin(), edges.end()};
-}
-
 // edges = [[i, j], ...]: oscillators numbered from 1, each pair once, no
 // oscillator coupled to itself.
 std::vector<std::pair<int, int>> ReadEdgeList(const ConfigTable& coupling, int n) {
@@ -83,15 +67,11 @@ std::vector<std::pair<int, int>> ReadEdges(const ConfigTable& coupling, int n) {
     CheckNetworkMemory(coupling, "topology", n, 0.5 * n * (n - 1.0));
     return NetworkTopology::AllToAll(n).edges;
   }
-  if (topology == "ring") {
-    auto edges = NetworkTopology::Chain(n).edges;
-    if (n > 2) edges.emplace_back(0, n - 1);
-    return edges;
-  }
+  if (topology == "ring") return NetworkTopology::Ring(n).edges;
   if (topology == "random") {
     const auto degree = static_cast<int>(coupling.IntegerIn("mean_degree", 2, kMaxSize));
     CheckNetworkMemory(coupling, "mean_degree", n, 0.5 * n * degree);
-    return RandomEdges(n, degree, coupling.Seed("seed"));
+    return NetworkTopology::Random(n, degree, coupling.Seed("seed")).edges;
   }
   if (topology == "edges") return ReadEdgeList(coupling, n);
   coupling.Fail("topology", fmt::format("unknown topology '{}', expected chain, ring, all_to_all, "

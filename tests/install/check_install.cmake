@@ -1,5 +1,6 @@
 # Installs echolab from BUILD_DIR into a scratch prefix, then configures,
-# builds and runs the consumer project against it (cmake -P, from CTest).
+# builds and runs the consumer project against it (cmake -P, from CTest), and
+# imports the installed Python module when PYTHON_EXECUTABLE is given.
 # Fails when any step fails.
 foreach(step_var BUILD_DIR SOURCE_DIR SCRATCH_DIR)
   if(NOT DEFINED ${step_var})
@@ -29,6 +30,18 @@ run_step("configure the consumer" "${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/ins
          "-DCMAKE_PREFIX_PATH=${SCRATCH_DIR}/prefix")
 run_step("build the consumer" "${CMAKE_COMMAND}" --build "${SCRATCH_DIR}/build")
 run_step("run the consumer" "${SCRATCH_DIR}/build/consumer")
+# The installed Python module imports from the installed tree (when built).
+if(PYTHON_EXECUTABLE)
+  set(site "${SCRATCH_DIR}/prefix/lib/python3/dist-packages")
+  # Lines, not semicolons, which run_step's argument list would split at.
+  string(CONCAT import_check
+    "import sys, echolab\n"
+    "assert echolab.__file__.startswith(sys.argv[1]), echolab.__file__\n"
+    "network, theta, readout = echolab.paper_six_oscillators()\n"
+    "print('installed module', echolab.__file__, 'parameters', network.num_params)\n")
+  run_step("import the installed Python module" "${CMAKE_COMMAND}" -E env "PYTHONPATH=${site}"
+           "${PYTHON_EXECUTABLE}" -c "${import_check}" "${site}")
+endif()
 # The installed executable finds its plotting scripts beside it.
 run_step("installed echolab" "${SCRATCH_DIR}/prefix/bin/echolab" --version)
 file(REMOVE_RECURSE "${SCRATCH_DIR}")

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/gelu.h"
+#include "learning/hssm/shard_runner.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -40,6 +42,19 @@ Eigen::MatrixXd TimeMajor(const std::vector<const SequenceExample*>& group,
   for (int b = 0; b < batch; ++b) {
     const Eigen::MatrixXd& m = group[b]->*field;
     for (Eigen::Index k = 0; k < m.rows(); ++k) out.col(k * batch + b) = m.row(k).transpose();
+  }
+  return out;
+}
+
+// Shards of kShardSequences consecutive sequences (the last one may be shorter): the split
+// depends on the group's size only, never on the thread count.
+std::vector<std::vector<const SequenceExample*>> SplitIntoShards(
+    const std::vector<const SequenceExample*>& group) {
+  std::vector<std::vector<const SequenceExample*>> out;
+  for (size_t first = 0; first < group.size(); first += kShardSequences) {
+    const size_t last = std::min(group.size(), first + kShardSequences);
+    out.emplace_back(group.begin() + static_cast<std::ptrdiff_t>(first),
+                     group.begin() + static_cast<std::ptrdiff_t>(last));
   }
   return out;
 }
@@ -138,12 +153,23 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   }
   SequenceEvaluation evaluation;
   evaluation.examples = static_cast<int>(batch.size());
-  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(options.compute_gradient ? theta_.size() : 0);
+  // The shards of every group, each with its own sums, added in shard order afterwards.
+  std::vector<std::vector<const SequenceExample*>> shards;
   for (const auto& [length, group] : groups) {
-    const GroupResult result =
-        EvaluateGroup(group, options, options.compute_gradient ? &gradient : nullptr);
-    evaluation.loss += result.loss;
-    evaluation.metric += result.metric;
+    for (auto& shard : SplitIntoShards(group)) shards.push_back(std::move(shard));
+  }
+  const auto parameters = options.compute_gradient ? theta_.size() : Eigen::Index{0};
+  std::vector<GroupResult> results(shards.size());
+  std::vector<Eigen::VectorXd> gradients(shards.size(), Eigen::VectorXd::Zero(parameters));
+  RunShards(static_cast<int>(shards.size()), config_.threads, [&](int s) {
+    results[s] =
+        EvaluateGroup(shards[s], options, options.compute_gradient ? &gradients[s] : nullptr);
+  });
+  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(parameters);
+  for (size_t s = 0; s < shards.size(); ++s) {
+    evaluation.loss += results[s].loss;
+    evaluation.metric += results[s].metric;
+    if (options.compute_gradient) gradient += gradients[s];
   }
   const auto count = static_cast<double>(batch.size());
   evaluation.loss /= count;

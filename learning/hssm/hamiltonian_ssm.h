@@ -10,6 +10,10 @@
 
 namespace echolab {
 
+/// The sequences of one shard: a group of sequences of equal length runs as shards of this
+/// many consecutive sequences, one thread each.
+constexpr size_t kShardSequences = 4;
+
 /// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
 ///   encoder: Linear(input channels → H);
 ///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation;
@@ -19,6 +23,9 @@ namespace echolab {
 /// from the top block down) or from BPTT; every other layer is backpropagated exactly.
 /// Parameter names: "encoder.W[i,j]", "block0.hru.B[i,j]", "block2.hru.A[7]",
 /// "block1.glu2.b[3]", "decoder.W[i,j]", … (docs/hssm.md).
+/// Evaluate splits each group of equal-length sequences into shards of kShardSequences
+/// consecutive sequences, runs them on config.threads threads and adds their sums in shard
+/// order, so that its results are the same bit for bit whatever the thread count.
 class HamiltonianSsm final : public SequenceModel {
  public:
   /// Validates the configuration and initialises the parameters from config.seed.
@@ -41,7 +48,7 @@ class HamiltonianSsm final : public SequenceModel {
     HruLayer hru;
     GluLayer glu;
   };
-  // Sums over the sequences of one group of equal length.
+  // Sums over the sequences of one shard (sequences of equal length).
   struct GroupResult {
     double loss = 0.0;
     double metric = 0.0;

@@ -28,6 +28,7 @@ void HamiltonianSsmConfig::Validate() const {
   RequireAtLeast("hidden", hidden, 1);
   RequireAtLeast("state", state, 1);
   RequireAtLeast("output_step", output_step, 1);
+  RequireAtLeast("threads", threads, 0);
   // Leapfrog is stable for δ² · curvature < 4; the log-cosh curvature α + c' W sech² stays
   // below 2 at initialisation, hence the bound √2.
   if (!std::isfinite(step) || step <= 0.0 || step > std::sqrt(2.0)) {

@@ -66,17 +66,23 @@ void NudgeEchoes(Eigen::MatrixXd& p, const Block& position_gradient, double beta
 
 HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                 const PositionObserver& observe) {
+  HruState state{Eigen::MatrixXd::Zero(unit.state_size(), batch),
+                 Eigen::MatrixXd::Zero(unit.state_size(), batch)};
+  AdvanceHru(unit, forces, batch, state, observe);
+  return state;
+}
+
+void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
+                const PositionObserver& observe) {
   RequireForces(unit, forces, batch);
-  const int state_size = unit.state_size();
-  HruState state{Eigen::MatrixXd::Zero(state_size, batch),
-                 Eigen::MatrixXd::Zero(state_size, batch)};
-  LeapfrogWorkspace w(state_size, batch);
+  RequireShape("state.q", state.q, unit.state_size(), batch);
+  RequireShape("state.p", state.p, unit.state_size(), batch);
+  LeapfrogWorkspace w(unit.state_size(), batch);
   for (int k = 0; k < StepCount(forces, batch); ++k) {
     w.force = StepColumns(forces, k, batch);
     LeapfrogStep(unit, state.q, state.p, w);
     if (observe) observe(k, state.q);
   }
-  return state;
 }
 
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
@@ -101,31 +107,38 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
   return trajectory;
 }
 
-HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
-                            const HruState& final_state, const Eigen::MatrixXd& position_gradients,
-                            double beta, const PositionObserver& observe) {
-  RequireForces(unit, forces, batch);
+HruEcho StartHruEcho(const HruUnit& unit, const HruState& final_state, double beta) {
   const int state_size = unit.state_size();
+  const auto batch = static_cast<int>(final_state.q.cols());
   RequireShape("final_state.q", final_state.q, state_size, batch);
   RequireShape("final_state.p", final_state.p, state_size, batch);
-  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
   if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
-  const int steps = StepCount(forces, batch);
-  const int columns = 2 * batch;  // the +β echoes, then the −β echoes
-  HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
-                       Eigen::MatrixXd(state_size, forces.cols())};
+  HruEcho echo{Eigen::MatrixXd(state_size, 2 * batch),
+               Eigen::MatrixXd(state_size, 2 * batch),
+               batch,
+               beta,
+               Eigen::VectorXd::Zero(unit.parameter_count()),
+               Eigen::VectorXd::Zero(state_size)};
+  // Sz Φ_K: q = q_K, p = −p_K for both echoes
+  echo.q << final_state.q, final_state.q;
+  echo.p << -final_state.p, -final_state.p;
+  return echo;
+}
 
-  // Φe(±β) = Sz Φ_K ± β Sx Δ_K
-  Eigen::MatrixXd q(state_size, columns);
-  Eigen::MatrixXd p(state_size, columns);
-  q << final_state.q, final_state.q;
-  p << -final_state.p, -final_state.p;
-  NudgeEchoes(p, StepColumns(position_gradients, steps - 1, batch), beta);
+void RunHruEchoSteps(const HruUnit& unit, const Eigen::MatrixXd& forces,
+                     const Eigen::MatrixXd& position_gradients, HruEcho& echo,
+                     Eigen::MatrixXd& force_gradients, const PositionObserver& observe) {
+  const int batch = echo.batch;
+  const int state_size = unit.state_size();
+  RequireForces(unit, forces, batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
+  const int columns = 2 * batch;  // the +β echoes, then the −β echoes
+  force_gradients.resize(state_size, forces.cols());
 
   // The contrast −1/(2β) [· (+β) − · (−β)], per column; times δ for ∂θ H_half = δ ∂θ v.
   Eigen::MatrixXd contrast(state_size, columns);
-  contrast.leftCols(batch).setConstant(-0.5 / beta);
-  contrast.rightCols(batch).setConstant(0.5 / beta);
+  contrast.leftCols(batch).setConstant(-0.5 / echo.beta);
+  contrast.rightCols(batch).setConstant(0.5 / echo.beta);
   const Eigen::MatrixXd energy_weight = (contrast.array().colwise() * unit.step()).matrix();
 
   LeapfrogWorkspace w(state_size, columns);
@@ -133,32 +146,47 @@ HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, 
   Eigen::MatrixXd potential(state_size, columns);
   Eigen::MatrixXd force_gradient(state_size, columns);
   Eigen::MatrixXd mean_position(state_size, batch);
-  Eigen::VectorXd step_gradient = Eigen::VectorXd::Zero(state_size);
-  for (int k = steps - 1; k >= 0; --k) {
+  for (int k = StepCount(forces, batch) - 1; k >= 0; --k) {
+    NudgeEchoes(echo.p, StepColumns(position_gradients, k, batch), echo.beta);
     if (observe) {
-      mean_position = 0.5 * (q.leftCols(batch) + q.rightCols(batch));
+      mean_position = 0.5 * (echo.q.leftCols(batch) + echo.q.rightCols(batch));
       observe(k, mean_position);
     }
     w.force << StepColumns(forces, k, batch), StepColumns(forces, k, batch);
-    momentum_before = p;
-    LeapfrogStep(unit, q, p, w);
-    unit.AddPotentialParameterGradient(w.half_position, w.force, energy_weight, gradient.parameters,
+    momentum_before = echo.p;
+    LeapfrogStep(unit, echo.q, echo.p, w);
+    unit.AddPotentialParameterGradient(w.half_position, w.force, energy_weight, echo.parameters,
                                        force_gradient);
-    StepColumns(gradient.forces, k, batch) =
+    StepColumns(force_gradients, k, batch) =
         force_gradient.leftCols(batch) + force_gradient.rightCols(batch);
     if (unit.step_is_trainable()) {
       unit.Potential(w.half_position, w.force, potential);
       // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²)
-      step_gradient +=
-          (contrast.array() *
-           (potential.array() + 0.25 * (momentum_before.array().square() + p.array().square())))
-              .rowwise()
-              .sum()
-              .matrix();
+      echo.step_gradient += (contrast.array() * (potential.array() +
+                                                 0.25 * (momentum_before.array().square() +
+                                                         echo.p.array().square())))
+                                .rowwise()
+                                .sum()
+                                .matrix();
     }
-    if (k > 0) NudgeEchoes(p, StepColumns(position_gradients, k - 1, batch), beta);
   }
-  if (unit.step_is_trainable()) unit.AddStepGradient(step_gradient, gradient.parameters);
+}
+
+Eigen::VectorXd HruEchoParameterGradient(const HruUnit& unit, const HruEcho& echo) {
+  Eigen::VectorXd gradient = echo.parameters;
+  if (unit.step_is_trainable()) unit.AddStepGradient(echo.step_gradient, gradient);
+  return gradient;
+}
+
+HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
+                            const HruState& final_state, const Eigen::MatrixXd& position_gradients,
+                            double beta, const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
+  RequireShape("final_state.q", final_state.q, unit.state_size(), batch);
+  HruEcho echo = StartHruEcho(unit, final_state, beta);
+  HruGradient gradient;
+  RunHruEchoSteps(unit, forces, position_gradients, echo, gradient.forces, observe);
+  gradient.parameters = HruEchoParameterGradient(unit, echo);
   return gradient;
 }
 

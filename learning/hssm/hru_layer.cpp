@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
@@ -29,8 +31,18 @@ void AppendMatrixNames(const std::string& name, int rows, int cols,
 
 }  // namespace
 
-HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step)
-    : offset_(offset), hidden_(hidden), state_(state), kind_(kind), logcosh_step_(logcosh_step) {}
+HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step,
+                   int chunk_columns)
+    : offset_(offset),
+      hidden_(hidden),
+      state_(state),
+      kind_(kind),
+      logcosh_step_(logcosh_step),
+      chunk_columns_(chunk_columns) {
+  if (chunk_columns < 1) {
+    throw InputError(fmt::format("chunk_columns: expected >= 1, got {}", chunk_columns));
+  }
+}
 
 int HruLayer::UnitParameterCount() const {
   return kind_ == HruKind::kLinear ? LinearHru::ParameterCount(state_)
@@ -86,6 +98,18 @@ std::unique_ptr<HruUnit> HruLayer::MakeUnit(const Eigen::VectorXd& theta) const 
   return std::make_unique<LogCoshHru>(raw, state_, logcosh_step_);
 }
 
+int HruLayer::ChunkSteps(int batch) const { return std::max(1, chunk_columns_ / batch); }
+
+void HruLayer::ForEachChunk(int steps, int batch, bool last_first,
+                            const std::function<void(int first, int count)>& body) const {
+  const int size = ChunkSteps(batch);
+  const int chunks = (steps + size - 1) / size;
+  for (int i = 0; i < chunks; ++i) {
+    const int first = (last_first ? chunks - 1 - i : i) * size;
+    body(first, std::min(size, steps - first));
+  }
+}
+
 Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                                   SequenceGradientRule rule, Memory& memory) const {
   RequireInputs(u, batch);
@@ -94,18 +118,33 @@ Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::Mat
   const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * hidden_ * state_,
                                                      hidden_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
-  // f = B u
-  const Eigen::MatrixXd forces = input_matrix * u;
+  const int steps = static_cast<int>(u.cols() / batch);
   // y_k = C q_(k+1) + D ⊙ u_k
   Eigen::MatrixXd y = (u.array().colwise() * feedthrough).matrix();
-  const PositionObserver read_out = [&](int k, const Eigen::MatrixXd& q) {
-    StepColumns(y, k, batch).noalias() += readout * q;
-  };
+  // Both rules form f = B u and C q chunk by chunk, so that their forward passes agree bit
+  // for bit; RHEL keeps nothing of size P · K, BPTT the whole trajectory.
   if (rule == SequenceGradientRule::kBptt) {
-    memory.trajectory = RunHruRecorded(*unit, forces, batch, read_out);
-  } else {
-    memory.final_state = RunHru(*unit, forces, batch, read_out);
+    Eigen::MatrixXd forces(state_, u.cols());
+    ForEachChunk(steps, batch, false, [&](int first, int count) {
+      StepRange(forces, first, count, batch).noalias() =
+          input_matrix * StepRange(u, first, count, batch);
+    });
+    memory.trajectory = RunHruRecorded(*unit, forces, batch, nullptr);
+    ForEachChunk(steps, batch, false, [&](int first, int count) {
+      StepRange(y, first, count, batch).noalias() +=
+          readout * StepRange(memory.trajectory.q, first + 1, count, batch);
+    });
+    return y;
   }
+  memory.final_state = {Eigen::MatrixXd::Zero(state_, batch), Eigen::MatrixXd::Zero(state_, batch)};
+  Eigen::MatrixXd forces, positions;
+  ForEachChunk(steps, batch, false, [&](int first, int count) {
+    forces.noalias() = input_matrix * StepRange(u, first, count, batch);
+    positions.resize(state_, forces.cols());
+    AdvanceHru(*unit, forces, batch, memory.final_state,
+               [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
+    StepRange(y, first, count, batch).noalias() += readout * positions;
+  });
   return y;
 }
 
@@ -119,36 +158,64 @@ Eigen::MatrixXd HruLayer::Backward(const Eigen::VectorXd& theta, const Eigen::Ma
         fmt::format("dy: expected {} x {}, got {} x {}", u.rows(), u.cols(), dy.rows(), dy.cols()));
   }
   const int matrix = hidden_ * state_;
+  const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * matrix, hidden_);
+  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/du ∋ D ⊙ dy
+  grad.segment(offset_ + 2 * matrix, hidden_) += dy.cwiseProduct(u).rowwise().sum();
+  Eigen::MatrixXd du = (dy.array().colwise() * feedthrough).matrix();
+  if (options.rule == SequenceGradientRule::kRhel) {
+    EchoBackward(theta, u, batch, memory.final_state, dy, options.beta, du, grad);
+  } else {
+    BpttBackward(theta, u, batch, memory.trajectory, dy, du, grad);
+  }
+  return du;
+}
+
+void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                            const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
+                            Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
+  const int matrix = hidden_ * state_;
   const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
   const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);
-  const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * matrix, hidden_);
   MatrixMap input_matrix_gradient(grad.data() + offset_, state_, hidden_);
   MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
-  const Eigen::MatrixXd forces = input_matrix * u;
-
-  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/dq_(k+1) = Cᵀ dy_k,  dL/du ∋ D ⊙ dy
-  grad.segment(offset_ + 2 * matrix, hidden_) += dy.cwiseProduct(u).rowwise().sum();
-  Eigen::MatrixXd du = (dy.array().colwise() * feedthrough).matrix();
-  const Eigen::MatrixXd position_gradients = readout.transpose() * dy;
-
-  HruGradient core;
-  if (options.rule == SequenceGradientRule::kRhel) {
+  HruEcho echo = StartHruEcho(*unit, final_state, beta);
+  Eigen::MatrixXd forces, nudges, force_gradients, positions;
+  // The echoes run backwards in time, so the chunks go from the last to the first.
+  ForEachChunk(static_cast<int>(u.cols() / batch), batch, true, [&](int first, int count) {
+    // f = B u,  dL/dq_(k+1) = Cᵀ dL/dy_k
+    forces.noalias() = input_matrix * StepRange(u, first, count, batch);
+    nudges.noalias() = readout.transpose() * StepRange(dy, first, count, batch);
+    positions.resize(state_, forces.cols());
+    RunHruEchoSteps(*unit, forces, nudges, echo, force_gradients,
+                    [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
     // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
-    const PositionObserver accumulate_readout = [&](int k, const Eigen::MatrixXd& q) {
-      readout_gradient.noalias() += StepColumns(dy, k, batch) * q.transpose();
-    };
-    core = EchoHruGradient(*unit, forces, batch, memory.final_state, position_gradients,
-                           options.beta, accumulate_readout);
-  } else {
-    readout_gradient.noalias() += dy * memory.trajectory.q.rightCols(dy.cols()).transpose();
-    core = BpttHruGradient(*unit, forces, batch, memory.trajectory, position_gradients);
-  }
+    readout_gradient.noalias() += StepRange(dy, first, count, batch) * positions.transpose();
+    // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
+    input_matrix_gradient.noalias() +=
+        force_gradients * StepRange(u, first, count, batch).transpose();
+    StepRange(du, first, count, batch).noalias() += input_matrix.transpose() * force_gradients;
+  });
+  grad.segment(UnitOffset(), UnitParameterCount()) += HruEchoParameterGradient(*unit, echo);
+}
+
+void HruLayer::BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                            const HruTrajectory& trajectory, const Eigen::MatrixXd& dy,
+                            Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
+  const int matrix = hidden_ * state_;
+  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
+  const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);
+  MatrixMap input_matrix_gradient(grad.data() + offset_, state_, hidden_);
+  MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
+  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
+  // dL/dC = Σ_k dy_k q_(k+1)ᵀ,  dL/dq_(k+1) = Cᵀ dL/dy_k
+  readout_gradient.noalias() += dy * trajectory.q.rightCols(dy.cols()).transpose();
+  const HruGradient core =
+      BpttHruGradient(*unit, input_matrix * u, batch, trajectory, readout.transpose() * dy);
   grad.segment(UnitOffset(), core.parameters.size()) += core.parameters;
   // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
   input_matrix_gradient.noalias() += core.forces * u.transpose();
   du.noalias() += input_matrix.transpose() * core.forces;
-  return du;
 }
 
 }  // namespace echolab

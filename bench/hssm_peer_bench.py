@@ -88,7 +88,9 @@ def main():
     for length, batch, peer in checks:
         print(f"K = {length:,}, batch {batch}: |PyTorch - echolab BPTT| / |echolab BPTT| = "
               f"{peer['vs_echolab_bptt']:.1e}, |PyTorch - echolab RHEL| / |...| = "
-              f"{peer['vs_echolab_rhel']:.1e}, echolab RHEL vs BPTT {peer['echolab_rhel_vs_bptt']:.1e}")
+              f"{peer['vs_echolab_rhel']:.1e}, echolab RHEL vs BPTT {peer['echolab_rhel_vs_bptt']:.1e}; "
+              f"PyTorch's float64 products of the model's shape run at "
+              f"{peer['matmul_gflops']:.1f} GFLOP/s")
 
 
 if __name__ == "__main__":

@@ -62,14 +62,16 @@ def linear_hru(u, B, C, D, a_hat, step_hat):
     """f = B u; leapfrog from rest with position half-steps; y_k = C q_(k+1) + D u_k."""
     A = torch.relu(a_hat)
     delta = torch.sigmoid(step_hat)
-    forces = u @ B.t()  # batch x K x P
+    # batch x K x P; unbind's backward stacks the steps' gradients once (indexing one step
+    # at a time would allocate the whole sequence's gradient at every step)
+    forces = (u @ B.t()).unbind(dim=1)
     q = torch.zeros(u.shape[0], B.shape[0], dtype=u.dtype)
     p = torch.zeros_like(q)
     positions = []
-    for k in range(u.shape[1]):
+    for force in forces:
         # q_a = q + d/2 p;  p' = p - d (A q_a - f_k);  q' = q_a + d/2 p'
         half = q + 0.5 * delta * p
-        p = p - delta * (A * half - forces[:, k])
+        p = p - delta * (A * half - force)
         q = half + 0.5 * delta * p
         positions.append(q)
     return torch.stack(positions, dim=1) @ C.t() + D * u
@@ -94,6 +96,19 @@ def loss(theta, shape, inputs, labels):
     logits = x.mean(dim=1) @ W.t() + b
     assert params.offset == theta.numel(), "parameter count differs from echolab's"
     return torch.nn.functional.cross_entropy(logits, labels)
+
+
+def matmul_gflops(rows, inner, cols):
+    """The rate of one float64 product of the model's shape (batch-steps x H by H x P): what
+    this PyTorch build's matrix products run at."""
+    a = torch.rand(rows, inner, dtype=torch.float64)
+    b = torch.rand(inner, cols, dtype=torch.float64)
+    best = float("inf")
+    for _ in range(3):
+        wall = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - wall)
+    return 2.0 * rows * inner * cols / best / 1e9
 
 
 def relative(a, b):
@@ -134,6 +149,7 @@ def main():
         "wall_time_s": wall,
         "cpu_time_s": cpu,
         "added_MiB": added / 2**20,
+        "matmul_gflops": matmul_gflops(4096, shape["hidden"], shape["state"]),
         "peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "vs_echolab_bptt": relative(gradient, bptt),
         "vs_echolab_rhel": relative(gradient, rhel),

@@ -146,7 +146,8 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
 // classes or outputs and the output sub-sampling.
 BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
                              std::optional<std::uint64_t> seed_override) {
-  model.RejectUnknownKeys({"kind", "unit", "layers", "hidden", "state", "step", "seed"});
+  model.RejectUnknownKeys(
+      {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
   config.task = data.kind;
@@ -163,6 +164,7 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   config.hidden = static_cast<int>(model.Integer("hidden", config.hidden));
   config.state = static_cast<int>(model.Integer("state", config.state));
   config.step = model.PositiveNumber("step", config.step);
+  config.threads = static_cast<int>(model.Integer("threads", config.threads));
   const long seed = model.Integer("seed", static_cast<long>(config.seed));
   if (seed < 0) model.Fail("seed", "expected a non-negative integer");
   config.seed = seed_override.value_or(static_cast<std::uint64_t>(seed));

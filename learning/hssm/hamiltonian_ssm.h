@@ -12,7 +12,7 @@ namespace echolab {
 
 /// The sequences of one shard: a group of sequences of equal length runs as shards of this
 /// many consecutive sequences, one thread each.
-constexpr size_t kShardSequences = 4;
+constexpr size_t kShardSequences = 2;
 
 /// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
 ///   encoder: Linear(input channels → H);

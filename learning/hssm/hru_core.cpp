@@ -109,65 +109,72 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
 
 HruEcho StartHruEcho(const HruUnit& unit, const HruState& final_state, double beta) {
   const int state_size = unit.state_size();
-  const auto batch = static_cast<int>(final_state.q.cols());
+  const auto batch = final_state.q.cols();
   RequireShape("final_state.q", final_state.q, state_size, batch);
   RequireShape("final_state.p", final_state.p, state_size, batch);
   if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
-  HruEcho echo{Eigen::MatrixXd(state_size, 2 * batch),
-               Eigen::MatrixXd(state_size, 2 * batch),
-               batch,
-               beta,
-               Eigen::VectorXd::Zero(unit.parameter_count()),
-               Eigen::VectorXd::Zero(state_size)};
   // Sz Φ_K: q = q_K, p = −p_K for both echoes
-  echo.q << final_state.q, final_state.q;
-  echo.p << -final_state.p, -final_state.p;
-  return echo;
+  return {final_state.q,
+          -final_state.p,
+          Eigen::MatrixXd::Zero(state_size, batch),
+          Eigen::MatrixXd::Zero(state_size, batch),
+          beta,
+          Eigen::VectorXd::Zero(unit.parameter_count()),
+          Eigen::VectorXd::Zero(state_size)};
 }
 
 void RunHruEchoSteps(const HruUnit& unit, const Eigen::MatrixXd& forces,
                      const Eigen::MatrixXd& position_gradients, HruEcho& echo,
                      Eigen::MatrixXd& force_gradients, const PositionObserver& observe) {
-  const int batch = echo.batch;
+  const auto batch = static_cast<int>(echo.mean_q.cols());
   const int state_size = unit.state_size();
   RequireForces(unit, forces, batch);
   RequireShape("position_gradients", position_gradients, state_size, forces.cols());
-  const int columns = 2 * batch;  // the +β echoes, then the −β echoes
   force_gradients.resize(state_size, forces.cols());
+  const Eigen::ArrayXd& step = unit.step();
+  // −1/(2β) [· (+β) − · (−β)] = −1/β × the half-difference; times δ for ∂θ H_half = δ ∂θ v.
+  const Eigen::MatrixXd energy_weight =
+      (Eigen::ArrayXXd::Constant(state_size, batch, -1.0 / echo.beta).colwise() * step).matrix();
 
-  // The contrast −1/(2β) [· (+β) − · (−β)], per column; times δ for ∂θ H_half = δ ∂θ v.
-  Eigen::MatrixXd contrast(state_size, columns);
-  contrast.leftCols(batch).setConstant(-0.5 / echo.beta);
-  contrast.rightCols(batch).setConstant(0.5 / echo.beta);
-  const Eigen::MatrixXd energy_weight = (contrast.array().colwise() * unit.step()).matrix();
-
-  LeapfrogWorkspace w(state_size, columns);
-  Eigen::MatrixXd momentum_before(state_size, columns);
-  Eigen::MatrixXd potential(state_size, columns);
-  Eigen::MatrixXd force_gradient(state_size, columns);
-  Eigen::MatrixXd mean_position(state_size, batch);
+  LeapfrogWorkspace mean(state_size, batch);
+  LeapfrogWorkspace difference(state_size, batch);
+  Eigen::MatrixXd mean_p_before(state_size, batch), difference_p_before(state_size, batch);
+  Eigen::MatrixXd potential(state_size, batch), force_gradient(state_size, batch);
   for (int k = StepCount(forces, batch) - 1; k >= 0; --k) {
-    NudgeEchoes(echo.p, StepColumns(position_gradients, k, batch), echo.beta);
-    if (observe) {
-      mean_position = 0.5 * (echo.q.leftCols(batch) + echo.q.rightCols(batch));
-      observe(k, mean_position);
-    }
-    w.force << StepColumns(forces, k, batch), StepColumns(forces, k, batch);
-    momentum_before = echo.p;
-    LeapfrogStep(unit, echo.q, echo.p, w);
-    unit.AddPotentialParameterGradient(w.half_position, w.force, energy_weight, echo.parameters,
-                                       force_gradient);
-    StepColumns(force_gradients, k, batch) =
-        force_gradient.leftCols(batch) + force_gradient.rightCols(batch);
+    // p(±β) += ±β dL/dq_(k+1)
+    echo.difference_p.noalias() += echo.beta * StepColumns(position_gradients, k, batch);
+    if (observe) observe(k, echo.mean_q);
+    mean.force = StepColumns(forces, k, batch);
+    mean_p_before = echo.mean_p;
+    difference_p_before = echo.difference_p;
+    // q_a = q + ½ δ p
+    mean.half_position.array() = echo.mean_q.array() + 0.5 * (echo.mean_p.array().colwise() * step);
+    difference.half_position.array() =
+        echo.difference_q.array() + 0.5 * (echo.difference_p.array().colwise() * step);
+    unit.PotentialGradientPair(mean.half_position, difference.half_position, mean.force,
+                               mean.potential_gradient, difference.potential_gradient);
+    // p' = p − δ ∇v(q_a, f),  q' = q_a + ½ δ p'
+    echo.mean_p.array() -= mean.potential_gradient.array().colwise() * step;
+    echo.difference_p.array() -= difference.potential_gradient.array().colwise() * step;
+    echo.mean_q.array() = mean.half_position.array() + 0.5 * (echo.mean_p.array().colwise() * step);
+    echo.difference_q.array() =
+        difference.half_position.array() + 0.5 * (echo.difference_p.array().colwise() * step);
+    unit.AddPotentialParameterHalfDifference(mean.half_position, difference.half_position,
+                                             mean.force, energy_weight, echo.parameters,
+                                             force_gradient);
+    StepColumns(force_gradients, k, batch) = force_gradient;
     if (unit.step_is_trainable()) {
-      unit.Potential(w.half_position, w.force, potential);
-      // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²)
-      echo.step_gradient += (contrast.array() * (potential.array() +
-                                                 0.25 * (momentum_before.array().square() +
-                                                         echo.p.array().square())))
+      unit.PotentialHalfDifference(mean.half_position, difference.half_position, mean.force,
+                                   potential);
+      // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²);  its half-difference between the echoes is
+      // ½ [v(+) − v(−)] + ½ (m_p d_p + m_p' d_p')
+      echo.step_gradient -= (potential.array() +
+                             0.5 * (mean_p_before.array() * difference_p_before.array() +
+                                    echo.mean_p.array() * echo.difference_p.array()))
                                 .rowwise()
                                 .sum()
-                                .matrix();
+                                .matrix() /
+                            echo.beta;
     }
   }
 }

@@ -63,27 +63,31 @@ void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, H
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe);
 
-/// The two echoes of discrete RHEL for one HRU, run together as one state P × 2 · batch
-/// (the +β echoes, then the −β echoes), and the gradient read from them so far.
+/// The two echoes of discrete RHEL for one HRU in pair form, (q, p)(±β) = (m_q, m_p) ±
+/// (d_q, d_p), each P × batch, and the gradient read from them so far. The half-difference d
+/// is O(β) and carried apart from the mean, so that the estimates, which divide it by β, do
+/// not inherit the rounding of the O(1) states.
 struct HruEcho {
-  Eigen::MatrixXd q;
-  Eigen::MatrixXd p;
-  int batch = 0;
+  Eigen::MatrixXd mean_q;
+  Eigen::MatrixXd mean_p;
+  Eigen::MatrixXd difference_q;
+  Eigen::MatrixXd difference_p;
   double beta = 0.0;
   Eigen::VectorXd parameters;     // Σ of the potential's part of dL/dθ (raw layout)
   Eigen::VectorXd step_gradient;  // dL/dδ, for a trainable step
 };
 
-/// Φe(±β) before any nudge: the flipped final state q = q_K, p = −p_K, twice.
+/// Φe(±β) before any nudge: the flipped final state m_q = q_K, m_p = −p_K, d = 0.
 HruEcho StartHruEcho(const HruUnit& unit, const HruState& final_state, double beta);
 
 /// Runs the echoes back through the steps of one chunk, its last step first. For each step
-/// k: the linearised nudge p(±β) += ±β dL/dq_(k+1) (column block k of `position_gradients`),
-/// `observe(k, mean position)` (the forward q_(k+1) retraced), one leapfrog step with the
-/// input f_k, and the half-step estimates
+/// k: the linearised nudge p(±β) += ±β dL/dq_(k+1), i.e. d_p += β dL/dq_(k+1) (column
+/// block k of `position_gradients`), `observe(k, m_q)` (the forward q_(k+1) retraced), one
+/// leapfrog step of both echoes with the input f_k, and the half-step estimates
 ///   dL/dθ += −1/(2β) [∂θ H_half(+β) − ∂θ H_half(−β)],
 ///   dL/df_k = −1/(2β) [∂f H_half(+β) − ∂f H_half(−β)]   (column block k of force_gradients),
-/// H_half = Σ_i δ_i [v_i(q_a) + ¼ (p_i² + p'_i²)] with p, p' the momenta around the kick.
+/// H_half = Σ_i δ_i [v_i(q_a) + ¼ (p_i² + p'_i²)] with p, p' the momenta around the kick;
+/// the differences are taken in pair form (HruUnit::AddPotentialParameterHalfDifference).
 void RunHruEchoSteps(const HruUnit& unit, const Eigen::MatrixXd& forces,
                      const Eigen::MatrixXd& position_gradients, HruEcho& echo,
                      Eigen::MatrixXd& force_gradients, const PositionObserver& observe);

@@ -8,6 +8,7 @@
 
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
+#include "learning/hssm/matrix_product.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -126,24 +127,27 @@ Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::Mat
   if (rule == SequenceGradientRule::kBptt) {
     Eigen::MatrixXd forces(state_, u.cols());
     ForEachChunk(steps, batch, false, [&](int first, int count) {
-      StepRange(forces, first, count, batch).noalias() =
-          input_matrix * StepRange(u, first, count, batch);
+      MultiplyInto(StepRange(forces, first, count, batch), input_matrix, Factor::kAsIs,
+                   StepRange(u, first, count, batch), Factor::kAsIs, false);
     });
     memory.trajectory = RunHruRecorded(*unit, forces, batch, nullptr);
     ForEachChunk(steps, batch, false, [&](int first, int count) {
-      StepRange(y, first, count, batch).noalias() +=
-          readout * StepRange(memory.trajectory.q, first + 1, count, batch);
+      MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs,
+                   StepRange(memory.trajectory.q, first + 1, count, batch), Factor::kAsIs, true);
     });
     return y;
   }
   memory.final_state = {Eigen::MatrixXd::Zero(state_, batch), Eigen::MatrixXd::Zero(state_, batch)};
   Eigen::MatrixXd forces, positions;
   ForEachChunk(steps, batch, false, [&](int first, int count) {
-    forces.noalias() = input_matrix * StepRange(u, first, count, batch);
-    positions.resize(state_, forces.cols());
+    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
+    positions.resize(forces.rows(), forces.cols());
+    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
+                 Factor::kAsIs, false);
     AdvanceHru(*unit, forces, batch, memory.final_state,
                [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
-    StepRange(y, first, count, batch).noalias() += readout * positions;
+    MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs, positions,
+                 Factor::kAsIs, true);
   });
   return y;
 }
@@ -184,17 +188,23 @@ void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd&
   // The echoes run backwards in time, so the chunks go from the last to the first.
   ForEachChunk(static_cast<int>(u.cols() / batch), batch, true, [&](int first, int count) {
     // f = B u,  dL/dq_(k+1) = Cᵀ dL/dy_k
-    forces.noalias() = input_matrix * StepRange(u, first, count, batch);
-    nudges.noalias() = readout.transpose() * StepRange(dy, first, count, batch);
-    positions.resize(state_, forces.cols());
+    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
+    nudges.resize(forces.rows(), forces.cols());
+    positions.resize(forces.rows(), forces.cols());
+    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
+                 Factor::kAsIs, false);
+    MultiplyInto(nudges, readout, Factor::kTransposed, StepRange(dy, first, count, batch),
+                 Factor::kAsIs, false);
     RunHruEchoSteps(*unit, forces, nudges, echo, force_gradients,
                     [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
     // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
-    readout_gradient.noalias() += StepRange(dy, first, count, batch) * positions.transpose();
+    MultiplyInto(readout_gradient, StepRange(dy, first, count, batch), Factor::kAsIs, positions,
+                 Factor::kTransposed, true);
     // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
-    input_matrix_gradient.noalias() +=
-        force_gradients * StepRange(u, first, count, batch).transpose();
-    StepRange(du, first, count, batch).noalias() += input_matrix.transpose() * force_gradients;
+    MultiplyInto(input_matrix_gradient, force_gradients, Factor::kAsIs,
+                 StepRange(u, first, count, batch), Factor::kTransposed, true);
+    MultiplyInto(StepRange(du, first, count, batch), input_matrix, Factor::kTransposed,
+                 force_gradients, Factor::kAsIs, true);
   });
   grad.segment(UnitOffset(), UnitParameterCount()) += HruEchoParameterGradient(*unit, echo);
 }
@@ -209,13 +219,16 @@ void HruLayer::BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd&
   MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
   // dL/dC = Σ_k dy_k q_(k+1)ᵀ,  dL/dq_(k+1) = Cᵀ dL/dy_k
-  readout_gradient.noalias() += dy * trajectory.q.rightCols(dy.cols()).transpose();
-  const HruGradient core =
-      BpttHruGradient(*unit, input_matrix * u, batch, trajectory, readout.transpose() * dy);
+  MultiplyInto(readout_gradient, dy, Factor::kAsIs, trajectory.q.rightCols(dy.cols()),
+               Factor::kTransposed, true);
+  Eigen::MatrixXd forces(state_, u.cols()), position_gradients(state_, u.cols());
+  MultiplyInto(forces, input_matrix, Factor::kAsIs, u, Factor::kAsIs, false);
+  MultiplyInto(position_gradients, readout, Factor::kTransposed, dy, Factor::kAsIs, false);
+  const HruGradient core = BpttHruGradient(*unit, forces, batch, trajectory, position_gradients);
   grad.segment(UnitOffset(), core.parameters.size()) += core.parameters;
   // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
-  input_matrix_gradient.noalias() += core.forces * u.transpose();
-  du.noalias() += input_matrix.transpose() * core.forces;
+  MultiplyInto(input_matrix_gradient, core.forces, Factor::kAsIs, u, Factor::kTransposed, true);
+  MultiplyInto(du, input_matrix, Factor::kTransposed, core.forces, Factor::kAsIs, true);
 }
 
 }  // namespace echolab

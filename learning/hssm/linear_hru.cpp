@@ -64,6 +64,34 @@ void LinearHru::PullBackPotentialGradient(const Eigen::MatrixXd& q, const Eigen:
   grad.head(n).array() += (w.array() * q.array()).rowwise().sum() * stiffness_active_;
 }
 
+void LinearHru::PotentialGradientPair(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                      const Eigen::MatrixXd& f, Eigen::MatrixXd& g_mean,
+                                      Eigen::MatrixXd& g_half_difference) const {
+  // g = A q − f is affine:  g_mean = A m − f,  g_half_difference = A d
+  PotentialGradient(m, f, g_mean);
+  g_half_difference.array() = d.array().colwise() * stiffness_;
+}
+
+void LinearHru::PotentialHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                        const Eigen::MatrixXd& f, Eigen::MatrixXd& v) const {
+  // ½ [v(m + d) − v(m − d)] = d (A m − f)
+  v.array() = d.array() * ((m.array().colwise() * stiffness_) - f.array());
+}
+
+void LinearHru::AddPotentialParameterHalfDifference(const Eigen::MatrixXd& m,
+                                                    const Eigen::MatrixXd& d,
+                                                    const Eigen::MatrixXd& f,
+                                                    const Eigen::MatrixXd& w,
+                                                    Eigen::Ref<Eigen::VectorXd> grad,
+                                                    Eigen::MatrixXd& force_gradient) const {
+  (void)f;
+  const Eigen::Index n = stiffness_.size();
+  // ∂v/∂A = ½ q²:  ½ [½ (m + d)² − ½ (m − d)²] = m d, chained through the ReLU
+  grad.head(n).array() += (w.array() * m.array() * d.array()).rowwise().sum() * stiffness_active_;
+  // ∂v/∂f = −q:  ½ [−(m + d) + (m − d)] = −d
+  force_gradient.array() = -w.array() * d.array();
+}
+
 void LinearHru::AddStepGradient(const Eigen::VectorXd& step_gradient,
                                 Eigen::Ref<Eigen::VectorXd> grad) const {
   const Eigen::Index n = stiffness_.size();

@@ -34,6 +34,15 @@ class LinearHru final : public HruUnit {
                                  Eigen::Ref<Eigen::VectorXd> grad) const override;
   void AddStepGradient(const Eigen::VectorXd& step_gradient,
                        Eigen::Ref<Eigen::VectorXd> grad) const override;
+  void PotentialGradientPair(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                             const Eigen::MatrixXd& f, Eigen::MatrixXd& g_mean,
+                             Eigen::MatrixXd& g_half_difference) const override;
+  void PotentialHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                               const Eigen::MatrixXd& f, Eigen::MatrixXd& v) const override;
+  void AddPotentialParameterHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                           const Eigen::MatrixXd& f, const Eigen::MatrixXd& w,
+                                           Eigen::Ref<Eigen::VectorXd> grad,
+                                           Eigen::MatrixXd& force_gradient) const override;
 
  private:
   Eigen::ArrayXd stiffness_;         // A = ReLU(Â)

@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libsundials-dev libboost-dev libfmt-dev
   libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   ngspice python3 python3-numpy python3-matplotlib
+  python3-torch  # bench/hssm_peer_bench.py only: the PyTorch peer of the HSSM benchmark
 )
 
 missing=()

@@ -30,6 +30,23 @@ void AppendMatrixNames(const std::string& name, int rows, int cols,
   }
 }
 
+// B (P × H) and C (H × P) in θ from `offset`, and their places in the gradient.
+struct MatrixViews {
+  ConstMatrixMap input_matrix;
+  ConstMatrixMap readout;
+  MatrixMap input_matrix_gradient;
+  MatrixMap readout_gradient;
+};
+
+MatrixViews ViewMatrices(const Eigen::VectorXd& theta, Eigen::VectorXd& grad, int offset,
+                         int hidden, int state) {
+  const int readout = offset + hidden * state;
+  return {ConstMatrixMap(theta.data() + offset, state, hidden),
+          ConstMatrixMap(theta.data() + readout, hidden, state),
+          MatrixMap(grad.data() + offset, state, hidden),
+          MatrixMap(grad.data() + readout, hidden, state)};
+}
+
 }  // namespace
 
 HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step,
@@ -177,11 +194,8 @@ Eigen::MatrixXd HruLayer::Backward(const Eigen::VectorXd& theta, const Eigen::Ma
 void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                             const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
                             Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
-  const int matrix = hidden_ * state_;
-  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
-  const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);
-  MatrixMap input_matrix_gradient(grad.data() + offset_, state_, hidden_);
-  MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
+  auto [input_matrix, readout, input_matrix_gradient, readout_gradient] =
+      ViewMatrices(theta, grad, offset_, hidden_, state_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
   HruEcho echo = StartHruEcho(*unit, final_state, beta);
   Eigen::MatrixXd forces, nudges, force_gradients, positions;
@@ -212,11 +226,8 @@ void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd&
 void HruLayer::BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                             const HruTrajectory& trajectory, const Eigen::MatrixXd& dy,
                             Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
-  const int matrix = hidden_ * state_;
-  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
-  const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);
-  MatrixMap input_matrix_gradient(grad.data() + offset_, state_, hidden_);
-  MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
+  auto [input_matrix, readout, input_matrix_gradient, readout_gradient] =
+      ViewMatrices(theta, grad, offset_, hidden_, state_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
   // dL/dC = Σ_k dy_k q_(k+1)ᵀ,  dL/dq_(k+1) = Cᵀ dL/dy_k
   MultiplyInto(readout_gradient, dy, Factor::kAsIs, trajectory.q.rightCols(dy.cols()),

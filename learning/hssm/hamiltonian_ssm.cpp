@@ -78,7 +78,7 @@ HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
   std::mt19937_64 rng(config_.seed);
   encoder_.Initialise(theta_, rng);
   for (const Block& block : blocks_) {
-    block.hru.Initialise(theta_, rng);
+    block.hru.Initialise(theta_, rng, config_.init);
     block.glu.Initialise(theta_, rng);
   }
   decoder_.Initialise(theta_, rng);

@@ -88,7 +88,8 @@ void HruLayer::AppendParameterNames(const std::string& prefix,
   for (const std::string& name : unit) names.push_back(prefix + "." + name);
 }
 
-void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
+void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng,
+                          const HruInitialisation& init) const {
   const int matrix = hidden_ * state_;
   FillUniform(theta, offset_, matrix, 1.0 / std::sqrt(static_cast<double>(hidden_)), rng);
   FillUniform(theta, offset_ + matrix, matrix, 1.0 / std::sqrt(static_cast<double>(state_)), rng);
@@ -96,9 +97,9 @@ void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
   for (int i = 0; i < hidden_; ++i) theta(offset_ + 2 * matrix + i) = normal(rng);
   auto unit = theta.segment(UnitOffset(), UnitParameterCount());
   if (kind_ == HruKind::kLinear) {
-    LinearHru::Initialise(unit, rng);
+    LinearHru::Initialise(unit, rng, init.uniform_step);
   } else {
-    LogCoshHru::Initialise(unit, rng);
+    LogCoshHru::Initialise(unit, rng, init.symmetric_scale);
   }
 }
 

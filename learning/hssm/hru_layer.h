@@ -13,6 +13,13 @@ namespace echolab {
 
 enum class HruKind { kLinear, kLogCosh };
 
+/// How the units' own parameters are drawn where echolab and the HSSM paper's code differ
+/// (docs/hssm.md): echolab's defaults, or the authors' choices.
+struct HruInitialisation {
+  bool uniform_step = false;     // linear unit: δ̂ ~ U[0, 1] (the authors') instead of N(0, 1)
+  bool symmetric_scale = false;  // log-cosh unit: ĉ ~ U[−1, 1] (the authors') instead of U[0, 1]
+};
+
 /// The default chunk of an HRU layer under RHEL, in columns (steps × batch).
 constexpr int kHruChunkColumns = 2048;
 
@@ -39,7 +46,8 @@ class HruLayer {
   std::vector<int> UnitParameterIndices() const;
   void AppendParameterNames(const std::string& prefix, std::vector<std::string>& names) const;
   /// B ~ U[±1/√H], C ~ U[±1/√P], D ~ N(0, 1), the unit as its own Initialise.
-  void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const;
+  void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng,
+                  const HruInitialisation& init = {}) const;
 
   Eigen::MatrixXd Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                           SequenceGradientRule rule, Memory& memory) const;

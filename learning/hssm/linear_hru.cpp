@@ -19,12 +19,15 @@ std::vector<std::string> LinearHru::ParameterNames(int state_size) {
   return names;
 }
 
-void LinearHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng) {
+void LinearHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                           bool uniform_step) {
   const Eigen::Index state_size = raw.size() / 2;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::normal_distribution<double> normal(0.0, 1.0);
   for (Eigen::Index i = 0; i < state_size; ++i) raw(i) = uniform(rng);
-  for (Eigen::Index i = 0; i < state_size; ++i) raw(state_size + i) = normal(rng);
+  for (Eigen::Index i = 0; i < state_size; ++i) {
+    raw(state_size + i) = uniform_step ? uniform(rng) : normal(rng);
+  }
 }
 
 void LinearHru::PotentialGradient(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,

@@ -16,8 +16,9 @@ class LinearHru final : public HruUnit {
 
   static int ParameterCount(int state_size) { return 2 * state_size; }
   static std::vector<std::string> ParameterNames(int state_size);
-  /// Â ~ U[0, 1], δ̂ ~ N(0, 1) (as LinOSS).
-  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng);
+  /// Â ~ U[0, 1]; δ̂ ~ N(0, 1), or U[0, 1] with `uniform_step` (the HSSM paper's code).
+  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                         bool uniform_step = false);
 
   int parameter_count() const override { return ParameterCount(state_size()); }
   bool step_is_trainable() const override { return true; }

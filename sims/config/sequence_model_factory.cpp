@@ -142,12 +142,25 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   return Finish(model, std::move(spec));
 }
 
+// `step_init` ("normal", or "uniform" as the HSSM paper's code) and `c_init` ("unit", or
+// "symmetric" as the paper's code).
+HruInitialisation HruInitialisationOf(const ConfigTable& model) {
+  const std::string step_init = model.String("step_init", "normal");
+  if (step_init != "normal" && step_init != "uniform") {
+    model.Fail("step_init", "expected normal or uniform");
+  }
+  const std::string c_init = model.String("c_init", "unit");
+  if (c_init != "unit" && c_init != "symmetric") model.Fail("c_init", "expected unit or symmetric");
+  return {.uniform_step = step_init == "uniform", .symmetric_scale = c_init == "symmetric"};
+}
+
 // A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,
 // classes or outputs and the output sub-sampling.
 BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
                              std::optional<std::uint64_t> seed_override) {
   model.RejectUnknownKeys(
-      {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads"});
+      {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads", "step_init",
+       "c_init"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
   config.task = data.kind;
@@ -165,6 +178,7 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   config.state = static_cast<int>(model.Integer("state", config.state));
   config.step = model.PositiveNumber("step", config.step);
   config.threads = static_cast<int>(model.Integer("threads", config.threads));
+  config.init = HruInitialisationOf(model);
   const long seed = model.Integer("seed", static_cast<long>(config.seed));
   if (seed < 0) model.Fail("seed", "expected a non-negative integer");
   config.seed = seed_override.value_or(static_cast<std::uint64_t>(seed));

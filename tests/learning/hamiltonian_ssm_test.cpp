@@ -235,6 +235,37 @@ TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
   EXPECT_NE(HamiltonianSsm(other).Parameters(), a.Parameters());
 }
 
+// The authors' initialisations: δ̂ ~ U[0, 1] for linear units, ĉ ~ U[−1, 1] for log-cosh.
+TEST(HamiltonianSsm, AuthorsInitialisationsOnRequest) {
+  auto range = [](const HamiltonianSsm& model, const std::string& name) {
+    const std::vector<std::string> names = model.ParameterNames();
+    double low = 1e300, high = -1e300;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].find(name) == std::string::npos) continue;
+      low = std::min(low, model.Parameters()(static_cast<Eigen::Index>(i)));
+      high = std::max(high, model.Parameters()(static_cast<Eigen::Index>(i)));
+    }
+    return std::pair{low, high};
+  };
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kClassification);
+  config.state = 16;
+  const auto [normal_low, normal_high] = range(HamiltonianSsm(config), ".hru.step[");
+  EXPECT_TRUE(normal_low < 0.0 || normal_high > 1.0);
+  config.init.uniform_step = true;
+  const auto [uniform_low, uniform_high] = range(HamiltonianSsm(config), ".hru.step[");
+  EXPECT_GE(uniform_low, 0.0);
+  EXPECT_LE(uniform_high, 1.0);
+
+  config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kClassification);
+  config.state = 16;
+  EXPECT_GE(range(HamiltonianSsm(config), ".hru.c[").first, 0.0);
+  config.init.symmetric_scale = true;
+  const auto [symmetric_low, symmetric_high] = range(HamiltonianSsm(config), ".hru.c[");
+  EXPECT_LT(symmetric_low, 0.0);
+  EXPECT_GE(symmetric_low, -1.0);
+  EXPECT_LE(symmetric_high, 1.0);
+}
+
 TEST(HamiltonianSsm, NamesEveryParameter) {
   const HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kRegression);
   const HamiltonianSsm model(config);

@@ -206,7 +206,7 @@ TEST(HamiltonianSsm, RhelAlignsWithBpttPerBlockOnSixNonlinearBlocks) {
   }
 }
 
-// Ten sequences, three shards: the gradients of both rules are the same bit for bit on 1, 2
+// Ten sequences, five shards: the gradients of both rules are the same bit for bit on 1, 2
 // and 3 threads, and still agree with each other.
 TEST(HamiltonianSsm, GradientsDoNotDependOnTheThreadCount) {
   for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {

@@ -1,6 +1,7 @@
 #include "circuits/circuit_hamiltonian.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <map>
 #include <numbers>
 
+#include "circuits/netlist_checks.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -114,6 +116,17 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
 
 CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist)
     : CircuitHamiltonian(MakeLayout(netlist)) {
+  CheckNetlistSubstrate(netlist, node_names_);
+  if (!inductors_.empty() && InductanceMatrix(netlist_parameters_).llt().info() != Eigen::Success) {
+    const auto first_coupling =
+        std::find_if(netlist.elements.begin(), netlist.elements.end(),
+                     [](const Element& e) { return e.kind == ElementKind::kMutualInductance; });
+    throw InputError(fmt::format(
+        "{}: the inductance matrix is not positive definite: the couplings {} are too strong "
+        "together (|k| < 1 for each pair is not enough when several K cards share inductors); "
+        "make their coefficients smaller",
+        LocationOf(netlist, *first_coupling), DescribeCouplings(netlist)));
+  }
   ValidateParameters(netlist_parameters_);
 }
 
@@ -146,7 +159,10 @@ int CircuitHamiltonian::NodeIndex(const std::string& name) const {
   for (size_t i = 0; i < node_names_.size(); ++i) {
     if (node_names_[i] == name) return static_cast<int>(i);
   }
-  throw InputError(fmt::format("unknown node '{}'", name));
+  throw InputError(
+      fmt::format("unknown node '{}'; expected one of {} (the nodes of the netlist "
+                  "other than ground and those that voltage sources drive)",
+                  name, fmt::join(node_names_, ", ")));
 }
 
 // G_R = Σ_R a_R a_Rᵀ / R
@@ -176,16 +192,41 @@ InputSignal CircuitHamiltonian::Inputs() const {
 
 namespace {
 
-// The minimum-norm x with rows · x = targets; InputError when inconsistent.
-Vector SolveBranchConditions(const Eigen::MatrixXd& rows, const Vector& targets, const char* what) {
-  if (rows.rows() == 0) return Vector::Zero(rows.cols());
-  const Vector x = rows.completeOrthogonalDecomposition().solve(targets);
-  const double scale = std::max(targets.cwiseAbs().maxCoeff(), 1e-300);
-  if ((rows * x - targets).cwiseAbs().maxCoeff() > 1e-9 * scale) {
-    throw InputError(
-        fmt::format("the initial {} of the netlist contradict each other around a loop", what));
+// One initial condition on a branch: aᵀ x = target, set by `element`.
+struct BranchCondition {
+  Vector incidence;  // a
+  double target;
+  const Element* element;
+};
+
+// The minimum-norm x with rows · x = targets. When they are inconsistent,
+// InputError naming the elements whose conditions the solution misses.
+Vector SolveBranchConditions(const std::vector<BranchCondition>& conditions, int num_dof,
+                             const Netlist& netlist, const char* what) {
+  if (conditions.empty()) return Vector::Zero(num_dof);
+  Eigen::MatrixXd rows =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(conditions.size()), num_dof);
+  Vector targets(rows.rows());
+  for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+    rows.row(r) = conditions[static_cast<size_t>(r)].incidence.transpose();
+    targets[r] = conditions[static_cast<size_t>(r)].target;
   }
-  return x;
+  const Vector x = rows.completeOrthogonalDecomposition().solve(targets);
+  const double tolerance = 1e-9 * std::max(targets.cwiseAbs().maxCoeff(), 1e-300);
+  const Vector residual = rows * x - targets;
+  if (residual.cwiseAbs().maxCoeff() <= tolerance) return x;
+  std::vector<std::string> involved;
+  const Element* first = nullptr;
+  for (size_t r = 0; r < conditions.size(); ++r) {
+    if (std::abs(residual[static_cast<Eigen::Index>(r)]) <= tolerance) continue;
+    const Element& element = *conditions[r].element;
+    if (first == nullptr) first = &element;
+    involved.push_back(fmt::format("{} (line {})", element.name, element.location.line));
+  }
+  throw InputError(fmt::format(
+      "{}: the initial {} of the netlist contradict each other around a loop: those of {} "
+      "cannot all hold; correct or remove the ic= (or phase=) of one of them",
+      LocationOf(netlist, *first), what, fmt::join(involved, ", ")));
 }
 
 }  // namespace
@@ -195,20 +236,31 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
   const Vector u0 = Inputs().Value(0.0);
   const Vector driven_voltage = Driven(u0, DrivenQuantity::kVoltage);
   const Vector driven_flux = Driven(u0, DrivenQuantity::kFlux);
-  std::vector<std::pair<const Branch*, double>> voltages, fluxes;
+  std::vector<BranchCondition> voltages, fluxes;
   std::vector<double> inductor_currents(inductors_.size(), 0.0);
+  std::vector<const Element*> inductor_elements(inductors_.size(), nullptr);
+  const auto incidence = [&](const Branch& branch) {
+    Vector a = Vector::Zero(num_dof());
+    branch.AddTo(1.0, &a);
+    return a;
+  };
   size_t c = 0, l = 0, j = 0;
   for (const Element& element : netlist.elements) {
     const double ic = element.initial_condition.value_or(0.0);
     if (element.kind == ElementKind::kCapacitor || element.kind == ElementKind::kVaractor) {
       const Branch* capacitor = &capacitors_[c++];
-      voltages.emplace_back(capacitor, ic - capacitor->DrivenAcross(driven_voltage));
+      voltages.push_back(
+          {incidence(*capacitor), ic - capacitor->DrivenAcross(driven_voltage), &element});
     }
-    if (element.kind == ElementKind::kInductor) inductor_currents[l++] = ic;
+    if (element.kind == ElementKind::kInductor) {
+      inductor_elements[l] = &element;
+      inductor_currents[l++] = ic;
+    }
     if (element.kind == ElementKind::kJosephsonJunction) {
       const Branch* junction = &junctions_[j++];
-      fluxes.emplace_back(junction,
-                          ic * kFluxQuantum_Wb / kTwoPi - junction->DrivenAcross(driven_flux));
+      fluxes.push_back({incidence(*junction),
+                        ic * kFluxQuantum_Wb / kTwoPi - junction->DrivenAcross(driven_flux),
+                        &element});
     }
   }
   if (!inductors_.empty()) {
@@ -218,33 +270,24 @@ PhaseState CircuitHamiltonian::InitialState(const Netlist& netlist) const {
         Eigen::Map<const Vector>(inductor_currents.data(),
                                  static_cast<Eigen::Index>(inductor_currents.size()));
     for (size_t i = 0; i < inductors_.size(); ++i) {
-      fluxes.emplace_back(&inductors_[i], branch_flux[static_cast<Eigen::Index>(i)] -
-                                              inductors_[i].DrivenAcross(driven_flux));
+      fluxes.push_back(
+          {incidence(inductors_[i]),
+           branch_flux[static_cast<Eigen::Index>(i)] - inductors_[i].DrivenAcross(driven_flux),
+           inductor_elements[i]});
     }
   }
   // A branch without a free terminal constrains nothing of the state.
-  const auto drop_fixed = [](std::vector<std::pair<const Branch*, double>>* conditions) {
+  const auto drop_fixed = [](std::vector<BranchCondition>* conditions) {
     std::erase_if(*conditions,
-                  [](const auto& condition) { return !condition.first->TouchesFreeNode(); });
+                  [](const BranchCondition& condition) { return condition.incidence.isZero(); });
   };
   drop_fixed(&voltages);
   drop_fixed(&fluxes);
-  const auto solve = [&](const std::vector<std::pair<const Branch*, double>>& conditions,
-                         const char* what) {
-    Eigen::MatrixXd rows =
-        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(conditions.size()), num_dof());
-    Vector targets(rows.rows());
-    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-      Vector row = Vector::Zero(num_dof());
-      conditions[static_cast<size_t>(r)].first->AddTo(1.0, &row);
-      rows.row(r) = row.transpose();
-      targets[r] = conditions[static_cast<size_t>(r)].second;
-    }
-    return SolveBranchConditions(rows, targets, what);
-  };
-  const Vector node_voltages = solve(voltages, "capacitor voltages");
-  return PhaseState{solve(fluxes, "inductor currents and junction phases"),
-                    NodeCharges(node_voltages, theta)};
+  const Vector node_voltages =
+      SolveBranchConditions(voltages, num_dof(), netlist, "capacitor voltages");
+  return PhaseState{
+      SolveBranchConditions(fluxes, num_dof(), netlist, "inductor currents and junction phases"),
+      NodeCharges(node_voltages, theta)};
 }
 
 void CircuitHamiltonian::DoValidateParameters(const Vector& theta) const {

@@ -1,6 +1,10 @@
 #include "circuits/netlist_lexer.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
+
+#include "physics/utf8.h"
 
 namespace echolab {
 namespace {
@@ -77,6 +81,15 @@ size_t ClosingEnd(const Card& card, const std::string& file, size_t begin, char 
   return found + 1;
 }
 
+// Names and the title end up in JSON and CSV files, which hold UTF-8 text.
+void CheckUtf8(std::string_view line, int line_number, const std::string& file) {
+  if (const auto offset = FirstInvalidUtf8(line)) {
+    ThrowInputError(file, {line_number, static_cast<int>(*offset) + 1}, "text that is not UTF-8",
+                    fmt::format("the byte 0x{:02X}", static_cast<unsigned char>(line[*offset])),
+                    "UTF-8 text (save the file as UTF-8)");
+  }
+}
+
 }  // namespace
 
 NetlistLines SplitCards(std::string_view text, const std::string& file) {
@@ -87,6 +100,7 @@ NetlistLines SplitCards(std::string_view text, const std::string& file) {
     std::string_view line = text.substr(0, newline);
     text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    CheckUtf8(line, line_number + 1, file);
     if (++line_number == 1) {
       lines.title = std::string(line);
     } else {

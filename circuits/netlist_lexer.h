@@ -16,7 +16,7 @@ struct NetlistLines {
 };
 
 /// Splits netlist text into cards. Throws InputError for a continuation line
-/// with nothing to continue.
+/// with nothing to continue, and for bytes that are not UTF-8 text.
 NetlistLines SplitCards(std::string_view text, const std::string& file);
 
 /// One token of a card; [begin, end) indexes Card::text.

@@ -7,14 +7,14 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "circuits/expression.h"
 #include "circuits/netlist_lexer.h"
 #include "circuits/waveform_file.h"
 #include "physics/error.h"
+#include "physics/input_file.h"
+#include "physics/integrator_options.h"
 #include "physics/lower_case.h"
 
 namespace echolab {
@@ -186,6 +186,21 @@ class NetlistParser {
     return EvaluateExpression({reader->card(), file_, first->begin, last->end}, params_);
   }
 
+  // The simulation runs tstop / min(tstep, tmax) steps, which must stay
+  // within the default step budget, integrator.max_steps.
+  static void CheckTranStepCount(const TranCard& tran, const Token& first,
+                                 const TokenReader& reader) {
+    const double step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
+    const double steps = std::ceil(tran.stop_s / step_s);
+    const long max_steps = IntegratorOptions{}.max_steps;
+    if (!(steps <= static_cast<double>(max_steps))) {
+      reader.Fail(&first, "bad .tran step",
+                  fmt::format("at most integrator.max_steps = {} steps of tstep (or tmax) up to "
+                              "tstop; tstop {:.6g} s / tstep {:.6g} s needs {:.6g}",
+                              max_steps, tran.stop_s, step_s, steps));
+    }
+  }
+
   // tran-card := '.tran' tstep tstop [tstart [tmax]] ['uic']
   void ParseTran(const Token& first, TokenReader* reader) {
     if (netlist_.tran) {
@@ -211,6 +226,7 @@ class NetlistParser {
       tran.use_initial_conditions = true;
     }
     reader->ExpectEnd("bad .tran", "end of line after tstep tstop [tstart [tmax]] [uic]");
+    CheckTranStepCount(tran, first, *reader);
     netlist_.tran = tran;
   }
 
@@ -425,12 +441,15 @@ class NetlistParser {
     const std::string_view quoted = reader.Text(token);
     const std::filesystem::path name(quoted.substr(1, quoted.size() - 2));
     waveform->file_path = (name.is_absolute() ? name : directory_ / name).string();
-    std::ifstream in(waveform->file_path);
-    if (name.empty() || !in) {
+    try {
+      CheckInputFile(waveform->file_path, "waveform file");
+    } catch (const InputError& error) {
       reader.Fail(&token, "cannot read the waveform file",
-                  "a readable CSV file (looked for " + waveform->file_path + ")");
+                  fmt::format("a readable CSV file ({})", error.what()));
     }
-    ReadWaveformCsv(in, waveform->file_path, waveform);
+    WaveformSamples samples = ReadWaveformCsv(waveform->file_path);
+    waveform->times_s = std::move(samples.times_s);
+    waveform->values = std::move(samples.values);
   }
 
   // arguments := '(' value { value } ')', between `min` and `max` values.
@@ -555,11 +574,7 @@ Netlist ParseNetlistText(std::string_view text, const std::string& source_name) 
 }
 
 Netlist ParseNetlistFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the netlist file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseNetlistText(text.str(), path);
+  return ParseNetlistText(ReadInputFile(path, "netlist file"), path);
 }
 
 }  // namespace echolab

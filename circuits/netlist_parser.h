@@ -15,6 +15,7 @@
 //
 // Lines
 //   - The first line is the title; it is kept in Netlist::title and never parsed.
+//   - The file must be UTF-8 text (a bad byte is an error at its line and column).
 //   - A line whose first non-blank character is '*' is a comment.
 //   - ';' anywhere, and '$' at the start of a line or after a blank and followed by a
 //     blank or the end of the line, start an inline comment (not inside "quotes").
@@ -70,7 +71,7 @@
 //                 end values held outside
 //           | 'pwl' 'file' '=' "path"
 //                 (LTspice-style; not ngspice) a CSV file, path relative to the
-//                 netlist's directory, whose first line is the header "t,value"
+//                 netlist's directory, whose first line is a header "t,NAME" (e.g. "t,value")
 //                 and whose other lines are "time_s,value" with plain numbers (no
 //                 suffixes), times strictly increasing; blank lines are skipped.
 //                 Read when the netlist is parsed; interpolated like PWL.

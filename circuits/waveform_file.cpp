@@ -5,7 +5,12 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <string_view>
+
+#include "circuits/source_text.h"
+#include "physics/input_file.h"
+#include "physics/utf8.h"
 
 namespace echolab {
 namespace {
@@ -25,15 +30,22 @@ void StripCarriageReturn(std::string* line) {
   if (!line->empty() && line->back() == '\r') line->pop_back();
 }
 
-// The header lower-cased without blanks, "t,value" when it is right.
-std::string HeaderKey(std::string_view header) {
-  std::string key;
-  for (const char c : header) {
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
+// header-line := 't' ',' name, in UTF-8.
+void CheckHeader(std::string_view line, const std::string& path) {
+  constexpr std::string_view kExpected = "the header 't,NAME' (e.g. 't,value' or 't,y')";
+  if (const auto offset = FirstInvalidUtf8(line)) {
+    ThrowInputError(path, {1, static_cast<int>(*offset) + 1}, "bad waveform file header",
+                    fmt::format("the byte 0x{:02X}", static_cast<unsigned char>(line[*offset])),
+                    "UTF-8 text");
   }
-  return key;
+  const size_t comma = line.find(',');
+  const bool two_names = comma != std::string_view::npos &&
+                         line.find(',', comma + 1) == std::string_view::npos &&
+                         !Trim(line, comma + 1, line.size()).text.empty();
+  const std::string_view time = Trim(line, 0, std::min(comma, line.size())).text;
+  if (!two_names || !(time == "t" || time == "T")) {
+    ThrowInputError(path, {1, 1}, "bad waveform file header", DescribeToken(line), kExpected);
+  }
 }
 
 double ParseField(const Field& field, const std::string& path, int line_number, const char* name) {
@@ -62,15 +74,16 @@ std::pair<Field, Field> SplitRow(std::string_view line, const std::string& path,
 
 }  // namespace
 
-void ReadWaveformCsv(std::istream& in, const std::string& path, SourceWaveform* waveform) {
+WaveformSamples ReadWaveformCsv(const std::string& path) {
+  CheckInputFile(path, "waveform file");
+  std::ifstream in(path);
+  WaveformSamples samples;
+  WaveformSamples* waveform = &samples;
   std::string line;
   int line_number = 1;
   if (!std::getline(in, line)) line.clear();
   StripCarriageReturn(&line);
-  if (HeaderKey(line) != "t,value") {
-    ThrowInputError(path, {1, 1}, "bad waveform file header", DescribeToken(line),
-                    "the header 't,value'");
-  }
+  CheckHeader(line, path);
   while (std::getline(in, line)) {
     ++line_number;
     StripCarriageReturn(&line);
@@ -90,6 +103,7 @@ void ReadWaveformCsv(std::istream& in, const std::string& path, SourceWaveform* 
     ThrowInputError(path, {line_number + 1, 1}, "waveform file without samples", "end of file",
                     "at least one line 'time_s,value' after the header");
   }
+  return samples;
 }
 
 }  // namespace echolab

@@ -4,14 +4,19 @@
 #include <fmt/format.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "physics/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/integrators/detail/sundials_handles.h"
 #include "physics/integrators/detail/sundials_solve.h"
 #include "physics/integrators/fixed_step_integrator.h"
+#include "physics/stability_guard.h"
 
 namespace echolab {
 namespace {
@@ -37,18 +42,47 @@ void Check(int flag, const char* call) {
   detail::CheckSetupFlag(flag, call, CVodeGetReturnFlagName);
 }
 
-// Runs `body` inside a SUNDIALS callback. C code must not be unwound through,
-// so an exception is kept in *error and reported as an unrecoverable failure
-// (-1), which ends the solve; the caller rethrows it afterwards.
+// Forward steps between two checks of the stability guard.
+constexpr long kGuardCheckSteps = 16;
+
+// An estimate of the memory of one forward checkpoint: CVODES keeps the
+// Nordsieck history of the state and of the running-loss quadrature, up to
+// Adams order 12, i.e. 13 vectors of each, and every SUNDIALS 6 serial vector
+// carries its own operations table (about 0.6 KiB) beside its data.
+constexpr long kNordsieckVectors = 13;
+constexpr double kVectorOverheadBytes = 640.0;
+
+double CheckpointBytes(int num_dof) {
+  const double state_bytes = kVectorOverheadBytes + 8.0 * (2.0 * num_dof);
+  const double quadrature_bytes = kVectorOverheadBytes + 8.0;
+  return static_cast<double>(kNordsieckVectors) * (state_bytes + quadrature_bytes);
+}
+
+// The failure of a SUNDIALS callback: the exception it threw (C code must not
+// be unwound through) or the time at which its output became non-finite.
+struct CallbackFailure {
+  std::exception_ptr error;
+  std::optional<double> non_finite_at_s;
+  bool failed() const { return error || non_finite_at_s; }
+};
+
+// Runs `body`, which writes the n entries of `out`, inside a SUNDIALS
+// callback. An exception or a non-finite entry is an unrecoverable failure
+// (-1) kept in *failure, and so is every later call, so that the solve ends
+// promptly (CVODES would otherwise retry with ever smaller steps); the
+// caller reports it afterwards.
 template <typename Body>
-int Guarded(std::exception_ptr* error, const Body& body) {
+int Guarded(CallbackFailure* failure, double t_s, N_Vector out, const Body& body) {
+  if (failure->failed()) return -1;
   try {
     body();
-    return 0;
   } catch (...) {
-    *error = std::current_exception();
+    failure->error = std::current_exception();
     return -1;
   }
+  if (detail::AllFinite(N_VGetArrayPointer(out), N_VGetLength(out))) return 0;
+  failure->non_finite_at_s = t_s;
+  return -1;
 }
 
 void RethrowIfSet(const std::exception_ptr& error) {
@@ -81,7 +115,8 @@ struct ReportGrid {
 ReportGrid MakeReportGrid(const GradientProblem& problem) {
   const SimulationProblem& forward = problem.forward;
   const double step_s = problem.integrator.step_s;
-  const long intervals = step_s > 0.0 ? FixedStepIntegrator::NumSteps(forward.duration_s, step_s)
+  const long intervals = step_s > 0.0 ? FixedStepIntegrator::NumSteps(forward.duration_s, step_s,
+                                                                      problem.integrator.max_steps)
                                       : kDefaultReportIntervals;
   return ReportGrid{forward.start_time_s, forward.duration_s, intervals};
 }
@@ -92,7 +127,8 @@ struct ForwardData {
       : rhs(gradient_problem.forward),
         loss(*gradient_problem.loss),
         pass(gradient_problem.forward) {}
-  detail::RhsData rhs;  // also keeps the exception of the quadrature
+  detail::RhsData rhs;
+  CallbackFailure quadrature;
   const Loss& loss;
   const SimulationProblem& pass;
 };
@@ -106,7 +142,7 @@ int ForwardRhs(double t_s, N_Vector x, N_Vector x_dot, void* user_data) {
 // that Q(T) = ∫ l dt is integrated to the solver's tolerance.
 int RunningLossRhs(double t_s, N_Vector x, N_Vector q_dot, void* user_data) {
   auto* data = static_cast<ForwardData*>(user_data);
-  return Guarded(&data->rhs.error, [&] {
+  return Guarded(&data->quadrature, t_s, q_dot, [&] {
     N_VGetArrayPointer(q_dot)[0] =
         data->loss.Running(detail::StateOf(x), t_s - data->pass.start_time_s, data->pass.theta);
   });
@@ -190,13 +226,13 @@ class AdjointEquations {
 struct BackwardData {
   explicit BackwardData(const GradientProblem& problem) : equations(problem) {}
   AdjointEquations equations;
-  std::exception_ptr error;
+  CallbackFailure adjoint, quadrature;
 };
 
 // dλ/dt at t, from the forward state x(t) that CVODES interpolates.
 int AdjointRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector lambda_dot, void* user_data) {
   auto* data = static_cast<BackwardData*>(user_data);
-  return Guarded(&data->error, [&] {
+  return Guarded(&data->adjoint, t_s, lambda_dot, [&] {
     PhaseState rate;
     data->equations.Rate(t_s, detail::StateOf(x), detail::StateOf(lambda), &rate);
     WriteFlat(rate, lambda_dot);
@@ -208,7 +244,7 @@ int AdjointRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector lambda_dot, voi
 int ParameterQuadratureRhs(double t_s, N_Vector x, N_Vector lambda, N_Vector q_dot,
                            void* user_data) {
   auto* data = static_cast<BackwardData*>(user_data);
-  return Guarded(&data->error, [&] {
+  return Guarded(&data->quadrature, t_s, q_dot, [&] {
     Vector integrand;
     data->equations.ParameterIntegrand(t_s, detail::StateOf(x), detail::StateOf(lambda),
                                        &integrand);
@@ -234,6 +270,7 @@ class AdjointSolve {
   explicit AdjointSolve(const GradientProblem& problem)
       : problem_(problem),
         grid_(MakeReportGrid(problem)),
+        tolerances_(AbsoluteTolerancesOf(problem)),
         forward_data_(problem),
         backward_data_(problem),
         context_(detail::MakeContext()) {}
@@ -255,6 +292,8 @@ class AdjointSolve {
     const IntegratorOptions& options = problem_.integrator;
     state_ = detail::MakeSerialVector(Flatten(forward.initial_state), context_.get());
     running_loss_ = detail::MakeSerialVector(Vector::Zero(1), context_.get());
+    state_tolerance_ = detail::MakeSerialVector(tolerances_.state, context_.get());
+    running_loss_tolerance_ = detail::MakeSerialVector(tolerances_.running_loss, context_.get());
     forward_solver_ = MakeFixedPoint(state_.get(), context_.get());
     memory_.reset(CVodeCreate(CV_ADAMS, context_.get()));
     if (memory_ == nullptr) throw SolverError("CVodeCreate could not allocate the solver memory");
@@ -263,32 +302,65 @@ class AdjointSolve {
           "CVodeSetErrHandlerFn");
     Check(CVodeInit(memory, ForwardRhs, forward.start_time_s, state_.get()), "CVodeInit");
     Check(CVodeSetUserData(memory, &forward_data_), "CVodeSetUserData");
-    Check(CVodeSStolerances(memory, options.rtol, options.atol), "CVodeSStolerances");
+    Check(CVodeSVtolerances(memory, options.rtol, state_tolerance_.get()), "CVodeSVtolerances");
     Check(CVodeSetNonlinearSolver(memory, forward_solver_.get()), "CVodeSetNonlinearSolver");
     Check(CVodeSetMaxNumSteps(memory, options.max_steps), "CVodeSetMaxNumSteps");
     Check(CVodeSetStopTime(memory, forward.end_time_s()), "CVodeSetStopTime");
     Check(CVodeQuadInit(memory, RunningLossRhs, running_loss_.get()), "CVodeQuadInit");
-    Check(CVodeQuadSStolerances(memory, options.rtol, options.atol), "CVodeQuadSStolerances");
+    Check(CVodeQuadSVtolerances(memory, options.rtol, running_loss_tolerance_.get()),
+          "CVodeQuadSVtolerances");
     Check(CVodeSetQuadErrCon(memory, SUNTRUE), "CVodeSetQuadErrCon");
     Check(CVodeAdjInit(memory, kStepsPerCheckpoint, kInterpolation), "CVodeAdjInit");
   }
 
-  // Integrates x from t0 to T with checkpoints; sets the loss
+  // The most forward steps: integrator.max_steps, and no more checkpoints
+  // (one per kStepsPerCheckpoint steps) than integrator.adjoint_memory_MiB
+  // holds. CVodeF steps until it reaches T whatever CVodeSetMaxNumSteps says,
+  // so the budget is kept here, step by step.
+  long ForwardStepBudget() const {
+    const IntegratorOptions& options = problem_.integrator;
+    const double checkpoints = std::floor(options.adjoint_memory_MiB * 1024.0 * 1024.0 /
+                                          CheckpointBytes(problem_.forward.system->num_dof()));
+    const double steps = checkpoints * static_cast<double>(kStepsPerCheckpoint);
+    return static_cast<long>(std::min(steps, static_cast<double>(options.max_steps)));
+  }
+
+  // Integrates x from t0 to T one internal step at a time, storing
+  // checkpoints, within the step budget and under the stability guard; sets
+  // the loss
   //   L = Q(T) + l_T(x(T)),   Q(T) = ∫ l dt,
-  // and the forward steps. Returns false (status set) when the solve fails.
+  // and the forward steps. Returns false (status set) when the pass fails.
   bool RunForward(GradientResult* result) {
     SetUpForward();
     void* memory = memory_.get();
-    double t_reached_s = 0.0;
+    const double end_s = problem_.forward.end_time_s();
+    const long budget = ForwardStepBudget();
+    IntegratorOptions guard_options = problem_.integrator;
+    guard_options.scheme = "cvode_adams";
+    StabilityGuard guard(problem_.forward, guard_options);
+    double t_reached_s = problem_.forward.start_time_s;
     int checkpoints = 0;
-    const int flag = CVodeF(memory, problem_.forward.end_time_s(), state_.get(), &t_reached_s,
-                            CV_NORMAL, &checkpoints);
-    RethrowIfSet(forward_data_.rhs.error);
-    Check(CVodeGetNumSteps(memory, &result->steps), "CVodeGetNumSteps");
-    if (flag < 0) {
-      Check(CVodeGetCurrentTime(memory, &t_reached_s), "CVodeGetCurrentTime");
-      ReportFailure("forward", flag, t_reached_s, result);
-      return false;
+    int flag = CV_SUCCESS;
+    while (flag != CV_TSTOP_RETURN && t_reached_s < end_s) {
+      if (result->steps >= budget) {
+        ReportBudgetSpent(t_reached_s, budget, result);
+        return false;
+      }
+      flag = CVodeF(memory, end_s, state_.get(), &t_reached_s, CV_ONE_STEP, &checkpoints);
+      RethrowIfSet(forward_data_.rhs.error);
+      RethrowIfSet(forward_data_.quadrature.error);
+      ++result->steps;
+      if (flag < 0) {
+        Check(CVodeGetCurrentTime(memory, &t_reached_s), "CVodeGetCurrentTime");
+        ReportFailure("forward", flag, t_reached_s, result);
+        return false;
+      }
+      if ((result->steps % kGuardCheckSteps == 0 || flag == CV_TSTOP_RETURN) &&
+          !guard.Check(t_reached_s, detail::StateOf(state_.get()))) {
+        result->status = SolveStatus::kEnergyGrowth;
+        result->message = "the adjoint's forward pass stopped: " + guard.message();
+        return false;
+      }
     }
     final_state_ = detail::StateOf(state_.get());
     Check(CVodeGetQuad(memory, &t_reached_s, running_loss_.get()), "CVodeGetQuad");
@@ -306,19 +378,24 @@ class AdjointSolve {
     parameter_gradient_ = detail::MakeSerialVector(
         Vector::Zero(problem_.forward.system->num_params()), context_.get());
     adjoint_state_ = detail::MakeSerialVector(Flatten(final_state_), context_.get());
+    adjoint_tolerance_ = detail::MakeSerialVector(tolerances_.adjoint, context_.get());
+    parameter_gradient_tolerance_ =
+        detail::MakeSerialVector(tolerances_.parameter_gradient, context_.get());
     backward_solver_ = MakeFixedPoint(adjoint_.get(), context_.get());
     Check(CVodeCreateB(memory, CV_ADAMS, &backward_), "CVodeCreateB");
     Check(CVodeInitB(memory, backward_, AdjointRhs, problem_.forward.end_time_s(), adjoint_.get()),
           "CVodeInitB");
     Check(CVodeSetUserDataB(memory, backward_, &backward_data_), "CVodeSetUserDataB");
-    Check(CVodeSStolerancesB(memory, backward_, options.rtol, options.atol), "CVodeSStolerancesB");
+    Check(CVodeSVtolerancesB(memory, backward_, options.rtol, adjoint_tolerance_.get()),
+          "CVodeSVtolerancesB");
     Check(CVodeSetNonlinearSolverB(memory, backward_, backward_solver_.get()),
           "CVodeSetNonlinearSolverB");
     Check(CVodeSetMaxNumStepsB(memory, backward_, options.max_steps), "CVodeSetMaxNumStepsB");
     Check(CVodeQuadInitB(memory, backward_, ParameterQuadratureRhs, parameter_gradient_.get()),
           "CVodeQuadInitB");
-    Check(CVodeQuadSStolerancesB(memory, backward_, options.rtol, options.atol),
-          "CVodeQuadSStolerancesB");
+    Check(CVodeQuadSVtolerancesB(memory, backward_, options.rtol,
+                                 parameter_gradient_tolerance_.get()),
+          "CVodeQuadSVtolerancesB");
     Check(CVodeSetQuadErrConB(memory, backward_, SUNTRUE), "CVodeSetQuadErrConB");
   }
 
@@ -356,7 +433,9 @@ class AdjointSolve {
     void* memory = memory_.get();
     const int flag = CVodeB(memory, t_s, CV_NORMAL);
     RethrowIfSet(forward_data_.rhs.error);  // from recomputing the forward pass
-    RethrowIfSet(backward_data_.error);
+    RethrowIfSet(forward_data_.quadrature.error);
+    RethrowIfSet(backward_data_.adjoint.error);
+    RethrowIfSet(backward_data_.quadrature.error);
     if (flag < 0) {
       double t_reached_s = 0.0;
       Check(CVodeGetCurrentTime(BackwardMemory(), &t_reached_s), "CVodeGetCurrentTime");
@@ -371,10 +450,17 @@ class AdjointSolve {
   }
 
   // x(t), interpolated from the forward data of the stretch that the
-  // backward pass is in.
+  // backward pass is in. CVodeGetAdjY moves the interpolation's cached
+  // position, which the backward pass's own right-hand sides share; without
+  // returning it to the backward pass's current time, dL/dθ came out up to
+  // 6e-4 off on a circuit whose report grid was finer than its steps.
   PhaseState ForwardStateAt(double t_s) {
     Check(CVodeGetAdjY(memory_.get(), t_s, adjoint_state_.get()), "CVodeGetAdjY");
-    return detail::StateOf(adjoint_state_.get());
+    const PhaseState x = detail::StateOf(adjoint_state_.get());
+    double t_backward_s = 0.0;
+    Check(CVodeGetCurrentTime(BackwardMemory(), &t_backward_s), "CVodeGetCurrentTime");
+    Check(CVodeGetAdjY(memory_.get(), t_backward_s, adjoint_state_.get()), "CVodeGetAdjY");
+    return x;
   }
 
   void RecordAdjoint(long k, const PhaseState& lambda, GradientResult* result) const {
@@ -402,8 +488,46 @@ class AdjointSolve {
     return steps;
   }
 
+  // The status and message of a forward pass whose step budget is spent.
+  void ReportBudgetSpent(double t_reached_s, long budget, GradientResult* result) const {
+    const IntegratorOptions& options = problem_.integrator;
+    const SimulationProblem& forward = problem_.forward;
+    result->status = SolveStatus::kTooManySteps;
+    result->message = fmt::format(
+        "the adjoint's forward pass stopped at t = {:.6g} s of a pass from {:.6g} s to {:.6g} s "
+        "after {} steps: its budget is spent (integrator.max_steps = {}, and the checkpoints of "
+        "at most {} steps fit in integrator.adjoint_memory_MiB = {:.6g} MiB): raise "
+        "adjoint_memory_MiB (and max_steps) if the memory is there and the substrate is meant "
+        "to be this stiff or fast; otherwise this is typically an indication that the substrate "
+        "is going unstable",
+        t_reached_s, forward.start_time_s, forward.end_time_s(), budget, options.max_steps, budget,
+        options.adjoint_memory_MiB);
+  }
+
+  // Which callback of the solve produced a non-finite value, and when; empty
+  // when none did.
+  std::optional<std::pair<const char*, double>> NonFiniteCallback() const {
+    const std::pair<const char*, const std::optional<double>*> callbacks[] = {
+        {"the vector field f(t, x)", &forward_data_.rhs.non_finite_at_s},
+        {"the running loss l(x, t)", &forward_data_.quadrature.non_finite_at_s},
+        {"the adjoint's rate dλ/dt", &backward_data_.adjoint.non_finite_at_s},
+        {"the parameter integrand λᵀ ∂f/∂θ + ∂l/∂θ", &backward_data_.quadrature.non_finite_at_s},
+    };
+    for (const auto& [what, at] : callbacks) {
+      if (at->has_value()) return std::pair{what, **at};
+    }
+    return std::nullopt;
+  }
+
   // The status and readable message of a pass that stopped with flag < 0.
   void ReportFailure(const char* pass, int flag, double t_reached_s, GradientResult* result) const {
+    if (const auto non_finite = NonFiniteCallback()) {
+      result->status = SolveStatus::kNonFiniteState;
+      result->message = fmt::format(
+          "CVODES stopped the adjoint's {} pass: {} became non-finite at t = {:.6g} s; {}", pass,
+          non_finite->first, non_finite->second, detail::kUnstableOrTooTight);
+      return;
+    }
     const std::string flag_name = detail::ReturnFlagName(CVodeGetReturnFlagName, flag);
     const std::string solver_says =
         log_.last_error().empty() ? "" : fmt::format(" ({})", log_.last_error());
@@ -427,12 +551,15 @@ class AdjointSolve {
 
   const GradientProblem& problem_;
   const ReportGrid grid_;
+  const AbsoluteTolerances tolerances_;  // of the state, loss, λ and dL/dθ solves
   detail::SolverErrorLog log_;
   ForwardData forward_data_;
   BackwardData backward_data_;
   PhaseState final_state_;
   detail::SunContextHandle context_;
   detail::NVectorHandle state_, running_loss_, adjoint_, parameter_gradient_, adjoint_state_;
+  detail::NVectorHandle state_tolerance_, running_loss_tolerance_, adjoint_tolerance_,
+      parameter_gradient_tolerance_;
   detail::NonlinearSolverHandle forward_solver_, backward_solver_;
   CvodeMemory memory_;
   int backward_ = 0;  // index of the backward problem in the solver memory

@@ -24,9 +24,15 @@ namespace echolab {
 ///   dL/du(t) = λ(t)ᵀ ∂f/∂u.
 ///
 /// Both passes use variable-order Adams-Moulton formulas with fixed-point
-/// iteration, at the rtol and atol of GradientProblem::integrator for the
-/// state, the adjoint and both quadratures; integrator.max_steps bounds the
-/// internal steps of each solver call. integrator.scheme is ignored, and
+/// iteration, at the rtol of GradientProblem::integrator for the state, the
+/// adjoint and both quadratures, and at the absolute tolerances of
+/// AbsoluteTolerancesOf (integrator.atol, relative to GradientProblem::scales
+/// when they are set). The forward pass advances one internal step at a time
+/// under the StabilityGuard, within integrator.max_steps steps and the
+/// checkpoints that integrator.adjoint_memory_MiB holds; each backward solver
+/// call is bounded by integrator.max_steps. A callback that returns a
+/// non-finite value ends the solve for good (kNonFiniteState, with the
+/// callback and the time named). integrator.scheme is ignored, and
 /// integrator.step_s only sets the report grid: with N = ceil(T / step_s)
 /// (N = 1000 when step_s is 0) and h = T / N, dL/du is reported at the kick
 /// times t0 + (k + ½) h, k = 0..N-1, of the fixed-step schemes, and λ (when

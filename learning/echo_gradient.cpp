@@ -1,6 +1,7 @@
 #include "learning/echo_gradient.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,8 @@
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
+#include "physics/stability_guard.h"
 
 namespace echolab {
 namespace {
@@ -125,13 +128,14 @@ class MeasuredEchoes {
 // sums Σ τ [∂θH_half(+β) - ∂θH_half(-β)] into *energy_sum, so that each pass
 // over the substrate serves both, or, with `measured`, the sum of what the
 // instruments read instead. One-sided: the nudged echo sums
-// Σ τ ∂θH_half(+β); the reference echo, if any, sums nothing (the forward
-// pass has its sum).
+// Σ τ ∂θH_half(+β) into *energy_sum and the unnudged reference echo, if
+// any, Σ τ ∂θH_half(0) into *reference_sum (without one, the forward pass
+// has that sum).
 class EchoSteppers {
  public:
   EchoSteppers(const SimulationProblem& echo_problem, const SimulationProblem& forward,
                const std::vector<double>& weights, bool centred, bool has_other,
-               MeasuredEchoes* measured, Vector* energy_sum)
+               MeasuredEchoes* measured, Vector* energy_sum, Vector* reference_sum)
       : echo_problem_(echo_problem),
         forward_(forward),
         first_(echo_problem, weights),
@@ -142,7 +146,10 @@ class EchoSteppers {
       if (measured == nullptr) first_.AccumulateHalfStepParameterDifference(energy_sum);
     } else {
       first_.AccumulateHalfStepParameterGradient(energy_sum);
-      if (has_other) second_.emplace(echo_problem, weights);
+      if (has_other) {
+        second_.emplace(echo_problem, weights);
+        second_->AccumulateHalfStepParameterGradient(reference_sum);
+      }
     }
   }
 
@@ -244,6 +251,44 @@ bool AllFinite(const EchoPass& a, const std::optional<EchoPass>& b) {
   return IsFinite(a.state) && (!b || IsFinite(b->state));
 }
 
+// The stability guard of the echoes. The nudges put energy into each echo
+// that no input accounts for (β ∂l/∂p can be large in SI units), so the
+// guard watches their unnudged part: the mean of the two echoes (centred;
+// exactly the unnudged echo when the substrate is linear) or the reference
+// echo (one-sided). A one-sided echo without a reference has no unnudged
+// part; it relies on the guard of its forward pass.
+class EchoGuard {
+ public:
+  EchoGuard(const SimulationProblem& echo_problem, const IntegratorOptions& options,
+            const EchoPass& plus, const std::optional<EchoPass>& other, bool centred)
+      : centred_(centred) {
+    if (!other) return;
+    start_ = echo_problem;
+    start_.initial_state = Unnudged(plus, *other);
+    guard_.emplace(start_, options);
+  }
+
+  // False (status and message set) when the echoes' energy ran away at echo time s.
+  bool Check(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
+             GradientResult* result) {
+    if (!guard_ || guard_->Check(s_s, Unnudged(plus, *other))) return true;
+    result->status = SolveStatus::kEnergyGrowth;
+    result->message = fmt::format("the echo stopped (t counts echo time): {}", guard_->message());
+    return false;
+  }
+
+ private:
+  // (x_e(+β) + x_e(-β)) / 2, or the reference echo.
+  PhaseState Unnudged(const EchoPass& plus, const EchoPass& other) const {
+    if (!centred_) return other.state;
+    return PhaseState{0.5 * (plus.state.q + other.state.q), 0.5 * (plus.state.p + other.state.p)};
+  }
+
+  bool centred_;
+  SimulationProblem start_;
+  std::optional<StabilityGuard> guard_;
+};
+
 // `gamma`: the reweighting rate; a kick at echo time s is weighted exp(-γ s).
 void StoreInputDensity(const EchoPass& plus, const std::vector<double>& reference_terms,
                        double scale, double gamma, double end_time_s, int num_inputs,
@@ -330,8 +375,9 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   }
   if (!problem.forward.noise.is_zero()) {
     throw InputError(
-        "noise: the discrete echo of leapfrog and yoshida4 is deterministic; use the scheme "
-        "'baoab' to run the echo with thermal noise");
+        fmt::format("noise: the discrete echo of the composition schemes ({}) is deterministic; "
+                    "use the scheme 'baoab' to run the echo with thermal noise",
+                    fmt::join(CompositionSchemeNames(), ", ")));
   }
   const std::vector<double> weights =
       detail::CompositionWeightsOf(problem.integrator.scheme, name());
@@ -348,11 +394,18 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   }
   GradientResult result;
 
-  // Forward pass: the loss, the direct term and, for the one-sided estimate,
-  // the reference sum Σ τ ∂θH_half (the unnudged echo retraces it exactly).
-  const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
-      problem, grid, weights,
-      {.accumulate_half_step_energy = !centred, .record_parameter_gradient_range = measured});
+  // The one-sided estimate needs an unnudged reference echo for a linearized
+  // nudge, a recorded adjoint, or when the echo does not retrace the forward
+  // pass (the naive echo of a damped pass); otherwise the forward pass's own
+  // sum Σ τ ∂θH_half and Sz x0 are that echo's, exactly.
+  const bool retraces = options.damping != EchoDamping::kNaive || forward.dissipation.is_zero();
+  const bool one_sided_reference = !centred && (linearized || problem.record_adjoint || !retraces);
+  // Forward pass: the loss, the direct term and, for the one-sided estimate
+  // without a reference echo, the reference sum Σ τ ∂θH_half.
+  const detail::DiscreteForwardPass pass =
+      detail::RunDiscreteForward(problem, grid, weights,
+                                 {.accumulate_half_step_energy = !centred && !one_sided_reference,
+                                  .record_parameter_gradient_range = measured});
   result.passes = 1;
   result.steps = pass.steps;
   result.loss = pass.loss;
@@ -380,13 +433,12 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
 
   EchoPass plus{.state = flipped};
   Nudge(terminal_gradient, beta, loss.dependence(), {}, &plus.state);
-  // The second echo: -β (centred), or the unnudged reference (one-sided,
-  // needed for a linearized nudge or a recorded adjoint).
+  // The second echo: -β (centred), or the unnudged reference (one-sided).
   std::optional<EchoPass> other;
   if (centred) {
     other.emplace(EchoPass{.state = flipped});
     Nudge(terminal_gradient, -beta, loss.dependence(), {}, &other->state);
-  } else if (linearized || problem.record_adjoint) {
+  } else if (one_sided_reference) {
     other.emplace(EchoPass{.state = flipped});
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
@@ -439,6 +491,7 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   // (one-sided), summed by the steppers; with reweighting, each step's sum
   // gets its own weight in the total.
   Vector energy_sum = Vector::Zero(theta.size());
+  Vector reference_sum = Vector::Zero(theta.size());
   Vector reweighted_total = Vector::Zero(reweighted ? theta.size() : 0);
   std::optional<MeasuredEchoes> instruments;
   if (measured) {
@@ -448,8 +501,9 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
                         options.hardware, &random);
   }
   EchoSteppers steppers(echo_problem, forward, weights, centred, other.has_value(),
-                        instruments ? &*instruments : nullptr, &energy_sum);
+                        instruments ? &*instruments : nullptr, &energy_sum, &reference_sum);
   const bool record_inputs = problem.compute_input_gradient && other.has_value();
+  EchoGuard guard(echo_problem, detail::GridOptions(problem, grid), plus, other, centred);
   for (long j = 0; j < n; ++j) {
     const double s = grid.Time(j);
     steppers.Step(s, grid.step_s, record_inputs, &plus, other ? &*other : nullptr);
@@ -466,13 +520,19 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
       result.message = fmt::format("an echo became non-finite by s = {:.6g} s", s + grid.step_s);
       return result;
     }
+    if ((j % kFiniteCheckSteps == 0 || j + 1 == n) &&
+        !guard.Check(s + grid.step_s, plus, other, &result)) {
+      return result;
+    }
     nudge(n - j - 1);  // forward index k = N - j - 1
   }
   result.passes += other ? 2 : 1;
 
-  // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term.
+  // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term,
+  // the reference being the unnudged echo's sum, or the forward pass's when
+  // that echo was not run.
   if (reweighted) energy_sum = reweighted_total;
-  if (!centred) energy_sum -= pass.half_step_energy_gradient;
+  if (!centred) energy_sum -= other ? reference_sum : pass.half_step_energy_gradient;
   result.dL_dtheta = -scale * energy_sum + pass.direct_parameter_gradient;
   if (other) {
     result.dL_dx0 = estimate_lambda();

@@ -63,16 +63,21 @@ class DiscreteLossEvaluator {
   long steps_ = 0;
 };
 
-// dL/dx0 by central differences, ε = relative_step × max(|x0_i|, 1).
+// dL/dx0 by central differences, ε = relative_step × max(|x0_i|, s_i), with
+// s_i the component's scale (GradientProblem::scales), or 1 without scales.
 void DifferentiateInitialState(const GradientProblem& problem, double relative_step,
                                DiscreteLossEvaluator* evaluator, GradientResult* result) {
   const PhaseState& x0 = problem.forward.initial_state;
+  const bool scaled = !problem.scales.empty();
+  const auto scale = [&](const Vector& of_half, Eigen::Index i) {
+    return scaled ? of_half[i] : 1.0;
+  };
   result->dL_dx0 = {Vector(x0.q.size()), Vector(x0.p.size())};
   for (Eigen::Index i = 0; i < x0.q.size(); ++i) {
-    const double eq = relative_step * std::max(std::abs(x0.q[i]), 1.0);
+    const double eq = relative_step * std::max(std::abs(x0.q[i]), scale(problem.scales.state.q, i));
     result->dL_dx0.q[i] = evaluator->CentralDifference(
         eq, [i](GradientProblem* copy, double e) { copy->forward.initial_state.q[i] += e; });
-    const double ep = relative_step * std::max(std::abs(x0.p[i]), 1.0);
+    const double ep = relative_step * std::max(std::abs(x0.p[i]), scale(problem.scales.state.p, i));
     result->dL_dx0.p[i] = evaluator->CentralDifference(
         ep, [i](GradientProblem* copy, double e) { copy->forward.initial_state.p[i] += e; });
   }

@@ -12,7 +12,8 @@ namespace echolab {
 ///   dL/dθ_i ≈ [L(θ + ε_i e_i) - L(θ - ε_i e_i)] / (2 ε_i),
 ///   ε_i = relative_step × |θ_i| (relative_step when θ_i = 0), so that
 ///   element values in SI units (pF, nH) are perturbed in proportion;
-///   for x0: ε = relative_step × max(|x0_i|, 1)
+///   for x0: ε = relative_step × max(|x0_i|, s_i), s_i the component's scale
+///   (GradientProblem::scales; 1 when they are not set)
 ///
 /// On the stochastic scheme baoab (thermal noise), every perturbed pass uses
 /// the problem's noise seed and so the same realisation, and the loss is the

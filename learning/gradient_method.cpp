@@ -19,6 +19,20 @@ void GradientProblem::Validate() const {
         "gradient problem: the forward pass has an external drive; the gradient methods do not "
         "differentiate through one (the echo adds its own nudge)");
   }
+  if (scales.empty()) return;
+  const Eigen::Index n = forward.initial_state.q.size();
+  if (scales.state.q.size() != n || scales.state.p.size() != n ||
+      scales.parameters.size() != forward.theta.size()) {
+    throw InputError(fmt::format(
+        "gradient problem: scales has {} + {} state and {} parameter entries, expected {} + {} "
+        "and {}; measure them with MeasureProblemScales",
+        scales.state.q.size(), scales.state.p.size(), scales.parameters.size(), n, n,
+        forward.theta.size()));
+  }
+  if (!(scales.loss > 0.0) || !(scales.state.q.minCoeff() > 0.0) ||
+      !(scales.state.p.minCoeff() > 0.0) || !(scales.parameters.minCoeff() > 0.0)) {
+    throw InputError("gradient problem: every entry of scales must be positive");
+  }
 }
 
 GradientResult GradientMethod::Compute(const GradientProblem& problem) const {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "learning/loss.h"
+#include "learning/problem_scales.h"
 #include "physics/integrator_options.h"
 #include "physics/simulation_problem.h"
 #include "physics/trajectory.h"
@@ -24,6 +25,12 @@ struct GradientProblem {
   /// Return the input-gradient density dL/du(t). It is the one output that
   /// grows with the horizon; turn it off for memory that does not.
   bool compute_input_gradient = true;
+  /// The magnitudes of the state, loss and parameters (learning/problem_scales.h,
+  /// MeasureProblemScales). When set, integrator.atol is relative to them in the
+  /// adjoint (AbsoluteTolerancesOf) and finite differences step each component
+  /// of x0 in proportion to its scale. Empty: integrator.atol is absolute, the
+  /// same for every quantity, which suits states of order one.
+  ProblemScales scales;
 
   /// Throws InputError naming the first inconsistent field.
   void Validate() const;

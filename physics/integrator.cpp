@@ -8,8 +8,13 @@
 
 namespace echolab {
 
-Integrator::OutputSink::OutputSink(Trajectory* trajectory, const Observer& observer, bool record)
-    : trajectory_(trajectory), observer_(observer), record_(record) {}
+Integrator::OutputSink::OutputSink(const SimulationProblem& problem,
+                                   const IntegratorOptions& options, Trajectory* trajectory,
+                                   const Observer& observer)
+    : trajectory_(trajectory),
+      observer_(observer),
+      record_(options.record_states),
+      guard_(problem, options) {}
 
 bool Integrator::OutputSink::Emit(double t_s, const PhaseState& x) {
   if (!IsFinite(x)) {
@@ -19,6 +24,11 @@ bool Integrator::OutputSink::Emit(double t_s, const PhaseState& x) {
         "substrate is unstable (negative stiffness, gain in the damping) or that the step is too "
         "large for its fastest mode",
         t_s);
+    return false;
+  }
+  if (!guard_.Check(t_s, x)) {
+    trajectory_->status = SolveStatus::kEnergyGrowth;
+    trajectory_->message = guard_.message();
     return false;
   }
   if (record_) {
@@ -49,7 +59,7 @@ Trajectory Integrator::Integrate(const SimulationProblem& problem, const Integra
   trajectory.options_used.scheme = name();
 
   const auto start = std::chrono::steady_clock::now();
-  OutputSink sink(&trajectory, observer, options.record_states);
+  OutputSink sink(problem, trajectory.options_used, &trajectory, observer);
   DoIntegrate(problem, trajectory.options_used, &sink, &trajectory);
   trajectory.stats.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -17,7 +17,14 @@ struct IntegratorOptions {
   double rtol = 1e-8;
   double atol = 1e-10;
   /// Largest number of internal steps before the solve stops with a status.
+  /// Fixed-step schemes refuse (InputError) a step and duration that need more.
   long max_steps = 100'000'000;
+  /// Stability guard (StabilityGuard): a pass fails once its energy exceeds
+  /// this many times its energy scale (> 1; infinity turns the guard off).
+  double max_energy_growth = 1e6;
+  /// The adjoint's forward checkpoints may hold at most this much memory;
+  /// together with max_steps it bounds the forward steps of the adjoint.
+  double adjoint_memory_MiB = 1024.0;
   /// Spacing of the recorded samples. 0: every step for fixed-step schemes,
   /// step_s for adaptive ones (which interpolate with their dense output).
   double output_interval_s = 0.0;

@@ -14,6 +14,8 @@ const char* ToString(SolveStatus status) {
       return "solver failure";
     case SolveStatus::kTooManySteps:
       return "too many steps";
+    case SolveStatus::kEnergyGrowth:
+      return "energy growth";
   }
   return "unknown";
 }

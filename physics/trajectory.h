@@ -14,6 +14,7 @@ enum class SolveStatus {
   kNonFiniteState,  // the state became NaN or infinite
   kSolverFailure,   // the solver reported an error (step size underflow, ...)
   kTooManySteps,    // IntegratorOptions::max_steps was reached
+  kEnergyGrowth,    // the energy grew beyond the stability guard (StabilityGuard)
 };
 
 const char* ToString(SolveStatus status);

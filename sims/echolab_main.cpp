@@ -3,18 +3,25 @@
 //
 // Exit codes: 0 success; 1 a run failed (numerically, or a file could not be
 // written), with the cause printed; 2 bad input (usage, configuration, sizes,
-// an unusable output folder), with a message naming the file, line or field.
+// an unusable output folder), with a message naming the file, line or field;
+// 3 the results were written but their figures could not be drawn
+// (`echolab plot DIR` redraws them).
 // A run that fails leaves no output behind (docs/architecture.md, "Failure
 // behaviour").
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <csignal>
 #include <exception>
+#include <map>
 #include <new>
 
+#include "learning/gradient_method_registry.h"
 #include "physics/error.h"
+#include "physics/memory_budget.h"
 #include "sims/build_info.h"
 #include "sims/commands/circuit_gradcheck.h"
 #include "sims/commands/circuit_simulate.h"
@@ -23,6 +30,7 @@
 #include "sims/commands/sweep_command.h"
 #include "sims/commands/train_command.h"
 #include "sims/commands/validate_command.h"
+#include "sims/output/plotting.h"
 
 namespace {
 
@@ -32,6 +40,22 @@ constexpr int kExitFailed = 1;
 constexpr const char* kForceHelp =
     "Replace the output folder even if it was not written by echolab (its files are lost)";
 
+// A numeric option that must be finite and > 0 (or >= 0 with `zero_allowed`):
+// CLI11 names the option in the message.
+CLI::Validator FiniteNumber(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](std::string& text) -> std::string {
+        double value = 0.0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) || value < 0.0 ||
+            (value == 0.0 && !zero_allowed)) {
+          return fmt::format("expected a finite number {} 0, got '{}'", zero_allowed ? ">=" : ">",
+                             text);
+        }
+        return "";
+      },
+      zero_allowed ? "NUMBER>=0" : "NUMBER>0");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,12 +63,14 @@ int main(int argc, char** argv) {
   // file's name) instead of the signal ending the process.
   std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"echolab: simulate Hamiltonian hardware and train it with echo learning"};
-  app.set_version_flag("--version", echolab::kEcholabVersion);
+  app.set_version_flag("--version", fmt::format("echolab {} (commit {})",
+                                                echolab::kEcholabVersion, echolab::kGitCommit));
   app.require_subcommand(1);
 
   echolab::SimulateArguments simulate;
   CLI::App* simulate_command =
-      app.add_subcommand("simulate", "Run a substrate from a TOML configuration file");
+      app.add_subcommand("simulate",
+                         "Run a substrate from a TOML configuration file or a SPICE netlist");
   simulate_command
       ->add_option("config", simulate.config_path,
                    "Configuration file (TOML), or a SPICE netlist (.cir, ...)")
@@ -56,8 +82,10 @@ int main(int argc, char** argv) {
       "--no-plot", [&](std::int64_t) { simulate.plot = false; }, "Write CSV and JSON only");
   simulate_command->add_flag("-q,--quiet", simulate.quiet, "Print nothing but errors");
   simulate_command->add_flag("--force", simulate.force, kForceHelp);
-  simulate_command->add_option("--temperature", simulate.temperature_K,
-                               "Netlists: resistor temperature (K) for Johnson-Nyquist noise");
+  simulate_command
+      ->add_option("--temperature", simulate.temperature_K,
+                   "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
+      ->check(FiniteNumber(true));
   simulate_command->add_option("--seed", simulate.seed, "Netlists: seed of the noise");
 
   echolab::GradcheckArguments gradcheck;
@@ -76,14 +104,39 @@ int main(int argc, char** argv) {
   netlist_options->add_option("--output", circuit.problem.output_node,
                               "Node whose voltage is fitted");
   netlist_options->add_option("--target", circuit.problem.target_csv, "Target waveform CSV (t,y)");
-  netlist_options->add_option("--duration", circuit.problem.duration_s,
-                              "Duration T of the pass (s)");
-  netlist_options->add_option(
-      "--beta", circuit.beta,
-      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)");
-  netlist_options->add_option("--methods", circuit.methods, "Gradient methods")->delimiter(',');
-  netlist_options->add_option("--step", circuit.problem.step_s,
-                              "Fixed step (s); default T / 10,000");
+  netlist_options
+      ->add_option("--duration", circuit.problem.duration_s, "Duration T of the pass (s)")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option("--beta", circuit.beta,
+                   "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option("--methods", circuit.methods,
+                   fmt::format("Gradient methods, comma-separated, among {} (default {})",
+                               fmt::join(echolab::GradientMethodNames(), ", "),
+                               fmt::join(circuit.methods, ",")))
+      ->delimiter(',');
+  netlist_options
+      ->add_option("--step", circuit.problem.step_s, "Fixed step (s); default T / 10,000")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option("--target-interpolation", circuit.problem.target_interpolation,
+                   "Between the target's samples: linear (default; second order in the step) "
+                   "or cubic (fourth order)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, echolab::Interpolation>{
+          {"linear", echolab::Interpolation::kLinear}, {"cubic", echolab::Interpolation::kCubic}}))
+      ->option_text("linear|cubic");
+  netlist_options
+      ->add_option("--rtol", circuit.problem.rtol,
+                   "Relative tolerance of the adjoint (default 1e-11)")
+      ->check(FiniteNumber(false));
+  netlist_options
+      ->add_option(
+          "--atol", circuit.problem.atol,
+          "Absolute tolerance of the adjoint as a fraction of each quantity's scale (default "
+          "1e-14)")
+      ->check(FiniteNumber(false));
   gradcheck_command->add_option("-o,--output-dir", gradcheck.output_dir,
                                 "Output directory (default out/gradcheck/<config name>)");
   gradcheck_command->add_flag("--json", gradcheck.json,
@@ -126,7 +179,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   train_command
       ->add_option("--grad", train.gradient,
-                   "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint)")
+                   "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint); "
+                   "default rhel")
       ->check(CLI::IsMember({"rhel", "bptt"}));
   train_command->add_option("-o,--output-dir", train.output_dir,
                             "Output directory (default out/train/<config name>)");
@@ -140,6 +194,21 @@ int main(int argc, char** argv) {
   train_command->add_flag("-q,--quiet", train.quiet, "Print nothing but errors");
   train_command->add_flag("--force", train.force, kForceHelp);
 
+  double max_memory_gib = echolab::MemoryBudget::kDefaultGiB;
+  for (CLI::App* command :
+       {simulate_command, gradcheck_command, sweep_command, validate_command, train_command}) {
+    command
+        ->add_option("--max-memory", max_memory_gib,
+                     "Refuse inputs estimated to need more memory than this (GiB; default 8); "
+                     "input files may be an eighth of it")
+        ->check(FiniteNumber(false));
+  }
+
+  std::string plot_folder;
+  CLI::App* plot_command = app.add_subcommand(
+      "plot", "Redraw the figures of an output folder (of simulate, sweep, train or validate)");
+  plot_command->add_option("folder", plot_folder, "The output folder")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -148,6 +217,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    echolab::MemoryBudget::SetLimitGiB(max_memory_gib);
     if (*simulate_command && echolab::IsNetlistPath(simulate.config_path)) {
       return echolab::RunCircuitSimulate(simulate);
     }
@@ -170,14 +240,24 @@ int main(int argc, char** argv) {
     if (*gradcheck_command) {
       if (netlist_options->count_all() > 0) {
         throw echolab::InputError(
-            "--train, --output, --target, --duration, --beta, --methods and --step apply to "
-            "netlists; a TOML configuration sets them in its [loss] and [gradcheck] tables");
+            "--train, --output, --target, --duration, --beta, --methods, --step, "
+            "--target-interpolation, --rtol and --atol apply to netlists; a TOML configuration "
+            "sets them in its [loss], [gradcheck] and [integrator] tables");
       }
       return echolab::RunGradcheck(gradcheck);
     }
     if (*validate_command) return echolab::RunValidate(validate);
     if (*sweep_command) return echolab::RunSweep(sweep);
     if (*train_command) return echolab::RunTrain(train);
+    if (*plot_command) {
+      const int drawn = echolab::RedrawFolder(plot_folder);
+      fmt::print("drew the figures of {} folder{} in {}\n", drawn, drawn == 1 ? "" : "s",
+                 plot_folder);
+      return 0;
+    }
+  } catch (const echolab::PlotError& error) {
+    fmt::print(stderr, "echolab: {}\n", error.what());
+    return echolab::kExitPlotFailed;
   } catch (const echolab::InputError& error) {
     fmt::print(stderr, "echolab: error: {}\n", error.what());
     return kExitBadInput;

@@ -1,6 +1,7 @@
 #include "learning/detail/continuous_echo.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include "learning/detail/discrete_pass.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/step_count.h"
 
 namespace echolab::detail {
 namespace {
@@ -49,8 +51,14 @@ double SimpsonWeight(long j, long intervals, double spacing_s) {
 }
 
 // An even number of sample intervals of spacing ≈ step_s over T.
-long SampleIntervals(double duration_s, double step_s) {
-  const long intervals = static_cast<long>(std::ceil(duration_s / step_s - 1e-9));
+long SampleIntervals(double duration_s, double step_s, long max_steps) {
+  if (!(step_s > 0.0)) {
+    throw InputError(fmt::format(
+        "integrator.step_s must be > 0 for an echo on an adaptive scheme (it sets the spacing of "
+        "the samples of the sums), got {}",
+        step_s));
+  }
+  const long intervals = CountIntervals(duration_s, step_s, max_steps, "integrator.step_s");
   return std::max(2L, intervals + intervals % 2);
 }
 
@@ -88,7 +96,8 @@ PassSums RunPass(const SimulationProblem& pass, const IntegratorOptions& options
 double SampledPassLoss(const GradientProblem& problem, long* steps) {
   const SimulationProblem& pass = problem.forward;
   const Loss& loss = *problem.loss;
-  const long intervals = SampleIntervals(pass.duration_s, problem.integrator.step_s);
+  const long intervals =
+      SampleIntervals(pass.duration_s, problem.integrator.step_s, problem.integrator.max_steps);
   const double spacing_s = pass.duration_s / static_cast<double>(intervals);
   IntegratorOptions sampled = problem.integrator;
   sampled.output_interval_s = spacing_s;
@@ -116,21 +125,22 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   if (!options.hardware.is_ideal()) {
     throw InputError(fmt::format(
         "echo.hardware: imperfect flips, drift and input offsets are modelled on symmetric "
-        "composition schemes (leapfrog, yoshida4), not on '{}'",
-        problem.integrator.scheme));
+        "composition schemes ({}), not on '{}'",
+        fmt::join(CompositionSchemeNames(), ", "), problem.integrator.scheme));
   }
   if (options.damping != EchoDamping::kNaive) {
     throw InputError(
-        fmt::format("echo.damping: the gain echoes run on symmetric composition schemes (leapfrog, "
-                    "yoshida4), not on '{}'",
-                    problem.integrator.scheme));
+        fmt::format("echo.damping: the gain echoes run on symmetric composition schemes ({}), "
+                    "not on '{}'",
+                    fmt::join(CompositionSchemeNames(), ", "), problem.integrator.scheme));
   }
   const SimulationProblem& forward = problem.forward;
   const Loss& loss = *problem.loss;
   const Vector& theta = forward.theta;
   const double duration_s = forward.duration_s;
   const bool centred = options.estimator == EchoEstimator::kCentred;
-  const long intervals = SampleIntervals(duration_s, problem.integrator.step_s);
+  const long intervals =
+      SampleIntervals(duration_s, problem.integrator.step_s, problem.integrator.max_steps);
   const double spacing_s = duration_s / static_cast<double>(intervals);
   IntegratorOptions sampled = problem.integrator;
   sampled.output_interval_s = spacing_s;
@@ -178,13 +188,16 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   };
   const double beta = options.beta;
   const PassSums plus = run_echo(beta);
-  // One-sided: the forward pass is the unnudged reference (its ∫ ∂θH equals
-  // that of the unnudged echo by time-reversal invariance).
-  const PassSums minus = centred ? run_echo(-beta) : PassSums{};
-  result.passes += centred ? 2 : 1;
+  // One-sided: on an undamped pass the forward pass is the unnudged
+  // reference (its ∫ ∂θH equals that of the unnudged echo by time-reversal
+  // invariance); a damped pass's echo does not retrace it, and an unnudged
+  // echo is run as the reference instead.
+  const bool reference_echo = centred || !forward.dissipation.is_zero();
+  const PassSums minus = reference_echo ? run_echo(centred ? -beta : 0.0) : PassSums{};
+  result.passes += reference_echo ? 2 : 1;
   result.steps += plus.trajectory.stats.steps + minus.trajectory.stats.steps;
   for (const PassSums* echo : {&plus, &minus}) {
-    if (echo == &minus && !centred) continue;
+    if (echo == &minus && !reference_echo) continue;
     if (!echo->trajectory.ok()) {
       result.status = echo->trajectory.status;
       result.message = "echo pass: " + echo->trajectory.message;
@@ -192,10 +205,10 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
     }
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
-  const PassSums& reference = centred ? minus : forward_sums;
+  const PassSums& reference = reference_echo ? minus : forward_sums;
   result.dL_dtheta = -scale * (plus.energy_gradient - reference.energy_gradient) + direct;
   const PhaseState reference_end =
-      centred ? minus.trajectory.final_state : MomentumFlip(forward.initial_state);
+      reference_echo ? minus.trajectory.final_state : MomentumFlip(forward.initial_state);
   result.dL_dx0 = Swap(PhaseState{scale * (plus.trajectory.final_state.q - reference_end.q),
                                   scale * (plus.trajectory.final_state.p - reference_end.p)});
 
@@ -205,8 +218,8 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
   result.dL_du.resize(forward.system->num_inputs(), samples);
   for (long i = 0; i < samples; ++i) {
     const long j = intervals - i;  // echo sample at forward time i Δ
-    const Vector& ref = centred ? reference.input_terms[static_cast<size_t>(j)]
-                                : reference.input_terms[static_cast<size_t>(i)];
+    const Vector& ref = reference_echo ? reference.input_terms[static_cast<size_t>(j)]
+                                       : reference.input_terms[static_cast<size_t>(i)];
     result.input_times_s.push_back(forward.start_time_s + static_cast<double>(i) * spacing_s);
     result.dL_du.col(i) = -scale * (plus.input_terms[static_cast<size_t>(j)] - ref);
   }

@@ -1,12 +1,14 @@
 #include "learning/detail/discrete_pass.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
 #include "learning/detail/parameter_readout.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/stability_guard.h"
 
 namespace echolab::detail {
 
@@ -23,22 +25,22 @@ StepGrid MakeStepGrid(const GradientProblem& problem) {
                                  problem.integrator.step_s));
   }
   StepGrid grid;
-  grid.num_steps =
-      FixedStepIntegrator::NumSteps(problem.forward.duration_s, problem.integrator.step_s);
-  if (grid.num_steps > problem.integrator.max_steps) {
-    throw InputError(fmt::format("integrator.max_steps: {} steps needed, more than {}",
-                                 grid.num_steps, problem.integrator.max_steps));
-  }
+  grid.num_steps = FixedStepIntegrator::NumSteps(
+      problem.forward.duration_s, problem.integrator.step_s, problem.integrator.max_steps);
   grid.step_s = problem.forward.duration_s / static_cast<double>(grid.num_steps);
   return grid;
+}
+
+IntegratorOptions GridOptions(const GradientProblem& problem, const StepGrid& grid) {
+  IntegratorOptions options = problem.integrator;
+  options.step_s = grid.step_s;
+  return options;
 }
 
 namespace {
 
 std::vector<double> WeightsOf(const std::string& scheme) {
-  const std::unique_ptr<Integrator> integrator = MakeIntegrator(scheme);
-  const auto* fixed = dynamic_cast<const FixedStepIntegrator*>(integrator.get());
-  return fixed != nullptr ? fixed->CompositionWeights() : std::vector<double>{};
+  return MakeIntegrator(scheme)->traits().composition_weights;
 }
 
 }  // namespace
@@ -50,8 +52,8 @@ std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::s
   if (weights.empty()) {
     throw InputError(fmt::format(
         "integrator.scheme: the {} method replays a symmetric composition scheme step by step; "
-        "'{}' is not one: use leapfrog or yoshida4",
-        method, scheme));
+        "'{}' is not one: use one of {}",
+        method, scheme, fmt::join(CompositionSchemeNames(), ", ")));
   }
   return weights;
 }
@@ -91,6 +93,7 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   if (options.record_parameter_gradient_range) {
     pass.parameter_gradient_range = Vector::Zero(forward.system->num_params());
   }
+  StabilityGuard guard(forward, GridOptions(problem, grid));
   PhaseState x = forward.initial_state;
   if (options.store_states) pass.states.reserve(static_cast<size_t>(grid.num_steps) + 1);
   for (long k = 0;; ++k) {
@@ -100,6 +103,12 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
           "the forward pass became non-finite by t = {:.6g} s; the substrate is unstable or the "
           "step too large",
           grid.Time(k));
+      return pass;
+    }
+    if ((k % kGuardCheckSteps == 0 || k == grid.num_steps) &&
+        !guard.Check(forward.start_time_s + grid.Time(k), x)) {
+      pass.status = SolveStatus::kEnergyGrowth;
+      pass.message = "the forward pass stopped: " + guard.message();
       return pass;
     }
     if (options.store_states) pass.states.push_back(x);

@@ -27,11 +27,19 @@ struct StepGrid {
 
 StepGrid MakeStepGrid(const GradientProblem& problem);
 
-/// True when the scheme is a symmetric composition (leapfrog, yoshida4).
+/// Steps between two checks of the stability guard in the step loops of the
+/// gradient methods (a check costs about two force evaluations).
+inline constexpr long kGuardCheckSteps = 16;
+
+/// The integrator options of a pass on the grid (the step is the grid's), for
+/// its StabilityGuard.
+IntegratorOptions GridOptions(const GradientProblem& problem, const StepGrid& grid);
+
+/// True when the scheme is a symmetric composition (CompositionSchemeNames()).
 bool IsCompositionScheme(const std::string& scheme);
 
 /// The sub-step weights of the problem's scheme; throws InputError naming the
-/// method when the scheme is not a symmetric composition (leapfrog, yoshida4).
+/// method when the scheme is not a symmetric composition (CompositionSchemeNames()).
 std::vector<double> CompositionWeightsOf(const std::string& scheme, const std::string& method);
 
 /// A forward pass on the grid with the discrete loss accumulated on the way.

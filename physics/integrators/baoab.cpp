@@ -136,8 +136,13 @@ class CorrelatedBaoabStepper final : public BaoabSplitting {
 }  // namespace
 
 SchemeTraits BaoabIntegrator::traits() const {
-  return SchemeTraits{
-      .fixed_step = true, .symplectic = false, .symmetric = false, .stochastic = true, .order = 2};
+  // The B-A-B core is leapfrog's: bounded for h ω < 2 without damping.
+  return SchemeTraits{.fixed_step = true,
+                      .symplectic = false,
+                      .symmetric = false,
+                      .stochastic = true,
+                      .order = 2,
+                      .stability_limit = 2.0};
 }
 
 void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {

@@ -8,6 +8,7 @@
 #include <unsupported/Eigen/MatrixFunctions>
 
 #include "physics/error.h"
+#include "physics/step_count.h"
 
 namespace echolab {
 
@@ -53,8 +54,8 @@ Eigen::MatrixXd DampingGenerator(const SimulationProblem& problem) {
   return generator;
 }
 
-long FixedStepIntegrator::NumSteps(double duration_s, double step_s) {
-  return static_cast<long>(std::ceil(duration_s / step_s - 1e-9));
+long FixedStepIntegrator::NumSteps(double duration_s, double step_s, long max_steps) {
+  return CountIntervals(duration_s, step_s, max_steps, "integrator.step_s");
 }
 
 void FixedStepIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
@@ -79,17 +80,13 @@ IntegratorOptions FixedStepIntegrator::DoResolveOptions(const SimulationProblem&
                     requested.step_s));
   }
   IntegratorOptions used = requested;
-  const long steps = NumSteps(problem.duration_s, requested.step_s);
-  if (steps > requested.max_steps) {
-    throw InputError(fmt::format(
-        "integrator.max_steps: {} steps of {} s are needed for {} s, more than max_steps = {}",
-        steps, requested.step_s, problem.duration_s, requested.max_steps));
-  }
+  const long steps = NumSteps(problem.duration_s, requested.step_s, requested.max_steps);
   used.step_s = problem.duration_s / static_cast<double>(steps);
-  const double per_output =
-      requested.output_interval_s > 0.0
-          ? std::max(1.0, std::round(requested.output_interval_s / used.step_s))
-          : 1.0;
+  // At most one sample every `steps` steps, so that the count stays a long.
+  const double per_output = requested.output_interval_s > 0.0
+                                ? std::clamp(std::round(requested.output_interval_s / used.step_s),
+                                             1.0, static_cast<double>(steps))
+                                : 1.0;
   used.output_interval_s = per_output * used.step_s;
   return used;
 }

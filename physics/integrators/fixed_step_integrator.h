@@ -13,17 +13,15 @@ namespace echolab {
 /// the interval is 0), and a non-finite check at every sample.
 ///
 /// Schemes that are symmetric compositions of the SymmetricSplitting step
-/// (leapfrog, yoshida4) say so through CompositionWeights(); the gradient
-/// methods of learning/ replay their sub-steps exactly.
+/// (CompositionScheme) say so through SchemeTraits::composition_weights; the
+/// gradient methods of learning/ replay their sub-steps exactly.
 class FixedStepIntegrator : public Integrator {
  public:
-  /// Sub-step weights w_i (Σ w_i = 1, symmetric) when one step of h is the
-  /// composition of SymmetricSplitting steps of w_i h; empty otherwise.
-  virtual std::vector<double> CompositionWeights() const { return {}; }
-
   /// The number of steps and the step used for a pass of `duration_s` when
-  /// `step_s` is asked for: N = ceil(T / h - 1e-9), h_used = T / N.
-  static long NumSteps(double duration_s, double step_s);
+  /// `step_s` is asked for: N = max(1, ceil(T / h - 1e-9)), h_used = T / N.
+  /// Throws InputError naming integrator.step_s when N > max_steps
+  /// (CountIntervals), before any cast.
+  static long NumSteps(double duration_s, double step_s, long max_steps);
 
   /// Advances a state by one step; owns the scratch buffers of one run.
   class Stepper {

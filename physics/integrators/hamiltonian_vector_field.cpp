@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "physics/step_count.h"
+
 namespace echolab {
 
 HamiltonianVectorField::HamiltonianVectorField(const SimulationProblem& problem)
@@ -42,7 +44,9 @@ void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt)
 
 std::vector<double> UniformOutputTimes(double start_time_s, double duration_s, double interval_s) {
   // The last interval may be shorter; a remainder below 1e-9 Δ is dropped.
-  const auto intervals = static_cast<long>(std::ceil(duration_s / interval_s - 1e-9));
+  const long intervals =
+      CountIntervals(duration_s, interval_s, kMaxOutputSamples, "integrator.output_interval_s",
+                     "the most output samples of a pass");
   std::vector<double> times;
   times.reserve(static_cast<size_t>(intervals) + 1);
   for (long k = 0; k < intervals; ++k) {

@@ -12,6 +12,7 @@
 #include "physics/integrators/leapfrog.h"
 #include "physics/integrators/odeint_dopri5.h"
 #include "physics/integrators/yoshida4.h"
+#include "physics/integrators/yoshida6.h"
 
 namespace echolab {
 namespace {
@@ -23,14 +24,19 @@ Factory Make() {
   return [] { return std::make_unique<T>(); };
 }
 
+Factory MakeComposition(CompositionScheme scheme) {
+  return [scheme] { return std::make_unique<CompositionIntegrator>(scheme); };
+}
+
 Factory MakeErk(ErkTable table) {
   return [table] { return std::make_unique<ArkodeErkIntegrator>(table); };
 }
 
 const std::map<std::string, Factory>& Registry() {
   static const std::map<std::string, Factory> registry = {
-      {"leapfrog", Make<LeapfrogIntegrator>()},
-      {"yoshida4", Make<Yoshida4Integrator>()},
+      {"leapfrog", MakeComposition(Leapfrog())},
+      {"yoshida4", MakeComposition(Yoshida4())},
+      {"yoshida6", MakeComposition(Yoshida6())},
       {"baoab", Make<BaoabIntegrator>()},
       {"cvode_adams", Make<CvodeAdamsIntegrator>()},
       {"arkode_dopri5", MakeErk(ErkTable::kDormandPrince5)},
@@ -52,9 +58,21 @@ std::unique_ptr<Integrator> MakeIntegrator(const std::string& scheme) {
 }
 
 std::vector<std::string> SchemeNames() {
+  return SchemeNamesWhere([](const SchemeTraits&) { return true; });
+}
+
+std::vector<std::string> SchemeNamesWhere(
+    const std::function<bool(const SchemeTraits&)>& predicate) {
   std::vector<std::string> names;
-  for (const auto& [name, factory] : Registry()) names.push_back(name);
+  for (const auto& [name, factory] : Registry()) {
+    if (predicate(factory()->traits())) names.push_back(name);
+  }
   return names;
+}
+
+std::vector<std::string> CompositionSchemeNames() {
+  return SchemeNamesWhere(
+      [](const SchemeTraits& traits) { return !traits.composition_weights.empty(); });
 }
 
 }  // namespace echolab

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "physics/integrators/fixed_step_integrator.h"
+#include "physics/integrators/composition_scheme.h"
 
 namespace echolab {
 
@@ -11,15 +11,10 @@ namespace echolab {
 ///   q_{k+1} = q_a + (h/2) ∂T/∂p(p_{k+1})
 ///
 /// Second order, symplectic, and exactly reversible under the momentum flip
-/// (up to round-off): the default scheme for echo learning.
-class LeapfrogIntegrator final : public FixedStepIntegrator {
- public:
-  std::string name() const override { return "leapfrog"; }
-  SchemeTraits traits() const override;
-  std::vector<double> CompositionWeights() const override { return {1.0}; }
-
- private:
-  std::unique_ptr<Stepper> MakeStepper(const SimulationProblem& problem) const override;
-};
+/// (up to round-off): the default scheme for echo learning. Stable for
+/// h ω < 2 on x'' = -ω² x.
+inline CompositionScheme Leapfrog() {
+  return {.name = "leapfrog", .weights = {1.0}, .order = 2, .stability_limit = 2.0};
+}
 
 }  // namespace echolab

@@ -29,6 +29,26 @@ void CheckMethods(const std::vector<std::string>& methods) {
   }
 }
 
+std::vector<double> ToStdVector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
+
+// What the adjoint was asked for and what it used: rtol, atol relative to
+// the scales, the scales, and the absolute tolerances of its four solves.
+nlohmann::json ToleranceJson(const GradientProblem& problem) {
+  const AbsoluteTolerances absolute = AbsoluteTolerancesOf(problem);
+  return {{"rtol", problem.integrator.rtol},
+          {"atol_relative_to_scale", problem.integrator.atol},
+          {"scales",
+           {{"state_q", ToStdVector(problem.scales.state.q)},
+            {"state_p", ToStdVector(problem.scales.state.p)},
+            {"loss", problem.scales.loss},
+            {"parameters", ToStdVector(problem.scales.parameters)}}},
+          {"absolute",
+           {{"state", ToStdVector(absolute.state)},
+            {"running_loss", absolute.running_loss[0]},
+            {"adjoint", ToStdVector(absolute.adjoint)},
+            {"parameter_gradient", ToStdVector(absolute.parameter_gradient)}}}};
+}
+
 }  // namespace
 
 bool IsNetlistPath(const std::string& path) {
@@ -54,6 +74,12 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   GradcheckRun run{.reference = arguments.methods.front()};
   run.parameter_names = built.trained_names;
   run.num_dof = built.circuit->num_dof();
+  run.parameter_scales = Entries(problem.scales.parameters, built.trained);
+  run.state_scales = problem.scales.state;
+  run.echo_bias_warning = EchoBiasWarning(problem, settings.echo, arguments.methods);
+  if (!run.echo_bias_warning.empty() && !arguments.quiet) {
+    fmt::print(stderr, "gradcheck: warning: {}\n", run.echo_bias_warning);
+  }
   if (std::find(arguments.methods.begin(), arguments.methods.end(), "adjoint") !=
       arguments.methods.end()) {
     run.reference = "adjoint";
@@ -77,6 +103,9 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   report["run"]["duration_s"] = arguments.problem.duration_s;
   report["run"]["beta"] = settings.echo.beta;
   report["run"]["integrator"] = ToJson(problem.integrator);
+  report["run"]["target_interpolation"] =
+      arguments.problem.target_interpolation == Interpolation::kCubic ? "cubic" : "linear";
+  report["run"]["adjoint_tolerances"] = ToleranceJson(problem);
   WriteJson(report, output.path() / "gradcheck.json");
   output.Commit();
   if (arguments.json) {

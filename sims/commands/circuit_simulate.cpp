@@ -98,16 +98,17 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
   meta["nodes"] = circuit.node_names();
   meta["problem"] = ToJson(problem);
   meta["trajectory"] = ToJson(trajectory);
+  const PlotRecipe plot{"plot_voltages.py", {netlist.title}};
+  meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
-  if (arguments.plot) {
-    RunPlotScript("plot_voltages.py", {output.path().string(), netlist.title});
-  }
+  const std::optional<std::string> plot_failure =
+      arguments.plot ? TryDrawPlots(plot, output.path()) : std::nullopt;
   output.Commit();
   if (!arguments.quiet) {
     fmt::print("{}\n{}\nwrote {}\n", netlist.title, trajectory.BriefReport(),
                output.destination().string());
   }
-  return 0;
+  return plot_failure ? ReportPlotFailure(*plot_failure, output.destination()) : 0;
 }
 
 }  // namespace echolab

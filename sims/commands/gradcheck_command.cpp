@@ -22,9 +22,15 @@ int RunGradcheck(const GradcheckArguments& arguments) {
           : fs::path(arguments.output_dir);
   StagedDirectory output(destination, arguments.force);
 
-  GradcheckRun run{.parameter_names = config.simulation.substrate.system->parameter_names(),
-                   .num_dof = config.simulation.substrate.system->num_dof(),
-                   .reference = config.reference};
+  GradcheckRun run{
+      .parameter_names = config.simulation.substrate.system->parameter_names(),
+      .num_dof = config.simulation.substrate.system->num_dof(),
+      .reference = config.reference,
+      .parameter_scales = ParameterScales(problem.forward.theta),
+      .echo_bias_warning = EchoBiasWarning(problem, config.settings.echo, config.methods)};
+  if (!run.echo_bias_warning.empty() && !arguments.quiet) {
+    fmt::print(stderr, "gradcheck: warning: {}\n", run.echo_bias_warning);
+  }
   bool all_ok = true;
   for (size_t k = 0; k < config.methods.size(); ++k) {
     const std::string& method = config.methods[k];

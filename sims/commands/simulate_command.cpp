@@ -50,11 +50,11 @@ int RunSimulate(const SimulateArguments& arguments) {
   meta["energy"] = {{"initial_J", energy.initial_J},
                     {"final_J", energy.final_J},
                     {"max_relative_deviation", energy.max_relative_deviation}};
+  const PlotRecipe plot{"plot_simulation.py", {config.substrate.description}};
+  meta["plot"] = ToJson(plot);
   WriteJson(meta, output.path() / "meta.json");
-
-  if (arguments.plot) {
-    RunPlotScript("plot_simulation.py", {output.path().string(), config.substrate.description});
-  }
+  const std::optional<std::string> plot_failure =
+      arguments.plot ? TryDrawPlots(plot, output.path()) : std::nullopt;
   output.Commit();
   if (!arguments.quiet) {
     const bool isolated = config.problem.input.num_channels() == 0 &&
@@ -66,7 +66,7 @@ int RunSimulate(const SimulateArguments& arguments) {
                         : " (inputs, damping and noise exchange energy)",
                output.destination().string());
   }
-  return 0;
+  return plot_failure ? ReportPlotFailure(*plot_failure, output.destination()) : 0;
 }
 
 }  // namespace echolab

@@ -100,9 +100,11 @@ int RunSweep(const SweepArguments& arguments) {
                       directory / "seed_statistics.csv");
   WriteSweepMetadata(config, directory / "meta.json");
 
-  if (arguments.plot) RunPlotScript("plot_sweep.py", {directory.string()});
+  const std::optional<std::string> plot_failure =
+      arguments.plot ? TryDrawPlots(kSweepPlot, directory) : std::nullopt;
   if (!arguments.quiet) fmt::print("wrote {}\n", results.string());
-  return any_failed ? 1 : 0;
+  if (any_failed) return 1;
+  return plot_failure ? ReportPlotFailure(*plot_failure, directory) : 0;
 }
 
 }  // namespace echolab

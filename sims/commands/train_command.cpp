@@ -220,15 +220,19 @@ int RunTrain(const TrainArguments& arguments) {
   WriteMetricsCsv(state, output.path() / "metrics.csv");
   SaveCheckpoint(state, output.path() / "checkpoint.json");
   WriteParametersCsv(model, state, output.path() / "parameters.csv");
-  WriteJson(Summary(config, arguments, state, test), output.path() / "summary.json");
-  if (arguments.plot) RunPlotScript("plot_training.py", {output.path().string(), metric});
+  const PlotRecipe plot{"plot_training.py", {metric}};
+  nlohmann::json summary = Summary(config, arguments, state, test);
+  summary["plot"] = ToJson(plot);
+  WriteJson(summary, output.path() / "summary.json");
+  const std::optional<std::string> plot_failure =
+      arguments.plot ? TryDrawPlots(plot, output.path()) : std::nullopt;
   output.Commit();
   fs::remove_all(in_progress);
   if (!arguments.quiet) {
     fmt::print("test {} {:.5g} (loss {:.5g}) with the parameters of step {}; wrote {}\n", metric,
                test.metric, test.loss, state.best_step, destination.string());
   }
-  return 0;
+  return plot_failure ? ReportPlotFailure(*plot_failure, destination) : 0;
 }
 
 }  // namespace echolab

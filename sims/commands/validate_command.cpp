@@ -68,10 +68,8 @@ int RunValidate(const ValidateArguments& arguments) {
       checks.push_back(std::move(check));
     }
   }
-  if (!arguments.quiet) fmt::print(stderr, "validate: plotting\n");
-  RunPlotScript("plot_validation.py", {output.path().string()});
-
   nlohmann::json summary = RunHeader("validate");
+  summary["plot"] = ToJson(PlotRecipe{"plot_validation.py", {}});
   bool all_passed = true;
   for (const ValidationCheck& check : checks) {
     summary["checks"][check.id] = {
@@ -80,6 +78,13 @@ int RunValidate(const ValidateArguments& arguments) {
   }
   summary["all_passed"] = all_passed;
   WriteJson(summary, output.path() / "summary.json");
+  if (!arguments.quiet) fmt::print(stderr, "validate: plotting\n");
+  std::optional<std::string> plot_failure;
+  try {
+    RedrawFolder(output.path());
+  } catch (const PlotError& error) {
+    plot_failure = error.what();
+  }
   WriteHtmlReport(
       "echolab validation: echo learning against the adjoint method",
       "Echo learning (continuous RHEL) computes loss gradients the way a Hamiltonian substrate "
@@ -98,7 +103,8 @@ int RunValidate(const ValidateArguments& arguments) {
     }
     fmt::print("wrote {}\n", (output.destination() / "report.html").string());
   }
-  return all_passed ? 0 : 1;
+  if (!all_passed) return 1;
+  return plot_failure ? ReportPlotFailure(*plot_failure, output.destination()) : 0;
 }
 
 }  // namespace echolab

@@ -4,11 +4,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "circuits/netlist_parser.h"
+#include "circuits/waveform_file.h"
 #include "physics/error.h"
 #include "physics/lower_case.h"
-#include "sims/config/input_config.h"
 
 namespace echolab {
 
@@ -32,45 +33,71 @@ std::vector<int> TrainedIndices(const CircuitHamiltonian& circuit,
   return indices;
 }
 
+// Re-throws an InputError of `build` with the field's name in front.
+template <typename Build>
+auto Named(const std::string& field, const Build& build) {
+  try {
+    return build();
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: {}", field, error.what()));
+  }
+}
+
 std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamiltonian> circuit,
-                                            const std::string& node, const std::string& target_csv,
-                                            const std::string& option) {
-  const int index = circuit->NodeIndex(Lower(node));
-  if (index < 0) throw InputError(option + ": the ground node has no voltage to fit");
-  std::vector<double> times_s, values;
-  ReadSamplesCsv(target_csv, &times_s, &values);
-  InputSignal target({{std::make_shared<SampledWaveform>(std::move(times_s), std::move(values),
-                                                         Interpolation::kLinear),
-                       Parity::kEven}});
+                                            const CircuitProblemSpec& spec,
+                                            const CircuitOptionNamer& name) {
+  const std::string output = name("output", "output_node");
+  const int index = Named(output, [&] { return circuit->NodeIndex(Lower(spec.output_node)); });
+  if (index < 0) throw InputError(output + ": the ground node has no voltage to fit");
+  WaveformSamples samples =
+      Named(name("target", "target"), [&] { return ReadWaveformCsv(spec.target_csv); });
+  InputSignal target(
+      {{std::make_shared<SampledWaveform>(std::move(samples.times_s), std::move(samples.values),
+                                          spec.target_interpolation),
+        Parity::kEven}});
   return std::make_shared<TrackingLoss>(
       std::make_shared<VelocityReadout>(std::move(circuit), std::vector<int>{index}), target,
       Vector::Ones(1), Vector::Zero(1), Vector::Zero(1));
 }
 
-void CheckSpec(const CircuitProblemSpec& spec, const std::string& prefix) {
-  if (spec.output_node.empty()) throw InputError(prefix + "output: a node name is required");
-  if (spec.target_csv.empty()) throw InputError(prefix + "target: a CSV file (t,y) is required");
-  if (!(spec.duration_s > 0.0)) {
-    throw InputError(
-        fmt::format("{}duration: expected a positive time in s, got {}", prefix, spec.duration_s));
+void CheckSpec(const CircuitProblemSpec& spec, const CircuitOptionNamer& name) {
+  if (spec.output_node.empty()) {
+    throw InputError(name("output", "output_node") + ": a node name is required");
   }
-  if (!(spec.step_s >= 0.0)) {
-    throw InputError(
-        fmt::format("{}step: expected a positive time in s, got {}", prefix, spec.step_s));
+  if (spec.target_csv.empty()) {
+    throw InputError(name("target", "target") + ": a CSV file (t,y) is required");
+  }
+  if (!(spec.duration_s > 0.0) || !std::isfinite(spec.duration_s)) {
+    throw InputError(fmt::format("{}: expected a positive time in s, got {}",
+                                 name("duration", "duration_s"), spec.duration_s));
+  }
+  if (!(spec.step_s >= 0.0) || !std::isfinite(spec.step_s)) {
+    throw InputError(fmt::format("{}: expected a positive time in s, got {}",
+                                 name("step", "step_s"), spec.step_s));
+  }
+  for (const auto& [key, value] : {std::pair{"rtol", spec.rtol}, std::pair{"atol", spec.atol}}) {
+    if (!(value > 0.0 && value < 1.0)) {
+      throw InputError(fmt::format(
+          "{}: expected a tolerance between 0 and 1 (relative to each quantity's scale), got {}",
+          name(key, key), value));
+    }
   }
 }
 
 }  // namespace
 
-CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
-                                   const std::string& option_prefix) {
-  CheckSpec(spec, option_prefix);
+std::string CommandLineOption(std::string_view option, std::string_view /*key*/) {
+  return fmt::format("--{}", option);
+}
+
+CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const CircuitOptionNamer& name) {
+  CheckSpec(spec, name);
   const Netlist netlist = ParseNetlistFile(spec.netlist_path);
   CircuitProblem built;
   built.circuit = std::make_shared<const CircuitHamiltonian>(netlist);
   built.title = netlist.title;
   const CircuitHamiltonian& circuit = *built.circuit;
-  built.trained = TrainedIndices(circuit, spec.train, option_prefix + "train");
+  built.trained = TrainedIndices(circuit, spec.train, name("train", "train"));
   for (int index : built.trained) built.trained_names.push_back(circuit.parameter_names()[index]);
 
   GradientProblem& problem = built.problem;
@@ -81,14 +108,14 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
                                    Vector::Zero(circuit.num_dof())};
   problem.forward.duration_s = spec.duration_s;
   problem.forward.dissipation = circuit.ResistiveDissipation();
-  problem.loss =
-      NodeVoltageLoss(built.circuit, spec.output_node, spec.target_csv, option_prefix + "output");
+  problem.loss = NodeVoltageLoss(built.circuit, spec, name);
   problem.integrator.scheme = "yoshida4";
   problem.integrator.step_s = spec.step_s > 0.0 ? spec.step_s : spec.duration_s / 10000.0;
-  // Circuit states are small in SI units (fluxes and charges ~1e-9): the
-  // absolute tolerance must not swamp them.
-  problem.integrator.rtol = 1e-10;
-  problem.integrator.atol = 1e-24;
+  // Circuit quantities are small and far apart in SI units (charges ~1e-18 C,
+  // losses ~1e-19 V² s): atol is relative to the scales of each.
+  problem.integrator.rtol = spec.rtol;
+  problem.integrator.atol = spec.atol;
+  problem.scales = MeasureProblemScales(problem);
   return built;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "circuits/circuit_hamiltonian.h"
 #include "learning/gradient_method.h"
+#include "physics/input_signal.h"
 
 namespace echolab {
 
@@ -13,8 +15,8 @@ namespace echolab {
 ///
 ///   L = ∫_0^T ½ (v(NODE, t) - y(t))² dt
 ///
-/// (v the node voltage to ground in V, y linearly interpolated from a CSV
-/// with header t,y), its trained element values and the pass.
+/// (v the node voltage to ground in V, y interpolated from a CSV with header
+/// t,y), its trained element values, the pass and the adjoint's tolerances.
 struct CircuitProblemSpec {
   std::string netlist_path;
   std::vector<std::string> train;  // element names, case-insensitive
@@ -23,10 +25,20 @@ struct CircuitProblemSpec {
   double duration_s = 0.0;
   /// Fixed step of the passes; 0 means T / 10,000.
   double step_s = 0.0;
+  /// Between the target's samples: linear caps the loss of the fourth-order
+  /// passes at second order in the step (the kinks at the samples), a cubic
+  /// spline keeps it at fourth.
+  Interpolation target_interpolation = Interpolation::kLinear;
+  /// The continuous adjoint's relative tolerance, and its absolute tolerance
+  /// as a fraction of each quantity's scale (ProblemScales, measured on a
+  /// forward pass): states, loss, λ and dL/dθ each get atol × their scale.
+  double rtol = 1e-11;
+  double atol = 1e-14;
 };
 
 /// The gradient problem of a netlist, from zero fluxes and charges (as
-/// SPICE's uic), with the resistors as the pass's dissipation, on yoshida4.
+/// SPICE's uic), with the resistors as the pass's dissipation, on yoshida4,
+/// with its scales (GradientProblem::scales) measured on one forward pass.
 struct CircuitProblem {
   std::shared_ptr<const CircuitHamiltonian> circuit;  // owns problem.forward.system
   GradientProblem problem;
@@ -35,11 +47,19 @@ struct CircuitProblem {
   std::string title;                       // the netlist's first line
 };
 
+/// How a message names a field of the spec: given the command-line option
+/// ("output") and the configuration key ("output_node"), the name with its
+/// location ("--output", or "run.toml:4:1: circuit.output_node").
+using CircuitOptionNamer =
+    std::function<std::string(std::string_view option, std::string_view key)>;
+
+/// "--OPTION": the command line's names.
+std::string CommandLineOption(std::string_view option, std::string_view key);
+
 /// Parses the netlist and builds the problem. Bad input throws InputError
-/// naming the option (`--train`, `--output`, ... for the command line;
-/// `option_prefix` "circuit." gives `circuit.train`, ... for a configuration).
+/// naming the field as `name` does.
 CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec,
-                                   const std::string& option_prefix = "--");
+                                   const CircuitOptionNamer& name = CommandLineOption);
 
 /// The nudging strength for a circuit when none is given: 1e-4 × its smallest
 /// capacitance. β is measured in farads here (β l with l in V² is an energy),

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <limits>
 
 #include "physics/error.h"
+#include "physics/input_file.h"
 
 namespace echolab {
 namespace {
@@ -37,11 +39,7 @@ const char* TypeName(const toml::node& node) {
 }  // namespace
 
 ConfigTable ConfigTable::ParseFile(const std::string& path) {
-  std::ifstream stream(path);
-  if (!stream) throw InputError(fmt::format("{}: cannot open the configuration file", path));
-  const std::string text((std::istreambuf_iterator<char>(stream)),
-                         std::istreambuf_iterator<char>());
-  return ParseText(text, path);
+  return ParseText(ReadInputFile(path, "configuration file"), path);
 }
 
 ConfigTable ConfigTable::ParseText(std::string_view text, const std::string& source_name) {
@@ -67,9 +65,24 @@ std::string ConfigTable::Location(const toml::node* node) const {
   return fmt::format("{}:{}:{}", *file_, source.begin.line, source.begin.column);
 }
 
+std::string ConfigTable::Where(std::string_view key) const {
+  return fmt::format("{}: {}", Location(table_->get(key)), PathOf(key));
+}
+
 void ConfigTable::Fail(std::string_view key, const std::string& message) const {
-  const toml::node* node = table_->get(key);
-  throw InputError(fmt::format("{}: {}: {}", Location(node), PathOf(key), message));
+  throw InputError(fmt::format("{}: {}", Where(key), message));
+}
+
+std::string ConfigTable::InputFile(std::string_view key, std::string_view what) const {
+  const std::filesystem::path file = String(key);
+  const std::string path =
+      (file.is_absolute() ? file : std::filesystem::path(Directory()) / file).string();
+  try {
+    CheckInputFile(path, what);
+  } catch (const InputError& error) {
+    Fail(key, error.what());
+  }
+  return path;
 }
 
 std::string ConfigTable::PathOf(std::string_view key) const { return JoinPath(path_, key); }
@@ -90,7 +103,11 @@ const toml::node& ConfigTable::Require(std::string_view key) const {
 }
 
 double ConfigTable::ToNumber(const toml::node& node, const std::string& path) const {
-  if (const auto value = node.value<double>(); value && (node.is_number())) return *value;
+  if (const auto value = node.value<double>(); value && (node.is_number())) {
+    if (std::isfinite(*value)) return *value;
+    throw InputError(
+        fmt::format("{}: {}: expected a finite number, got {}", Location(&node), path, *value));
+  }
   throw InputError(
       fmt::format("{}: {}: expected a number, got {}", Location(&node), path, TypeName(node)));
 }
@@ -101,6 +118,15 @@ double ConfigTable::Number(std::string_view key) const {
 
 double ConfigTable::Number(std::string_view key, double fallback) const {
   return Has(key) ? Number(key) : fallback;
+}
+
+double ConfigTable::BoundOrInfinity(std::string_view key, double fallback) const {
+  if (!Has(key)) return fallback;
+  const toml::node& node = Require(key);
+  if (const auto value = node.value<double>(); value && node.is_number() && *value == INFINITY) {
+    return *value;
+  }
+  return Number(key);
 }
 
 double ConfigTable::PositiveNumber(std::string_view key) const {
@@ -115,16 +141,38 @@ double ConfigTable::PositiveNumber(std::string_view key, double fallback) const 
   return Has(key) ? PositiveNumber(key) : fallback;
 }
 
-long ConfigTable::Integer(std::string_view key) const {
+std::int64_t ConfigTable::Integer(std::string_view key) const {
   const toml::node& node = Require(key);
   if (!node.is_integer()) {
     Fail(key, fmt::format("expected an integer, got {}", TypeName(node)));
   }
-  return static_cast<long>(*node.value<int64_t>());
+  return *node.value<std::int64_t>();
 }
 
-long ConfigTable::Integer(std::string_view key, long fallback) const {
+std::int64_t ConfigTable::Integer(std::string_view key, std::int64_t fallback) const {
   return Has(key) ? Integer(key) : fallback;
+}
+
+std::int64_t ConfigTable::IntegerIn(std::string_view key, std::int64_t low,
+                                    std::int64_t high) const {
+  const std::int64_t value = Integer(key);
+  if (value < low || value > high) {
+    Fail(key, fmt::format("expected an integer from {} to {}, got {}", low, high, value));
+  }
+  return value;
+}
+
+std::int64_t ConfigTable::IntegerIn(std::string_view key, std::int64_t low, std::int64_t high,
+                                    std::int64_t fallback) const {
+  return Has(key) ? IntegerIn(key, low, high) : fallback;
+}
+
+std::uint64_t ConfigTable::Seed(std::string_view key) const {
+  return static_cast<std::uint64_t>(IntegerIn(key, 0, std::numeric_limits<std::int64_t>::max()));
+}
+
+std::uint64_t ConfigTable::Seed(std::string_view key, std::uint64_t fallback) const {
+  return Has(key) ? Seed(key) : fallback;
 }
 
 std::string ConfigTable::String(std::string_view key) const {
@@ -179,19 +227,19 @@ Vector ConfigTable::NumberOrArray(std::string_view key, int size, double fallbac
   return Has(key) ? NumberOrArray(key, size) : Vector::Constant(size, fallback);
 }
 
-std::vector<long> ConfigTable::IntegerArray(std::string_view key) const {
+std::vector<std::int64_t> ConfigTable::IntegerArray(std::string_view key) const {
   const toml::node& node = Require(key);
   const toml::array* array = node.as_array();
   if (array == nullptr)
     Fail(key, fmt::format("expected an array of integers, got {}", TypeName(node)));
-  std::vector<long> values;
+  std::vector<std::int64_t> values;
   for (size_t k = 0; k < array->size(); ++k) {
     const toml::node& item = *array->get(k);
     if (!item.is_integer()) {
       throw InputError(fmt::format("{}: {}[{}]: expected an integer, got {}", Location(&item),
                                    PathOf(key), k, TypeName(item)));
     }
-    values.push_back(static_cast<long>(*item.value<int64_t>()));
+    values.push_back(*item.value<std::int64_t>());
   }
   return values;
 }

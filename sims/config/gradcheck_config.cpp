@@ -10,12 +10,21 @@
 namespace echolab {
 namespace {
 
-std::vector<std::string> ReadMethods(const ConfigTable& table, const std::string& scheme) {
+// The reweighted gain echo is centred only: echo_one_sided cannot run with it.
+bool MethodSupportsDamping(const std::string& method, EchoDamping damping) {
+  return method != "echo_one_sided" || damping != EchoDamping::kGainReweighted;
+}
+
+// Default: every method that runs with the scheme and the echo damping.
+std::vector<std::string> ReadMethods(const ConfigTable& table, const std::string& scheme,
+                                     EchoDamping damping) {
   std::vector<std::string> methods;
   const std::vector<std::string> known = GradientMethodNames();
   if (!table.Has("methods")) {
     for (const std::string& method : known) {
-      if (MethodSupportsScheme(method, scheme)) methods.push_back(method);
+      if (MethodSupportsScheme(method, scheme) && MethodSupportsDamping(method, damping)) {
+        methods.push_back(method);
+      }
     }
     return methods;
   }
@@ -28,6 +37,12 @@ std::vector<std::string> ReadMethods(const ConfigTable& table, const std::string
       table.Fail("methods", fmt::format("'{}' needs a symmetric composition scheme (leapfrog, "
                                         "yoshida4), not '{}'",
                                         name, scheme));
+    }
+    if (!MethodSupportsDamping(name, damping)) {
+      table.Fail("methods",
+                 "'echo_one_sided' cannot run with echo_damping = \"gain_reweighted\" (the "
+                 "reweighted gain echo is centred only); remove it from methods, or set "
+                 "echo_damping = \"gain\" or \"naive\"");
     }
     methods.push_back(name);
   }
@@ -72,7 +87,8 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
       root.OptionalTable("gradcheck").value_or(ConfigTable::ParseText("", root.file()));
   options.RejectUnknownKeys(
       {"methods", "reference", "beta", "nudge", "echo_damping", "fd_relative_step"});
-  config.methods = ReadMethods(options, scheme);
+  config.settings.echo.damping = ReadEchoDamping(options);
+  config.methods = ReadMethods(options, scheme, config.settings.echo.damping);
   config.reference = options.String("reference", "adjoint");
   if (std::find(config.methods.begin(), config.methods.end(), config.reference) ==
       config.methods.end()) {
@@ -81,7 +97,6 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
   }
   config.settings.echo.beta = options.PositiveNumber("beta", 1e-3);
   config.settings.echo.nudge = ReadNudge(options, scheme);
-  config.settings.echo.damping = ReadEchoDamping(options);
   config.settings.fd_relative_step = options.PositiveNumber("fd_relative_step", 1e-5);
   return config;
 }

@@ -12,7 +12,10 @@ namespace echolab {
 
 /// `echolab gradcheck`: a simulation configuration plus
 ///   [loss]       what to differentiate (sims/config/loss_config.h)
-///   [gradcheck]  methods = [...] (default: every method the scheme supports),
+///   [gradcheck]  methods = [...] (default: every method that runs with the
+///                scheme and echo_damping; echo_one_sided does not with
+///                "gain_reweighted"), echo_damping = "naive", "gain" or
+///                "gain_reweighted",
 ///                reference = "adjoint", beta = 1e-3, nudge = "linearized" or
 ///                "physical", fd_relative_step = 1e-5.
 struct GradcheckConfig {

@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "circuits/waveform_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -13,21 +12,18 @@ namespace {
 
 std::vector<double> ToStdVector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
-Interpolation ReadInterpolation(const ConfigTable& table) {
-  const std::string name = table.String("interpolation", "linear");
-  if (name == "linear") return Interpolation::kLinear;
-  if (name == "cubic") return Interpolation::kCubic;
-  table.Fail("interpolation",
-             fmt::format("unknown interpolation '{}', expected linear or cubic", name));
-}
-
 std::shared_ptr<const Waveform> BuildSampled(const ConfigTable& table,
                                              Interpolation interpolation) {
   std::vector<double> times_s, values;
   if (table.Has("file")) {
-    std::filesystem::path file = table.String("file");
-    if (file.is_relative()) file = std::filesystem::path(table.Directory()) / file;
-    ReadSamplesCsv(file.string(), &times_s, &values);
+    const std::string file = table.InputFile("file", "waveform file");
+    try {
+      WaveformSamples samples = ReadWaveformCsv(file);
+      times_s = std::move(samples.times_s);
+      values = std::move(samples.values);
+    } catch (const InputError& error) {
+      table.Fail("file", error.what());
+    }
   } else {
     times_s = ToStdVector(table.NumberArray("times_s"));
     values = ToStdVector(table.NumberArray("values"));
@@ -54,7 +50,7 @@ std::shared_ptr<const Waveform> BuildWaveform(const ConfigTable& table) {
   }
   if (kind == "sampled") {
     table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file", "interpolation"});
-    return BuildSampled(table, ReadInterpolation(table));
+    return BuildSampled(table, ReadInterpolation(table, "interpolation"));
   }
   if (kind == "piecewise_linear") {
     table.RejectUnknownKeys({"waveform", "parity", "times_s", "values", "file"});
@@ -74,37 +70,19 @@ Parity ReadParity(const ConfigTable& table) {
 
 }  // namespace
 
+Interpolation ReadInterpolation(const ConfigTable& table, std::string_view key) {
+  const std::string name = table.String(key, "linear");
+  if (name == "linear") return Interpolation::kLinear;
+  if (name == "cubic") return Interpolation::kCubic;
+  table.Fail(key, fmt::format("unknown interpolation '{}', expected linear or cubic", name));
+}
+
 InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels) {
   std::vector<InputChannel> built;
   for (const ConfigTable& table : channels) {
     built.push_back({BuildWaveform(table), ReadParity(table)});
   }
   return InputSignal(std::move(built));
-}
-
-void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
-                    std::vector<double>* values) {
-  std::ifstream stream(path);
-  if (!stream) throw InputError(fmt::format("{}: cannot open the waveform file", path));
-  std::string line;
-  int line_number = 0;
-  while (std::getline(stream, line)) {
-    ++line_number;
-    if (line_number == 1 || line.empty()) continue;  // header
-    std::istringstream fields(line);
-    double t = 0.0, value = 0.0;
-    char comma = 0;
-    if (!(fields >> t >> comma >> value) || comma != ',') {
-      throw InputError(
-          fmt::format("{}:{}: expected two numbers 't,value', got '{}'", path, line_number, line));
-    }
-    times_s->push_back(t);
-    values->push_back(value);
-  }
-  if (times_s->empty()) {
-    throw InputError(
-        fmt::format("{}: no samples; expected a header line, then rows 't,value'", path));
-  }
 }
 
 }  // namespace echolab

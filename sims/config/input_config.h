@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "physics/input_signal.h"
@@ -15,9 +16,7 @@ namespace echolab {
 /// give parity = "even" (default) or "odd".
 InputSignal BuildInputSignal(const std::vector<ConfigTable>& channels);
 
-/// Reads a two-column CSV (header line, then "t,value" rows) into samples;
-/// errors name the file and line.
-void ReadSamplesCsv(const std::string& path, std::vector<double>* times_s,
-                    std::vector<double>* values);
+/// The interpolation named by `key` ("linear", the default, or "cubic").
+Interpolation ReadInterpolation(const ConfigTable& table, std::string_view key);
 
 }  // namespace echolab

@@ -12,11 +12,17 @@
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/substrate_sequence_model.h"
 #include "physics/error.h"
+#include "physics/integrator.h"
 #include "physics/lower_case.h"
+#include "physics/memory_budget.h"
 #include "sims/config/substrate_config.h"
 
 namespace echolab {
 namespace {
+
+// The largest HSSM size (layers, hidden channels, state units) read; memory
+// bounds the product further.
+constexpr std::int64_t kMaxSsmSize = 1'000'000;
 
 // Indices of the `trained` names among the substrate's parameters (all of
 // them when the key is absent).
@@ -45,10 +51,11 @@ void ReadSampling(const ConfigTable& model, SubstrateModelSpec* spec) {
   spec->sample_interval_s = model.PositiveNumber("sample_interval_s");
   spec->input_scale = model.PositiveNumber("input_scale", 1.0);
   spec->integrator.scheme = model.String("scheme", "leapfrog");
-  if (spec->integrator.scheme != "leapfrog" && spec->integrator.scheme != "yoshida4") {
-    model.Fail("scheme", fmt::format("expected leapfrog or yoshida4 (the echo replays a symmetric "
+  const std::vector<std::string> schemes = CompositionSchemeNames();
+  if (std::find(schemes.begin(), schemes.end(), spec->integrator.scheme) == schemes.end()) {
+    model.Fail("scheme", fmt::format("expected one of {} (the echo replays a symmetric "
                                      "composition scheme), got '{}'",
-                                     spec->integrator.scheme));
+                                     fmt::join(schemes, ", "), spec->integrator.scheme));
   }
   spec->integrator.step_s = model.PositiveNumber("step_s", spec->sample_interval_s / 4.0);
   spec->integrator.rtol = model.PositiveNumber("rtol", 1e-8);
@@ -116,9 +123,8 @@ BuiltSequenceModel OscillatorNetworkModel(const ConfigTable& model, const TaskDa
 BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) {
   model.RejectUnknownKeys({"kind", "netlist", "trained", "output_node", "sample_interval_s",
                            "input_scale", "scheme", "step_s", "rtol", "atol"});
-  const std::filesystem::path file = model.String("netlist");
-  const Netlist netlist = ParseNetlistFile(
-      (file.is_absolute() ? file : std::filesystem::path(model.Directory()) / file).string());
+  const std::filesystem::path file = model.InputFile("netlist", "netlist file");
+  const Netlist netlist = ParseNetlistFile(file.string());
   auto circuit = std::make_shared<const CircuitHamiltonian>(netlist);
   SubstrateModelSpec spec{.system = circuit, .initial_theta = circuit->netlist_parameters()};
   spec.trained = TrainedIndices(model, *circuit);
@@ -173,15 +179,21 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   } catch (const InputError& error) {
     model.Fail("unit", error.what());
   }
-  config.layers = static_cast<int>(model.Integer("layers", config.layers));
-  config.hidden = static_cast<int>(model.Integer("hidden", config.hidden));
-  config.state = static_cast<int>(model.Integer("state", config.state));
+  config.layers = static_cast<int>(model.IntegerIn("layers", 1, kMaxSsmSize, config.layers));
+  config.hidden = static_cast<int>(model.IntegerIn("hidden", 1, kMaxSsmSize, config.hidden));
+  config.state = static_cast<int>(model.IntegerIn("state", 1, kMaxSsmSize, config.state));
   config.step = model.PositiveNumber("step", config.step);
-  config.threads = static_cast<int>(model.Integer("threads", config.threads));
+  // 0 selects one thread per hardware thread.
+  config.threads = static_cast<int>(model.IntegerIn("threads", 0, 1024, config.threads));
   config.init = HruInitialisationOf(model);
-  const long seed = model.Integer("seed", static_cast<long>(config.seed));
-  if (seed < 0) model.Fail("seed", "expected a non-negative integer");
-  config.seed = seed_override.value_or(static_cast<std::uint64_t>(seed));
+  config.seed = seed_override.value_or(model.Seed("seed", config.seed));
+  // Each block holds about hidden x (2 hidden + 4 state) weights, and training
+  // keeps four copies (values, gradient, Adam's two moments) of 8 bytes.
+  const double weights = static_cast<double>(config.layers) * config.hidden *
+                         (2.0 * config.hidden + 4.0 * config.state);
+  MemoryBudget::Check(32.0 * weights, model.Where("hidden"),
+                      fmt::format("an HSSM of {} layers, hidden {}, state {}", config.layers,
+                                  config.hidden, config.state));
   try {
     auto ssm = std::make_unique<HamiltonianSsm>(config);
     const std::string description = fmt::format(

@@ -4,10 +4,13 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "physics/dissipation.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/memory_budget.h"
+#include "physics/step_count.h"
 #include "sims/config/input_config.h"
 
 namespace echolab {
@@ -56,9 +59,7 @@ ThermalNoise ReadNoise(const ConfigTable& root) {
     }
   }
   if (!noise.is_zero()) {
-    const long seed = table->Integer("seed");
-    if (seed < 0) table->Fail("seed", "expected a non-negative integer");
-    noise.seed = static_cast<std::uint64_t>(seed);
+    noise.seed = table->Seed("seed");
   }
   return noise;
 }
@@ -67,7 +68,8 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   IntegratorOptions options;
   const auto table = root.OptionalTable("integrator");
   if (!table) return options;
-  table->RejectUnknownKeys({"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s"});
+  table->RejectUnknownKeys({"scheme", "step_s", "rtol", "atol", "max_steps", "output_interval_s",
+                            "max_energy_growth", "adjoint_memory_MiB"});
   options.scheme = table->String("scheme", options.scheme);
   const std::vector<std::string> schemes = SchemeNames();
   if (std::find(schemes.begin(), schemes.end(), options.scheme) == schemes.end()) {
@@ -78,13 +80,70 @@ IntegratorOptions ReadIntegrator(const ConfigTable& root) {
   if (!(options.step_s >= 0.0)) table->Fail("step_s", "expected a step >= 0 s");
   options.rtol = table->PositiveNumber("rtol", options.rtol);
   options.atol = table->PositiveNumber("atol", options.atol);
-  options.max_steps = table->Integer("max_steps", options.max_steps);
-  if (options.max_steps <= 0) table->Fail("max_steps", "expected a positive integer");
+  options.max_steps =
+      table->IntegerIn("max_steps", 1, std::numeric_limits<long>::max(), options.max_steps);
   options.output_interval_s = table->Number("output_interval_s", options.output_interval_s);
   if (!(options.output_interval_s >= 0.0)) {
     table->Fail("output_interval_s", "expected an interval >= 0 s");
   }
+  options.max_energy_growth =
+      table->BoundOrInfinity("max_energy_growth", options.max_energy_growth);
+  if (!(options.max_energy_growth > 1.0)) {
+    table->Fail("max_energy_growth", "expected a factor > 1 (inf turns the guard off)");
+  }
+  options.adjoint_memory_MiB =
+      table->PositiveNumber("adjoint_memory_MiB", options.adjoint_memory_MiB);
   return options;
+}
+
+// What the integrators would refuse only once the run starts, refused here
+// with the location: a fixed-step scheme without a step, noise on a
+// deterministic scheme.
+void CheckSchemeSupport(const ConfigTable& root, const SimulationConfig& config) {
+  const IntegratorOptions& options = config.integrator;
+  const SchemeTraits traits = MakeIntegrator(options.scheme)->traits();
+  if (traits.fixed_step && !(options.step_s > 0.0)) {
+    root.Table("integrator")
+        .Fail("step_s",
+              fmt::format("the fixed-step scheme '{}' needs a step > 0 s", options.scheme));
+  }
+  if (!config.problem.noise.is_zero() && !traits.stochastic) {
+    root.Fail("noise", fmt::format("thermal noise needs the scheme 'baoab' ([integrator] scheme = "
+                                   "\"baoab\"); '{}' is deterministic",
+                                   options.scheme));
+  }
+}
+
+// A run records one sample of (q, p) per output interval (every step of a
+// fixed-step scheme by default), at most max_steps of them.
+void CheckTrajectoryMemory(const ConfigTable& root, const SimulationConfig& config) {
+  const IntegratorOptions& options = config.integrator;
+  const double spacing_s =
+      options.output_interval_s > 0.0 ? options.output_interval_s : options.step_s;
+  if (!(spacing_s > 0.0)) return;  // the adaptive solver's own steps: not known ahead
+  const double samples = std::min(config.problem.duration_s / spacing_s + 1.0,
+                                  static_cast<double>(options.max_steps) + 1.0);
+  const double values = 2.0 * config.substrate.system->num_dof() + 1.0;
+  MemoryBudget::Check(8.0 * samples * values, root.Table("simulation").Where("duration_s"),
+                      fmt::format("a trajectory of {:.3g} samples of {:.0f} values (make the "
+                                  "duration shorter or integrator.output_interval_s longer)",
+                                  samples, values));
+}
+
+// A fixed-step scheme runs ceil(duration / step) steps; more than max_steps is
+// refused here, naming the file and line of the step (or of the duration when
+// the step is the default).
+void CheckStepCount(const ConfigTable& root, const SimulationProblem& problem,
+                    const IntegratorOptions& options) {
+  // A step of 0 is refused by the scheme itself, with its own message.
+  if (!(options.step_s > 0.0) || !MakeIntegrator(options.scheme)->traits().fixed_step) return;
+  try {
+    CountIntervals(problem.duration_s, options.step_s, options.max_steps, "integrator.step_s");
+  } catch (const InputError& error) {
+    const auto integrator = root.OptionalTable("integrator");
+    if (integrator && integrator->Has("step_s")) integrator->Fail("step_s", error.what());
+    root.Table("simulation").Fail("duration_s", error.what());
+  }
 }
 
 }  // namespace
@@ -117,6 +176,9 @@ SimulationConfig ParseSimulationConfig(const ConfigTable& root,
   problem.dissipation = ReadDissipation(root, n);
   problem.noise = ReadNoise(root);
   config.integrator = ReadIntegrator(root);
+  CheckSchemeSupport(root, config);
+  CheckStepCount(root, problem, config.integrator);
+  CheckTrajectoryMemory(root, config);
 
   try {
     problem.Validate();

@@ -15,16 +15,10 @@ namespace echolab {
 namespace {
 
 int IntegerOr(const ConfigTable& table, std::string_view key, int fallback) {
-  const long value = table.Integer(key, fallback);
-  if (value < 1 || value > 100'000'000) table.Fail(key, "expected a positive integer");
-  return static_cast<int>(value);
+  return static_cast<int>(table.IntegerIn(key, 1, 100'000'000, fallback));
 }
 
-std::uint64_t SeedOf(const ConfigTable& table) {
-  const long seed = table.Integer("seed", 1);
-  if (seed < 0) table.Fail("seed", "expected a non-negative integer");
-  return static_cast<std::uint64_t>(seed);
-}
+std::uint64_t SeedOf(const ConfigTable& table) { return table.Seed("seed", 1); }
 
 // Runs a generator's own checks ("task.KEY: message"), re-thrown at the
 // key's location in the file.
@@ -89,10 +83,7 @@ TaskData WindowedMean(const ConfigTable& t) {
   return {MakeWindowedMeanDataset(task), task.output_step};
 }
 
-std::string FilePath(const ConfigTable& t) {
-  const std::filesystem::path file = t.String("file");
-  return (file.is_absolute() ? file : std::filesystem::path(t.Directory()) / file).string();
-}
+std::string FilePath(const ConfigTable& t) { return t.InputFile("file", "data file"); }
 
 }  // namespace
 

@@ -9,16 +9,9 @@
 namespace echolab {
 namespace {
 
-int PositiveInteger(const ConfigTable& table, std::string_view key, long fallback) {
-  const long value = table.Integer(key, fallback);
-  if (value < 1 || value > 1'000'000'000) table.Fail(key, "expected a positive integer");
-  return static_cast<int>(value);
-}
-
-std::uint64_t Seed(const ConfigTable& table, std::string_view key, std::uint64_t fallback) {
-  const long seed = table.Integer(key, static_cast<long>(fallback));
-  if (seed < 0) table.Fail(key, "expected a non-negative integer");
-  return static_cast<std::uint64_t>(seed);
+std::int64_t PositiveInteger(const ConfigTable& table, std::string_view key,
+                             std::int64_t fallback) {
+  return table.IntegerIn(key, 1, 1'000'000'000, fallback);
 }
 
 AdamOptions ReadAdam(const ConfigTable& t) {
@@ -50,18 +43,16 @@ void ReadTraining(const ConfigTable& t, SequenceGradientRule rule, TrainConfig* 
                        "recurrent_lr"});
   TrainingOptions& o = config->options;
   o.adam = ReadAdam(t);
-  o.batch_size = PositiveInteger(t, "batch", o.batch_size);
+  o.batch_size = static_cast<int>(PositiveInteger(t, "batch", o.batch_size));
   o.steps = PositiveInteger(t, "steps", o.steps);
   o.eval_every = PositiveInteger(t, "eval_every", o.eval_every);
-  const long patience = t.Integer("patience", o.patience);
-  if (patience < 0) t.Fail("patience", "expected a non-negative integer (0: never stop early)");
-  o.patience = static_cast<int>(patience);
-  o.seed = Seed(t, "seed", o.seed);
+  o.patience = static_cast<int>(t.IntegerIn("patience", 0, 1'000'000'000, o.patience));
+  o.seed = t.Seed("seed", o.seed);
   o.beta = t.PositiveNumber("beta", o.beta);
   if (t.Has("recurrent_lr")) o.recurrent_learning_rate = t.PositiveNumber("recurrent_lr");
   o.rule = rule;
   config->split = ReadSplit(t);
-  config->split_seed = Seed(t, "split_seed", o.seed);
+  config->split_seed = t.Seed("split_seed", o.seed);
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
-#include <stdexcept>
 
+#include "physics/error.h"
 #include "sims/build_info.h"
 
 namespace echolab {
@@ -33,18 +34,59 @@ std::string ShellQuote(const std::string& text) {
   return quoted;
 }
 
+// The folder of the plotting scripts: $ECHOLAB_PLOT_DIR; else, for an
+// installed echolab, share/echolab/plot beside the executable's bin/; else
+// the source tree's sims/plot (a build tree).
+std::filesystem::path PlotScriptDirectory() {
+  if (const char* variable = std::getenv("ECHOLAB_PLOT_DIR"); variable != nullptr && *variable) {
+    return variable;
+  }
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed =
+        executable.parent_path().parent_path() / "share" / "echolab" / "plot";
+    if (std::filesystem::is_directory(installed, error)) return installed;
+  }
+  return kPlotScriptDir;
+}
+
+// The recipe recorded in a folder's meta.json or summary.json, if any.
+std::optional<PlotRecipe> RecordedRecipe(const std::filesystem::path& folder) {
+  for (const char* name : {"meta.json", "summary.json"}) {
+    std::ifstream in(folder / name);
+    if (!in) continue;
+    const nlohmann::json meta = nlohmann::json::parse(in, nullptr, false);
+    if (meta.is_discarded() || !meta.contains("plot")) continue;
+    try {
+      return PlotRecipe{meta["plot"].at("script").get<std::string>(),
+                        meta["plot"].at("arguments").get<std::vector<std::string>>()};
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("{}: malformed \"plot\" entry: {}", (folder / name).string(),
+                                   error.what()));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-void RunPlotScript(const std::string& script, const std::vector<std::string>& args) {
+nlohmann::json ToJson(const PlotRecipe& recipe) {
+  return {{"script", recipe.script}, {"arguments", recipe.arguments}};
+}
+
+void DrawPlots(const PlotRecipe& recipe, const std::filesystem::path& folder) {
   const std::string python = EnvironmentOr("ECHOLAB_PYTHON", "/usr/bin/python3");
-  const std::filesystem::path directory = EnvironmentOr("ECHOLAB_PLOT_DIR", kPlotScriptDir);
-  std::string command = fmt::format("MPLBACKEND=Agg {} {}", ShellQuote(python),
-                                    ShellQuote((directory / script).string()));
-  for (const std::string& arg : args) command.append(" ").append(ShellQuote(arg));
+  std::string command = fmt::format("MPLBACKEND=Agg {} {} {}", ShellQuote(python),
+                                    ShellQuote((PlotScriptDirectory() / recipe.script).string()),
+                                    ShellQuote(folder.string()));
+  for (const std::string& argument : recipe.arguments) {
+    command.append(" ").append(ShellQuote(argument));
+  }
   command.append(" 2>&1");
 
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) throw std::runtime_error(fmt::format("cannot run {}", python));
+  if (!pipe) throw PlotError(fmt::format("cannot run {}", python));
   std::string output;
   std::array<char, 4096> buffer{};
   while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe.get()) != nullptr) {
@@ -52,11 +94,54 @@ void RunPlotScript(const std::string& script, const std::vector<std::string>& ar
   }
   const int status = pclose(pipe.release());
   if (status != 0) {
-    throw std::runtime_error(
-        fmt::format("plotting with {} failed (exit status {}); is python3-matplotlib installed "
-                    "(scripts/setup.sh)?\n{}",
-                    script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
+    throw PlotError(fmt::format(
+        "plotting with {} failed (exit status {}); is python3-matplotlib installed "
+        "(scripts/setup.sh)?\n{}",
+        recipe.script, WIFEXITED(status) ? WEXITSTATUS(status) : status, output));
   }
+}
+
+std::optional<std::string> TryDrawPlots(const PlotRecipe& recipe,
+                                        const std::filesystem::path& folder) {
+  try {
+    DrawPlots(recipe, folder);
+    return std::nullopt;
+  } catch (const PlotError& error) {
+    return std::string(error.what());
+  }
+}
+
+int RedrawFolder(const std::filesystem::path& folder) {
+  if (!std::filesystem::is_directory(folder)) {
+    throw InputError(fmt::format("{}: not a folder; expected an echolab output folder",
+                                 folder.string()));
+  }
+  std::vector<std::filesystem::path> folders = {folder};
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.is_directory()) folders.push_back(entry.path());
+  }
+  int drawn = 0;
+  for (const std::filesystem::path& candidate : folders) {
+    if (const std::optional<PlotRecipe> recipe = RecordedRecipe(candidate)) {
+      DrawPlots(*recipe, candidate);
+      ++drawn;
+    }
+  }
+  if (drawn == 0) {
+    throw InputError(fmt::format(
+        "{}: no figures to draw: no meta.json or summary.json in it records a plot (gradcheck "
+        "draws no figures, and folders written by earlier versions of echolab record none)",
+        folder.string()));
+  }
+  return drawn;
+}
+
+int ReportPlotFailure(const std::string& message, const std::filesystem::path& destination) {
+  fmt::print(stderr,
+             "echolab: the results are complete in {}, but drawing their figures failed:\n{}\n"
+             "Redraw them with: echolab plot {}\n",
+             destination.string(), message, destination.string());
+  return kExitPlotFailed;
 }
 
 }  // namespace echolab

@@ -17,6 +17,8 @@ nlohmann::json ToJson(const IntegratorOptions& options) {
           {"atol", options.atol},
           {"max_steps", options.max_steps},
           {"output_interval_s", options.output_interval_s},
+          {"max_energy_growth", options.max_energy_growth},
+          {"adjoint_memory_MiB", options.adjoint_memory_MiB},
           {"record_states", options.record_states}};
 }
 

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <limits>
 
 #include "sims/config/circuit_problem.h"
+#include "sims/config/input_config.h"
 #include "sims/config/loss_config.h"
 #include "sims/config/simulation_config.h"
 #include "sims/sweep/problem_fingerprint.h"
@@ -178,6 +180,23 @@ void ForEachCombination(const std::vector<Axis>& axes, size_t level, SweepPoint*
   }
 }
 
+// The grid's points (before the combinations left out), refused beyond
+// [sweep] max_points before any point is made.
+constexpr std::int64_t kDefaultMaxPoints = 100'000;
+
+void CheckPointCount(const ConfigTable& sweep, const std::vector<Axis>& axes, size_t seeds) {
+  double points = static_cast<double>(seeds);
+  for (const Axis& axis : axes) points *= static_cast<double>(axis.size);
+  const std::int64_t limit =
+      sweep.IntegerIn("max_points", 1, std::numeric_limits<std::int64_t>::max(), kDefaultMaxPoints);
+  if (points > static_cast<double>(limit)) {
+    sweep.Fail("max_points", fmt::format("the grid has {:.4g} points (the product of the lengths "
+                                         "of the knobs' arrays and seeds), more than max_points = "
+                                         "{}; give fewer values, or raise max_points",
+                                         points, limit));
+  }
+}
+
 std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fallback, int low,
                           int high) {
   if (!table.Has(key)) return {fallback};
@@ -197,19 +216,19 @@ std::vector<int> Integers(const ConfigTable& table, std::string_view key, int fa
 // gradcheck NETLIST.cir`, paths relative to the configuration file. Returns
 // the circuit's default β.
 double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
-  table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s"});
-  const auto path = [&](std::string_view key) {
-    const std::filesystem::path file = table.String(key);
-    return (file.is_absolute() ? file : std::filesystem::path(table.Directory()) / file).string();
-  };
+  table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s",
+                           "target_interpolation", "rtol", "atol"});
   CircuitProblem built =
-      BuildCircuitProblem({.netlist_path = path("netlist"),
+      BuildCircuitProblem({.netlist_path = table.InputFile("netlist", "netlist file"),
                            .train = table.StringArray("train"),
                            .output_node = table.String("output_node"),
-                           .target_csv = path("target"),
+                           .target_csv = table.InputFile("target", "waveform file"),
                            .duration_s = table.PositiveNumber("duration_s"),
-                           .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0},
-                          "circuit.");
+                           .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0,
+                           .target_interpolation = ReadInterpolation(table, "target_interpolation"),
+                           .rtol = table.PositiveNumber("rtol", CircuitProblemSpec{}.rtol),
+                           .atol = table.PositiveNumber("atol", CircuitProblemSpec{}.atol)},
+                          [&](std::string_view, std::string_view key) { return table.Where(key); });
   const double default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);
   config->system = std::move(built.circuit);
@@ -245,10 +264,13 @@ SweepConfig ParseSweepConfig(const ConfigTable& root) {
   }
   config.problem.compute_input_gradient = false;
   const ConfigTable sweep = root.Table("sweep");
-  std::vector<std::string_view> known = kGridKeys;
+  // The point limit is not part of the problem: changing it keeps the rows.
+  std::vector<std::string_view> not_the_problem = kGridKeys;
+  not_the_problem.push_back("max_points");
+  std::vector<std::string_view> known = not_the_problem;
   known.push_back("pathwise_reference");
   sweep.RejectUnknownKeys(known);
-  config.fingerprint = FingerprintProblem(root, kGridKeys);
+  config.fingerprint = FingerprintProblem(root, not_the_problem);
   config.pathwise_reference = sweep.Boolean("pathwise_reference", true);
   const auto betas = Numbers(sweep, "beta", default_beta);
   const auto decay_rates = Numbers(sweep, "decay_rate_per_s", 0.0);
@@ -314,6 +336,7 @@ SweepConfig ParseSweepConfig(const ConfigTable& root) {
       AxisOf(conductance_scales, &SweepPoint::conductance_scale),
   };
   const std::vector<std::uint64_t> seeds = Seeds(sweep);
+  CheckPointCount(sweep, axes, seeds.size());
   SweepPoint point;
   ForEachCombination(axes, 0, &point,
                      [&](const SweepPoint& p) { AddPoint(p, seeds, &config.points); });

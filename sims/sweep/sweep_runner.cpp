@@ -124,6 +124,7 @@ void WriteSweepMetadata(const SweepConfig& config, const fs::path& path) {
   meta["integrator"] = ToJson(config.problem.integrator);
   meta["compared_parameters"] = config.compared_names;
   meta["points"] = config.points.size();
+  meta["plot"] = ToJson(kSweepPlot);
   WriteFileAtomically(path, meta.dump(2) + "\n");
 }
 

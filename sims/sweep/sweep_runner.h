@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sims/output/plotting.h"
 #include "sims/sweep/sweep_config.h"
 
 namespace echolab {
@@ -34,6 +35,10 @@ struct SweepRow {
 /// noise, the configured scheme otherwise), the CVODES adjoint and, with
 /// noise, the pathwise finite-difference gradient.
 SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
+
+/// How a sweep folder's figures are drawn (recorded in its meta.json).
+inline const PlotRecipe kSweepPlot{"plot_sweep.py", {}};
+
 
 /// meta.json of a sweep: the run header, the pass's duration (for the
 /// plots' γT axis), its integrator and the compared parameters, written

@@ -72,8 +72,8 @@ std::vector<ValidationCheck> RobustnessStudy(const ValidationProblem& v, const f
     }
   }
   csv.Close();
+  // Drawn with the report's other figures (RedrawFolder).
   WriteSweepMetadata(config, sweep_dir / "meta.json");
-  RunPlotScript("plot_sweep.py", {sweep_dir.string()});
 
   // (g): the naive echo degrades with γ, the reweighted gain echo does not.
   const auto error = [&](double gamma, EchoDamping d) {

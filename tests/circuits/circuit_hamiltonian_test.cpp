@@ -20,12 +20,14 @@
 #include "circuits/netlist_parser.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
+#include "physics/memory_budget.h"
 #include "sims/validation/ngspice_runner.h"
 
 namespace echolab {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 // The node voltages v(t) of a pass sampled every step.
@@ -105,7 +107,50 @@ TEST(CircuitHamiltonian, ContradictoryInitialConditionsAreRejected) {
   const Netlist netlist = ParseNetlistText(
       "loop\nC1 a 0 1n ic=1\nC2 b 0 1n ic=0\nCc a b 1n ic=0.2\nL1 a 0 1n\n.end\n", "loop.cir");
   const CircuitHamiltonian circuit(netlist);
-  EXPECT_THROW(circuit.InitialState(netlist), InputError);
+  try {
+    circuit.InitialState(netlist);
+    ADD_FAILURE() << "contradictory initial conditions accepted";
+  } catch (const InputError& error) {
+    // The loop a-b-ground: C1, C2 and Cc, not the inductor.
+    EXPECT_THAT(error.what(),
+                AllOf(HasSubstr("loop.cir:2:1: the initial capacitor voltages"),
+                      HasSubstr("c1 (line 2), c2 (line 3), cc (line 4) cannot all hold"),
+                      HasSubstr("correct or remove the ic=")));
+  }
+}
+
+// What makes the Hamiltonian impossible or too big, named with the elements,
+// their lines and the fix.
+TEST(CircuitHamiltonian, RefusesSingularMatricesUnknownNodesAndHugeCircuitsWithTheirLocation) {
+  const auto refusal = [](const std::string& text) {
+    try {
+      const CircuitHamiltonian circuit(ParseNetlistText(text, "m.cir"));
+      circuit.NodeIndex("zz");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_THAT(refusal("no C at a\nL1 a 0 1n\nL2 a b 1n\nC2 b 0 1p\n"),
+              AllOf(HasSubstr("m.cir:2:1: node(s) a (first used by l1 here)"),
+                    HasSubstr("capacitance matrix is singular"),
+                    HasSubstr("add a capacitor from a to ground")));
+  EXPECT_THAT(refusal("island\nC0 a 0 1p\nL1 a b 1n\nC1 b c 1p\nL2 c 0 1n\n"),
+              HasSubstr("m.cir:3:1: node(s) b, c (first used by l1 here)"));
+  EXPECT_THAT(refusal("K\nL1 a 0 1n\nL2 b 0 1n\nL3 c 0 1n\nC1 a 0 1p\nC2 b 0 1p\nC3 c 0 1p\n"
+                      "K1 L1 L2 0.9\nK2 L2 L3 0.9\nK3 L1 L3 -0.9\n"),
+              AllOf(HasSubstr("m.cir:8:1: the inductance matrix is not positive definite"),
+                    HasSubstr("k1 (line 8), k2 (line 9), k3 (line 10)"),
+                    HasSubstr("coefficients smaller")));
+  EXPECT_THAT(refusal("tank\nC1 a 0 1p\nL1 a b 1n\nC2 b 0 1p\n"),
+              HasSubstr("unknown node 'zz'; expected one of a, b"));
+  std::string many = "many nodes\n";
+  for (int i = 0; i < 2000; ++i) many += fmt::format("C{} n{} 0 1p\n", i, i);
+  MemoryBudget::SetLimitGiB(0.1);
+  const std::string huge = refusal(many);
+  MemoryBudget::SetLimitGiB(MemoryBudget::kDefaultGiB);
+  EXPECT_THAT(huge, AllOf(HasSubstr("m.cir: a circuit of 2000 nodes"),
+                          HasSubstr("more than the limit of 0.1 GiB"), HasSubstr("--max-memory")));
 }
 
 // A junction shunted by a capacitor, at phases of order one: derivatives of

@@ -17,8 +17,10 @@
 namespace echolab {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::DoubleEq;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::Pointwise;
 
 const std::filesystem::path kExamples =
@@ -61,6 +63,17 @@ std::vector<std::filesystem::path> ExampleNetlists() {
   }
   std::sort(paths.begin(), paths.end());
   return paths;
+}
+
+// A .tran whose step count overflows (or exceeds the default step budget)
+// is refused at its line, before any integer cast.
+TEST(NetlistParserTest, TranWithTooManyStepsIsRefused) {
+  EXPECT_THAT(ErrorOf("title\nC1 a 0 1n\n.tran 1e-30 200n uic\n"),
+              AllOf(HasSubstr("net.cir:3"), HasSubstr("bad .tran step"),
+                    HasSubstr("integrator.max_steps = 100000000"), HasSubstr("2e+23")));
+  EXPECT_THAT(ErrorOf("title\nC1 a 0 1n\n.tran 1n 1 0 1e-300\n"),
+              AllOf(HasSubstr("net.cir:3"), HasSubstr("tmax")));
+  EXPECT_NO_THROW(Parse("title\nC1 a 0 1n\n.tran 1n 1m uic\n"));
 }
 
 TEST(NetlistParserTest, ParsesPassiveElementsAndTitle) {
@@ -203,6 +216,35 @@ TEST(NetlistParserTest, ReadsWaveformFilesRelativeToTheNetlist) {
   EXPECT_DOUBLE_EQ(file.MakeWaveform()->Value(0.5e-9), 2.0);
 }
 
+TEST(NetlistParserTest, RejectsTextThatIsNotUtf8) {
+  EXPECT_EQ(ErrorOf("title \xff\nC1 a 0 1p\n"),
+            "net.cir:1:7: text that is not UTF-8: got the byte 0xFF, expected UTF-8 text (save "
+            "the file as UTF-8)");
+  EXPECT_EQ(ErrorOf("t\nC1 a\xc3 0 1p\n"),
+            "net.cir:2:5: text that is not UTF-8: got the byte 0xC3, expected UTF-8 text (save "
+            "the file as UTF-8)");
+  EXPECT_NO_THROW(ParseNetlistText("t \xc3\xa9t\xc3\xa9\nC1 n\xce\xb1 0 1p\n", "net.cir"));
+}
+
+TEST(NetlistParserTest, ReadsOnlyRegularFiles) {
+  const auto error_of_file = [](const std::string& path) {
+    try {
+      ParseNetlistFile(path);
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error_of_file("/dev/zero"),
+            "/dev/zero: cannot read the netlist file: it is not a regular file (a device, fifo or "
+            "socket); expected a file on disk");
+  EXPECT_THAT(error_of_file(testing::TempDir()), HasSubstr("it is a directory"));
+  EXPECT_THAT(ErrorOf("t\nI1 a 0 pwl file=\"/dev/zero\"\n"),
+              HasSubstr("net.cir:2:17: cannot read the waveform file: got '\"/dev/zero\"', "
+                        "expected a readable CSV file (/dev/zero: cannot read the waveform file: "
+                        "it is not a regular file"));
+}
+
 TEST(NetlistParserTest, RejectsBadWaveformFiles) {
   const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "netlist_bad";
   std::filesystem::create_directories(dir);
@@ -212,7 +254,7 @@ TEST(NetlistParserTest, RejectsBadWaveformFiles) {
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
             csv +
                 ":1:1: bad waveform file header: got 'time,value', expected the header "
-                "'t,value'");
+                "'t,NAME' (e.g. 't,value' or 't,y')");
   std::ofstream(csv) << "t,value\n0,1\n1e-9, 2k\n";
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
             csv +
@@ -228,6 +270,11 @@ TEST(NetlistParserTest, RejectsBadWaveformFiles) {
             csv +
                 ":2:1: bad line in waveform file: got '0,1,2', expected two numbers "
                 "'time_s,value'");
+  std::ofstream(csv) << "t,v\xff\n0,1\n";
+  EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
+            csv + ":1:4: bad waveform file header: got the byte 0xFF, expected UTF-8 text");
+  std::ofstream(csv) << "t,y\n0,1\n";
+  EXPECT_NO_THROW(ParseNetlistText("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist));
   std::ofstream(csv) << "t,value\n";
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"w.csv\"\n", netlist),
             csv +
@@ -236,8 +283,8 @@ TEST(NetlistParserTest, RejectsBadWaveformFiles) {
   EXPECT_EQ(ErrorOf("t\nI1 a 0 pwl file=\"missing.csv\"\n", netlist),
             netlist +
                 ":2:17: cannot read the waveform file: got '\"missing.csv\"', expected a "
-                "readable CSV file (looked for " +
-                (dir / "missing.csv").string() + ")");
+                "readable CSV file (" +
+                (dir / "missing.csv").string() + ": cannot read the waveform file: no such file)");
 }
 
 TEST(NetlistParserTest, ParsesEngineeringSuffixes) {

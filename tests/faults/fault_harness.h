@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 struct RunOutcome {
   int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;      // 0 unless killed by a signal
+  bool timed_out = false;  // stopped at RunLimits::timeout_s (exit_code 124)
   std::string output;  // stdout and stderr, merged
 };
 
@@ -41,7 +42,7 @@ inline constexpr bool kAddressSpaceLimitApplies = true;
 struct RunLimits {
   long file_size_kib = 0;      // ulimit -f (KiB); 0 = unlimited
   long address_space_kib = 0;  // ulimit -v (KiB); 0 = unlimited
-  int timeout_s = 120;         // killed with SIGKILL after this
+  int timeout_s = 120;         // SIGTERM after this (SIGKILL 10 s later)
   std::string environment;     // "NAME=value ..." set for the child only
 };
 
@@ -62,7 +63,8 @@ inline RunOutcome RunEcholabIn(const fs::path& working_dir, const std::string& a
     script += " --as=" + std::to_string(limits.address_space_kib * 1024);
   }
   // exec throughout, so that the exit status (or signal) is the executable's own.
-  script += " env " + limits.environment + " timeout -s KILL " + std::to_string(limits.timeout_s) + " " +
+  // timeout exits with 124 when it stopped the run.
+  script += " env " + limits.environment + " timeout -k 10 " + std::to_string(limits.timeout_s) + " " +
             std::string(ECHOLAB_BINARY) + " " + arguments + " 2>&1";
   const std::string command = "/bin/sh -c " + ShellQuote(script);
   FILE* pipe = popen(command.c_str(), "r");
@@ -79,6 +81,7 @@ inline RunOutcome RunEcholabIn(const fs::path& working_dir, const std::string& a
       outcome.signal = code - 128;
     } else {
       outcome.exit_code = code;
+      outcome.timed_out = code == 124;
     }
   } else if (WIFSIGNALED(status)) {
     outcome.signal = WTERMSIG(status);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "faults/fault_harness.h"
+#include "faults/small_configs.h"
 #include "physics/error.h"
 #include "sims/output/output_destination.h"
 
@@ -17,63 +18,19 @@ namespace {
 namespace fs = std::filesystem;
 using echolab::faults::Changes;
 using echolab::faults::FaultTest;
+using echolab::faults::kSmallLoss;
+using echolab::faults::kSmallSubstrate;
+using echolab::faults::kSmallSweep;
+using echolab::faults::kSmallTrain;
 using echolab::faults::PartialLeftovers;
 using echolab::faults::RunEcholabIn;
 using echolab::faults::RunLimits;
 using echolab::faults::RunOutcome;
 using echolab::faults::Snapshot;
 
-// Two oscillators for 5 s: a run of a fraction of a second.
-constexpr const char* kQuickSubstrate = R"([model]
-type = "oscillator_network"
-num_oscillators = 2
-[model.onsite]
-law = "harmonic"
-k = 1.0
-[model.coupling]
-law = "harmonic"
-k = 0.2
-[initial_state]
-q = [1.0, 0.0]
-[simulation]
-duration_s = 5.0
-[integrator]
-scheme = "leapfrog"
-step_s = 0.01
-output_interval_s = 0.01
-)";
-constexpr const char* kLoss = R"([loss]
-readout = "position"
-dof = [2]
-)";
-constexpr const char* kSweep = R"([sweep]
-beta = [0.001]
-seeds = [1]
-)";
-
-// A one-layer HSSM on a short regression task: four steps.
-constexpr const char* kTrainConfig = R"([task]
-kind = "windowed_mean"
-sequences = 12
-length = 40
-window_steps = 10
-output_step = 5
-[model]
-kind = "hssm"
-unit = "linear"
-layers = 1
-hidden = 4
-state = 4
-[training]
-lr = 0.01
-batch = 3
-steps = 4
-eval_every = 2
-split = [0.5, 0.25, 0.25]
-)";
-
-// The same substrate for 1e6 s at 1e-3 s: minutes of work, so a refusal that
-// comes back at once shows that it came before the computation.
+// One oscillator for 5e4 s at 1e-3 s (5e7 steps, within max_steps):
+// minutes of work, so a refusal that comes back at once shows that it came
+// before the computation.
 constexpr const char* kLongConfig = R"([model]
 type = "oscillator_network"
 num_oscillators = 2
@@ -83,7 +40,7 @@ k = 1.0
 [initial_state]
 q = [1.0, 0.0]
 [simulation]
-duration_s = 1e6
+duration_s = 5e4
 [integrator]
 scheme = "leapfrog"
 step_s = 1e-3
@@ -96,10 +53,10 @@ class OutputFolder : public FaultTest {
     FaultTest::SetUp();
     work_ = root() / "work";
     fs::create_directories(work_);
-    WriteFile("work/quick.toml", kQuickSubstrate);
-    WriteFile("work/check.toml", std::string(kQuickSubstrate) + kLoss);
-    WriteFile("work/sweep.toml", std::string(kQuickSubstrate) + kLoss + kSweep);
-    WriteFile("work/train.toml", kTrainConfig);
+    WriteFile("work/quick.toml", kSmallSubstrate);
+    WriteFile("work/check.toml", std::string(kSmallSubstrate) + kSmallLoss);
+    WriteFile("work/sweep.toml", std::string(kSmallSubstrate) + kSmallLoss + kSmallSweep);
+    WriteFile("work/train.toml", kSmallTrain);
     WriteFile("work/long.toml", kLongConfig);
     WriteFile("work/notes.txt", "a user's file\n");
     WriteFile("work/data/keep.csv", "t,y\n0,1\n");
@@ -237,6 +194,22 @@ TEST_F(OutputFolder, FullDiskInTrainLeavesNothing) {
       RunEcholabIn(work_, "train train.toml --no-plot -q -o trained", {.file_size_kib = 1});
   EXPECT_EXIT_WITH_MESSAGE(outcome, 1, "cannot write", "checkpoint.json", "File too large");
   EXPECT_EQ(Changes(before, Snapshot(root())), "");
+}
+
+// A plotting failure keeps the computed results: exit 3 with a message that
+// says how to redraw, and `echolab plot` then draws them.
+TEST_F(OutputFolder, PlotFailureKeepsTheResultsAndPlotRedraws) {
+  const RunOutcome failed = RunEcholabIn(work_, "simulate quick.toml -q -o run",
+                                         {.environment = "ECHOLAB_PYTHON=/bin/false"});
+  EXPECT_EXIT_WITH_MESSAGE(failed, 3, "results are complete", "echolab plot");
+  EXPECT_TRUE(fs::exists(work_ / "run" / "trajectory.csv"));
+  EXPECT_TRUE(fs::exists(work_ / "run" / "meta.json"));
+  EXPECT_FALSE(fs::exists(work_ / "run" / "simulation.png"));
+  EXPECT_EQ(PartialLeftovers(root()), std::vector<std::string>{});
+
+  EXPECT_EXIT_WITH_MESSAGE(RunEcholabIn(work_, "plot run"), 0, "drew the figures");
+  EXPECT_TRUE(fs::exists(work_ / "run" / "simulation.png"));
+  EXPECT_EXIT_WITH_MESSAGE(RunEcholabIn(work_, "plot data"), 2, "no figures to draw");
 }
 
 }  // namespace

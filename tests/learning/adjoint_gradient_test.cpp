@@ -408,26 +408,24 @@ TEST(AdjointGradient, RefusesAnExternalDrive) {
 TEST(AdjointGradient, ReportsAnExhaustedStepBudget) {
   OwnedProblem owned = PaperProblem();
   owned.problem.integrator.max_steps = 10;
+  owned.problem.integrator.step_s = 1.0;  // a report grid of 10 intervals
   const GradientResult result = AdjointGradient().Compute(owned.problem);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(result.status, SolveStatus::kTooManySteps);
-  EXPECT_THAT(result.message, HasSubstr("CV_TOO_MUCH_WORK"));
+  EXPECT_THAT(result.message, HasSubstr("budget is spent"));
   EXPECT_THAT(result.message, HasSubstr("forward pass"));
   EXPECT_THAT(result.message, HasSubstr("integrator.max_steps = 10"));
   std::cout << "  message: " << result.message << std::endl;
 }
 
-// A loss that throws from l (a forward callback) or from ∇x l (a backward
-// callback).
-class ThrowingLoss final : public Loss {
+// A loss that is zero everywhere, with every derivative zero: the base of
+// the faulty losses below, which override l and ∇x l.
+class ZeroLoss : public Loss {
  public:
-  explicit ThrowingLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
-  double Running(const PhaseState&, double, const Vector&) const override {
-    if (!in_backward_pass_) throw InputError("loss: thrown in the forward pass");
-    return 0.0;
-  }
-  void RunningGradient(const PhaseState&, double, const Vector&, PhaseState*) const override {
-    throw InputError("loss: thrown in the backward pass");
+  double Running(const PhaseState&, double, const Vector&) const override { return 0.0; }
+  void RunningGradient(const PhaseState& x, double, const Vector&,
+                       PhaseState* grad) const override {
+    *grad = {Vector::Zero(x.num_dof()), Vector::Zero(x.num_dof())};
   }
   void RunningParameterGradient(const PhaseState&, double, const Vector& theta,
                                 Vector* grad) const override {
@@ -443,6 +441,20 @@ class ThrowingLoss final : public Loss {
   }
   ReadoutDependence dependence() const override { return ReadoutDependence::kPositions; }
   bool has_direct_parameter_term() const override { return false; }
+};
+
+// A loss that throws from l (a forward callback) or from ∇x l (a backward
+// callback).
+class ThrowingLoss final : public ZeroLoss {
+ public:
+  explicit ThrowingLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
+  double Running(const PhaseState&, double, const Vector&) const override {
+    if (!in_backward_pass_) throw InputError("loss: thrown in the forward pass");
+    return 0.0;
+  }
+  void RunningGradient(const PhaseState&, double, const Vector&, PhaseState*) const override {
+    throw InputError("loss: thrown in the backward pass");
+  }
 
  private:
   bool in_backward_pass_;
@@ -461,6 +473,65 @@ TEST(AdjointGradient, RethrowsAnExceptionOfACallback) {
                   HasSubstr(in_backward_pass ? "in the backward pass" : "in the forward pass"));
     }
   }
+}
+
+// A loss whose l (forward quadrature) or ∇x l (backward rate) turns NaN
+// after t = 1 s, with a state that stays finite.
+class NanAfterOneSecondLoss final : public ZeroLoss {
+ public:
+  explicit NanAfterOneSecondLoss(bool in_backward_pass) : in_backward_pass_(in_backward_pass) {}
+  double Running(const PhaseState&, double t_s, const Vector&) const override {
+    return !in_backward_pass_ && t_s > 1.0 ? std::nan("") : 0.0;
+  }
+  void RunningGradient(const PhaseState& x, double t_s, const Vector&,
+                       PhaseState* grad) const override {
+    const double value = in_backward_pass_ && t_s > 1.0 ? std::nan("") : 0.0;
+    *grad = {Vector::Constant(x.num_dof(), value), Vector::Zero(x.num_dof())};
+  }
+
+ private:
+  bool in_backward_pass_;
+};
+
+// A non-finite running loss (forward quadrature) or adjoint rate (backward
+// pass) fails for good: CVODES stops at once instead of shrinking its step
+// towards the failure, with the callback and the time named.
+TEST(AdjointGradient, NonFiniteCallbackStopsTheSolveCleanly) {
+  for (const bool in_backward_pass : {false, true}) {
+    OwnedProblem owned = PaperProblem();
+    owned.problem.loss = std::make_shared<NanAfterOneSecondLoss>(in_backward_pass);
+    const GradientResult result = AdjointGradient().Compute(owned.problem);
+    std::cout << "  message: " << result.message << " (" << result.steps << " steps)" << std::endl;
+    EXPECT_EQ(result.status, SolveStatus::kNonFiniteState);
+    EXPECT_THAT(result.message, HasSubstr(in_backward_pass ? "the adjoint's rate dλ/dt"
+                                                           : "the running loss l(x, t)"));
+    EXPECT_THAT(result.message, HasSubstr("became non-finite at t = 1"));
+    EXPECT_LT(result.steps, 100'000);
+  }
+}
+
+// On-site stiffness -100 N/m: the substrate grows like e^(10 t); the forward
+// pass stops on the stability guard long before the loss overflows.
+TEST(AdjointGradient, UnstableSubstrateStopsOnEnergyGrowth) {
+  OwnedProblem owned = PaperProblem();
+  owned.problem.forward.theta.segment(6, 6).setConstant(-100.0);
+  owned.problem.forward.duration_s = 50.0;
+  const GradientResult result = AdjointGradient().Compute(owned.problem);
+  std::cout << "  message: " << result.message << std::endl;
+  EXPECT_EQ(result.status, SolveStatus::kEnergyGrowth);
+  EXPECT_THAT(result.message, HasSubstr("the adjoint's forward pass stopped: at t = "));
+  EXPECT_THAT(result.message, HasSubstr("integrator.max_energy_growth = 1e+06"));
+}
+
+// The checkpoints of the forward pass are bounded by adjoint_memory_MiB.
+TEST(AdjointGradient, CheckpointMemoryBudgetEndsTheForwardPass) {
+  OwnedProblem owned = PaperProblem();
+  owned.problem.integrator.adjoint_memory_MiB = 0.05;
+  const GradientResult result = AdjointGradient().Compute(owned.problem);
+  std::cout << "  message: " << result.message << std::endl;
+  EXPECT_EQ(result.status, SolveStatus::kTooManySteps);
+  EXPECT_THAT(result.message, HasSubstr("integrator.adjoint_memory_MiB = 0.05 MiB"));
+  EXPECT_LT(result.steps, 10'000);
 }
 
 TEST(AdjointGradient, RecordsTheAdjointOnTheReportGrid) {

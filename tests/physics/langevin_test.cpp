@@ -111,7 +111,7 @@ TEST(Langevin, SameSeedSamePathBitForBit) {
 
 TEST(Langevin, DeterministicSchemesRefuseNoise) {
   ThermalChain chain = MakeThermalChain(1.0, 1);
-  for (const char* scheme : {"leapfrog", "yoshida4"}) {
+  for (const std::string& scheme : CompositionSchemeNames()) {
     IntegratorOptions options;
     options.scheme = scheme;
     try {

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "sims/command_line.h"
+#include "sims/ladder_netlist.h"
 
 namespace {
 
@@ -20,17 +22,7 @@ namespace fs = std::filesystem;
 using echolab::testing::RunEcholab;
 using ::testing::HasSubstr;
 
-constexpr const char* kLadder = R"(Lossless LC ladder with a mutual inductance
-I1 0 n1 SIN(0 10m 60meg)
-C1 n1 0 10p
-L1 n1 n2 25n
-C2 n2 0 10p
-L2 n2 n3 25n
-K1 L1 L2 0.1
-C3 n3 0 10p
-L3 n3 0 50n
-.end
-)";
+const std::string kLadder = echolab::testing::LadderNetlist();
 
 class CircuitGradcheck : public ::testing::Test {
  protected:
@@ -137,16 +129,21 @@ TEST_F(CircuitGradcheck, EchoMatchesTheAdjointOnAVaractorLadder) {
   EXPECT_LT(fd_error, 1e-6);
 }
 
+// The ladder loaded by two resistors, run with `options`; the JSON report.
+nlohmann::json RunLossyLadder(const fs::path& directory, const std::string& arguments) {
+  std::string lossy = kLadder;
+  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
+  std::ofstream(directory / "ladder.cir") << lossy;
+  const auto result = RunEcholab(arguments, false);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return nlohmann::json::parse(result.output);
+}
+
 // With resistors the adjoint of the damped circuit still matches finite
 // differences; the naive echo's deviation is reported, not hidden.
 TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
-  std::string lossy = kLadder;
-  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
-  std::ofstream(directory_ / "ladder.cir") << lossy;
-  const auto result =
-      RunEcholab(Arguments("--train c1,l1,k1,c3,l3 --methods adjoint,fd,echo --json"), false);
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const nlohmann::json json = RunLossyLadder(
+      directory_, Arguments("--train c1,l1,k1,c3,l3 --methods adjoint,fd,echo --json"));
   const double fd_error = json["relative_errors"]["fd"].get<double>();
   const double echo_error = json["relative_errors"]["echo"].get<double>();
   std::cout << fmt::format("lossy ladder: fd vs adjoint {:.2e}; naive echo vs adjoint {:.2e}\n",
@@ -154,6 +151,68 @@ TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
   EXPECT_LT(fd_error, 1e-6);
   EXPECT_TRUE(std::isfinite(echo_error));
   EXPECT_GT(echo_error, 10 * fd_error);  // the echo does not retrace a damped pass
+  ASSERT_TRUE(json.contains("warnings"));
+  EXPECT_THAT(json["warnings"][0].get<std::string>(), HasSubstr("echo_damping = naive"));
+}
+
+// |e - a| / |a|, the cosine of e and a, and how many entries share a sign,
+// for e_j = estimate_j × scale_j and a_j = reference_j × scale_j.
+struct Agreement {
+  double relative_error = 0.0;
+  double cosine = 0.0;
+  int same_sign = 0;
+};
+
+Agreement Agree(const nlohmann::json& estimate, const nlohmann::json& reference,
+                const std::vector<double>& scales) {
+  double difference = 0.0, norm = 0.0, dot = 0.0, estimate_norm = 0.0;
+  Agreement agreement;
+  for (size_t j = 0; j < scales.size(); ++j) {
+    const double e = estimate[j].get<double>() * scales[j];
+    const double a = reference[j].get<double>() * scales[j];
+    difference += (e - a) * (e - a);
+    norm += a * a;
+    dot += e * a;
+    estimate_norm += e * e;
+    agreement.same_sign += (e > 0) == (a > 0);
+  }
+  agreement.relative_error = std::sqrt(difference / norm);
+  agreement.cosine = dot / std::sqrt(norm * estimate_norm);
+  return agreement;
+}
+
+// Gradients in F, H and a dimensionless K compared in one norm let the
+// largest unit decide (a cosine of 0.999999994 beside a relative error of
+// 0.6 and a wrong sign): the comparison is in dL/d log θ = dL/dθ × |θ|,
+// recomputed here from the reported gradients and the element values.
+TEST_F(CircuitGradcheck, ComparisonIsInScaleFreeCoordinates) {
+  const nlohmann::json json =
+      RunLossyLadder(directory_, Arguments("--train C1,L1,K1 --methods echo,adjoint --json"));
+  const nlohmann::json& echo = json["gradients"]["echo"];
+  const nlohmann::json& adjoint = json["gradients"]["adjoint"];
+  const Agreement si = Agree(echo, adjoint, {1.0, 1.0, 1.0});
+  const Agreement scale_free = Agree(echo, adjoint, {10e-12, 25e-9, 0.1});  // C1, L1, K1
+  std::cout << fmt::format(
+      "lossy ladder, C1, L1, K1: naive echo vs adjoint in SI units: relative error {:.3f}, cosine "
+      "{:.9f}; in dL/d log theta: relative error {:.3f}, cosine {:.6f}, signs {}/3\n",
+      si.relative_error, si.cosine, scale_free.relative_error, scale_free.cosine,
+      scale_free.same_sign);
+  EXPECT_NEAR(json["relative_errors"]["echo"].get<double>(), scale_free.relative_error, 1e-9);
+  EXPECT_NEAR(json["cosine_similarities"]["echo"].get<double>(), scale_free.cosine, 1e-9);
+  EXPECT_NEAR(json["sign_agreement"]["echo"].get<double>(), scale_free.same_sign / 3.0, 1e-12);
+}
+
+// The relative errors of a circuit's dL/dx0 by finite differences, whose
+// steps follow each component's scale, against the adjoint.
+TEST_F(CircuitGradcheck, InitialStateGradientsAgreeWithScaledFiniteDifferences) {
+  const auto result = RunEcholab(Arguments("--train c1,l1 --methods adjoint,fd --json"), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double whole = json["relative_errors_with_initial_state"]["fd"].get<double>();
+  std::cout << fmt::format("ladder: fd vs adjoint with dL/dx0, scale-free: {:.2e}\n", whole);
+  EXPECT_LT(whole, 1e-6);
+  EXPECT_TRUE(json["run"]["adjoint_tolerances"].contains("absolute"));
+  EXPECT_EQ(json["run"]["adjoint_tolerances"]["rtol"].get<double>(), 1e-11);
 }
 
 TEST_F(CircuitGradcheck, UnknownElementExitsTwoAndNamesTheChoices) {

@@ -58,8 +58,8 @@ class CommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_ = echolab::testing::ScratchDirectory(
-                 ("echolab_gradcheck_" +
-                  std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
+        ("echolab_gradcheck_" +
+         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())));
     fs::remove_all(directory_);
     fs::create_directories(directory_);
   }
@@ -119,6 +119,76 @@ TEST_F(CommandTest, GradcheckRejectsMethodsTheSchemeCannotRun) {
   const auto result = RunEcholab("gradcheck " + WriteConfig(text));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.output, HasSubstr("gradcheck.methods"));
+}
+
+// The kConfig problem without its [gradcheck] table (all default methods),
+// with `extra` appended.
+std::string DefaultMethodsConfig(const std::string& extra) {
+  std::string text = kConfig;
+  text.erase(text.find("[gradcheck]"));
+  return text + extra;
+}
+
+// echo_damping = "gain_reweighted" alone: the default methods are those that
+// run with it (not echo_one_sided), and the reweighted echo matches the
+// adjoint of the damped pass; asking for echo_one_sided with it is refused
+// with the file:line of the key and the fix.
+TEST_F(CommandTest, DefaultMethodsAreThoseThatRunWithTheEchoDamping) {
+  const std::string damped = "[dissipation]\nmomentum_decay_rate_per_s = 0.05\n";
+  const auto result =
+      RunEcholab("gradcheck " +
+                     WriteConfig(DefaultMethodsConfig(damped + "[gradcheck]\necho_damping = "
+                                                               "\"gain_reweighted\"\n")) +
+                     " --json -o " + (directory_ / "out").string(),
+                 false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  EXPECT_FALSE(json["gradients"].contains("echo_one_sided"));
+  for (const char* method : {"echo", "adjoint", "discrete_adjoint", "fd"}) {
+    EXPECT_TRUE(json["gradients"].contains(method)) << method;
+  }
+  std::cout << "reweighted gain echo vs adjoint of the damped pass: "
+            << json["relative_errors"]["echo"].get<double>() << "\n";
+  EXPECT_FALSE(json.contains("warnings"));
+
+  const auto refused =
+      RunEcholab("gradcheck " +
+                 WriteConfig(DefaultMethodsConfig(
+                     damped + "[gradcheck]\nmethods = [\"echo_one_sided\", \"adjoint\"]\n"
+                              "echo_damping = \"gain_reweighted\"\nreference = \"adjoint\"\n")));
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.output, HasSubstr("check.toml:"));
+  EXPECT_THAT(refused.output, HasSubstr("gradcheck.methods"));
+  EXPECT_THAT(refused.output, HasSubstr("remove it from methods"));
+}
+
+// At the configuration defaults (leapfrog, 0.01 s) the echo's distance from
+// the adjoint is the step's discretisation error: the table says so, with
+// the discretisation (discrete adjoint vs adjoint) and the echo's own error
+// (echo vs discrete adjoint) computed from the methods run.
+TEST_F(CommandTest, TableSeparatesDiscretisationFromTheEchosOwnError) {
+  std::string text = DefaultMethodsConfig("");
+  const std::string yoshida = "scheme = \"yoshida4\"\nstep_s = 0.005\n";
+  text.erase(text.find(yoshida), yoshida.size());
+  const auto result = RunEcholab(
+      "gradcheck " + WriteConfig(text) + " --json -o " + (directory_ / "out").string(), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double echo_vs_adjoint = json["relative_errors"]["echo"].get<double>();
+  const double discretisation = json["relative_errors"]["discrete_adjoint"].get<double>();
+  std::cout << "leapfrog 0.01 s: echo vs adjoint " << echo_vs_adjoint << "; footnotes:\n";
+  for (const auto& note : json["footnotes"]) std::cout << "  " << note.get<std::string>() << "\n";
+  ASSERT_GE(json["footnotes"].size(), 3u);
+  EXPECT_THAT(json["footnotes"][0].get<std::string>(),
+              HasSubstr("discretisation of the step (discrete_adjoint vs adjoint)"));
+  EXPECT_THAT(json["footnotes"][1].get<std::string>(), HasSubstr("echo's own error"));
+  // The echo's distance from the adjoint is nearly all discretisation.
+  EXPECT_NEAR(echo_vs_adjoint, discretisation, 1e-3 * discretisation);
+
+  const auto table =
+      RunEcholab("gradcheck " + WriteConfig(text) + " -o " + (directory_ / "table").string());
+  EXPECT_THAT(table.output, HasSubstr("discretisation of the step"));
+  EXPECT_THAT(table.output, HasSubstr("sign agree"));
 }
 
 TEST_F(CommandTest, ValidateWritesTheReportAndPasses) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "learning/training/loaders/text_lines.h"
@@ -11,6 +12,9 @@
 
 namespace echolab {
 namespace {
+
+// 2^53: every integer up to it is a double.
+constexpr double kMaxExactInteger = 9007199254740992.0;
 
 // Which columns hold what, from the header.
 struct CsvLayout {
@@ -112,8 +116,12 @@ SequenceDataset LoadCsvSequences(const std::string& path, int output_step) {
         lines.Fail(fmt::format("column {}: expected a number, got '{}'", c + 1, fields[c]));
       }
     }
-    const long id = std::lround(values[0]);
-    if (values[0] != static_cast<double>(id)) lines.Fail("sequence: expected an integer id");
+    // Range-checked as doubles before the casts: ids up to 2^53 (exact in a
+    // double), labels up to the largest int.
+    if (!(std::abs(values[0]) <= kMaxExactInteger) || values[0] != std::floor(values[0])) {
+      lines.Fail(fmt::format("sequence: expected an integer id up to {:.0f}", kMaxExactInteger));
+    }
+    const auto id = static_cast<long>(values[0]);
     if (!any || id != pending.id) {
       if (seen.count(id) > 0) {
         lines.Fail(
@@ -127,7 +135,7 @@ SequenceDataset LoadCsvSequences(const std::string& path, int output_step) {
     pending.inputs.emplace_back(values.begin() + 1, values.begin() + 1 + layout.inputs);
     if (layout.labelled) {
       const double label = values.back();
-      if (label < 0 || label != std::floor(label)) {
+      if (!(label >= 0 && label <= std::numeric_limits<int>::max()) || label != std::floor(label)) {
         lines.Fail(
             fmt::format("label: expected a non-negative integer class, got {}", fields.back()));
       }

@@ -6,11 +6,13 @@
 #include <cmath>
 
 #include "physics/error.h"
+#include "physics/input_file.h"
 
 namespace echolab {
 
-TextLines::TextLines(std::string path) : path_(std::move(path)), stream_(path_) {
-  if (!stream_) throw InputError(fmt::format("{}: cannot open the data file", path_));
+TextLines::TextLines(std::string path) : path_(std::move(path)) {
+  CheckInputFile(path_, "data file");
+  stream_.open(path_);
 }
 
 bool TextLines::Next(std::string* line) {

@@ -9,7 +9,8 @@ namespace echolab {
 /// Reads a text file line by line and builds located errors "FILE:LINE: ...".
 class TextLines {
  public:
-  /// Throws InputError naming the file when it cannot be opened.
+  /// Throws InputError naming the file when it cannot be read (CheckInputFile:
+  /// missing, not a regular file, too big).
   explicit TextLines(std::string path);
 
   /// The next line (without the line break or a trailing '\r'); false at the end.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "learning/training/loaders/text_lines.h"
@@ -36,12 +38,14 @@ bool ReadBoolean(const TextLines& lines, const std::string& keyword,
   lines.Fail(fmt::format("{}: expected true or false", keyword));
 }
 
+// A count from 1 to the largest int, range-checked as a double before the cast.
 long ReadCount(const TextLines& lines, const std::string& keyword,
                const std::vector<std::string>& words) {
+  constexpr double kMaxCount = std::numeric_limits<int>::max();
   double value = 0.0;
-  if (words.size() != 2 || !ParseNumber(words[1], &value) || value < 1 ||
-      value != static_cast<double>(static_cast<long>(value))) {
-    lines.Fail(fmt::format("{}: expected a positive integer", keyword));
+  if (words.size() != 2 || !ParseNumber(words[1], &value) || !(value >= 1 && value <= kMaxCount) ||
+      value != std::floor(value)) {
+    lines.Fail(fmt::format("{}: expected a positive integer up to {}", keyword, kMaxCount));
   }
   return static_cast<long>(value);
 }

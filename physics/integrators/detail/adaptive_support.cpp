@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "physics/step_count.h"
+
 namespace echolab::detail {
 
 IntegratorOptions ResolveAdaptiveOptions(const SimulationProblem& problem,
@@ -18,6 +20,12 @@ IntegratorOptions ResolveAdaptiveOptions(const SimulationProblem& problem,
     used.output_interval_s = problem.duration_s / 1000.0;
   }
   used.output_interval_s = std::min(used.output_interval_s, problem.duration_s);
+  // The number of samples is checked before it becomes an integer in
+  // UniformOutputTimes.
+  CountIntervals(
+      problem.duration_s, used.output_interval_s, kMaxOutputSamples,
+      requested.output_interval_s > 0.0 ? "integrator.output_interval_s" : "integrator.step_s",
+      "the most output samples of a pass");
   used.step_s = std::min(requested.step_s, problem.duration_s);
   return used;
 }

@@ -12,6 +12,7 @@ namespace echolab::detail {
 /// The options an adaptive scheme runs with: samples every output_interval_s,
 /// or every step_s when that is 0, or every T / 1000 when both are 0; the
 /// initial step is step_s capped at the duration (0 lets the solver choose).
+/// Throws InputError when there would be more than kMaxOutputSamples samples.
 IntegratorOptions ResolveAdaptiveOptions(const SimulationProblem& problem,
                                          const IntegratorOptions& requested);
 

@@ -97,8 +97,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"unknown_header", "@colour blue\n", "1: unknown header '@colour'"},
         BadFile{"data_before_header", "1,2:a\n", "1: expected a header line"},
         BadFile{"no_data", "@problemName P\n@classLabel true a b\n", "2: expected an @data line"},
-        BadFile{"empty_data", "@classLabel true a b\n@data\n",
-                "2: expected at least one sequence"}),
+        BadFile{"empty_data", "@classLabel true a b\n@data\n", "2: expected at least one sequence"},
+        BadFile{"huge_length", "@seriesLength 1e300\n",
+                "1: @seriesLength: expected a positive integer up to 2147483647"},
+        BadFile{"nan_dimensions", "@dimensions nan\n", "1: @dimensions: expected a positive"}),
     [](const ::testing::TestParamInfo<BadFile>& file) { return file.param.name; });
 
 TEST(CsvLoader, ReadsClassificationSequences) {
@@ -153,7 +155,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "2: label: expected a non-negative"},
         BadFile{"split_sequence", "sequence,x1,label\n0,1,1\n1,1,0\n0,2,1\n",
                 "4: sequence 0 appears again"},
-        BadFile{"no_rows", "sequence,x1,y1\n", "1: expected at least one data row"}),
+        BadFile{"no_rows", "sequence,x1,y1\n", "1: expected at least one data row"},
+        BadFile{"huge_id", "sequence,x1,label\n1e300,1,1\n", "2: sequence: expected an integer id"},
+        BadFile{"huge_label", "sequence,x1,label\n0,1,1e300\n",
+                "2: label: expected a non-negative"}),
     [](const ::testing::TestParamInfo<BadFile>& file) { return file.param.name; });
 
 }  // namespace

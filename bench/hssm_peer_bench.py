@@ -10,10 +10,11 @@ A setting KxB is a sequence length K and a batch B. Each round runs echolab_hssm
 (one RHEL and one BPTT gradient, writing the checkpoint and batch for the peer) and then the
 peer once, each in its own process. Prints the median and [min, max] of each figure over the
 rounds as a Markdown table, and the gradients' relative differences: the same model has the
-same gradient. Needs python3-torch (Debian).
+same gradient. Needs PyTorch: `scripts/setup.sh --bench` installs Debian's python3-torch.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -56,6 +57,9 @@ def main():
     parser.add_argument("--inputs", type=int, default=6)
     parser.add_argument("--dir", default="out/hssm_peer")
     args = parser.parse_args()
+    if importlib.util.find_spec("torch") is None:
+        sys.exit(f"hssm_peer_bench.py: PyTorch is not installed for {sys.executable}; install "
+                 "it with `scripts/setup.sh --bench` (Debian's python3-torch)")
     os.makedirs(args.dir, exist_ok=True)
     print(f"{args.layers} linear blocks, hidden {args.hidden}, state {args.state}, "
           f"{args.inputs} inputs; {args.threads} thread(s); {args.rounds} rounds\n")

@@ -9,15 +9,21 @@ model's shape, the batch, echolab's RHEL and BPTT gradients), both written by
 `echolab_hssm_bench --peer DIR`, times one gradient (forward and backward) and prints one
 JSON line: wall and CPU time, the peak resident memory the gradient added, and the relative
 differences between its gradient and echolab's. Classification with linear units only, the
-model the benchmark builds.
+model the benchmark builds. Needs PyTorch: `scripts/setup.sh --bench` installs Debian's
+python3-torch.
 """
 
 import argparse
 import json
 import resource
+import sys
 import time
 
-import torch
+try:
+    import torch
+except ImportError:
+    sys.exit("hssm_torch_peer.py: PyTorch is not installed; install it with "
+             "`scripts/setup.sh --bench` (Debian's python3-torch) and run /usr/bin/python3")
 
 CHANNEL_NORM_EPSILON = 1e-5
 

@@ -20,7 +20,10 @@
 //   inputs      the batch's input sequences (B · K · channels doubles), or the
 //               layer's input u (H × K · B);
 //   trajectory  the HRU states that BPTT records and RHEL does not,
-//               2 · P · B · (K + 1) doubles per HRU layer.
+//               2 · P · B · (K + 1) doubles per HRU layer;
+//   state       what the single layer added beyond the two H × K · B matrices it
+//               returns (its output y and its input gradient du): the memory of
+//               its states, flat in K under RHEL.
 // A benchmark, not a test: figures are printed, never asserted.
 
 #include <fmt/format.h>
@@ -191,9 +194,9 @@ int RunBench(const Settings& s) {
       "thread(s)\n",
       s.layers, s.unit, s.hidden, s.state, model.Parameters().size(), s.batch,
       ResolveThreadCount(s.threads));
-  fmt::print("{:>7} {:>6} | {:>10} {:>10} {:>10} {:>8} {:>8} | {:>10} {:>10} {:>10}\n", "K",
-             "rule", "model MiB", "inputs MiB", "traj. MiB", "time s", "cpu s", "layer MiB",
-             "u MiB", "traj. MiB");
+  fmt::print("{:>7} {:>6} | {:>10} {:>10} {:>10} {:>8} {:>8} | {:>10} {:>10} {:>10} {:>10}\n",
+             "K", "rule", "model MiB", "inputs MiB", "traj. MiB", "time s", "cpu s", "layer MiB",
+             "u MiB", "state MiB", "traj. MiB");
   nlohmann::json rows = nlohmann::json::array();
   for (int length : s.lengths) {
     const auto batch = RandomBatch(s.batch, length, s.inputs, rng);
@@ -210,11 +213,13 @@ int RunBench(const Settings& s) {
       const Measurement single = s.model_only
                                      ? Measurement{}
                                      : LayerGradient(layer, layer_theta, u, dy, s.batch, rule);
+      // The layer's memory beyond its output y and its input gradient du.
+      const double state_MiB = s.model_only ? 0.0 : single.added_MiB - 2.0 * u_MiB;
       fmt::print(
           "{:>7} {:>6} | {:>10.2f} {:>10.2f} {:>10.2f} {:>8.3f} {:>8.3f} | {:>10.2f} {:>10.2f} "
-          "{:>10.2f}\n",
+          "{:>10.2f} {:>10.2f}\n",
           length, RuleName(rule), whole.added_MiB, inputs_MiB, s.layers * trajectory_MiB,
-          whole.wall_time_s, whole.cpu_time_s, single.added_MiB, u_MiB, trajectory_MiB);
+          whole.wall_time_s, whole.cpu_time_s, single.added_MiB, u_MiB, state_MiB, trajectory_MiB);
       rows.push_back({{"length", length},
                       {"rule", RuleName(rule)},
                       {"model_added_MiB", whole.added_MiB},
@@ -225,6 +230,7 @@ int RunBench(const Settings& s) {
                       {"layer_added_MiB", single.added_MiB},
                       {"layer_wall_time_s", single.wall_time_s},
                       {"layer_input_MiB", u_MiB},
+                      {"layer_state_MiB", state_MiB},
                       {"layer_trajectory_MiB", trajectory_MiB}});
     }
     if (!s.peer_dir.empty()) {

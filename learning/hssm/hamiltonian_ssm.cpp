@@ -23,13 +23,13 @@ const HamiltonianSsmConfig& Validated(const HamiltonianSsmConfig& config) {
   return config;
 }
 
-// What a block keeps for its backward pass: the input of each of its layers and the HRU
-// layer's memory (the final state only, under RHEL).
+// What a block keeps for its backward pass: its input and the HRU layer's output and
+// memory (the final state only, under RHEL). The normalised input and the GELU's output
+// are recomputed from these two when the backward pass reaches the block, so that a
+// block holds two H × K · B matrices instead of four.
 struct BlockActivations {
   Eigen::MatrixXd input;
-  Eigen::MatrixXd normalised;
   Eigen::MatrixXd hru_output;
-  Eigen::MatrixXd gelu_output;
   HruLayer::Memory hru_memory;
 };
 
@@ -189,17 +189,18 @@ HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
   Eigen::MatrixXd x;
   encoder_.Forward(theta_, inputs, x);
   std::vector<BlockActivations> activations(blocks_.size());
+  Eigen::MatrixXd normalised, gelu_output, gated;
   for (size_t l = 0; l < blocks_.size(); ++l) {
     BlockActivations& a = activations[l];
     a.input = x;
-    NormaliseChannels(a.input, a.normalised);
-    a.hru_output = blocks_[l].hru.Forward(theta_, a.normalised, batch, rule, a.hru_memory);
-    Gelu(a.hru_output, a.gelu_output);
-    Eigen::MatrixXd gated;
-    blocks_[l].glu.Forward(theta_, a.gelu_output, gated);
+    NormaliseChannels(a.input, normalised);
+    a.hru_output = blocks_[l].hru.Forward(theta_, normalised, batch, rule, a.hru_memory);
+    Gelu(a.hru_output, gelu_output);
+    blocks_[l].glu.Forward(theta_, gelu_output, gated);
     // residual: x ← x + GLU(GELU(HRU(norm(x))))
     x = a.input + gated;
   }
+  gated = Eigen::MatrixXd();
   if (gradient == nullptr) return Decode(group, x, nullptr, nullptr);
 
   Eigen::MatrixXd dx;
@@ -207,13 +208,16 @@ HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
   // Top block first: each HRU's input-gradient estimate flows on to the block below.
   Eigen::MatrixXd d_gelu, d_hru, d_normalised, d_input;
   for (size_t l = blocks_.size(); l-- > 0;) {
-    const BlockActivations& a = activations[l];
-    blocks_[l].glu.Backward(theta_, a.gelu_output, dx, d_gelu, *gradient);
+    BlockActivations& a = activations[l];
+    Gelu(a.hru_output, gelu_output);
+    blocks_[l].glu.Backward(theta_, gelu_output, dx, d_gelu, *gradient);
     GeluBackward(a.hru_output, d_gelu, d_hru);
-    d_normalised = blocks_[l].hru.Backward(theta_, a.normalised, batch, a.hru_memory, d_hru,
+    NormaliseChannels(a.input, normalised);
+    d_normalised = blocks_[l].hru.Backward(theta_, normalised, batch, a.hru_memory, d_hru,
                                            options, *gradient);
     NormaliseChannelsBackward(a.input, d_normalised, d_input);
     dx += d_input;
+    a = BlockActivations();  // the block's activations are no longer needed
   }
   encoder_.Backward(theta_, inputs, dx, nullptr, *gradient);
   return result;

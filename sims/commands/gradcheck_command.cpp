@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "sims/commands/gradcheck_report.h"
+#include "sims/commands/hssm_gradcheck.h"
 #include "sims/config/gradcheck_config.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -14,6 +15,10 @@ namespace echolab {
 namespace fs = std::filesystem;
 
 int RunGradcheck(const GradcheckArguments& arguments) {
+  const ConfigTable root = ConfigTable::ParseFile(arguments.config_path);
+  if (IsHssmGradcheckConfig(root)) {
+    return RunHssmGradcheck(arguments, ParseHssmGradcheckConfig(root));
+  }
   const GradcheckConfig config = LoadGradcheckConfig(arguments.config_path);
   const GradientProblem problem = config.Problem();
   const fs::path destination =

@@ -160,10 +160,25 @@ HruInitialisation HruInitialisationOf(const ConfigTable& model) {
   return {.uniform_step = step_init == "uniform", .symmetric_scale = c_init == "symmetric"};
 }
 
-// A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,
-// classes or outputs and the output sub-sampling.
+// A Hamiltonian state-space model (docs/hssm.md).
 BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
                              std::optional<std::uint64_t> seed_override) {
+  const HamiltonianSsmConfig config = ReadHssmConfig(model, task, seed_override);
+  try {
+    auto ssm = std::make_unique<HamiltonianSsm>(config);
+    const std::string description = fmt::format(
+        "Hamiltonian SSM: {} {} HRU block(s), hidden {}, state {}, {} parameters", config.layers,
+        model.String("unit", "linear"), config.hidden, config.state, ssm->Parameters().size());
+    return {std::move(ssm), description};
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: [model] {}", model.file(), error.what()));
+  }
+}
+
+}  // namespace
+
+HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& task,
+                                    std::optional<std::uint64_t> seed_override) {
   model.RejectUnknownKeys(
       {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads", "step_init",
        "c_init"});
@@ -194,18 +209,8 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   MemoryBudget::Check(32.0 * weights, model.Where("hidden"),
                       fmt::format("an HSSM of {} layers, hidden {}, state {}", config.layers,
                                   config.hidden, config.state));
-  try {
-    auto ssm = std::make_unique<HamiltonianSsm>(config);
-    const std::string description = fmt::format(
-        "Hamiltonian SSM: {} {} HRU block(s), hidden {}, state {}, {} parameters", config.layers,
-        model.String("unit", "linear"), config.hidden, config.state, ssm->Parameters().size());
-    return {std::move(ssm), description};
-  } catch (const InputError& error) {
-    throw InputError(fmt::format("{}: [model] {}", model.file(), error.what()));
-  }
+  return config;
 }
-
-}  // namespace
 
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
                                       std::optional<std::uint64_t> seed) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "learning/hssm/channel_norm.h"
+#include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
 #include "learning/hssm/shard_runner.h"
 #include "physics/error.h"
@@ -46,11 +47,10 @@ Eigen::MatrixXd TimeMajor(const std::vector<const SequenceExample*>& group,
   return out;
 }
 
-// Shards of kShardSequences consecutive sequences (the last one may be shorter): the split
-// depends on the group's size only, never on the thread count.
-std::vector<std::vector<const SequenceExample*>> SplitIntoShards(
-    const std::vector<const SequenceExample*>& group) {
-  std::vector<std::vector<const SequenceExample*>> out;
+// Shards of kShardSequences consecutive sequences (the last one may be shorter), as indices
+// into the batch: the split depends on the group's size only, never on the thread count.
+std::vector<std::vector<int>> SplitIntoShards(const std::vector<int>& group) {
+  std::vector<std::vector<int>> out;
   for (size_t first = 0; first < group.size(); first += kShardSequences) {
     const size_t last = std::min(group.size(), first + kShardSequences);
     out.emplace_back(group.begin() + static_cast<std::ptrdiff_t>(first),
@@ -145,16 +145,16 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
     throw InputError(fmt::format("beta: expected a finite value > 0, got {}", options.beta));
   }
   // Sequences of equal length run together, batched.
-  std::map<Eigen::Index, std::vector<const SequenceExample*>> groups;
+  std::map<Eigen::Index, std::vector<int>> groups;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i] == nullptr) throw InputError(fmt::format("batch[{}]: null sequence", i));
     CheckExample(*batch[i], i);
-    groups[batch[i]->inputs.rows()].push_back(batch[i]);
+    groups[batch[i]->inputs.rows()].push_back(static_cast<int>(i));
   }
   SequenceEvaluation evaluation;
   evaluation.examples = static_cast<int>(batch.size());
   // The shards of every group, each with its own sums, added in shard order afterwards.
-  std::vector<std::vector<const SequenceExample*>> shards;
+  std::vector<std::vector<int>> shards;
   for (const auto& [length, group] : groups) {
     for (auto& shard : SplitIntoShards(group)) shards.push_back(std::move(shard));
   }
@@ -162,8 +162,10 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   std::vector<GroupResult> results(shards.size());
   std::vector<Eigen::VectorXd> gradients(shards.size(), Eigen::VectorXd::Zero(parameters));
   RunShards(static_cast<int>(shards.size()), config_.threads, [&](int s) {
-    results[s] =
-        EvaluateGroup(shards[s], options, options.compute_gradient ? &gradients[s] : nullptr);
+    std::vector<const SequenceExample*> group;
+    for (int i : shards[s]) group.push_back(batch[static_cast<size_t>(i)]);
+    results[s] = EvaluateGroup(group, shards[s], options,
+                               options.compute_gradient ? &gradients[s] : nullptr);
   });
   Eigen::VectorXd gradient = Eigen::VectorXd::Zero(parameters);
   for (size_t s = 0; s < shards.size(); ++s) {
@@ -179,9 +181,16 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
 }
 
 HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
-    const std::vector<const SequenceExample*>& group, const SequenceEvaluationOptions& options,
-    Eigen::VectorXd* gradient) const {
+    const std::vector<const SequenceExample*>& group, const std::vector<int>& indices,
+    const SequenceEvaluationOptions& options, Eigen::VectorXd* gradient) const {
   const auto batch = static_cast<int>(group.size());
+  // Dropout in training steps only; site 0 after the GELU, site 1 after the GLU.
+  const double dropout = options.dropout_seed ? config_.dropout : 0.0;
+  auto drop = [&](int block, int site, Eigen::MatrixXd& x) {
+    if (dropout > 0.0) {
+      ApplyDropout({*options.dropout_seed, block, site, dropout}, indices, x);
+    }
+  };
   // Without a gradient nothing is kept beyond what RHEL keeps.
   const SequenceGradientRule rule =
       options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
@@ -196,8 +205,10 @@ HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
     NormaliseChannels(a.input, normalised);
     a.hru_output = blocks_[l].hru.Forward(theta_, normalised, batch, rule, a.hru_memory);
     Gelu(a.hru_output, gelu_output);
+    drop(static_cast<int>(l), 0, gelu_output);
     blocks_[l].glu.Forward(theta_, gelu_output, gated);
-    // residual: x ← x + GLU(GELU(HRU(norm(x))))
+    drop(static_cast<int>(l), 1, gated);
+    // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
     x = a.input + gated;
   }
   gated = Eigen::MatrixXd();
@@ -206,11 +217,18 @@ HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
   Eigen::MatrixXd dx;
   const GroupResult result = Decode(group, x, &dx, gradient);
   // Top block first: each HRU's input-gradient estimate flows on to the block below.
-  Eigen::MatrixXd d_gelu, d_hru, d_normalised, d_input;
+  Eigen::MatrixXd d_gated, d_gelu, d_hru, d_normalised, d_input;
   for (size_t l = blocks_.size(); l-- > 0;) {
     BlockActivations& a = activations[l];
+    const int block = static_cast<int>(l);
     Gelu(a.hru_output, gelu_output);
-    blocks_[l].glu.Backward(theta_, gelu_output, dx, d_gelu, *gradient);
+    drop(block, 0, gelu_output);
+    if (dropout > 0.0) {
+      d_gated = dx;
+      drop(block, 1, d_gated);
+    }
+    blocks_[l].glu.Backward(theta_, gelu_output, dropout > 0.0 ? d_gated : dx, d_gelu, *gradient);
+    drop(block, 0, d_gelu);
     GeluBackward(a.hru_output, d_gelu, d_hru);
     NormaliseChannels(a.input, normalised);
     d_normalised = blocks_[l].hru.Backward(theta_, normalised, batch, a.hru_memory, d_hru,

@@ -16,7 +16,8 @@ constexpr size_t kShardSequences = 2;
 
 /// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
 ///   encoder: Linear(input channels → H);
-///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation;
+///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation
+///   (and dropout after the GELU and after the GLU in training steps, config.dropout);
 ///   decoder: classification: mean over time → Linear → softmax cross-entropy;
 ///            regression: every output_step-th step → Linear → tanh, mean squared error.
 /// The gradient of the HRU cores comes from discrete RHEL (two echoes per layer, chained
@@ -55,7 +56,9 @@ class HamiltonianSsm final : public SequenceModel {
   };
 
   void CheckExample(const SequenceExample& example, size_t index) const;
+  // `indices`: the group's positions in the whole batch (they seed the dropout masks).
   GroupResult EvaluateGroup(const std::vector<const SequenceExample*>& group,
+                            const std::vector<int>& indices,
                             const SequenceEvaluationOptions& options,
                             Eigen::VectorXd* gradient) const;
   // The decoder and the loss: sums over the group, and dL/dx of the top activations.

@@ -181,7 +181,7 @@ HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& ta
                                     std::optional<std::uint64_t> seed_override) {
   model.RejectUnknownKeys(
       {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads", "step_init",
-       "c_init"});
+       "c_init", "dropout"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
   config.task = data.kind;
@@ -201,6 +201,10 @@ HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& ta
   // 0 selects one thread per hardware thread.
   config.threads = static_cast<int>(model.IntegerIn("threads", 0, 1024, config.threads));
   config.init = HruInitialisationOf(model);
+  config.dropout = model.Number("dropout", config.dropout);
+  if (!(config.dropout >= 0.0 && config.dropout < 1.0)) {
+    model.Fail("dropout", fmt::format("expected a rate in [0, 1), got {}", config.dropout));
+  }
   config.seed = seed_override.value_or(model.Seed("seed", config.seed));
   // Each block holds about hidden x (2 hidden + 4 state) weights, and training
   // keeps four copies (values, gradient, Adam's two moments) of 8 bytes.

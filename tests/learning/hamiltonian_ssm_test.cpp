@@ -226,6 +226,53 @@ TEST(HamiltonianSsm, GradientsDoNotDependOnTheThreadCount) {
   }
 }
 
+// Dropout in a training step (a dropout seed): the masks fix a smooth loss, whose BPTT
+// gradient matches central differences; RHEL equals BPTT under the same masks; the
+// gradients do not depend on the thread count; a step's masks differ from another's; an
+// evaluation (no seed) drops nothing.
+TEST(HamiltonianSsm, DropoutGradientsWithFixedMasks) {
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kClassification);
+  config.dropout = 0.3;
+  config.threads = 1;
+  HamiltonianSsm model(config);
+  const Data data = MakeData(config, std::vector<int>(5, 11), 17);
+  auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule,
+                      std::optional<std::uint64_t> seed) {
+    return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
+                                     .dropout_seed = seed});
+  };
+  const SequenceEvaluation bptt = evaluate(model, SequenceGradientRule::kBptt, 42);
+  const Eigen::VectorXd theta = model.Parameters();
+  Eigen::VectorXd fd(theta.size());
+  const double h = 1e-6;
+  for (Eigen::Index i = 0; i < theta.size(); ++i) {
+    Eigen::VectorXd plus = theta, minus = theta;
+    plus(i) += h;
+    minus(i) -= h;
+    model.SetParameters(plus);
+    const double up = model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
+    model.SetParameters(minus);
+    const double down = model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
+    fd(i) = (up - down) / (2 * h);
+  }
+  model.SetParameters(theta);
+  const double fd_error = RelativeError(bptt.gradient, fd);
+  const double rhel_error =
+      RelativeError(evaluate(model, SequenceGradientRule::kRhel, 42).gradient, bptt.gradient);
+  std::cout << fmt::format("dropout 0.3: BPTT vs FD {:.2e}, RHEL vs BPTT {:.2e}\n", fd_error,
+                           rhel_error);
+  EXPECT_LT(fd_error, 1e-6);
+  EXPECT_LT(rhel_error, 1e-9);
+  config.threads = 3;
+  const HamiltonianSsm threaded(config);
+  EXPECT_EQ(evaluate(threaded, SequenceGradientRule::kBptt, 42).gradient, bptt.gradient);
+  EXPECT_NE(evaluate(model, SequenceGradientRule::kBptt, 43).loss, bptt.loss);
+  HamiltonianSsmConfig without = config;
+  without.dropout = 0.0;
+  EXPECT_EQ(evaluate(model, SequenceGradientRule::kBptt, std::nullopt).gradient,
+            evaluate(HamiltonianSsm(without), SequenceGradientRule::kBptt, 42).gradient);
+}
+
 TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
   const HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
   const HamiltonianSsm a(config), b(config);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -100,6 +101,19 @@ double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / sxx;
 }
 
+// Central differences (step h) of loss(θ) at θ, entry by entry.
+Eigen::VectorXd CentralDifferences(const std::function<double(const Eigen::VectorXd&)>& loss,
+                                   const Eigen::VectorXd& theta, double h) {
+  Eigen::VectorXd fd(theta.size());
+  for (Eigen::Index i = 0; i < theta.size(); ++i) {
+    Eigen::VectorXd plus = theta, minus = theta;
+    plus(i) += h;
+    minus(i) -= h;
+    fd(i) = (loss(plus) - loss(minus)) / (2 * h);
+  }
+  return fd;
+}
+
 std::string TaskName(SequenceTaskKind task) {
   return task == SequenceTaskKind::kClassification ? "classification" : "regression";
 }
@@ -114,14 +128,8 @@ TEST(HamiltonianSsm, BpttGradientMatchesFiniteDifferences) {
       const Data data = MakeData(config, {9, 9, 7}, 5);
       const Eigen::VectorXd theta = model.Parameters();
       const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
-      Eigen::VectorXd fd(theta.size());
-      const double h = 1e-6;
-      for (Eigen::Index i = 0; i < theta.size(); ++i) {
-        Eigen::VectorXd plus = theta, minus = theta;
-        plus(i) += h;
-        minus(i) -= h;
-        fd(i) = (Loss(model, data, plus) - Loss(model, data, minus)) / (2 * h);
-      }
+      const Eigen::VectorXd fd = CentralDifferences(
+          [&](const Eigen::VectorXd& t) { return Loss(model, data, t); }, theta, 1e-6);
       const double error = RelativeError(bptt, fd);
       std::cout << fmt::format("HSSM BPTT vs central FD ({}, {}): relative error {:.2e}\n",
                                unit == HruKind::kLinear ? "linear" : "logcosh", TaskName(task),
@@ -243,18 +251,12 @@ TEST(HamiltonianSsm, DropoutGradientsWithFixedMasks) {
   };
   const SequenceEvaluation bptt = evaluate(model, SequenceGradientRule::kBptt, 42);
   const Eigen::VectorXd theta = model.Parameters();
-  Eigen::VectorXd fd(theta.size());
-  const double h = 1e-6;
-  for (Eigen::Index i = 0; i < theta.size(); ++i) {
-    Eigen::VectorXd plus = theta, minus = theta;
-    plus(i) += h;
-    minus(i) -= h;
-    model.SetParameters(plus);
-    const double up = model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
-    model.SetParameters(minus);
-    const double down = model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
-    fd(i) = (up - down) / (2 * h);
-  }
+  const Eigen::VectorXd fd = CentralDifferences(
+      [&](const Eigen::VectorXd& t) {
+        model.SetParameters(t);
+        return model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
+      },
+      theta, 1e-6);
   model.SetParameters(theta);
   const double fd_error = RelativeError(bptt.gradient, fd);
   const double rhel_error =

@@ -120,24 +120,25 @@ TEST(HssmGradcheck, LogCoshErrorShrinksLikeBetaSquaredAtEveryStep) {
   }
 }
 
-TEST(HssmGradcheck, StepSweepOfLinearUnitsIsAnInputError) {
-  const fs::path config = WriteConfig("linear_steps", "linear", "steps = [0.1, 0.01]");
-  const fs::path out = ScratchDirectory("hssm_gradcheck") / "linear_steps_out";
+// `echolab gradcheck` on the configuration exits 2, its message naming each of `expected`,
+// and writes no output folder.
+void ExpectInputError(const std::string& name, const std::string& gradcheck,
+                      const std::vector<std::string>& expected) {
+  const fs::path config = WriteConfig(name, "linear", gradcheck);
+  const fs::path out = ScratchDirectory("hssm_gradcheck") / (name + "_out");
   const auto result = RunEcholab(fmt::format("gradcheck {} -o {}", config.string(), out.string()));
   EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_THAT(result.output, HasSubstr("linear_steps.toml"));
-  EXPECT_THAT(result.output, HasSubstr("gradcheck.steps"));
-  EXPECT_THAT(result.output, HasSubstr("logcosh"));
+  for (const std::string& text : expected) EXPECT_THAT(result.output, HasSubstr(text));
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(HssmGradcheck, StepSweepOfLinearUnitsIsAnInputError) {
+  ExpectInputError("linear_steps", "steps = [0.1, 0.01]",
+                   {"linear_steps.toml", "gradcheck.steps", "logcosh"});
+}
+
 TEST(HssmGradcheck, MoreSequencesThanTheDataSetHoldsIsAnInputError) {
-  const fs::path config = WriteConfig("too_many", "linear", "sequences = 7");
-  const fs::path out = ScratchDirectory("hssm_gradcheck") / "too_many_out";
-  const auto result = RunEcholab(fmt::format("gradcheck {} -o {}", config.string(), out.string()));
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_THAT(result.output, HasSubstr("gradcheck.sequences"));
-  EXPECT_FALSE(fs::exists(out));
+  ExpectInputError("too_many", "sequences = 7", {"too_many.toml", "gradcheck.sequences"});
 }
 
 }  // namespace

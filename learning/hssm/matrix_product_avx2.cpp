@@ -3,6 +3,11 @@
 // AVX2, never merge with the default build's instantiations of the same names; this file
 // includes nothing else that emits code.
 #define Eigen EcholabAvx2Eigen
+// Every product through the blocked GEMM (or GEMV), never the coefficient-wise product that
+// Eigen picks for small sizes: its vectorised sums start at the first 32-byte-aligned entry,
+// so their order, and the rounding, would depend on where malloc placed the operands (which
+// differs from thread to thread), and the results on the thread count.
+#define EIGEN_GEMM_TO_COEFFBASED_THRESHOLD 0
 #include <Eigen/Core>
 
 #include "learning/hssm/matrix_product_detail.h"

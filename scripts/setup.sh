@@ -2,7 +2,23 @@
 # Installs the Debian packages echolab needs to build, test and plot.
 # Idempotent: packages already present are left alone, and nothing is
 # downloaded when everything is installed.
+#
+#   scripts/setup.sh          what the build, the tests and the plots need
+#   scripts/setup.sh --bench  also python3-torch, for the PyTorch peer of the HSSM
+#                             benchmark (bench/hssm_peer_bench.py); a large download
+#                             that nothing else needs
 set -euo pipefail
+
+bench=0
+for argument in "$@"; do
+  case "$argument" in
+    --bench) bench=1 ;;
+    *)
+      echo "setup: unknown option '$argument'; expected nothing or --bench" >&2
+      exit 2
+      ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -13,6 +29,9 @@ packages=(
   chromium
   python3-dev pybind11-dev python3-pybind11 python3-pytest
 )
+if [ "$bench" -eq 1 ]; then
+  packages+=(python3-torch)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "learning/hssm/matrix_product.h"
+
 namespace echolab {
 
 DenseLayer::DenseLayer(int offset, int inputs, int outputs)
@@ -29,7 +31,8 @@ void DenseLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& x,
   const Eigen::Map<const Eigen::VectorXd> bias(theta.data() + offset_ + outputs_ * inputs_,
                                                outputs_);
   // y = W x + b
-  y.noalias() = weight * x;
+  y.resize(outputs_, x.cols());
+  MultiplyInto(y, weight, Factor::kAsIs, x, Factor::kAsIs, false);
   y.colwise() += bias;
 }
 
@@ -39,9 +42,11 @@ void DenseLayer::Backward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& x
   const Eigen::Map<const Eigen::MatrixXd> weight(theta.data() + offset_, outputs_, inputs_);
   Eigen::Map<Eigen::MatrixXd> weight_gradient(grad.data() + offset_, outputs_, inputs_);
   // dL/dW = dy xᵀ,  dL/db = Σ_columns dy,  dL/dx = Wᵀ dy
-  weight_gradient.noalias() += dy * x.transpose();
+  MultiplyInto(weight_gradient, dy, Factor::kAsIs, x, Factor::kTransposed, true);
   grad.segment(offset_ + outputs_ * inputs_, outputs_) += dy.rowwise().sum();
-  if (dx != nullptr) dx->noalias() = weight.transpose() * dy;
+  if (dx == nullptr) return;
+  dx->resize(inputs_, dy.cols());
+  MultiplyInto(*dx, weight, Factor::kTransposed, dy, Factor::kAsIs, false);
 }
 
 }  // namespace echolab

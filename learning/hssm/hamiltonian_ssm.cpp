@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
 #include "learning/hssm/channel_norm.h"
+#include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
+#include "learning/hssm/shard_runner.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -21,13 +24,13 @@ const HamiltonianSsmConfig& Validated(const HamiltonianSsmConfig& config) {
   return config;
 }
 
-// What a block keeps for its backward pass: the input of each of its layers and the HRU
-// layer's memory (the final state only, under RHEL).
+// What a block keeps for its backward pass: its input and the HRU layer's output and
+// memory (the final state only, under RHEL). The normalised input and the GELU's output
+// are recomputed from these two when the backward pass reaches the block, so that a
+// block holds two H × K · B matrices instead of four.
 struct BlockActivations {
   Eigen::MatrixXd input;
-  Eigen::MatrixXd normalised;
   Eigen::MatrixXd hru_output;
-  Eigen::MatrixXd gelu_output;
   HruLayer::Memory hru_memory;
 };
 
@@ -40,6 +43,18 @@ Eigen::MatrixXd TimeMajor(const std::vector<const SequenceExample*>& group,
   for (int b = 0; b < batch; ++b) {
     const Eigen::MatrixXd& m = group[b]->*field;
     for (Eigen::Index k = 0; k < m.rows(); ++k) out.col(k * batch + b) = m.row(k).transpose();
+  }
+  return out;
+}
+
+// Shards of kShardSequences consecutive sequences (the last one may be shorter), as indices
+// into the batch: the split depends on the group's size only, never on the thread count.
+std::vector<std::vector<int>> SplitIntoShards(const std::vector<int>& group) {
+  std::vector<std::vector<int>> out;
+  for (size_t first = 0; first < group.size(); first += kShardSequences) {
+    const size_t last = std::min(group.size(), first + kShardSequences);
+    out.emplace_back(group.begin() + static_cast<std::ptrdiff_t>(first),
+                     group.begin() + static_cast<std::ptrdiff_t>(last));
   }
   return out;
 }
@@ -63,7 +78,7 @@ HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
   std::mt19937_64 rng(config_.seed);
   encoder_.Initialise(theta_, rng);
   for (const Block& block : blocks_) {
-    block.hru.Initialise(theta_, rng);
+    block.hru.Initialise(theta_, rng, config_.init);
     block.glu.Initialise(theta_, rng);
   }
   decoder_.Initialise(theta_, rng);
@@ -130,20 +145,33 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
     throw InputError(fmt::format("beta: expected a finite value > 0, got {}", options.beta));
   }
   // Sequences of equal length run together, batched.
-  std::map<Eigen::Index, std::vector<const SequenceExample*>> groups;
+  std::map<Eigen::Index, std::vector<int>> groups;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i] == nullptr) throw InputError(fmt::format("batch[{}]: null sequence", i));
     CheckExample(*batch[i], i);
-    groups[batch[i]->inputs.rows()].push_back(batch[i]);
+    groups[batch[i]->inputs.rows()].push_back(static_cast<int>(i));
   }
   SequenceEvaluation evaluation;
   evaluation.examples = static_cast<int>(batch.size());
-  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(options.compute_gradient ? theta_.size() : 0);
+  // The shards of every group, each with its own sums, added in shard order afterwards.
+  std::vector<std::vector<int>> shards;
   for (const auto& [length, group] : groups) {
-    const GroupResult result =
-        EvaluateGroup(group, options, options.compute_gradient ? &gradient : nullptr);
-    evaluation.loss += result.loss;
-    evaluation.metric += result.metric;
+    for (auto& shard : SplitIntoShards(group)) shards.push_back(std::move(shard));
+  }
+  const auto parameters = options.compute_gradient ? theta_.size() : Eigen::Index{0};
+  std::vector<GroupResult> results(shards.size());
+  std::vector<Eigen::VectorXd> gradients(shards.size(), Eigen::VectorXd::Zero(parameters));
+  RunShards(static_cast<int>(shards.size()), config_.threads, [&](int s) {
+    std::vector<const SequenceExample*> group;
+    for (int i : shards[s]) group.push_back(batch[static_cast<size_t>(i)]);
+    results[s] = EvaluateGroup(group, shards[s], options,
+                               options.compute_gradient ? &gradients[s] : nullptr);
+  });
+  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(parameters);
+  for (size_t s = 0; s < shards.size(); ++s) {
+    evaluation.loss += results[s].loss;
+    evaluation.metric += results[s].metric;
+    if (options.compute_gradient) gradient += gradients[s];
   }
   const auto count = static_cast<double>(batch.size());
   evaluation.loss /= count;
@@ -153,9 +181,16 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
 }
 
 HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
-    const std::vector<const SequenceExample*>& group, const SequenceEvaluationOptions& options,
-    Eigen::VectorXd* gradient) const {
+    const std::vector<const SequenceExample*>& group, const std::vector<int>& indices,
+    const SequenceEvaluationOptions& options, Eigen::VectorXd* gradient) const {
   const auto batch = static_cast<int>(group.size());
+  // Dropout in training steps only; site 0 after the GELU, site 1 after the GLU.
+  const double dropout = options.dropout_seed ? config_.dropout : 0.0;
+  auto drop = [&](int block, int site, Eigen::MatrixXd& x) {
+    if (dropout > 0.0) {
+      ApplyDropout({*options.dropout_seed, block, site, dropout}, indices, x);
+    }
+  };
   // Without a gradient nothing is kept beyond what RHEL keeps.
   const SequenceGradientRule rule =
       options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
@@ -163,31 +198,44 @@ HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
   Eigen::MatrixXd x;
   encoder_.Forward(theta_, inputs, x);
   std::vector<BlockActivations> activations(blocks_.size());
+  Eigen::MatrixXd normalised, gelu_output, gated;
   for (size_t l = 0; l < blocks_.size(); ++l) {
     BlockActivations& a = activations[l];
     a.input = x;
-    NormaliseChannels(a.input, a.normalised);
-    a.hru_output = blocks_[l].hru.Forward(theta_, a.normalised, batch, rule, a.hru_memory);
-    Gelu(a.hru_output, a.gelu_output);
-    Eigen::MatrixXd gated;
-    blocks_[l].glu.Forward(theta_, a.gelu_output, gated);
-    // residual: x ← x + GLU(GELU(HRU(norm(x))))
+    NormaliseChannels(a.input, normalised);
+    a.hru_output = blocks_[l].hru.Forward(theta_, normalised, batch, rule, a.hru_memory);
+    Gelu(a.hru_output, gelu_output);
+    drop(static_cast<int>(l), 0, gelu_output);
+    blocks_[l].glu.Forward(theta_, gelu_output, gated);
+    drop(static_cast<int>(l), 1, gated);
+    // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
     x = a.input + gated;
   }
+  gated = Eigen::MatrixXd();
   if (gradient == nullptr) return Decode(group, x, nullptr, nullptr);
 
   Eigen::MatrixXd dx;
   const GroupResult result = Decode(group, x, &dx, gradient);
   // Top block first: each HRU's input-gradient estimate flows on to the block below.
-  Eigen::MatrixXd d_gelu, d_hru, d_normalised, d_input;
+  Eigen::MatrixXd d_gated, d_gelu, d_hru, d_normalised, d_input;
   for (size_t l = blocks_.size(); l-- > 0;) {
-    const BlockActivations& a = activations[l];
-    blocks_[l].glu.Backward(theta_, a.gelu_output, dx, d_gelu, *gradient);
+    BlockActivations& a = activations[l];
+    const int block = static_cast<int>(l);
+    Gelu(a.hru_output, gelu_output);
+    drop(block, 0, gelu_output);
+    if (dropout > 0.0) {
+      d_gated = dx;
+      drop(block, 1, d_gated);
+    }
+    blocks_[l].glu.Backward(theta_, gelu_output, dropout > 0.0 ? d_gated : dx, d_gelu, *gradient);
+    drop(block, 0, d_gelu);
     GeluBackward(a.hru_output, d_gelu, d_hru);
-    d_normalised = blocks_[l].hru.Backward(theta_, a.normalised, batch, a.hru_memory, d_hru,
+    NormaliseChannels(a.input, normalised);
+    d_normalised = blocks_[l].hru.Backward(theta_, normalised, batch, a.hru_memory, d_hru,
                                            options, *gradient);
     NormaliseChannelsBackward(a.input, d_normalised, d_input);
     dx += d_input;
+    a = BlockActivations();  // the block's activations are no longer needed
   }
   encoder_.Backward(theta_, inputs, dx, nullptr, *gradient);
   return result;

@@ -10,15 +10,23 @@
 
 namespace echolab {
 
+/// The sequences of one shard: a group of sequences of equal length runs as shards of this
+/// many consecutive sequences, one thread each.
+constexpr size_t kShardSequences = 2;
+
 /// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
 ///   encoder: Linear(input channels → H);
-///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation;
+///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation
+///   (and dropout after the GELU and after the GLU in training steps, config.dropout);
 ///   decoder: classification: mean over time → Linear → softmax cross-entropy;
 ///            regression: every output_step-th step → Linear → tanh, mean squared error.
 /// The gradient of the HRU cores comes from discrete RHEL (two echoes per layer, chained
 /// from the top block down) or from BPTT; every other layer is backpropagated exactly.
 /// Parameter names: "encoder.W[i,j]", "block0.hru.B[i,j]", "block2.hru.A[7]",
 /// "block1.glu2.b[3]", "decoder.W[i,j]", … (docs/hssm.md).
+/// Evaluate splits each group of equal-length sequences into shards of kShardSequences
+/// consecutive sequences, runs them on config.threads threads and adds their sums in shard
+/// order, so that its results are the same bit for bit whatever the thread count.
 class HamiltonianSsm final : public SequenceModel {
  public:
   /// Validates the configuration and initialises the parameters from config.seed.
@@ -41,14 +49,16 @@ class HamiltonianSsm final : public SequenceModel {
     HruLayer hru;
     GluLayer glu;
   };
-  // Sums over the sequences of one group of equal length.
+  // Sums over the sequences of one shard (sequences of equal length).
   struct GroupResult {
     double loss = 0.0;
     double metric = 0.0;
   };
 
   void CheckExample(const SequenceExample& example, size_t index) const;
+  // `indices`: the group's positions in the whole batch (they seed the dropout masks).
   GroupResult EvaluateGroup(const std::vector<const SequenceExample*>& group,
+                            const std::vector<int>& indices,
                             const SequenceEvaluationOptions& options,
                             Eigen::VectorXd* gradient) const;
   // The decoder and the loss: sums over the group, and dL/dx of the top activations.

@@ -28,6 +28,10 @@ void HamiltonianSsmConfig::Validate() const {
   RequireAtLeast("hidden", hidden, 1);
   RequireAtLeast("state", state, 1);
   RequireAtLeast("output_step", output_step, 1);
+  RequireAtLeast("threads", threads, 0);
+  if (!(dropout >= 0.0 && dropout < 1.0)) {
+    throw InputError(fmt::format("hssm.dropout: must be in [0, 1), got {}", dropout));
+  }
   // Leapfrog is stable for δ² · curvature < 4; the log-cosh curvature α + c' W sech² stays
   // below 2 at initialisation, hence the bound √2.
   if (!std::isfinite(step) || step <= 0.0 || step > std::sqrt(2.0)) {

@@ -23,6 +23,13 @@ struct HamiltonianSsmConfig {
   /// Regression: predict at steps output_step − 1, 2 output_step − 1, …
   int output_step = 1;
   std::uint64_t seed = 1234;
+  /// The authors' initialisations of the units' own parameters (hru_layer.h).
+  HruInitialisation init;
+  /// Dropout rate after the GELU and after the GLU of every block, in training only (the
+  /// authors': 0.05); 0 for none.
+  double dropout = 0.0;
+  /// Threads of Evaluate, 0 for one per hardware thread; the results do not depend on it.
+  int threads = 0;
 
   /// Throws InputError naming the first bad field.
   void Validate() const;

@@ -66,17 +66,23 @@ void NudgeEchoes(Eigen::MatrixXd& p, const Block& position_gradient, double beta
 
 HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                 const PositionObserver& observe) {
+  HruState state{Eigen::MatrixXd::Zero(unit.state_size(), batch),
+                 Eigen::MatrixXd::Zero(unit.state_size(), batch)};
+  AdvanceHru(unit, forces, batch, state, observe);
+  return state;
+}
+
+void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
+                const PositionObserver& observe) {
   RequireForces(unit, forces, batch);
-  const int state_size = unit.state_size();
-  HruState state{Eigen::MatrixXd::Zero(state_size, batch),
-                 Eigen::MatrixXd::Zero(state_size, batch)};
-  LeapfrogWorkspace w(state_size, batch);
+  RequireShape("state.q", state.q, unit.state_size(), batch);
+  RequireShape("state.p", state.p, unit.state_size(), batch);
+  LeapfrogWorkspace w(unit.state_size(), batch);
   for (int k = 0; k < StepCount(forces, batch); ++k) {
     w.force = StepColumns(forces, k, batch);
     LeapfrogStep(unit, state.q, state.p, w);
     if (observe) observe(k, state.q);
   }
-  return state;
 }
 
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
@@ -101,64 +107,93 @@ HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces,
   return trajectory;
 }
 
+HruEcho StartHruEcho(const HruUnit& unit, const HruState& final_state, double beta) {
+  const int state_size = unit.state_size();
+  const auto batch = final_state.q.cols();
+  RequireShape("final_state.q", final_state.q, state_size, batch);
+  RequireShape("final_state.p", final_state.p, state_size, batch);
+  if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
+  // Sz Φ_K: q = q_K, p = −p_K for both echoes
+  return {final_state.q,
+          -final_state.p,
+          Eigen::MatrixXd::Zero(state_size, batch),
+          Eigen::MatrixXd::Zero(state_size, batch),
+          beta,
+          Eigen::VectorXd::Zero(unit.parameter_count()),
+          Eigen::VectorXd::Zero(state_size)};
+}
+
+void RunHruEchoSteps(const HruUnit& unit, const Eigen::MatrixXd& forces,
+                     const Eigen::MatrixXd& position_gradients, HruEcho& echo,
+                     Eigen::MatrixXd& force_gradients, const PositionObserver& observe) {
+  const auto batch = static_cast<int>(echo.mean_q.cols());
+  const int state_size = unit.state_size();
+  RequireForces(unit, forces, batch);
+  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
+  force_gradients.resize(state_size, forces.cols());
+  const Eigen::ArrayXd& step = unit.step();
+  // −1/(2β) [· (+β) − · (−β)] = −1/β × the half-difference; times δ for ∂θ H_half = δ ∂θ v.
+  const Eigen::MatrixXd energy_weight =
+      (Eigen::ArrayXXd::Constant(state_size, batch, -1.0 / echo.beta).colwise() * step).matrix();
+
+  LeapfrogWorkspace mean(state_size, batch);
+  LeapfrogWorkspace difference(state_size, batch);
+  Eigen::MatrixXd mean_p_before(state_size, batch), difference_p_before(state_size, batch);
+  Eigen::MatrixXd potential(state_size, batch), force_gradient(state_size, batch);
+  for (int k = StepCount(forces, batch) - 1; k >= 0; --k) {
+    // p(±β) += ±β dL/dq_(k+1)
+    echo.difference_p.noalias() += echo.beta * StepColumns(position_gradients, k, batch);
+    if (observe) observe(k, echo.mean_q);
+    mean.force = StepColumns(forces, k, batch);
+    mean_p_before = echo.mean_p;
+    difference_p_before = echo.difference_p;
+    // q_a = q + ½ δ p
+    mean.half_position.array() = echo.mean_q.array() + 0.5 * (echo.mean_p.array().colwise() * step);
+    difference.half_position.array() =
+        echo.difference_q.array() + 0.5 * (echo.difference_p.array().colwise() * step);
+    unit.PotentialGradientPair(mean.half_position, difference.half_position, mean.force,
+                               mean.potential_gradient, difference.potential_gradient);
+    // p' = p − δ ∇v(q_a, f),  q' = q_a + ½ δ p'
+    echo.mean_p.array() -= mean.potential_gradient.array().colwise() * step;
+    echo.difference_p.array() -= difference.potential_gradient.array().colwise() * step;
+    echo.mean_q.array() = mean.half_position.array() + 0.5 * (echo.mean_p.array().colwise() * step);
+    echo.difference_q.array() =
+        difference.half_position.array() + 0.5 * (echo.difference_p.array().colwise() * step);
+    unit.AddPotentialParameterHalfDifference(mean.half_position, difference.half_position,
+                                             mean.force, energy_weight, echo.parameters,
+                                             force_gradient);
+    StepColumns(force_gradients, k, batch) = force_gradient;
+    if (unit.step_is_trainable()) {
+      unit.PotentialHalfDifference(mean.half_position, difference.half_position, mean.force,
+                                   potential);
+      // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²);  its half-difference between the echoes is
+      // ½ [v(+) − v(−)] + ½ (m_p d_p + m_p' d_p')
+      echo.step_gradient -= (potential.array() +
+                             0.5 * (mean_p_before.array() * difference_p_before.array() +
+                                    echo.mean_p.array() * echo.difference_p.array()))
+                                .rowwise()
+                                .sum()
+                                .matrix() /
+                            echo.beta;
+    }
+  }
+}
+
+Eigen::VectorXd HruEchoParameterGradient(const HruUnit& unit, const HruEcho& echo) {
+  Eigen::VectorXd gradient = echo.parameters;
+  if (unit.step_is_trainable()) unit.AddStepGradient(echo.step_gradient, gradient);
+  return gradient;
+}
+
 HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                             const HruState& final_state, const Eigen::MatrixXd& position_gradients,
                             double beta, const PositionObserver& observe) {
   RequireForces(unit, forces, batch);
-  const int state_size = unit.state_size();
-  RequireShape("final_state.q", final_state.q, state_size, batch);
-  RequireShape("final_state.p", final_state.p, state_size, batch);
-  RequireShape("position_gradients", position_gradients, state_size, forces.cols());
-  if (!(beta > 0.0)) throw InputError(fmt::format("beta: expected > 0, got {}", beta));
-  const int steps = StepCount(forces, batch);
-  const int columns = 2 * batch;  // the +β echoes, then the −β echoes
-  HruGradient gradient{Eigen::VectorXd::Zero(unit.parameter_count()),
-                       Eigen::MatrixXd(state_size, forces.cols())};
-
-  // Φe(±β) = Sz Φ_K ± β Sx Δ_K
-  Eigen::MatrixXd q(state_size, columns);
-  Eigen::MatrixXd p(state_size, columns);
-  q << final_state.q, final_state.q;
-  p << -final_state.p, -final_state.p;
-  NudgeEchoes(p, StepColumns(position_gradients, steps - 1, batch), beta);
-
-  // The contrast −1/(2β) [· (+β) − · (−β)], per column; times δ for ∂θ H_half = δ ∂θ v.
-  Eigen::MatrixXd contrast(state_size, columns);
-  contrast.leftCols(batch).setConstant(-0.5 / beta);
-  contrast.rightCols(batch).setConstant(0.5 / beta);
-  const Eigen::MatrixXd energy_weight = (contrast.array().colwise() * unit.step()).matrix();
-
-  LeapfrogWorkspace w(state_size, columns);
-  Eigen::MatrixXd momentum_before(state_size, columns);
-  Eigen::MatrixXd potential(state_size, columns);
-  Eigen::MatrixXd force_gradient(state_size, columns);
-  Eigen::MatrixXd mean_position(state_size, batch);
-  Eigen::VectorXd step_gradient = Eigen::VectorXd::Zero(state_size);
-  for (int k = steps - 1; k >= 0; --k) {
-    if (observe) {
-      mean_position = 0.5 * (q.leftCols(batch) + q.rightCols(batch));
-      observe(k, mean_position);
-    }
-    w.force << StepColumns(forces, k, batch), StepColumns(forces, k, batch);
-    momentum_before = p;
-    LeapfrogStep(unit, q, p, w);
-    unit.AddPotentialParameterGradient(w.half_position, w.force, energy_weight, gradient.parameters,
-                                       force_gradient);
-    StepColumns(gradient.forces, k, batch) =
-        force_gradient.leftCols(batch) + force_gradient.rightCols(batch);
-    if (unit.step_is_trainable()) {
-      unit.Potential(w.half_position, w.force, potential);
-      // ∂H_half/∂δ = v(q_a) + ¼ (p² + p'²)
-      step_gradient +=
-          (contrast.array() *
-           (potential.array() + 0.25 * (momentum_before.array().square() + p.array().square())))
-              .rowwise()
-              .sum()
-              .matrix();
-    }
-    if (k > 0) NudgeEchoes(p, StepColumns(position_gradients, k - 1, batch), beta);
-  }
-  if (unit.step_is_trainable()) unit.AddStepGradient(step_gradient, gradient.parameters);
+  RequireShape("final_state.q", final_state.q, unit.state_size(), batch);
+  HruEcho echo = StartHruEcho(unit, final_state, beta);
+  HruGradient gradient;
+  RunHruEchoSteps(unit, forces, position_gradients, echo, gradient.forces, observe);
+  gradient.parameters = HruEchoParameterGradient(unit, echo);
   return gradient;
 }
 

@@ -16,6 +16,16 @@ inline auto StepColumns(const Eigen::MatrixXd& sequence, int step, int batch) {
   return sequence.middleCols(static_cast<Eigen::Index>(step) * batch, batch);
 }
 
+// Steps first … first + count − 1 of every sequence: a contiguous block of columns.
+inline auto StepRange(Eigen::MatrixXd& sequence, int first, int count, int batch) {
+  return sequence.middleCols(static_cast<Eigen::Index>(first) * batch,
+                             static_cast<Eigen::Index>(count) * batch);
+}
+inline auto StepRange(const Eigen::MatrixXd& sequence, int first, int count, int batch) {
+  return sequence.middleCols(static_cast<Eigen::Index>(first) * batch,
+                             static_cast<Eigen::Index>(count) * batch);
+}
+
 /// The state of a batch of HRUs: positions and momenta, P × batch each.
 struct HruState {
   Eigen::MatrixXd q;
@@ -44,19 +54,52 @@ using PositionObserver = std::function<void(int step, const Eigen::MatrixXd& q)>
 HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                 const PositionObserver& observe);
 
+/// The same leapfrog steps from `state`, which they advance: a pass in chunks of steps.
+/// `observe` gets the step index within `forces`.
+void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
+                const PositionObserver& observe);
+
 /// The same pass, keeping the state at the start of every step for BpttHruGradient.
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe);
 
-/// Discrete RHEL for one HRU: flip the momenta of the final state, run two echoes at ±β
-/// together (P × 2 · batch) on the inputs replayed backwards, nudge each after every step by
-/// ±β Sx Δ (a momentum kick ±β dL/dq_k, from the fixed sequence `position_gradients`, column
-/// block k = dL/dq_(k+1)), and read the gradient from the half-step Hamiltonian:
-///   dL/dθ ≈ −1/(2β) Σ_k [∂θ H_half(+β) − ∂θ H_half(−β)],
-///   dL/df_k ≈ −1/(2β) [∂f H_half(+β) − ∂f H_half(−β)],
-/// H_half = Σ_i δ_i [v_i(q_a) + ¼ (p_i² + p'_i²)] with p, p' the momenta around the kick.
-/// `observe` gets the mean position of the two echoes, the forward positions retraced
-/// (exactly for linear units, to O(β²) otherwise). Memory: O(P · batch) beyond the inputs.
+/// The two echoes of discrete RHEL for one HRU in pair form, (q, p)(±β) = (m_q, m_p) ±
+/// (d_q, d_p), each P × batch, and the gradient read from them so far. The half-difference d
+/// is O(β) and carried apart from the mean, so that the estimates, which divide it by β, do
+/// not inherit the rounding of the O(1) states.
+struct HruEcho {
+  Eigen::MatrixXd mean_q;
+  Eigen::MatrixXd mean_p;
+  Eigen::MatrixXd difference_q;
+  Eigen::MatrixXd difference_p;
+  double beta = 0.0;
+  Eigen::VectorXd parameters;     // Σ of the potential's part of dL/dθ (raw layout)
+  Eigen::VectorXd step_gradient;  // dL/dδ, for a trainable step
+};
+
+/// Φe(±β) before any nudge: the flipped final state m_q = q_K, m_p = −p_K, d = 0.
+HruEcho StartHruEcho(const HruUnit& unit, const HruState& final_state, double beta);
+
+/// Runs the echoes back through the steps of one chunk, its last step first. For each step
+/// k: the linearised nudge p(±β) += ±β dL/dq_(k+1), i.e. d_p += β dL/dq_(k+1) (column
+/// block k of `position_gradients`), `observe(k, m_q)` (the forward q_(k+1) retraced), one
+/// leapfrog step of both echoes with the input f_k, and the half-step estimates
+///   dL/dθ += −1/(2β) [∂θ H_half(+β) − ∂θ H_half(−β)],
+///   dL/df_k = −1/(2β) [∂f H_half(+β) − ∂f H_half(−β)]   (column block k of force_gradients),
+/// H_half = Σ_i δ_i [v_i(q_a) + ¼ (p_i² + p'_i²)] with p, p' the momenta around the kick;
+/// the differences are taken in pair form (HruUnit::AddPotentialParameterHalfDifference).
+void RunHruEchoSteps(const HruUnit& unit, const Eigen::MatrixXd& forces,
+                     const Eigen::MatrixXd& position_gradients, HruEcho& echo,
+                     Eigen::MatrixXd& force_gradients, const PositionObserver& observe);
+
+/// dL/dθ of the unit (raw layout) once the echoes have run back to step 0.
+Eigen::VectorXd HruEchoParameterGradient(const HruUnit& unit, const HruEcho& echo);
+
+/// Discrete RHEL for one HRU on a whole sequence: flip the momenta of the final state and
+/// run the echoes (RunHruEchoSteps) on the inputs replayed backwards, nudged by the fixed
+/// sequence `position_gradients` (column block k = dL/dq_(k+1)). `observe` gets the mean
+/// position of the two echoes, the forward positions retraced (exactly for linear units, to
+/// O(β²) otherwise). Memory: O(P · batch) beyond the inputs.
 HruGradient EchoHruGradient(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                             const HruState& final_state, const Eigen::MatrixXd& position_gradients,
                             double beta, const PositionObserver& observe);

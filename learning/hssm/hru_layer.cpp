@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
+#include "learning/hssm/matrix_product.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -27,10 +30,37 @@ void AppendMatrixNames(const std::string& name, int rows, int cols,
   }
 }
 
+// B (P × H) and C (H × P) in θ from `offset`, and their places in the gradient.
+struct MatrixViews {
+  ConstMatrixMap input_matrix;
+  ConstMatrixMap readout;
+  MatrixMap input_matrix_gradient;
+  MatrixMap readout_gradient;
+};
+
+MatrixViews ViewMatrices(const Eigen::VectorXd& theta, Eigen::VectorXd& grad, int offset,
+                         int hidden, int state) {
+  const int readout = offset + hidden * state;
+  return {ConstMatrixMap(theta.data() + offset, state, hidden),
+          ConstMatrixMap(theta.data() + readout, hidden, state),
+          MatrixMap(grad.data() + offset, state, hidden),
+          MatrixMap(grad.data() + readout, hidden, state)};
+}
+
 }  // namespace
 
-HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step)
-    : offset_(offset), hidden_(hidden), state_(state), kind_(kind), logcosh_step_(logcosh_step) {}
+HruLayer::HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step,
+                   int chunk_columns)
+    : offset_(offset),
+      hidden_(hidden),
+      state_(state),
+      kind_(kind),
+      logcosh_step_(logcosh_step),
+      chunk_columns_(chunk_columns) {
+  if (chunk_columns < 1) {
+    throw InputError(fmt::format("chunk_columns: expected >= 1, got {}", chunk_columns));
+  }
+}
 
 int HruLayer::UnitParameterCount() const {
   return kind_ == HruKind::kLinear ? LinearHru::ParameterCount(state_)
@@ -58,7 +88,8 @@ void HruLayer::AppendParameterNames(const std::string& prefix,
   for (const std::string& name : unit) names.push_back(prefix + "." + name);
 }
 
-void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
+void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng,
+                          const HruInitialisation& init) const {
   const int matrix = hidden_ * state_;
   FillUniform(theta, offset_, matrix, 1.0 / std::sqrt(static_cast<double>(hidden_)), rng);
   FillUniform(theta, offset_ + matrix, matrix, 1.0 / std::sqrt(static_cast<double>(state_)), rng);
@@ -66,9 +97,9 @@ void HruLayer::Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const {
   for (int i = 0; i < hidden_; ++i) theta(offset_ + 2 * matrix + i) = normal(rng);
   auto unit = theta.segment(UnitOffset(), UnitParameterCount());
   if (kind_ == HruKind::kLinear) {
-    LinearHru::Initialise(unit, rng);
+    LinearHru::Initialise(unit, rng, init.uniform_step);
   } else {
-    LogCoshHru::Initialise(unit, rng);
+    LogCoshHru::Initialise(unit, rng, init.symmetric_scale);
   }
 }
 
@@ -86,6 +117,18 @@ std::unique_ptr<HruUnit> HruLayer::MakeUnit(const Eigen::VectorXd& theta) const 
   return std::make_unique<LogCoshHru>(raw, state_, logcosh_step_);
 }
 
+int HruLayer::ChunkSteps(int batch) const { return std::max(1, chunk_columns_ / batch); }
+
+void HruLayer::ForEachChunk(int steps, int batch, bool last_first,
+                            const std::function<void(int first, int count)>& body) const {
+  const int size = ChunkSteps(batch);
+  const int chunks = (steps + size - 1) / size;
+  for (int i = 0; i < chunks; ++i) {
+    const int first = (last_first ? chunks - 1 - i : i) * size;
+    body(first, std::min(size, steps - first));
+  }
+}
+
 Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                                   SequenceGradientRule rule, Memory& memory) const {
   RequireInputs(u, batch);
@@ -94,18 +137,36 @@ Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::Mat
   const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * hidden_ * state_,
                                                      hidden_);
   const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
-  // f = B u
-  const Eigen::MatrixXd forces = input_matrix * u;
+  const int steps = static_cast<int>(u.cols() / batch);
   // y_k = C q_(k+1) + D ⊙ u_k
   Eigen::MatrixXd y = (u.array().colwise() * feedthrough).matrix();
-  const PositionObserver read_out = [&](int k, const Eigen::MatrixXd& q) {
-    StepColumns(y, k, batch).noalias() += readout * q;
-  };
+  // Both rules form f = B u and C q chunk by chunk, so that their forward passes agree bit
+  // for bit; RHEL keeps nothing of size P · K, BPTT the whole trajectory.
   if (rule == SequenceGradientRule::kBptt) {
-    memory.trajectory = RunHruRecorded(*unit, forces, batch, read_out);
-  } else {
-    memory.final_state = RunHru(*unit, forces, batch, read_out);
+    Eigen::MatrixXd forces(state_, u.cols());
+    ForEachChunk(steps, batch, false, [&](int first, int count) {
+      MultiplyInto(StepRange(forces, first, count, batch), input_matrix, Factor::kAsIs,
+                   StepRange(u, first, count, batch), Factor::kAsIs, false);
+    });
+    memory.trajectory = RunHruRecorded(*unit, forces, batch, nullptr);
+    ForEachChunk(steps, batch, false, [&](int first, int count) {
+      MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs,
+                   StepRange(memory.trajectory.q, first + 1, count, batch), Factor::kAsIs, true);
+    });
+    return y;
   }
+  memory.final_state = {Eigen::MatrixXd::Zero(state_, batch), Eigen::MatrixXd::Zero(state_, batch)};
+  Eigen::MatrixXd forces, positions;
+  ForEachChunk(steps, batch, false, [&](int first, int count) {
+    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
+    positions.resize(forces.rows(), forces.cols());
+    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
+                 Factor::kAsIs, false);
+    AdvanceHru(*unit, forces, batch, memory.final_state,
+               [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
+    MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs, positions,
+                 Factor::kAsIs, true);
+  });
   return y;
 }
 
@@ -119,36 +180,67 @@ Eigen::MatrixXd HruLayer::Backward(const Eigen::VectorXd& theta, const Eigen::Ma
         fmt::format("dy: expected {} x {}, got {} x {}", u.rows(), u.cols(), dy.rows(), dy.cols()));
   }
   const int matrix = hidden_ * state_;
-  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
-  const ConstMatrixMap readout(theta.data() + offset_ + matrix, hidden_, state_);
   const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * matrix, hidden_);
-  MatrixMap input_matrix_gradient(grad.data() + offset_, state_, hidden_);
-  MatrixMap readout_gradient(grad.data() + offset_ + matrix, hidden_, state_);
-  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
-  const Eigen::MatrixXd forces = input_matrix * u;
-
-  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/dq_(k+1) = Cᵀ dy_k,  dL/du ∋ D ⊙ dy
+  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/du ∋ D ⊙ dy
   grad.segment(offset_ + 2 * matrix, hidden_) += dy.cwiseProduct(u).rowwise().sum();
   Eigen::MatrixXd du = (dy.array().colwise() * feedthrough).matrix();
-  const Eigen::MatrixXd position_gradients = readout.transpose() * dy;
-
-  HruGradient core;
   if (options.rule == SequenceGradientRule::kRhel) {
-    // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
-    const PositionObserver accumulate_readout = [&](int k, const Eigen::MatrixXd& q) {
-      readout_gradient.noalias() += StepColumns(dy, k, batch) * q.transpose();
-    };
-    core = EchoHruGradient(*unit, forces, batch, memory.final_state, position_gradients,
-                           options.beta, accumulate_readout);
+    EchoBackward(theta, u, batch, memory.final_state, dy, options.beta, du, grad);
   } else {
-    readout_gradient.noalias() += dy * memory.trajectory.q.rightCols(dy.cols()).transpose();
-    core = BpttHruGradient(*unit, forces, batch, memory.trajectory, position_gradients);
+    BpttBackward(theta, u, batch, memory.trajectory, dy, du, grad);
   }
+  return du;
+}
+
+void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                            const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
+                            Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
+  auto [input_matrix, readout, input_matrix_gradient, readout_gradient] =
+      ViewMatrices(theta, grad, offset_, hidden_, state_);
+  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
+  HruEcho echo = StartHruEcho(*unit, final_state, beta);
+  Eigen::MatrixXd forces, nudges, force_gradients, positions;
+  // The echoes run backwards in time, so the chunks go from the last to the first.
+  ForEachChunk(static_cast<int>(u.cols() / batch), batch, true, [&](int first, int count) {
+    // f = B u,  dL/dq_(k+1) = Cᵀ dL/dy_k
+    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
+    nudges.resize(forces.rows(), forces.cols());
+    positions.resize(forces.rows(), forces.cols());
+    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
+                 Factor::kAsIs, false);
+    MultiplyInto(nudges, readout, Factor::kTransposed, StepRange(dy, first, count, batch),
+                 Factor::kAsIs, false);
+    RunHruEchoSteps(*unit, forces, nudges, echo, force_gradients,
+                    [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
+    // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
+    MultiplyInto(readout_gradient, StepRange(dy, first, count, batch), Factor::kAsIs, positions,
+                 Factor::kTransposed, true);
+    // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
+    MultiplyInto(input_matrix_gradient, force_gradients, Factor::kAsIs,
+                 StepRange(u, first, count, batch), Factor::kTransposed, true);
+    MultiplyInto(StepRange(du, first, count, batch), input_matrix, Factor::kTransposed,
+                 force_gradients, Factor::kAsIs, true);
+  });
+  grad.segment(UnitOffset(), UnitParameterCount()) += HruEchoParameterGradient(*unit, echo);
+}
+
+void HruLayer::BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                            const HruTrajectory& trajectory, const Eigen::MatrixXd& dy,
+                            Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
+  auto [input_matrix, readout, input_matrix_gradient, readout_gradient] =
+      ViewMatrices(theta, grad, offset_, hidden_, state_);
+  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
+  // dL/dC = Σ_k dy_k q_(k+1)ᵀ,  dL/dq_(k+1) = Cᵀ dL/dy_k
+  MultiplyInto(readout_gradient, dy, Factor::kAsIs, trajectory.q.rightCols(dy.cols()),
+               Factor::kTransposed, true);
+  Eigen::MatrixXd forces(state_, u.cols()), position_gradients(state_, u.cols());
+  MultiplyInto(forces, input_matrix, Factor::kAsIs, u, Factor::kAsIs, false);
+  MultiplyInto(position_gradients, readout, Factor::kTransposed, dy, Factor::kAsIs, false);
+  const HruGradient core = BpttHruGradient(*unit, forces, batch, trajectory, position_gradients);
   grad.segment(UnitOffset(), core.parameters.size()) += core.parameters;
   // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
-  input_matrix_gradient.noalias() += core.forces * u.transpose();
-  du.noalias() += input_matrix.transpose() * core.forces;
-  return du;
+  MultiplyInto(input_matrix_gradient, core.forces, Factor::kAsIs, u, Factor::kTransposed, true);
+  MultiplyInto(du, input_matrix, Factor::kTransposed, core.forces, Factor::kAsIs, true);
 }
 
 }  // namespace echolab

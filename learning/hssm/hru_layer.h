@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -11,6 +12,16 @@
 namespace echolab {
 
 enum class HruKind { kLinear, kLogCosh };
+
+/// How the units' own parameters are drawn where echolab and the HSSM paper's code differ
+/// (docs/hssm.md): echolab's defaults, or the authors' choices.
+struct HruInitialisation {
+  bool uniform_step = false;     // linear unit: δ̂ ~ U[0, 1] (the authors') instead of N(0, 1)
+  bool symmetric_scale = false;  // log-cosh unit: ĉ ~ U[−1, 1] (the authors') instead of U[0, 1]
+};
+
+/// The default chunk of an HRU layer under RHEL, in columns (steps × batch).
+constexpr int kHruChunkColumns = 2048;
 
 /// The HRU layer of a block, H channels in and out, P units:
 ///   f_k = B u_k,   (q, p) ← leapfrog(q, p, f_k),   y_k = C q_(k+1) + D ⊙ u_k.
@@ -24,14 +35,19 @@ class HruLayer {
     HruTrajectory trajectory;  // empty under RHEL
   };
 
-  HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step);
+  /// Under RHEL the layer works in chunks of steps of about `chunk_columns` columns
+  /// (steps × batch): the forces B u, the echo's nudges Cᵀ dL/dy and its positions exist for
+  /// one chunk at a time, and each chunk's products are matrix-matrix.
+  HruLayer(int offset, int hidden, int state, HruKind kind, double logcosh_step,
+           int chunk_columns = kHruChunkColumns);
 
   int ParameterCount() const;
   /// Indices in θ of the unit's own parameters (after B, C and D).
   std::vector<int> UnitParameterIndices() const;
   void AppendParameterNames(const std::string& prefix, std::vector<std::string>& names) const;
   /// B ~ U[±1/√H], C ~ U[±1/√P], D ~ N(0, 1), the unit as its own Initialise.
-  void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng) const;
+  void Initialise(Eigen::VectorXd& theta, std::mt19937_64& rng,
+                  const HruInitialisation& init = {}) const;
 
   Eigen::MatrixXd Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                           SequenceGradientRule rule, Memory& memory) const;
@@ -45,6 +61,19 @@ class HruLayer {
   // Throws InputError unless u is H × (K · batch), K >= 1.
   void RequireInputs(const Eigen::MatrixXd& u, int batch) const;
   int UnitParameterCount() const;
+  // Steps per chunk for a batch: chunk_columns_ / batch, at least 1.
+  int ChunkSteps(int batch) const;
+  // body(first, count) for each chunk of steps, the first chunk first or the last first.
+  void ForEachChunk(int steps, int batch, bool last_first,
+                    const std::function<void(int first, int count)>& body) const;
+  // The RHEL backward pass, chunk by chunk from the last: du += its part, grad += dL/dθ.
+  void EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                    const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
+                    Eigen::MatrixXd& du, Eigen::VectorXd& grad) const;
+  // The BPTT backward pass over the recorded trajectory.
+  void BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
+                    const HruTrajectory& trajectory, const Eigen::MatrixXd& dy,
+                    Eigen::MatrixXd& du, Eigen::VectorXd& grad) const;
   int UnitOffset() const { return offset_ + 2 * hidden_ * state_ + hidden_; }
   std::unique_ptr<HruUnit> MakeUnit(const Eigen::VectorXd& theta) const;
 
@@ -53,6 +82,7 @@ class HruLayer {
   int state_;
   HruKind kind_;
   double logcosh_step_;
+  int chunk_columns_;
 };
 
 }  // namespace echolab

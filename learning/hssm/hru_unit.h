@@ -45,6 +45,24 @@ class HruUnit {
                                          const Eigen::MatrixXd& w, Eigen::MatrixXd& lambda_q,
                                          Eigen::MatrixXd& lambda_f,
                                          Eigen::Ref<Eigen::VectorXd> grad) const = 0;
+  /// The pair form of two nearby states q± = m ± d (the two echoes of RHEL), with g = ∂v/∂q
+  /// at f: g_mean = ½ [g(m + d) + g(m − d)], g_half_difference = ½ [g(m + d) − g(m − d)].
+  /// The default evaluates g at both points; a unit may override it (and the two below) with
+  /// forms that do not subtract nearly equal values.
+  virtual void PotentialGradientPair(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                     const Eigen::MatrixXd& f, Eigen::MatrixXd& g_mean,
+                                     Eigen::MatrixXd& g_half_difference) const;
+  /// v = ½ [v(m + d) − v(m − d)] per entry.
+  virtual void PotentialHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                       const Eigen::MatrixXd& f, Eigen::MatrixXd& v) const;
+  /// grad += Σ_b w ⊙ ½ [∂v/∂θ(m + d) − ∂v/∂θ(m − d)] (raw layout) and
+  /// force_gradient = w ⊙ ½ [∂v/∂f(m + d) − ∂v/∂f(m − d)].
+  virtual void AddPotentialParameterHalfDifference(const Eigen::MatrixXd& m,
+                                                   const Eigen::MatrixXd& d,
+                                                   const Eigen::MatrixXd& f,
+                                                   const Eigen::MatrixXd& w,
+                                                   Eigen::Ref<Eigen::VectorXd> grad,
+                                                   Eigen::MatrixXd& force_gradient) const;
   /// grad += (dδ/dθ)ᵀ step_gradient, for a trainable step.
   virtual void AddStepGradient(const Eigen::VectorXd& step_gradient,
                                Eigen::Ref<Eigen::VectorXd> grad) const = 0;

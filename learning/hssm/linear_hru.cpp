@@ -19,12 +19,15 @@ std::vector<std::string> LinearHru::ParameterNames(int state_size) {
   return names;
 }
 
-void LinearHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng) {
+void LinearHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                           bool uniform_step) {
   const Eigen::Index state_size = raw.size() / 2;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::normal_distribution<double> normal(0.0, 1.0);
   for (Eigen::Index i = 0; i < state_size; ++i) raw(i) = uniform(rng);
-  for (Eigen::Index i = 0; i < state_size; ++i) raw(state_size + i) = normal(rng);
+  for (Eigen::Index i = 0; i < state_size; ++i) {
+    raw(state_size + i) = uniform_step ? uniform(rng) : normal(rng);
+  }
 }
 
 void LinearHru::PotentialGradient(const Eigen::MatrixXd& q, const Eigen::MatrixXd& f,
@@ -62,6 +65,34 @@ void LinearHru::PullBackPotentialGradient(const Eigen::MatrixXd& q, const Eigen:
   lambda_q.array() += w.array().colwise() * stiffness_;
   lambda_f = -w;
   grad.head(n).array() += (w.array() * q.array()).rowwise().sum() * stiffness_active_;
+}
+
+void LinearHru::PotentialGradientPair(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                      const Eigen::MatrixXd& f, Eigen::MatrixXd& g_mean,
+                                      Eigen::MatrixXd& g_half_difference) const {
+  // g = A q − f is affine:  g_mean = A m − f,  g_half_difference = A d
+  PotentialGradient(m, f, g_mean);
+  g_half_difference.array() = d.array().colwise() * stiffness_;
+}
+
+void LinearHru::PotentialHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                        const Eigen::MatrixXd& f, Eigen::MatrixXd& v) const {
+  // ½ [v(m + d) − v(m − d)] = d (A m − f)
+  v.array() = d.array() * ((m.array().colwise() * stiffness_) - f.array());
+}
+
+void LinearHru::AddPotentialParameterHalfDifference(const Eigen::MatrixXd& m,
+                                                    const Eigen::MatrixXd& d,
+                                                    const Eigen::MatrixXd& f,
+                                                    const Eigen::MatrixXd& w,
+                                                    Eigen::Ref<Eigen::VectorXd> grad,
+                                                    Eigen::MatrixXd& force_gradient) const {
+  (void)f;
+  const Eigen::Index n = stiffness_.size();
+  // ∂v/∂A = ½ q²:  ½ [½ (m + d)² − ½ (m − d)²] = m d, chained through the ReLU
+  grad.head(n).array() += (w.array() * m.array() * d.array()).rowwise().sum() * stiffness_active_;
+  // ∂v/∂f = −q:  ½ [−(m + d) + (m − d)] = −d
+  force_gradient.array() = -w.array() * d.array();
 }
 
 void LinearHru::AddStepGradient(const Eigen::VectorXd& step_gradient,

@@ -16,8 +16,9 @@ class LinearHru final : public HruUnit {
 
   static int ParameterCount(int state_size) { return 2 * state_size; }
   static std::vector<std::string> ParameterNames(int state_size);
-  /// Â ~ U[0, 1], δ̂ ~ N(0, 1) (as LinOSS).
-  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng);
+  /// Â ~ U[0, 1]; δ̂ ~ N(0, 1), or U[0, 1] with `uniform_step` (the HSSM paper's code).
+  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                         bool uniform_step = false);
 
   int parameter_count() const override { return ParameterCount(state_size()); }
   bool step_is_trainable() const override { return true; }
@@ -34,6 +35,15 @@ class LinearHru final : public HruUnit {
                                  Eigen::Ref<Eigen::VectorXd> grad) const override;
   void AddStepGradient(const Eigen::VectorXd& step_gradient,
                        Eigen::Ref<Eigen::VectorXd> grad) const override;
+  void PotentialGradientPair(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                             const Eigen::MatrixXd& f, Eigen::MatrixXd& g_mean,
+                             Eigen::MatrixXd& g_half_difference) const override;
+  void PotentialHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                               const Eigen::MatrixXd& f, Eigen::MatrixXd& v) const override;
+  void AddPotentialParameterHalfDifference(const Eigen::MatrixXd& m, const Eigen::MatrixXd& d,
+                                           const Eigen::MatrixXd& f, const Eigen::MatrixXd& w,
+                                           Eigen::Ref<Eigen::VectorXd> grad,
+                                           Eigen::MatrixXd& force_gradient) const override;
 
  private:
   Eigen::ArrayXd stiffness_;         // A = ReLU(Â)

@@ -36,10 +36,11 @@ std::vector<std::string> LogCoshHru::ParameterNames(int state_size) {
   return names;
 }
 
-void LogCoshHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng) {
+void LogCoshHru::Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                            bool symmetric_scale) {
   const Eigen::Index state_size = (raw.size() - 1) / 3;
   std::uniform_real_distribution<double> weight(0.5, 1.0);
-  std::uniform_real_distribution<double> scale(0.0, 1.0);
+  std::uniform_real_distribution<double> scale(symmetric_scale ? -1.0 : 0.0, 1.0);
   std::uniform_real_distribution<double> alpha(0.1, 1.0);
   for (Eigen::Index i = 0; i < state_size; ++i) raw(i) = weight(rng);
   raw.segment(state_size, state_size).setZero();

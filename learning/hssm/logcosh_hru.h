@@ -19,8 +19,10 @@ class LogCoshHru final : public HruUnit {
 
   static int ParameterCount(int state_size) { return 3 * state_size + 1; }
   static std::vector<std::string> ParameterNames(int state_size);
-  /// W ~ U[0.5, 1], b = 0, ĉ ~ U[0, 1], α ~ U[0.1, 1].
-  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng);
+  /// W ~ U[0.5, 1], b = 0, ĉ ~ U[0, 1] (U[−1, 1] with `symmetric_scale`, the HSSM paper's
+  /// code), α ~ U[0.1, 1].
+  static void Initialise(Eigen::Ref<Eigen::VectorXd> raw, std::mt19937_64& rng,
+                         bool symmetric_scale = false);
 
   int parameter_count() const override { return ParameterCount(state_size()); }
   bool step_is_trainable() const override { return false; }

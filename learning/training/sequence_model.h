@@ -1,6 +1,8 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,9 @@ struct SequenceEvaluationOptions {
   SequenceGradientRule rule = SequenceGradientRule::kRhel;
   /// Nudging strength of the echoes (rule kRhel).
   double beta = 0.1;
+  /// A training step: a model with dropout draws its masks from this seed. Absent (an
+  /// evaluation), no unit is dropped.
+  std::optional<std::uint64_t> dropout_seed;
 };
 
 /// The mean over a batch of the loss (cross-entropy for classification, mean

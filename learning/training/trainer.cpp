@@ -148,7 +148,7 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
   sampler.Restore(state.sampler);
   model_->SetParameters(state.parameters);
 
-  const SequenceEvaluationOptions gradient_options{
+  SequenceEvaluationOptions gradient_options{
       .compute_gradient = true, .rule = options_.rule, .beta = options_.beta};
   const auto start = std::chrono::steady_clock::now();
   const double wall_time_before_s = state.wall_time_s;
@@ -157,6 +157,10 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
   while (state.step < options_.steps && !state.stopped_early) {
     std::vector<int> positions = sampler.NextBatch();
     for (int& position : positions) position = split_.train[static_cast<size_t>(position)];
+    // The dropout masks of this step: a function of the seed and the step alone, so that a
+    // resumed run draws the same ones.
+    gradient_options.dropout_seed =
+        options_.seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(state.step);
     const SequenceEvaluation batch = model_->Evaluate(Examples(positions), gradient_options);
     if (!std::isfinite(batch.loss) || !batch.gradient.allFinite()) {
       throw SolverError(

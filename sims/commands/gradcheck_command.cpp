@@ -8,6 +8,7 @@
 #include "learning/measured_gradient.h"
 #include "physics/input_file.h"
 #include "sims/commands/gradcheck_report.h"
+#include "sims/commands/hssm_gradcheck.h"
 #include "sims/config/gradcheck_config.h"
 #include "sims/output/output_destination.h"
 #include "sims/output/run_metadata.h"
@@ -18,6 +19,10 @@ namespace echolab {
 namespace fs = std::filesystem;
 
 int RunGradcheck(const GradcheckArguments& arguments) {
+  const ConfigTable root = ConfigTable::ParseFile(arguments.config_path);
+  if (IsHssmGradcheckConfig(root)) {
+    return RunHssmGradcheck(arguments, ParseHssmGradcheckConfig(root));
+  }
   const GradcheckConfig config = LoadGradcheckConfig(arguments.config_path);
   const GradientProblem problem = config.Problem();
   const fs::path destination = arguments.output_dir.empty()

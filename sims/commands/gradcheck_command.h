@@ -18,7 +18,8 @@ struct GradcheckArguments {
 /// `echolab gradcheck CONFIG.toml`: every chosen gradient method on one
 /// problem. Prints a table (per-parameter gradients, relative error and cosine
 /// similarity against the reference, passes, steps, wall time, peak memory)
-/// and writes gradcheck.json. Returns 0, or 1 when a method failed.
+/// and writes gradcheck.json. Returns 0, or 1 when a method failed. A configuration with a
+/// [task] table compares RHEL and BPTT on a Hamiltonian SSM instead (hssm_gradcheck.h).
 int RunGradcheck(const GradcheckArguments& arguments);
 
 }  // namespace echolab

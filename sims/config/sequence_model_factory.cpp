@@ -150,11 +150,40 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
   return built;
 }
 
-// A Hamiltonian state-space model (docs/hssm.md); the task fixes its channels,
-// classes or outputs and the output sub-sampling.
+// `step_init` ("normal", or "uniform" as the HSSM paper's code) and `c_init` ("unit", or
+// "symmetric" as the paper's code).
+HruInitialisation HruInitialisationOf(const ConfigTable& model) {
+  const std::string step_init = model.String("step_init", "normal");
+  if (step_init != "normal" && step_init != "uniform") {
+    model.Fail("step_init", "expected normal or uniform");
+  }
+  const std::string c_init = model.String("c_init", "unit");
+  if (c_init != "unit" && c_init != "symmetric") model.Fail("c_init", "expected unit or symmetric");
+  return {.uniform_step = step_init == "uniform", .symmetric_scale = c_init == "symmetric"};
+}
+
+// A Hamiltonian state-space model (docs/hssm.md).
 BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
                              std::optional<std::uint64_t> seed_override) {
-  model.RejectUnknownKeys({"kind", "unit", "layers", "hidden", "state", "step", "seed"});
+  const HamiltonianSsmConfig config = ReadHssmConfig(model, task, seed_override);
+  try {
+    auto ssm = std::make_unique<HamiltonianSsm>(config);
+    const std::string description = fmt::format(
+        "Hamiltonian SSM: {} {} HRU block(s), hidden {}, state {}, {} parameters", config.layers,
+        model.String("unit", "linear"), config.hidden, config.state, ssm->Parameters().size());
+    return {std::move(ssm), description};
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: [model] {}", model.file(), error.what()));
+  }
+}
+
+}  // namespace
+
+HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& task,
+                                    std::optional<std::uint64_t> seed_override) {
+  model.RejectUnknownKeys(
+      {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads", "step_init",
+       "c_init", "dropout"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
   config.task = data.kind;
@@ -171,6 +200,13 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   config.hidden = static_cast<int>(model.IntegerIn("hidden", 1, kMaxSsmSize, config.hidden));
   config.state = static_cast<int>(model.IntegerIn("state", 1, kMaxSsmSize, config.state));
   config.step = model.PositiveNumber("step", config.step);
+  // 0 selects one thread per hardware thread.
+  config.threads = static_cast<int>(model.IntegerIn("threads", 0, 1024, config.threads));
+  config.init = HruInitialisationOf(model);
+  config.dropout = model.Number("dropout", config.dropout);
+  if (!(config.dropout >= 0.0 && config.dropout < 1.0)) {
+    model.Fail("dropout", fmt::format("expected a rate in [0, 1), got {}", config.dropout));
+  }
   config.seed = seed_override.value_or(model.Seed("seed", config.seed));
   // Each block holds about hidden x (2 hidden + 4 state) weights, and training
   // keeps four copies (values, gradient, Adam's two moments) of 8 bytes.
@@ -179,18 +215,8 @@ BuiltSequenceModel HssmModel(const ConfigTable& model, const TaskData& task,
   MemoryBudget::Check(32.0 * weights, model.Where("hidden"),
                       fmt::format("an HSSM of {} layers, hidden {}, state {}", config.layers,
                                   config.hidden, config.state));
-  try {
-    auto ssm = std::make_unique<HamiltonianSsm>(config);
-    const std::string description = fmt::format(
-        "Hamiltonian SSM: {} {} HRU block(s), hidden {}, state {}, {} parameters", config.layers,
-        model.String("unit", "linear"), config.hidden, config.state, ssm->Parameters().size());
-    return {std::move(ssm), description};
-  } catch (const InputError& error) {
-    throw InputError(fmt::format("{}: [model] {}", model.file(), error.what()));
-  }
+  return config;
 }
-
-}  // namespace
 
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
                                       std::optional<std::uint64_t> seed) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "circuits/netlist.h"
+#include "learning/hssm/hamiltonian_ssm_config.h"
 #include "learning/training/sequence_model.h"
 #include "sims/config/config_table.h"
 #include "sims/config/task_config.h"
@@ -30,5 +31,11 @@ struct BuiltSequenceModel {
 /// See docs/configuration.md for every key.
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
                                       std::optional<std::uint64_t> seed = std::nullopt);
+
+/// The configuration of a Hamiltonian SSM from a [model] table of kind "hssm" (unit, layers,
+/// hidden, state, step, seed, threads, step_init, c_init) for the task, checked; `seed`, when
+/// given, replaces the table's.
+HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& task,
+                                    std::optional<std::uint64_t> seed = std::nullopt);
 
 }  // namespace echolab

@@ -6,9 +6,11 @@
 
 #include "learning/training/loaders/csv_sequence_loader.h"
 #include "learning/training/loaders/ts_file_loader.h"
+#include "learning/training/loaders/uea_protocol.h"
 #include "learning/training/tasks/burst_classification_task.h"
 #include "learning/training/tasks/frequency_classification_task.h"
 #include "learning/training/tasks/windowed_mean_task.h"
+#include "physics/input_file.h"
 #include "physics/error.h"
 
 namespace echolab {
@@ -85,6 +87,43 @@ TaskData WindowedMean(const ConfigTable& t) {
 
 std::string FilePath(const ConfigTable& t) { return t.InputFile("file", "data file"); }
 
+// One .ts file (`file`), or several merged (`files`, the UEA protocol: TRAIN and TEST);
+// `deduplicate` removes repeated sequences, `time_channel` appends t_k = k / K.
+TaskData TsFiles(const ConfigTable& t) {
+  t.RejectUnknownKeys({"kind", "file", "files", "deduplicate", "time_channel"});
+  if (t.Has("file") == t.Has("files")) {
+    t.Fail("file", "expected exactly one of file (one .ts file) and files (a list of .ts files "
+                   "merged into one data set, e.g. the TRAIN and TEST files of a UEA data set)");
+  }
+  std::vector<SequenceDataset> parts;
+  if (t.Has("file")) {
+    parts.push_back(LoadTsFile(FilePath(t)));
+  } else {
+    const std::vector<std::string> names = t.StringArray("files");
+    if (names.empty()) t.Fail("files", "expected at least one .ts file");
+    for (const std::string& name : names) {
+      const std::filesystem::path file = name;
+      const std::string path =
+          (file.is_absolute() ? file : std::filesystem::path(t.Directory()) / file).string();
+      try {
+        CheckInputFile(path, "data file");
+      } catch (const InputError& error) {
+        t.Fail("files", error.what());
+      }
+      parts.push_back(LoadTsFile(path));
+    }
+  }
+  TaskData data;
+  try {
+    data.dataset = MergeDatasets(parts);
+  } catch (const InputError& error) {
+    t.Fail("files", error.what());
+  }
+  if (t.Boolean("deduplicate", false)) RemoveDuplicateSequences(data.dataset);
+  if (t.Boolean("time_channel", false)) AppendTimeChannel(data.dataset);
+  return data;
+}
+
 }  // namespace
 
 TaskData BuildTask(const ConfigTable& task) {
@@ -92,10 +131,7 @@ TaskData BuildTask(const ConfigTable& task) {
   if (kind == "burst_classification") return Burst(task);
   if (kind == "frequency_classification") return Frequency(task);
   if (kind == "windowed_mean") return WindowedMean(task);
-  if (kind == "ts_file") {
-    task.RejectUnknownKeys({"kind", "file"});
-    return {LoadTsFile(FilePath(task)), 1};
-  }
+  if (kind == "ts_file") return TsFiles(task);
   if (kind == "csv_file") {
     task.RejectUnknownKeys({"kind", "file", "output_step"});
     const int output_step = IntegerOr(task, "output_step", 1);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "physics/error.h"
 #include "sims/config/circuit_problem.h"
 #include "sims/config/input_config.h"
 #include "sims/config/loss_config.h"
@@ -181,14 +182,26 @@ bool IsPoint(const SweepPoint& point, std::uint64_t first_seed) {
   return point.IsRandom() || point.hardware.seed == first_seed;
 }
 
+// BuildCircuitProblem for the [circuit] table; a message that does not name a file yet
+// (the step count of the pass, say) is given the configuration file's name.
+CircuitProblem BuiltCircuitProblem(const ConfigTable& table, const CircuitProblemSpec& spec) {
+  try {
+    return BuildCircuitProblem(
+        spec, [&](std::string_view, std::string_view key) { return table.Where(key); });
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    if (message.rfind(table.file(), 0) == 0 || message.rfind(spec.netlist_path, 0) == 0) throw;
+    throw InputError(fmt::format("{}: [circuit] {}", table.file(), message));
+  }
+}
+
 // The problem of a [circuit] table: a netlist and the loss of `echolab
 // gradcheck NETLIST.cir`, paths relative to the configuration file. Returns
 // the circuit's default β.
 double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
   table.RejectUnknownKeys({"netlist", "train", "output_node", "target", "duration_s", "step_s",
                            "target_interpolation", "rtol", "atol"});
-  CircuitProblem built =
-      BuildCircuitProblem({.netlist_path = table.InputFile("netlist", "netlist file"),
+  CircuitProblem built = BuiltCircuitProblem(table, {.netlist_path = table.InputFile("netlist", "netlist file"),
                            .train = table.StringArray("train"),
                            .output_node = table.String("output_node"),
                            .target_csv = table.InputFile("target", "waveform file"),
@@ -196,8 +209,7 @@ double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
                            .step_s = table.Has("step_s") ? table.PositiveNumber("step_s") : 0.0,
                            .target_interpolation = ReadInterpolation(table, "target_interpolation"),
                            .rtol = table.PositiveNumber("rtol", CircuitProblemSpec{}.rtol),
-                           .atol = table.PositiveNumber("atol", CircuitProblemSpec{}.atol)},
-                          [&](std::string_view, std::string_view key) { return table.Where(key); });
+                           .atol = table.PositiveNumber("atol", CircuitProblemSpec{}.atol)});
   const double default_beta = DefaultCircuitBeta(built);
   config->problem = std::move(built.problem);
   config->system = std::move(built.circuit);

@@ -24,6 +24,7 @@
 #include "sims/command_line.h"
 #include "sims/config/config_table.h"
 #include "sims/config/gradcheck_config.h"
+#include "sims/config/hssm_gradcheck_config.h"
 #include "sims/config/simulation_config.h"
 #include "sims/config/train_config.h"
 #include "sims/sweep/sweep_config.h"
@@ -100,10 +101,13 @@ std::string Mutate(const std::string& text, std::mt19937_64& rng) {
 }
 
 // What a configuration is read as, by the tables it has.
-enum class ConfigKind { kSimulation, kGradcheck, kSweep, kTrain };
+enum class ConfigKind { kSimulation, kGradcheck, kSweep, kTrain, kHssmGradcheck };
 
 ConfigKind KindOf(const std::string& text) {
-  if (text.find("[task]") != std::string::npos) return ConfigKind::kTrain;
+  if (text.find("[task]") != std::string::npos) {
+    return text.find("[gradcheck]") != std::string::npos ? ConfigKind::kHssmGradcheck
+                                                         : ConfigKind::kTrain;
+  }
   if (text.find("[sweep]") != std::string::npos) return ConfigKind::kSweep;
   if (text.find("[loss]") != std::string::npos) return ConfigKind::kGradcheck;
   return ConfigKind::kSimulation;
@@ -125,6 +129,9 @@ void Load(ConfigKind kind, const std::string& text, const fs::path& path) {
       break;
     case ConfigKind::kTrain:
       echolab::ParseTrainConfig(root, echolab::SequenceGradientRule::kRhel);
+      break;
+    case ConfigKind::kHssmGradcheck:
+      echolab::ParseHssmGradcheckConfig(root);
       break;
   }
 }

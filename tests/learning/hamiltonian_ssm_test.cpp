@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -100,6 +101,19 @@ double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / sxx;
 }
 
+// Central differences (step h) of loss(θ) at θ, entry by entry.
+Eigen::VectorXd CentralDifferences(const std::function<double(const Eigen::VectorXd&)>& loss,
+                                   const Eigen::VectorXd& theta, double h) {
+  Eigen::VectorXd fd(theta.size());
+  for (Eigen::Index i = 0; i < theta.size(); ++i) {
+    Eigen::VectorXd plus = theta, minus = theta;
+    plus(i) += h;
+    minus(i) -= h;
+    fd(i) = (loss(plus) - loss(minus)) / (2 * h);
+  }
+  return fd;
+}
+
 std::string TaskName(SequenceTaskKind task) {
   return task == SequenceTaskKind::kClassification ? "classification" : "regression";
 }
@@ -114,14 +128,8 @@ TEST(HamiltonianSsm, BpttGradientMatchesFiniteDifferences) {
       const Data data = MakeData(config, {9, 9, 7}, 5);
       const Eigen::VectorXd theta = model.Parameters();
       const Eigen::VectorXd bptt = Gradient(model, data, SequenceGradientRule::kBptt, 0.0);
-      Eigen::VectorXd fd(theta.size());
-      const double h = 1e-6;
-      for (Eigen::Index i = 0; i < theta.size(); ++i) {
-        Eigen::VectorXd plus = theta, minus = theta;
-        plus(i) += h;
-        minus(i) -= h;
-        fd(i) = (Loss(model, data, plus) - Loss(model, data, minus)) / (2 * h);
-      }
+      const Eigen::VectorXd fd = CentralDifferences(
+          [&](const Eigen::VectorXd& t) { return Loss(model, data, t); }, theta, 1e-6);
       const double error = RelativeError(bptt, fd);
       std::cout << fmt::format("HSSM BPTT vs central FD ({}, {}): relative error {:.2e}\n",
                                unit == HruKind::kLinear ? "linear" : "logcosh", TaskName(task),
@@ -206,6 +214,67 @@ TEST(HamiltonianSsm, RhelAlignsWithBpttPerBlockOnSixNonlinearBlocks) {
   }
 }
 
+// Ten sequences, five shards: the gradients of both rules are the same bit for bit on 1, 2
+// and 3 threads, and still agree with each other.
+TEST(HamiltonianSsm, GradientsDoNotDependOnTheThreadCount) {
+  for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+    HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, task);
+    config.threads = 1;
+    const Data data = MakeData(config, std::vector<int>(10, 24), 31);
+    const HamiltonianSsm one_thread(config);
+    const Eigen::VectorXd bptt = Gradient(one_thread, data, SequenceGradientRule::kBptt, 0.0);
+    const Eigen::VectorXd rhel = Gradient(one_thread, data, SequenceGradientRule::kRhel, 0.1);
+    for (int threads : {2, 3}) {
+      config.threads = threads;
+      const HamiltonianSsm model(config);
+      EXPECT_EQ(Gradient(model, data, SequenceGradientRule::kBptt, 0.0), bptt) << threads;
+      EXPECT_EQ(Gradient(model, data, SequenceGradientRule::kRhel, 0.1), rhel) << threads;
+    }
+    EXPECT_LT(RelativeError(rhel, bptt), 1e-9) << TaskName(task);
+  }
+}
+
+// Dropout in a training step (a dropout seed): the masks fix a smooth loss, whose BPTT
+// gradient matches central differences; RHEL equals BPTT under the same masks; the
+// gradients do not depend on the thread count; a step's masks differ from another's; an
+// evaluation (no seed) drops nothing.
+TEST(HamiltonianSsm, DropoutGradientsWithFixedMasks) {
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kClassification);
+  config.dropout = 0.3;
+  config.threads = 1;
+  HamiltonianSsm model(config);
+  const Data data = MakeData(config, std::vector<int>(5, 11), 17);
+  auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule,
+                      std::optional<std::uint64_t> seed) {
+    return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
+                                     .dropout_seed = seed});
+  };
+  const SequenceEvaluation bptt = evaluate(model, SequenceGradientRule::kBptt, 42);
+  const Eigen::VectorXd theta = model.Parameters();
+  const Eigen::VectorXd fd = CentralDifferences(
+      [&](const Eigen::VectorXd& t) {
+        model.SetParameters(t);
+        return model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
+      },
+      theta, 1e-6);
+  model.SetParameters(theta);
+  const double fd_error = RelativeError(bptt.gradient, fd);
+  const double rhel_error =
+      RelativeError(evaluate(model, SequenceGradientRule::kRhel, 42).gradient, bptt.gradient);
+  std::cout << fmt::format("dropout 0.3: BPTT vs FD {:.2e}, RHEL vs BPTT {:.2e}\n", fd_error,
+                           rhel_error);
+  EXPECT_LT(fd_error, 1e-6);
+  EXPECT_LT(rhel_error, 1e-9);
+  config.threads = 3;
+  const HamiltonianSsm threaded(config);
+  EXPECT_EQ(evaluate(threaded, SequenceGradientRule::kBptt, 42).gradient, bptt.gradient);
+  EXPECT_NE(evaluate(model, SequenceGradientRule::kBptt, 43).loss, bptt.loss);
+  HamiltonianSsmConfig without = config;
+  without.dropout = 0.0;
+  EXPECT_EQ(evaluate(model, SequenceGradientRule::kBptt, std::nullopt).gradient,
+            evaluate(HamiltonianSsm(without), SequenceGradientRule::kBptt, 42).gradient);
+}
+
 TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
   const HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
   const HamiltonianSsm a(config), b(config);
@@ -213,6 +282,37 @@ TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
   HamiltonianSsmConfig other = config;
   other.seed = config.seed + 1;
   EXPECT_NE(HamiltonianSsm(other).Parameters(), a.Parameters());
+}
+
+// The authors' initialisations: δ̂ ~ U[0, 1] for linear units, ĉ ~ U[−1, 1] for log-cosh.
+TEST(HamiltonianSsm, AuthorsInitialisationsOnRequest) {
+  auto range = [](const HamiltonianSsm& model, const std::string& name) {
+    const std::vector<std::string> names = model.ParameterNames();
+    double low = 1e300, high = -1e300;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].find(name) == std::string::npos) continue;
+      low = std::min(low, model.Parameters()(static_cast<Eigen::Index>(i)));
+      high = std::max(high, model.Parameters()(static_cast<Eigen::Index>(i)));
+    }
+    return std::pair{low, high};
+  };
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kClassification);
+  config.state = 16;
+  const auto [normal_low, normal_high] = range(HamiltonianSsm(config), ".hru.step[");
+  EXPECT_TRUE(normal_low < 0.0 || normal_high > 1.0);
+  config.init.uniform_step = true;
+  const auto [uniform_low, uniform_high] = range(HamiltonianSsm(config), ".hru.step[");
+  EXPECT_GE(uniform_low, 0.0);
+  EXPECT_LE(uniform_high, 1.0);
+
+  config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kClassification);
+  config.state = 16;
+  EXPECT_GE(range(HamiltonianSsm(config), ".hru.c[").first, 0.0);
+  config.init.symmetric_scale = true;
+  const auto [symmetric_low, symmetric_high] = range(HamiltonianSsm(config), ".hru.c[");
+  EXPECT_LT(symmetric_low, 0.0);
+  EXPECT_GE(symmetric_low, -1.0);
+  EXPECT_LE(symmetric_high, 1.0);
 }
 
 TEST(HamiltonianSsm, NamesEveryParameter) {

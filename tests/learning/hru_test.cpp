@@ -189,6 +189,37 @@ TEST(HruRhel, EchoRetracesTheForwardPositions) {
   EXPECT_LT((echo - forward).norm(), 1e-12 * forward.norm());
 }
 
+// The linear unit's pair forms (no nearly equal values subtracted) against the generic
+// ones, which evaluate the unit at m + d and m − d.
+TEST(HruUnitPairs, LinearFormsMatchTheGenericOnes) {
+  const HruCase c = MakeCase(Unit::kLinear, 23);
+  const LinearHru unit(c.raw, kStateSize);
+  std::mt19937_64 rng(29);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  auto random = [&](double scale) {
+    const Eigen::MatrixXd out =
+        Eigen::MatrixXd::NullaryExpr(kStateSize, kBatch, [&, scale] { return scale * normal(rng); });
+    return out;
+  };
+  const Eigen::MatrixXd m = random(1.0), d = random(0.1), f = random(1.0), w = random(1.0);
+  Eigen::MatrixXd g_mean(kStateSize, kBatch), g_half(kStateSize, kBatch), generic_mean,
+      generic_half;
+  unit.PotentialGradientPair(m, d, f, g_mean, g_half);
+  unit.HruUnit::PotentialGradientPair(m, d, f, generic_mean, generic_half);
+  EXPECT_LT((g_mean - generic_mean).norm(), 1e-14);
+  EXPECT_LT((g_half - generic_half).norm(), 1e-14);
+  Eigen::MatrixXd v(kStateSize, kBatch), generic_v;
+  unit.PotentialHalfDifference(m, d, f, v);
+  unit.HruUnit::PotentialHalfDifference(m, d, f, generic_v);
+  EXPECT_LT((v - generic_v).norm(), 1e-14);
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(unit.parameter_count()), generic_grad = grad;
+  Eigen::MatrixXd force(kStateSize, kBatch), generic_force;
+  unit.AddPotentialParameterHalfDifference(m, d, f, w, grad, force);
+  unit.HruUnit::AddPotentialParameterHalfDifference(m, d, f, w, generic_grad, generic_force);
+  EXPECT_LT((grad - generic_grad).norm(), 1e-14);
+  EXPECT_LT((force - generic_force).norm(), 1e-14);
+}
+
 TEST(HruCore, RejectsInputsOfTheWrongShape) {
   const HruCase c = MakeCase(Unit::kLinear, 19);
   const auto unit = MakeUnit(c, c.raw);

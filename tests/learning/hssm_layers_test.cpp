@@ -138,7 +138,8 @@ TEST(HssmLayers, GluMatchesFiniteDifferences) {
 
 struct HruLayerCase {
   static constexpr int kHidden = 3, kState = 4, kBatch = 2, kSteps = 10;
-  explicit HruLayerCase(HruKind kind) : layer(0, kHidden, kState, kind, 0.3) {
+  explicit HruLayerCase(HruKind kind, int chunk_columns = kHruChunkColumns)
+      : layer(0, kHidden, kState, kind, 0.3, chunk_columns) {
     std::mt19937_64 rng(5);
     theta = Eigen::VectorXd::Zero(layer.ParameterCount());
     layer.Initialise(theta, rng);
@@ -192,6 +193,25 @@ TEST(HssmLayers, LinearHruLayerRhelEqualsBptt) {
     EXPECT_LT(grad_error, 1e-9);
     EXPECT_LT(du_error, 1e-9);
   }
+}
+
+// Chunks of 3 steps (10 = 3 + 3 + 3 + 1): the same gradients as one chunk, under both rules.
+TEST(HssmLayers, HruLayerChunksDoNotChangeTheGradient) {
+  for (HruKind kind : {HruKind::kLinear, HruKind::kLogCosh}) {
+    const HruLayerCase whole(kind);
+    const HruLayerCase chunked(kind, 3 * HruLayerCase::kBatch);
+    for (SequenceGradientRule rule : {SequenceGradientRule::kRhel, SequenceGradientRule::kBptt}) {
+      const auto [grad, du] = whole.Gradient(rule, 0.1);
+      const auto [chunked_grad, chunked_du] = chunked.Gradient(rule, 0.1);
+      EXPECT_LT((chunked_grad - grad).norm(), 1e-13 * grad.norm());
+      EXPECT_LT((chunked_du - du).norm(), 1e-13 * du.norm());
+    }
+  }
+  const HruLayerCase chunked(HruKind::kLinear, 3 * HruLayerCase::kBatch);
+  const auto [bptt_grad, bptt_du] = chunked.Gradient(SequenceGradientRule::kBptt, 0.0);
+  const auto [rhel_grad, rhel_du] = chunked.Gradient(SequenceGradientRule::kRhel, 0.1);
+  EXPECT_LT((rhel_grad - bptt_grad).norm(), 1e-9 * bptt_grad.norm());
+  EXPECT_LT((rhel_du - bptt_du).norm(), 1e-9 * bptt_du.norm());
 }
 
 TEST(HssmLayers, RhelKeepsOnlyTheFinalStateAndBpttTheTrajectory) {

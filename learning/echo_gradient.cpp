@@ -12,6 +12,7 @@
 #include "learning/detail/discrete_pass.h"
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
+#include "learning/device_energy.h"
 #include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/stability_guard.h"
@@ -312,6 +313,63 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
   }
 }
 
+// The device's energy over the echoes (GradientProblem::measure_device_energy):
+// a ledger per echo, each starting from the flipped state, with the nudges as
+// impulses and the powers sampled at each grid time before its nudge.
+class EchoEnergy {
+ public:
+  EchoEnergy(const SimulationProblem& echo_problem, double step_s, bool two_echoes)
+      : plus_(echo_problem, step_s) {
+    if (two_echoes) other_.emplace(echo_problem, step_s);
+  }
+
+  // Both echoes start from the flipped state, before their first nudge.
+  void Start(const PhaseState& flipped) {
+    plus_.Start(0.0, flipped);
+    plus_before_ = flipped;
+    if (!other_) return;
+    other_->Start(0.0, flipped);
+    other_before_ = flipped;
+  }
+  void BeforeNudge(const EchoPass& plus, const std::optional<EchoPass>& other) {
+    plus_before_ = plus.state;
+    if (other_) other_before_ = other->state;
+  }
+  void AfterNudge(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other) {
+    plus_.AddImpulse(s_s, plus_before_, plus.state);
+    if (other_) other_->AddImpulse(s_s, other_before_, other->state);
+  }
+  void AddGridPoint(double weight_s, double s_s, const EchoPass& plus,
+                    const std::optional<EchoPass>& other) {
+    plus_.AddGridPoint(weight_s, s_s, plus.state);
+    if (other_) other_->AddGridPoint(weight_s, s_s, other->state);
+  }
+  void Finish(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
+              DeviceEnergy* total) {
+    plus_.Finish(s_s, plus.state, total);
+    if (other_) other_->Finish(s_s, other->state, total);
+  }
+
+ private:
+  PassEnergyLedger plus_;
+  std::optional<PassEnergyLedger> other_;
+  PhaseState plus_before_, other_before_;
+};
+
+// The counts of an echo experiment: one forward pass after a reset, and
+// each echo after a flip; the read-out range is the forward pass's.
+HardwareCost EchoHardwareCost(const detail::DiscreteForwardPass& pass, int echoes,
+                              long samples_per_parameter) {
+  HardwareCost cost;
+  cost.hardware_passes = 1 + echoes;
+  cost.resets = 1;
+  cost.flips = echoes;
+  cost.readout.samples_per_parameter = samples_per_parameter;
+  cost.readout.max_abs_integrand = pass.parameter_gradient_range;
+  cost.readout.min_abs_integrand = pass.parameter_gradient_floor;
+  return cost;
+}
+
 }  // namespace
 
 void EchoOptions::Validate() const {
@@ -358,6 +416,7 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     mean.loss += run.loss;
     mean.passes += run.passes;
     mean.steps += run.steps;
+    mean.cost += run.cost;
   }
   const double repeats = static_cast<double>(options_.repeats);
   mean.dL_dtheta /= repeats;
@@ -405,7 +464,8 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
   const detail::DiscreteForwardPass pass =
       detail::RunDiscreteForward(problem, grid, weights,
                                  {.accumulate_half_step_energy = !centred && !one_sided_reference,
-                                  .record_parameter_gradient_range = measured});
+                                  .record_parameter_gradient_range = measured,
+                                  .measure_energy = problem.measure_device_energy});
   result.passes = 1;
   result.steps = pass.steps;
   result.loss = pass.loss;
@@ -440,6 +500,16 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
     Nudge(terminal_gradient, -beta, loss.dependence(), {}, &other->state);
   } else if (one_sided_reference) {
     other.emplace(EchoPass{.state = flipped});
+  }
+  const int echoes = other ? 2 : 1;
+  result.cost = EchoHardwareCost(pass, echoes, echoes * n * static_cast<long>(weights.size()));
+  std::optional<EchoEnergy> energy;
+  if (problem.measure_device_energy) {
+    result.cost.has_energy = true;
+    result.cost.energy = pass.energy;
+    result.cost.energy.flip_energy_J = echoes * FlipEnergy_J(forward, pass.final_state, flipped);
+    energy.emplace(echo_problem, grid.step_s, other.has_value());
+    energy->Start(flipped);
   }
   const double scale = centred ? 1.0 / (2.0 * beta) : 1.0 / beta;
   // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale
@@ -487,6 +557,11 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
     }
   };
   nudge(n);
+  if (energy) {
+    // The terminal nudge and the loss impulse at s = 0, from the flipped state.
+    energy->AfterNudge(0.0, plus, other);
+    energy->AddGridPoint(grid.Weight(n), 0.0, plus, other);
+  }
   // Σ τ [∂θH_half(+β) - ∂θH_half(-β)] (centred) or Σ τ ∂θH_half(+β)
   // (one-sided), summed by the steppers; with reweighting, each step's sum
   // gets its own weight in the total.
@@ -524,9 +599,15 @@ GradientResult EchoGradient::ComputeOnce(const GradientProblem& problem,
         !guard.Check(s + grid.step_s, plus, other, &result)) {
       return result;
     }
+    if (energy) {
+      energy->AddGridPoint(grid.Weight(j + 1), echo_time_s, plus, other);
+      energy->BeforeNudge(plus, other);
+    }
     nudge(n - j - 1);  // forward index k = N - j - 1
+    if (energy) energy->AfterNudge(echo_time_s, plus, other);
   }
   result.passes += other ? 2 : 1;
+  if (energy) energy->Finish(echo_time_s, plus, other, &result.cost.energy);
 
   // dL/dθ ≈ -[Σ τ ∂θH_half(+β) - Σ τ ∂θH_half(ref)] × scale + direct term,
   // the reference being the unnudged echo's sum, or the forward pass's when

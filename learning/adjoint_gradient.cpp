@@ -496,8 +496,8 @@ class AdjointSolve {
     cost.resets = 1;
     cost.digital.model_evaluations =
         forward_evaluations + backward_evaluations + quadrature_evaluations;
-    cost.digital.flops = static_cast<double>(cost.digital.model_evaluations) *
-                         EvaluationFlops(problem_.forward);
+    cost.digital.flops =
+        static_cast<double>(cost.digital.model_evaluations) * EvaluationFlops(problem_.forward);
     const int num_dof = problem_.forward.system->num_dof();
     cost.digital.memory_bytes =
         static_cast<double>(checkpoints_) * CheckpointBytes(num_dof) +

@@ -127,10 +127,9 @@ GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem
   const detail::StepGrid grid = detail::MakeStepGrid(problem);
   const SimulationProblem& forward = problem.forward;
   GradientResult result;
-  detail::DiscreteForwardPass pass =
-      detail::RunDiscreteForward(problem, grid, weights,
-                                 {.store_states = true,
-                                  .measure_energy = problem.measure_device_energy});
+  detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+      problem, grid, weights,
+      {.store_states = true, .measure_energy = problem.measure_device_energy});
   result.passes = 2;
   result.steps = 2 * pass.steps;
   if (pass.status != SolveStatus::kSuccess) {

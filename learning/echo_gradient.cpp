@@ -315,7 +315,8 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
 
 // The device's energy over the echoes (GradientProblem::measure_device_energy):
 // a ledger per echo, each starting from the flipped state, with the nudges as
-// impulses and the powers sampled at each grid time before its nudge.
+// impulses and the powers sampled at each grid time before its nudge (at
+// s = 0 after it: the flow starts from the nudged state).
 class EchoEnergy {
  public:
   EchoEnergy(const SimulationProblem& echo_problem, double step_s, bool two_echoes)

@@ -33,9 +33,8 @@ class DiscreteLossEvaluator {
   double Loss(const GradientProblem& perturbed) {
     ++passes_;
     if (stochastic_) return detail::SampledPassLoss(perturbed, &steps_);
-    const detail::DiscreteForwardPass pass =
-        detail::RunDiscreteForward(perturbed, grid_, weights_,
-                                   {.measure_energy = problem_.measure_device_energy});
+    const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+        perturbed, grid_, weights_, {.measure_energy = problem_.measure_device_energy});
     steps_ += pass.steps;
     energy_ += pass.energy;
     if (pass.status != SolveStatus::kSuccess) {

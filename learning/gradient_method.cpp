@@ -44,6 +44,7 @@ GradientResult GradientMethod::Compute(const GradientProblem& problem) const {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.peak_memory_bytes = ProcessStatusBytes("VmHWM");
   result.method = name();
+  result.cost.pass_time_s = result.cost.hardware_passes * problem.forward.duration_s;
   return result;
 }
 

@@ -19,14 +19,17 @@ void HardwareTiming::Validate() const {
   check(reset_time_s, "reset_time_s");
 }
 
-double HardwareCost::PhysicalTime_s(double duration_s, const HardwareTiming& timing) const {
-  return duration_s * hardware_passes + timing.flip_time_s * flips + timing.reset_time_s * resets;
+double HardwareCost::PhysicalTime_s(const HardwareTiming& timing) const {
+  return pass_time_s + timing.flip_time_s * flips + timing.reset_time_s * resets;
 }
 
 HardwareCost& HardwareCost::operator+=(const HardwareCost& other) {
+  // The sum's energy is measured when every part's is (an empty cost is no part).
+  has_energy = hardware_passes == 0 ? other.has_energy : has_energy && other.has_energy;
   hardware_passes += other.hardware_passes;
   flips += other.flips;
   resets += other.resets;
+  pass_time_s += other.pass_time_s;
   energy += other.energy;
   readout.samples_per_parameter += other.readout.samples_per_parameter;
   if (readout.max_abs_integrand.size() == other.readout.max_abs_integrand.size()) {

@@ -25,9 +25,10 @@ struct ReadoutCost {
   /// Samples of ∂θ_i H_half that each accumulator takes (the same for all i):
   /// kicks per step × steps × echoes that are read.
   long samples_per_parameter = 0;
-  /// max_k |∂θ_i H_half| and min_k |∂θ_i H_half| over the kicks of the
-  /// forward pass, which the echoes retrace to O(β): the full scale and the
-  /// smallest magnitude an analog integrator or ADC of parameter i must take.
+  /// max_k |∂θ_i H_half| and the smallest nonzero |∂θ_i H_half| over the
+  /// kicks of the forward pass, which the echoes retrace to O(β): the full
+  /// scale and the smallest magnitude an analog integrator or ADC of
+  /// parameter i must resolve (0 for an integrand that is zero throughout).
   /// Empty when not measured.
   Vector max_abs_integrand;
   Vector min_abs_integrand;
@@ -61,6 +62,9 @@ struct HardwareCost {
   int flips = 0;
   /// Resets to the initial state (one before each forward pass).
   int resets = 0;
+  /// The time the device spends in passes: hardware_passes × the pass's
+  /// duration (set by GradientMethod::Compute), s.
+  double pass_time_s = 0.0;
   /// The device's energy over those passes; has_energy is false where it was
   /// not measured (GradientProblem::measure_device_energy unset, or a method
   /// whose passes are not on the fixed-step grid).
@@ -70,8 +74,8 @@ struct HardwareCost {
   /// Digital methods only (zero for echoes and finite differences).
   DigitalCost digital;
 
-  /// duration × hardware_passes + flips × flip time + resets × reset time.
-  double PhysicalTime_s(double duration_s, const HardwareTiming& timing) const;
+  /// pass_time + flips × flip time + resets × reset time.
+  double PhysicalTime_s(const HardwareTiming& timing) const;
   /// Adds another experiment's counts, energies and digital cost (repeats).
   HardwareCost& operator+=(const HardwareCost& other);
 };

@@ -92,7 +92,10 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   const auto track_range = [&](const SymmetricSplitting::Record& record) {
     HalfStepParameterGradient(forward, record, &gradient, &scratch);
     pass.parameter_gradient_range = pass.parameter_gradient_range.cwiseMax(gradient.cwiseAbs());
-    pass.parameter_gradient_floor = pass.parameter_gradient_floor.cwiseMin(gradient.cwiseAbs());
+    // The smallest nonzero magnitude: an exact zero needs no resolution.
+    const auto magnitude = gradient.array().abs();
+    pass.parameter_gradient_floor =
+        pass.parameter_gradient_floor.array().min((magnitude > 0.0).select(magnitude, HUGE_VAL));
   };
   if (track) {
     const int num_params = forward.system->num_params();
@@ -138,6 +141,10 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   loss.TerminalParameterGradient(x, forward.theta, &terminal);
   pass.direct_parameter_gradient += terminal;
   if (ledger) ledger->Finish(forward.end_time_s(), x, &pass.energy);
+  // A parameter whose integrand was zero at every kick: floor 0.
+  if (track)
+    pass.parameter_gradient_floor =
+        pass.parameter_gradient_floor.cwiseMin(pass.parameter_gradient_range);
   pass.final_state = std::move(x);
   return pass;
 }

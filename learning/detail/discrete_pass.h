@@ -51,8 +51,8 @@ struct DiscreteForwardPass {
   Vector direct_parameter_gradient;  // Σ c_k ∂l/∂θ(x_k) + ∂l_T/∂θ(x_N)
   Vector half_step_energy_gradient;  // Σ τ ∂θH_half over all sub-steps (if asked)
   Vector parameter_gradient_range;   // max |∂θH_half| over all sub-steps (if asked)
-  Vector parameter_gradient_floor;   // min |∂θH_half| over all sub-steps (with the energy)
-  DeviceEnergy energy;               // the device's energy over the pass (if asked)
+  Vector parameter_gradient_floor;  // min nonzero |∂θH_half| over all sub-steps (with the range)
+  DeviceEnergy energy;              // the device's energy over the pass (if asked)
   PhaseState final_state;
   std::vector<PhaseState> states;  // x_0..x_N (if asked)
   long steps = 0;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "learning/hardware_cost.h"
+
 namespace echolab {
 
 /// What a sequence task asks for: a class per sequence, or an output
@@ -41,6 +43,9 @@ struct SequenceEvaluationOptions {
   SequenceGradientRule rule = SequenceGradientRule::kRhel;
   /// Nudging strength of the echoes (rule kRhel).
   double beta = 0.1;
+  /// Also measure what the gradient costs the physical device
+  /// (SequenceEvaluation::cost), for models that run on one.
+  bool measure_hardware_cost = false;
 };
 
 /// The mean over a batch of the loss (cross-entropy for classification, mean
@@ -52,6 +57,10 @@ struct SequenceEvaluation {
   double metric = 0.0;
   int examples = 0;
   Eigen::VectorXd gradient;
+  /// What the gradient of the batch cost the device, summed over its
+  /// sequences (learning/hardware_cost.h); empty (no passes) for models that
+  /// are not a physical substrate.
+  HardwareCost cost;
 };
 
 /// A trainable model of sequences: a flat parameter vector and a loss with its

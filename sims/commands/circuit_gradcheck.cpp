@@ -59,7 +59,8 @@ bool IsNetlistPath(const std::string& path) {
 int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   CheckMethods(arguments.methods);
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
-  const GradientProblem& problem = built.problem;
+  GradientProblem problem = built.problem;
+  problem.measure_device_energy = true;
 
   if (arguments.beta < 0.0) {
     throw InputError(fmt::format("--beta: expected a positive number (F), got {}", arguments.beta));

@@ -10,6 +10,7 @@
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
 #include "sims/validation/circuit_studies.h"
+#include "sims/validation/cost_study.h"
 #include "sims/validation/robustness_study.h"
 #include "sims/validation/validation_studies.h"
 
@@ -46,6 +47,8 @@ std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& line
                        [](const fs::path& dir) { return std::vector{CircuitNgspiceStudy(dir)}; });
   studies.emplace_back("robustness to damping and thermal noise",
                        [&linear](const fs::path& dir) { return RobustnessStudy(linear, dir); });
+  studies.emplace_back("hardware cost of a gradient",
+                       [](const fs::path& dir) { return std::vector{HardwareCostStudy(dir)}; });
   return studies;
 }
 

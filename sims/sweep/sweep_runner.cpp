@@ -17,6 +17,7 @@
 #include "physics/error.h"
 #include "sims/config/circuit_problem.h"
 #include "sims/output/run_metadata.h"
+#include "sims/sweep/sweep_cost_columns.h"
 
 namespace echolab {
 
@@ -70,6 +71,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     GradientProblem clean = PointProblem(config, point);
     const GradientResult truth = AdjointGradient().Compute(clean);
     GradientProblem noisy = clean;
+    noisy.measure_device_energy = true;
     EchoOptions options{.beta = point.beta,
                         .damping = point.echo_damping,
                         .hardware = point.Hardware(),
@@ -92,6 +94,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     } else {
       row.echo_gradient = Entries(echo.dL_dtheta, config.compared);
       row.reference_gradient = Entries(truth.dL_dtheta, config.compared);
+      row.cost = SweepCostValues(echo, truth);
       const GradientAgreement agreement = Compare(row.echo_gradient, row.reference_gradient);
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
@@ -112,6 +115,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
         row.pathwise_cosine_similarity = kNaN;
     const auto size = static_cast<Eigen::Index>(config.compared.size());
     row.echo_gradient = row.reference_gradient = Vector::Constant(size, kNaN);
+    row.cost.assign(kSweepCostColumns.size(), kNaN);
   }
   row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;
@@ -138,6 +142,7 @@ std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {
   for (const char* method : {"echo", "reference"}) {
     for (const std::string& name : parameter_names) header += fmt::format(",{}:{}", method, name);
   }
+  for (const std::string& column : kSweepCostColumns) header += "," + column;
   return header + ",wall_time_s\n";
 }
 
@@ -153,6 +158,7 @@ std::string SweepCsvRow(const SweepRow& row) {
   for (const Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
     for (double value : *gradient) gradients += fmt::format(",{:.17g}", value);
   }
+  for (double value : row.cost) gradients += fmt::format(",{:.17g}", value);
   return fmt::format("{},\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}{},{:.4g}\n",
                      row.point.Key(), status, row.relative_error, row.cosine_similarity,
                      row.sign_agreement, row.pathwise_relative_error,
@@ -221,7 +227,7 @@ std::map<std::string, SweepRow> ReadSweepRows(const fs::path& path, size_t num_p
   std::map<std::string, SweepRow> rows;
   std::string line;
   std::getline(stream, line);  // the header
-  const size_t expected = kKeyFields + 6 + 2 * num_parameters + 1;
+  const size_t expected = kKeyFields + 6 + 2 * num_parameters + kSweepCostColumns.size() + 1;
   for (int number = 2; std::getline(stream, line); ++number) {
     const std::vector<std::string> fields = SplitCsvLine(line);
     if (fields.size() != expected) {
@@ -240,6 +246,9 @@ std::map<std::string, SweepRow> ReadSweepRows(const fs::path& path, size_t num_p
     for (Vector* gradient : {&row.echo_gradient, &row.reference_gradient}) {
       gradient->resize(static_cast<Eigen::Index>(num_parameters));
       for (double& value : *gradient) value = std::strtod((next++)->c_str(), nullptr);
+    }
+    for (size_t k = 0; k < kSweepCostColumns.size(); ++k) {
+      row.cost.push_back(std::strtod((next++)->c_str(), nullptr));
     }
     row.wall_time_s = std::strtod(next->c_str(), nullptr);
     rows[key] = std::move(row);

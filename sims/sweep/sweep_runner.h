@@ -28,6 +28,9 @@ struct SweepRow {
   /// the noise-free adjoint's (NaN when the point failed).
   Vector echo_gradient;
   Vector reference_gradient;
+  /// The echo's hardware cost and the adjoint's digital cost, the values of
+  /// kSweepCostColumns (sweep_cost_columns.h).
+  std::vector<double> cost;
   double wall_time_s = 0.0;
 };
 
@@ -38,7 +41,6 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point);
 
 /// How a sweep folder's figures are drawn (recorded in its meta.json).
 inline const PlotRecipe kSweepPlot{"plot_sweep.py", {}};
-
 
 /// meta.json of a sweep: the run header, the pass's duration (for the
 /// plots' γT axis), its integrator and the compared parameters, written

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "learning/adjoint_gradient.h"
+#include "learning/detail/discrete_pass.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/echo_gradient.h"
-#include "learning/detail/discrete_pass.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning_fixtures.h"
 #include "physics/error.h"
@@ -28,8 +28,7 @@ using testing::OwnedGradientProblem;
 // damping, driven by their sine force.
 OwnedGradientProblem DampedDrivenProblem(const std::string& scheme, double step_s) {
   OwnedGradientProblem owned = testing::PaperSixOscillatorProblem();
-  owned.problem.forward.dissipation.friction_N_s_per_m =
-      Vector{{0.02, 0.18, 0.05, 0.15, 0.1, 0.1}};
+  owned.problem.forward.dissipation.friction_N_s_per_m = Vector{{0.02, 0.18, 0.05, 0.15, 0.1, 0.1}};
   owned.problem.forward.dissipation.momentum_decay_rate_per_s = 0.05;
   owned.problem.integrator.scheme = scheme;
   owned.problem.integrator.step_s = step_s;
@@ -49,8 +48,7 @@ DeviceEnergy ForwardPassEnergy(const std::string& scheme, double step_s) {
 
 // work in = energy change + dissipated, to the order of the scheme: the
 // balance error falls by 2^order per halving of the step.
-void ExpectBalanceConvergesAtOrder(const std::string& scheme, double coarse_step_s,
-                                   double order) {
+void ExpectBalanceConvergesAtOrder(const std::string& scheme, double coarse_step_s, double order) {
   std::vector<double> errors;
   for (double step_s = coarse_step_s; errors.size() < 4; step_s /= 2.0) {
     const DeviceEnergy energy = ForwardPassEnergy(scheme, step_s);
@@ -76,8 +74,8 @@ TEST(DeviceEnergy, BalanceOfADampedDrivenPassConvergesAtYoshida4sOrder) {
 
 TEST(DeviceEnergy, ALosslessUndrivenPassExchangesNothing) {
   OwnedGradientProblem owned = testing::PaperSixOscillatorProblem();
-  owned.problem.forward.input = InputSignal(
-      {{std::make_shared<ConstantWaveform>(0.0), Parity::kEven}});
+  owned.problem.forward.input =
+      InputSignal({{std::make_shared<ConstantWaveform>(0.0), Parity::kEven}});
   owned.problem.measure_device_energy = true;
   const GradientResult result = DiscreteAdjointGradient().Compute(owned.problem);
   ASSERT_TRUE(result.ok()) << result.message;
@@ -150,7 +148,7 @@ TEST(HardwareCost, EchoCountsPassesFlipsResetsAndSamplesByHand) {
   EXPECT_EQ(centred.cost.digital.model_evaluations, 0);
   EXPECT_FALSE(centred.cost.has_energy);  // not asked for
   HardwareTiming timing{.flip_time_s = 0.5, .reset_time_s = 2.0};
-  EXPECT_DOUBLE_EQ(centred.cost.PhysicalTime_s(8.0, timing), 3 * 8.0 + 2 * 0.5 + 2.0);
+  EXPECT_DOUBLE_EQ(centred.cost.PhysicalTime_s(timing), 3 * 8.0 + 2 * 0.5 + 2.0);
 
   // One-sided with the physical nudge on a lossless pass: the forward pass is
   // its own reference, one echo.
@@ -169,6 +167,16 @@ TEST(HardwareCost, EchoCountsPassesFlipsResetsAndSamplesByHand) {
   EXPECT_EQ(three.cost.hardware_passes, 9);
   EXPECT_EQ(three.cost.flips, 6);
   EXPECT_EQ(three.cost.resets, 3);
+  EXPECT_DOUBLE_EQ(three.cost.pass_time_s, 9 * 8.0);
+
+  // Sums keep the energy only when every part has it.
+  HardwareCost sum;
+  HardwareCost measured = centred.cost;
+  measured.has_energy = true;
+  sum += measured;
+  EXPECT_TRUE(sum.has_energy);
+  sum += centred.cost;
+  EXPECT_FALSE(sum.has_energy);
 }
 
 TEST(HardwareCost, TheReadoutRangeBracketsTheParameterIntegrand) {
@@ -201,8 +209,7 @@ TEST(HardwareCost, DigitalAndFiniteDifferenceCountsByHand) {
   EXPECT_EQ(bptt.cost.hardware_passes, 1);
   EXPECT_EQ(bptt.cost.digital.model_evaluations, 4 * 800);
   EXPECT_DOUBLE_EQ(bptt.cost.digital.memory_bytes, 801.0 * 2 * 6 * 8);
-  EXPECT_DOUBLE_EQ(bptt.cost.digital.flops,
-                   4 * 800 * EvaluationFlops(owned.problem.forward));
+  EXPECT_DOUBLE_EQ(bptt.cost.digital.flops, 4 * 800 * EvaluationFlops(owned.problem.forward));
 
   owned.problem.integrator.rtol = 1e-10;
   const GradientResult adjoint = AdjointGradient().Compute(owned.problem);

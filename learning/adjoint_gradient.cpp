@@ -332,14 +332,13 @@ class AdjointSolve {
     guard_options.scheme = "cvode_adams";
     StabilityGuard guard(problem_.forward, guard_options);
     double t_reached_s = problem_.forward.start_time_s;
-    int checkpoints = 0;
     int flag = CV_SUCCESS;
     while (flag != CV_TSTOP_RETURN && t_reached_s < end_s) {
       if (result->steps >= budget) {
         ReportBudgetSpent(t_reached_s, budget, result);
         return false;
       }
-      flag = CVodeF(memory, end_s, session_->state(), &t_reached_s, CV_ONE_STEP, &checkpoints);
+      flag = CVodeF(memory, end_s, session_->state(), &t_reached_s, CV_ONE_STEP, &checkpoints_);
       RethrowIfSet(forward_data_.rhs.error);
       RethrowIfSet(forward_data_.quadrature.error);
       ++result->steps;
@@ -471,6 +470,32 @@ class AdjointSolve {
         Eigen::Map<const Vector>(N_VGetArrayPointer(parameter_gradient_.get()), terminal.size()) +
         terminal;
     result->steps += BackwardSteps();
+    result->cost = DigitalCostOf();
+  }
+
+  // The hardware runs the one forward pass that the trajectory is recorded
+  // from; the computer evaluates the model at every right-hand side: the
+  // forward ones (with the recomputation between checkpoints), ∇²H λ in the
+  // backward ones and (∂θ ∇H)ᵀ λ in the parameter quadrature's. It stores the
+  // checkpoints and one stretch of interpolation data (a state per step).
+  HardwareCost DigitalCostOf() const {
+    long forward_evaluations = 0, backward_evaluations = 0, quadrature_evaluations = 0;
+    Check(CVodeGetNumRhsEvals(session_->memory(), &forward_evaluations), "CVodeGetNumRhsEvals");
+    Check(CVodeGetNumRhsEvals(BackwardMemory(), &backward_evaluations), "CVodeGetNumRhsEvals");
+    Check(CVodeGetQuadNumRhsEvals(BackwardMemory(), &quadrature_evaluations),
+          "CVodeGetQuadNumRhsEvals");
+    HardwareCost cost;
+    cost.hardware_passes = 1;
+    cost.resets = 1;
+    cost.digital.model_evaluations =
+        forward_evaluations + backward_evaluations + quadrature_evaluations;
+    cost.digital.flops =
+        static_cast<double>(cost.digital.model_evaluations) * EvaluationFlops(problem_.forward);
+    const int num_dof = problem_.forward.system->num_dof();
+    cost.digital.memory_bytes =
+        static_cast<double>(checkpoints_) * CheckpointBytes(num_dof) +
+        static_cast<double>(kStepsPerCheckpoint) * (kVectorOverheadBytes + 16.0 * num_dof);
+    return cost;
   }
 
   void* BackwardMemory() const { return CVodeGetAdjCVodeBmem(session_->memory(), backward_); }
@@ -549,6 +574,7 @@ class AdjointSolve {
   ForwardData forward_data_;
   BackwardData backward_data_;
   PhaseState final_state_;
+  int checkpoints_ = 0;  // forward checkpoints that CVODES stored
   // Declared before what is made in its context, so that it is freed last.
   std::optional<sundials::CvodesAdamsSession> session_;
   sundials::NVectorHandle running_loss_, adjoint_, parameter_gradient_, adjoint_state_;

@@ -98,6 +98,26 @@ void StoreInputDensity(Accumulators* sums, int num_inputs, GradientResult* resul
   }
 }
 
+// The hardware runs the one forward pass whose states are recorded; the
+// computer evaluates the model 4 times per sub-step (the forward kick, its
+// replay, ∇²V λ and (∂θ ∇V)ᵀ λ) and stores the N + 1 states.
+HardwareCost DigitalCostOf(const GradientProblem& problem, const detail::DiscreteForwardPass& pass,
+                           size_t substeps_per_step) {
+  constexpr long kEvaluationsPerSubstep = 4;
+  HardwareCost cost;
+  cost.hardware_passes = 1;
+  cost.resets = 1;
+  cost.has_energy = problem.measure_device_energy;
+  cost.energy = pass.energy;
+  cost.digital.model_evaluations =
+      kEvaluationsPerSubstep * pass.steps * static_cast<long>(substeps_per_step);
+  cost.digital.flops =
+      static_cast<double>(cost.digital.model_evaluations) * EvaluationFlops(problem.forward);
+  cost.digital.memory_bytes = static_cast<double>(pass.states.size()) * 16.0 *
+                              static_cast<double>(problem.forward.system->num_dof());
+  return cost;
+}
+
 }  // namespace
 
 bool DiscreteAdjointGradient::SupportsScheme(const SchemeTraits& traits) const {
@@ -114,8 +134,9 @@ GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem
   const detail::StepGrid grid = detail::MakeStepGrid(problem);
   const SimulationProblem& forward = problem.forward;
   GradientResult result;
-  detail::DiscreteForwardPass pass =
-      detail::RunDiscreteForward(problem, grid, weights, {.store_states = true});
+  detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+      problem, grid, weights,
+      {.store_states = true, .measure_energy = problem.measure_device_energy});
   result.passes = 2;
   result.steps = 2 * pass.steps;
   if (pass.status != SolveStatus::kSuccess) {
@@ -124,6 +145,7 @@ GradientResult DiscreteAdjointGradient::DoCompute(const GradientProblem& problem
     return result;
   }
   result.loss = pass.loss;
+  result.cost = DigitalCostOf(problem, pass, weights.size());
 
   // λ_N = c_N ∇l(x_N) + ∇l_T(x_N)
   const long n_steps = grid.num_steps;

@@ -93,6 +93,7 @@ GradientResult EchoGradient::DoCompute(const GradientProblem& problem) const {
     mean.loss += run.loss;
     mean.passes += run.passes;
     mean.steps += run.steps;
+    mean.cost += run.cost;
   }
   const double repeats = static_cast<double>(options_.repeats);
   mean.dL_dtheta /= repeats;

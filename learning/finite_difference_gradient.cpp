@@ -32,9 +32,10 @@ class DiscreteLossEvaluator {
   double Loss(const GradientProblem& perturbed) {
     ++passes_;
     if (stochastic_) return detail::SampledPassLoss(perturbed, &steps_);
-    const detail::DiscreteForwardPass pass =
-        detail::RunDiscreteForward(perturbed, grid_, weights_, {});
+    const detail::DiscreteForwardPass pass = detail::RunDiscreteForward(
+        perturbed, grid_, weights_, {.measure_energy = problem_.measure_device_energy});
     steps_ += pass.steps;
+    energy_ += pass.energy;
     if (pass.status != SolveStatus::kSuccess) {
       throw SolverError(fmt::format("a perturbed pass failed: {}", pass.message));
     }
@@ -52,6 +53,16 @@ class DiscreteLossEvaluator {
 
   int passes() const { return passes_; }
   long steps() const { return steps_; }
+  // Every perturbed pass runs on the device after a reset; the energy is
+  // measured on the fixed-step grid only.
+  HardwareCost Cost() const {
+    HardwareCost cost;
+    cost.hardware_passes = passes_;
+    cost.resets = passes_;
+    cost.has_energy = problem_.measure_device_energy && !stochastic_;
+    if (cost.has_energy) cost.energy = energy_;
+    return cost;
+  }
 
  private:
   const GradientProblem& problem_;
@@ -60,6 +71,7 @@ class DiscreteLossEvaluator {
   detail::StepGrid grid_;
   int passes_ = 0;
   long steps_ = 0;
+  DeviceEnergy energy_;
 };
 
 // dL/dx0 by central differences, ε = relative_step × max(|x0_i|, s_i), with
@@ -132,6 +144,7 @@ GradientResult FiniteDifferenceGradient::DoCompute(const GradientProblem& proble
   }
   result.passes = evaluator.passes();
   result.steps = evaluator.steps();
+  result.cost = evaluator.Cost();
   return result;
 }
 

@@ -51,6 +51,7 @@ GradientResult GradientMethod::Compute(const GradientProblem& problem) const {
   CheckSupport(problem);
   GradientResult result = DoCompute(problem);
   result.method = name();
+  result.cost.pass_time_s = result.cost.hardware_passes * problem.forward.duration_s;
   return result;
 }
 

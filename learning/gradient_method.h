@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "learning/hardware_cost.h"
 #include "learning/loss.h"
 #include "learning/problem_scales.h"
 #include "physics/integrator.h"
@@ -32,6 +33,10 @@ struct GradientProblem {
   /// of x0 in proportion to its scale. Empty: integrator.atol is absolute, the
   /// same for every quantity, which suits states of order one.
   ProblemScales scales;
+  /// Also measure the energy the device exchanges over the passes and the
+  /// range of the parameter integrand (HardwareCost::energy, ::readout), at
+  /// the price of an energy evaluation per grid point and kick.
+  bool measure_device_energy = false;
 
   /// Throws InputError naming the first inconsistent field.
   void Validate() const;
@@ -62,6 +67,8 @@ struct GradientResult {
   /// Measured by ComputeMeasured (learning/measured_gradient.h); 0 from Compute.
   double wall_time_s = 0.0;
   long peak_memory_bytes = 0;  // peak resident memory of the process during the method
+  /// What the gradient costs the physical device (learning/hardware_cost.h).
+  HardwareCost cost;
 
   bool ok() const { return status == SolveStatus::kSuccess; }
 };

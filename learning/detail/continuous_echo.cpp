@@ -186,6 +186,11 @@ GradientResult ContinuousEcho(const GradientProblem& problem, const EchoOptions&
       reference_echo ? RunEcho(problem, x_final, sampled, intervals, centred ? -beta : 0.0, false)
                      : PassSums{};
   result.passes += reference_echo ? 2 : 1;
+  // One forward pass after a reset and each echo after a flip; the adaptive
+  // passes are not on a grid, and their energy is not measured.
+  result.cost.hardware_passes = result.passes;
+  result.cost.resets = 1;
+  result.cost.flips = result.passes - 1;
   result.steps += plus.trajectory.stats.steps + minus.trajectory.stats.steps;
   for (const PassSums* echo : {&plus, &minus}) {
     if (echo == &minus && !reference_echo) continue;

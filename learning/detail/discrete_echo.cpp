@@ -11,6 +11,8 @@
 #include "learning/detail/discrete_pass.h"
 #include "learning/detail/parameter_readout.h"
 #include "learning/detail/recorded_adjoint.h"
+#include "learning/device_energy.h"
+#include "learning/hardware_cost.h"
 #include "physics/stability_guard.h"
 
 namespace echolab::detail {
@@ -298,6 +300,64 @@ void StoreInputDensity(const EchoPass& plus, const std::vector<double>& referenc
   }
 }
 
+// The device's energy over the echoes (GradientProblem::measure_device_energy):
+// a ledger per echo, each starting from the flipped state, with the nudges as
+// impulses and the powers sampled at each grid time before its nudge (at
+// s = 0 after it: the flow starts from the nudged state).
+class EchoEnergy {
+ public:
+  EchoEnergy(const SimulationProblem& echo_problem, double step_s, bool two_echoes)
+      : plus_(echo_problem, step_s) {
+    if (two_echoes) other_.emplace(echo_problem, step_s);
+  }
+
+  // Both echoes start from the flipped state, before their first nudge.
+  void Start(const PhaseState& flipped) {
+    plus_.Start(0.0, flipped);
+    plus_before_ = flipped;
+    if (!other_) return;
+    other_->Start(0.0, flipped);
+    other_before_ = flipped;
+  }
+  void BeforeNudge(const EchoPass& plus, const std::optional<EchoPass>& other) {
+    plus_before_ = plus.state;
+    if (other_) other_before_ = other->state;
+  }
+  void AfterNudge(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other) {
+    plus_.AddImpulse(s_s, plus_before_, plus.state);
+    if (other_) other_->AddImpulse(s_s, other_before_, other->state);
+  }
+  void AddGridPoint(double weight_s, double s_s, const EchoPass& plus,
+                    const std::optional<EchoPass>& other) {
+    plus_.AddGridPoint(weight_s, s_s, plus.state);
+    if (other_) other_->AddGridPoint(weight_s, s_s, other->state);
+  }
+  void Finish(double s_s, const EchoPass& plus, const std::optional<EchoPass>& other,
+              DeviceEnergy* total) {
+    plus_.Finish(s_s, plus.state, total);
+    if (other_) other_->Finish(s_s, other->state, total);
+  }
+
+ private:
+  PassEnergyLedger plus_;
+  std::optional<PassEnergyLedger> other_;
+  PhaseState plus_before_, other_before_;
+};
+
+// The counts of an echo experiment: one forward pass after a reset, and
+// each echo after a flip; the read-out range is the forward pass's.
+HardwareCost EchoHardwareCost(const DiscreteForwardPass& pass, int echoes,
+                              long samples_per_parameter) {
+  HardwareCost cost;
+  cost.hardware_passes = 1 + echoes;
+  cost.resets = 1;
+  cost.flips = echoes;
+  cost.readout.samples_per_parameter = samples_per_parameter;
+  cost.readout.max_abs_integrand = pass.parameter_gradient_range;
+  cost.readout.min_abs_integrand = pass.parameter_gradient_floor;
+  return cost;
+}
+
 // Adds the loss impulse of forward step k to the echoes,
 //   x_e ± β c_k e^(γ s) Sx ∇l(x_ref, t_k),
 // with the reference state x_ref that the nudge reference says.
@@ -403,6 +463,7 @@ class DiscreteEchoRun {
     GradientResult result;
     if (!RunForwardPass(&result)) return result;
     FlipAndStartEchoes();
+    StartCost(&result);
     if (!RunEchoLoop(&result)) return result;
     Assemble(&result);
     return result;
@@ -414,7 +475,8 @@ class DiscreteEchoRun {
   bool RunForwardPass(GradientResult* result) {
     pass_ = RunDiscreteForward(problem_, grid_, weights_,
                                {.accumulate_half_step_energy = !centred_ && !one_sided_reference_,
-                                .record_parameter_gradient_range = measured_});
+                                .record_parameter_gradient_range = measured_,
+                                .measure_energy = problem_.measure_device_energy});
     result->passes = 1;
     result->steps = pass_.steps;
     result->loss = pass_.loss;
@@ -432,7 +494,8 @@ class DiscreteEchoRun {
     const Loss& loss = *problem_.loss;
     PhaseState terminal_gradient;
     loss.TerminalGradient(pass_.final_state, forward_.theta, &terminal_gradient);
-    const PhaseState flipped = ImperfectFlip(pass_.final_state, options_.hardware, &random_);
+    flipped_ = ImperfectFlip(pass_.final_state, options_.hardware, &random_);
+    const PhaseState& flipped = flipped_;
     plus_.state = flipped;
     Nudge(terminal_gradient, options_.beta, loss.dependence(), {}, &plus_.state);
     if (centred_) {
@@ -441,6 +504,22 @@ class DiscreteEchoRun {
     } else if (one_sided_reference_) {
       other_.emplace(EchoPass{.state = flipped});
     }
+  }
+
+  // The hardware cost of the experiment (passes, flips, read-out), and the
+  // device's energy over it when asked: the forward pass's, the flips', and
+  // the echoes' ledgers started from the flipped state.
+  void StartCost(GradientResult* result) {
+    const int echoes = other_ ? 2 : 1;
+    result->cost = EchoHardwareCost(pass_, echoes,
+                                    echoes * grid_.num_steps * static_cast<long>(weights_.size()));
+    if (!problem_.measure_device_energy) return;
+    result->cost.has_energy = true;
+    result->cost.energy = pass_.energy;
+    result->cost.energy.flip_energy_J =
+        echoes * FlipEnergy_J(forward_, pass_.final_state, flipped_);
+    energy_.emplace(echo_problem_, grid_.step_s, other_.has_value());
+    energy_->Start(flipped_);
   }
 
   // λ_k ≈ Sx (x_e(+β) - x_e(other)) × scale × e^(-γ s)
@@ -465,6 +544,11 @@ class DiscreteEchoRun {
     const long n = grid_.num_steps;
     const Vector& theta = forward_.theta;
     NudgeAt(n);
+    if (energy_) {
+      // The terminal nudge and the loss impulse at s = 0, from the flipped state.
+      energy_->AfterNudge(0.0, plus_, other_);
+      energy_->AddGridPoint(grid_.Weight(n), 0.0, plus_, other_);
+    }
     energy_sum_ = Vector::Zero(theta.size());
     reference_sum_ = Vector::Zero(theta.size());
     Vector reweighted_total = Vector::Zero(reweighted_ ? theta.size() : 0);
@@ -499,9 +583,15 @@ class DiscreteEchoRun {
         return false;
       }
       if (check && !guard.Check(s + grid_.step_s, plus_, other_, result)) return false;
+      if (energy_) {
+        energy_->AddGridPoint(grid_.Weight(j + 1), echo_time_s_, plus_, other_);
+        energy_->BeforeNudge(plus_, other_);
+      }
       NudgeAt(n - j - 1);  // forward index k = N - j - 1
+      if (energy_) energy_->AfterNudge(echo_time_s_, plus_, other_);
     }
     result->passes += other_ ? 2 : 1;
+    if (energy_) energy_->Finish(echo_time_s_, plus_, other_, &result->cost.energy);
     if (reweighted_) energy_sum_ = reweighted_total;
     return true;
   }
@@ -538,8 +628,10 @@ class DiscreteEchoRun {
   std::unique_ptr<EchoNudger> nudger_;
   DiscreteForwardPass pass_;
   SimulationProblem echo_problem_;
+  PhaseState flipped_;
   EchoPass plus_;
   std::optional<EchoPass> other_;
+  std::optional<EchoEnergy> energy_;
   double echo_time_s_ = 0.0;
   Vector energy_sum_, reference_sum_;
   RecordedAdjoint recorded_;

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "learning/detail/parameter_readout.h"
 #include "physics/error.h"
@@ -86,12 +88,24 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
     stepper.AccumulateHalfStepParameterGradient(&pass.half_step_energy_gradient);
   }
   Vector gradient, scratch;
+  const bool track = options.record_parameter_gradient_range || options.measure_energy;
   const auto track_range = [&](const SymmetricSplitting::Record& record) {
     HalfStepParameterGradient(forward, record, &gradient, &scratch);
     pass.parameter_gradient_range = pass.parameter_gradient_range.cwiseMax(gradient.cwiseAbs());
+    // The smallest nonzero magnitude: an exact zero needs no resolution.
+    const auto magnitude = gradient.array().abs();
+    pass.parameter_gradient_floor =
+        pass.parameter_gradient_floor.array().min((magnitude > 0.0).select(magnitude, HUGE_VAL));
   };
-  if (options.record_parameter_gradient_range) {
-    pass.parameter_gradient_range = Vector::Zero(forward.system->num_params());
+  if (track) {
+    const int num_params = forward.system->num_params();
+    pass.parameter_gradient_range = Vector::Zero(num_params);
+    pass.parameter_gradient_floor = Vector::Constant(num_params, HUGE_VAL);
+  }
+  std::optional<PassEnergyLedger> ledger;
+  if (options.measure_energy) {
+    ledger.emplace(forward, grid.step_s);
+    ledger->Start(forward.start_time_s, forward.initial_state);
   }
   StabilityGuard guard(forward, GridOptions(problem, grid));
   PhaseState x = forward.initial_state;
@@ -113,8 +127,9 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
     }
     if (options.store_states) pass.states.push_back(x);
     AccumulateRunningLoss(loss, x, grid.Time(k), grid.Weight(k), forward.theta, &pass);
+    if (ledger) ledger->AddGridPoint(grid.Weight(k), forward.start_time_s + grid.Time(k), x);
     if (k == grid.num_steps) break;
-    if (options.record_parameter_gradient_range) {
+    if (track) {
       stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x, track_range);
     } else {
       stepper.Step(forward.start_time_s + grid.Time(k), grid.step_s, &x);
@@ -125,6 +140,11 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   pass.loss += loss.Terminal(x, forward.theta);
   loss.TerminalParameterGradient(x, forward.theta, &terminal);
   pass.direct_parameter_gradient += terminal;
+  if (ledger) ledger->Finish(forward.end_time_s(), x, &pass.energy);
+  // A parameter whose integrand was zero at every kick: floor 0.
+  if (track)
+    pass.parameter_gradient_floor =
+        pass.parameter_gradient_floor.cwiseMin(pass.parameter_gradient_range);
   pass.final_state = std::move(x);
   return pass;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "learning/device_energy.h"
 #include "learning/gradient_method.h"
 #include "physics/integrators/fixed_step_integrator.h"
 
@@ -50,6 +51,8 @@ struct DiscreteForwardPass {
   Vector direct_parameter_gradient;  // Σ c_k ∂l/∂θ(x_k) + ∂l_T/∂θ(x_N)
   Vector half_step_energy_gradient;  // Σ τ ∂θH_half over all sub-steps (if asked)
   Vector parameter_gradient_range;   // max |∂θH_half| over all sub-steps (if asked)
+  Vector parameter_gradient_floor;  // min nonzero |∂θH_half| over all sub-steps (with the range)
+  DeviceEnergy energy;              // the device's energy over the pass (if asked)
   PhaseState final_state;
   std::vector<PhaseState> states;  // x_0..x_N (if asked)
   long steps = 0;
@@ -61,6 +64,9 @@ struct DiscreteForwardOptions {
   /// The largest |∂θ_i H_half| of the pass: the full scale of an instrument
   /// that reads ∂θH (EchoHardware's read-out noise and quantisation).
   bool record_parameter_gradient_range = false;
+  /// The DeviceEnergy of the pass and, with the range, the smallest
+  /// |∂θ_i H_half| (GradientProblem::measure_device_energy).
+  bool measure_energy = false;
 };
 
 DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const StepGrid& grid,

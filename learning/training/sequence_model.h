@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "learning/hardware_cost.h"
+
 namespace echolab {
 
 /// What a sequence task asks for: a class per sequence, or an output
@@ -46,6 +48,9 @@ struct SequenceEvaluationOptions {
   /// A training step: a model with dropout draws its masks from this seed. Absent (an
   /// evaluation), no unit is dropped.
   std::optional<std::uint64_t> dropout_seed;
+  /// Also measure what the gradient costs the physical device
+  /// (SequenceEvaluation::cost), for models that run on one.
+  bool measure_hardware_cost = false;
 };
 
 /// The mean over a batch of the loss (cross-entropy for classification, mean
@@ -57,6 +62,10 @@ struct SequenceEvaluation {
   double metric = 0.0;
   int examples = 0;
   Eigen::VectorXd gradient;
+  /// What the gradient of the batch cost the device, summed over its
+  /// sequences (learning/hardware_cost.h); empty (no passes) for models that
+  /// are not a physical substrate.
+  HardwareCost cost;
 };
 
 /// A trainable model of sequences: a flat parameter vector and a loss with its

@@ -156,6 +156,7 @@ SequenceEvaluation SubstrateSequenceModel::EvaluateOne(
                                      Vector::Zero(m), Vector::Zero(m));
   problem.integrator = spec_.integrator;
   problem.compute_input_gradient = false;
+  problem.measure_device_energy = options.measure_hardware_cost;
 
   SequenceEvaluation evaluation{.examples = 1};
   if (!options.compute_gradient) {
@@ -171,6 +172,7 @@ SequenceEvaluation SubstrateSequenceModel::EvaluateOne(
         MakeGradientMethod(MethodOf(options.rule), settings)->Compute(problem);
     if (!result.ok()) throw SolverError(fmt::format("{}: {}", result.method, result.message));
     evaluation.loss = result.loss;
+    evaluation.cost = result.cost;
     evaluation.gradient.resize(log_relative_.size());
     for (size_t i = 0; i < spec_.trained.size(); ++i) {
       // dL/dz_i = θ_j dL/dθ_j
@@ -194,6 +196,7 @@ SequenceEvaluation SubstrateSequenceModel::Evaluate(
     mean.loss += one.loss / mean.examples;
     mean.metric += one.metric / mean.examples;
     if (options.compute_gradient) mean.gradient += one.gradient / mean.examples;
+    mean.cost += one.cost;
   }
   return mean;
 }

@@ -82,7 +82,8 @@ int RunCircuitGradcheck(const CircuitGradcheckArguments& arguments) {
   const auto started = std::chrono::steady_clock::now();
   CheckMethods(arguments.methods);
   const CircuitProblem built = BuildCircuitProblem(arguments.problem);
-  const GradientProblem& problem = built.problem;
+  GradientProblem problem = built.problem;
+  problem.measure_device_energy = true;
   if (!arguments.quiet) {
     for (const std::string& warning : built.netlist.warnings) {
       fmt::print(stderr, "gradcheck: warning: {}\n", warning);

@@ -35,7 +35,8 @@ int RunGradcheck(const GradcheckArguments& arguments) {
       .num_dof = config.simulation.substrate.system->num_dof(),
       .reference = config.reference,
       .parameter_scales = ParameterScales(problem.forward.theta),
-      .echo_bias_warning = EchoBiasWarning(problem, config.settings.echo, config.methods)};
+      .echo_bias_warning = EchoBiasWarning(problem, config.settings.echo, config.methods),
+      .timing = config.timing};
   if (!run.echo_bias_warning.empty() && !arguments.quiet) {
     fmt::print(stderr, "gradcheck: warning: {}\n", run.echo_bias_warning);
   }

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "learning/gradient_comparison.h"
+#include "sims/output/hardware_cost_json.h"
 
 namespace echolab {
 namespace {
@@ -49,6 +51,49 @@ const GradientResult* DiscreteReference(const GradcheckRun& run) {
 }
 
 bool IsEcho(const std::string& method) { return method == "echo" || method == "echo_one_sided"; }
+
+// "-" where a figure does not apply to the method or was not measured.
+std::string EnergyCell(const HardwareCost& cost, double DeviceEnergy::*field) {
+  return cost.has_energy ? fmt::format("{:.4g}", cost.energy.*field) : "-";
+}
+
+// What each method costs the device (HardwareCost), one row per figure.
+template <typename Row>
+void AppendHardwareCostRows(const GradcheckRun& run, const Row& row) {
+  row("hw passes",
+      [](const GradientResult& r) { return fmt::format("{}", r.cost.hardware_passes); });
+  row("flips/resets",
+      [](const GradientResult& r) { return fmt::format("{}/{}", r.cost.flips, r.cost.resets); });
+  row("phys. time (s)", [&](const GradientResult& r) {
+    return fmt::format("{:.4g}", r.cost.PhysicalTime_s(run.timing));
+  });
+  row("input work (J)",
+      [](const GradientResult& r) { return EnergyCell(r.cost, &DeviceEnergy::input_work_J); });
+  row("nudge work (J)",
+      [](const GradientResult& r) { return EnergyCell(r.cost, &DeviceEnergy::nudge_work_J); });
+  row("dissipated (J)",
+      [](const GradientResult& r) { return EnergyCell(r.cost, &DeviceEnergy::dissipated_J); });
+  row("flip energy(J)",
+      [](const GradientResult& r) { return EnergyCell(r.cost, &DeviceEnergy::flip_energy_J); });
+  row("read samples", [](const GradientResult& r) {
+    return r.cost.readout.samples_per_parameter > 0
+               ? fmt::format("{}", r.cost.readout.samples_per_parameter)
+               : std::string("-");
+  });
+  row("read bits", [](const GradientResult& r) {
+    const double bits = ReadoutRangeBits(r.cost.readout);
+    return std::isnan(bits) ? std::string("-") : fmt::format("{:.1f}", bits);
+  });
+  row("digital flops", [](const GradientResult& r) {
+    return r.cost.digital.flops > 0.0 ? fmt::format("{:.3g}", r.cost.digital.flops)
+                                      : std::string("-");
+  });
+  row("digital MB", [](const GradientResult& r) {
+    return r.cost.digital.memory_bytes > 0.0
+               ? fmt::format("{:.3g}", r.cost.digital.memory_bytes / 1e6)
+               : std::string("-");
+  });
+}
 
 }  // namespace
 
@@ -113,6 +158,7 @@ nlohmann::json GradcheckJson(const GradcheckRun& run) {
     json["passes"][m] = result.passes;
     json["steps"][m] = result.steps;
     json["peak_memory_bytes"][m] = result.peak_memory_bytes;
+    json["hardware_cost"][m] = HardwareCostJson(result.cost, run.timing);
     if (result.ok() && reference.ok()) {
       const GradientAgreement parameters = CompareParameters(run, result, reference);
       const GradientAgreement whole =
@@ -170,6 +216,7 @@ std::string GradcheckTable(const GradcheckRun& run, int max_rows) {
   row("peak mem (MB)", [](const GradientResult& r) {
     return fmt::format("{:.1f}", static_cast<double>(r.peak_memory_bytes) / 1e6);
   });
+  AppendHardwareCostRows(run, row);
   table += fmt::format(
       "(gradients per SI unit of each parameter; errors, cosines and signs against '{}' in "
       "dL/d log theta = gradient x |theta|)\n",

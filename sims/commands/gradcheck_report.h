@@ -24,6 +24,9 @@ struct GradcheckRun {
   /// Why the echo is known to be biased on this problem (EchoBiasWarning);
   /// empty when it is not.
   std::string echo_bias_warning;
+  /// The device's flip and reset times, for the physical time of each
+  /// method's passes (HardwareCost::PhysicalTime_s).
+  HardwareTiming timing;
 
   const GradientResult& Reference() const;
 };
@@ -38,7 +41,8 @@ std::string EchoBiasWarning(const GradientProblem& problem, const EchoOptions& e
 /// "initial_state_gradients": {...}, "relative_errors": {...},
 /// "cosine_similarities", "sign_agreement" (all in scale-free coordinates),
 /// "discretisation" (see GradcheckFootnotes), "warnings", "timings_s",
-/// "passes", "steps", "peak_memory_bytes", "status"}.
+/// "passes", "steps", "peak_memory_bytes", "status",
+/// "hardware_cost": {method: HardwareCostJson}}.
 nlohmann::json GradcheckJson(const GradcheckRun& run);
 
 /// A fixed-width table of the same, with at most `max_rows` parameter rows,

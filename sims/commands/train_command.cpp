@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/train_config.h"
 #include "sims/output/output_destination.h"
+#include "sims/output/hardware_cost_json.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
@@ -164,6 +166,29 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
   return summary;
 }
 
+// What one training step's gradient (a batch of the training set, the first
+// examples in the split's order) costs the device, at the final parameters;
+// nothing for a model that is not a physical substrate (an HSSM).
+HardwareCost HardwareCostPerStep(const TrainConfig& config, const TrainArguments& arguments,
+                                 const TrainingState& state) {
+  SequenceModel& model = *config.model.model;
+  const Eigen::VectorXd trained = model.Parameters();
+  model.SetParameters(state.parameters);
+  std::vector<const SequenceExample*> batch;
+  const size_t size =
+      std::min(config.subsets.train.size(), static_cast<size_t>(config.options.batch_size));
+  for (size_t i = 0; i < size; ++i) {
+    batch.push_back(&config.task.dataset.examples[static_cast<size_t>(config.subsets.train[i])]);
+  }
+  const SequenceEvaluation evaluation =
+      model.Evaluate(batch, {.compute_gradient = true,
+                             .rule = ParseRule(arguments.gradient),
+                             .beta = config.options.beta,
+                             .measure_hardware_cost = true});
+  model.SetParameters(trained);
+  return evaluation.cost;
+}
+
 // Progress between evaluations, and one line per evaluation.
 class TrainingProgress {
  public:
@@ -255,6 +280,7 @@ int RunTrain(const TrainArguments& arguments) {
                                              }});
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
+  const HardwareCost cost_per_step = HardwareCostPerStep(config, arguments, state);
 
   metrics.Close();
   SaveCheckpoint(state, output.path() / "checkpoint.json");
@@ -264,6 +290,9 @@ int RunTrain(const TrainArguments& arguments) {
   }
   const PlotRecipe plot{"plot_training.py", {metric}, arguments.figure_format};
   nlohmann::json summary = Summary(config, arguments, state, test);
+  summary["hardware_cost_per_step"] = cost_per_step.hardware_passes > 0
+                                          ? HardwareCostJson(cost_per_step, HardwareTiming{})
+                                          : nlohmann::json(nullptr);
   summary["plot"] = ToJson(plot);
   WriteJson(summary, output.path() / "summary.json");
   const std::optional<std::string> plot_failure =

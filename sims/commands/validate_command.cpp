@@ -11,6 +11,7 @@
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"
 #include "sims/validation/circuit_studies.h"
+#include "sims/validation/cost_study.h"
 #include "sims/validation/robustness_study.h"
 #include "sims/validation/validation_studies.h"
 
@@ -50,6 +51,8 @@ std::vector<std::pair<std::string, Study>> Studies(const ValidationProblem& line
                        [&linear, figure_format](const fs::path& dir) {
                          return RobustnessStudy(linear, dir, figure_format);
                        });
+  studies.emplace_back("hardware cost of a gradient",
+                       [](const fs::path& dir) { return std::vector{HardwareCostStudy(dir)}; });
   return studies;
 }
 

@@ -147,6 +147,11 @@ Vector Entries(const Vector& gradient, const std::vector<int>& indices) {
 
 GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices) {
   result.dL_dtheta = Entries(result.dL_dtheta, indices);
+  ReadoutCost& readout = result.cost.readout;
+  if (readout.max_abs_integrand.size() > 0) {
+    readout.max_abs_integrand = Entries(readout.max_abs_integrand, indices);
+    readout.min_abs_integrand = Entries(readout.min_abs_integrand, indices);
+  }
   return result;
 }
 

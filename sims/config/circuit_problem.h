@@ -80,7 +80,8 @@ double DefaultCircuitBeta(const CircuitProblem& problem);
 /// method leaves it).
 Vector Entries(const Vector& gradient, const std::vector<int>& indices);
 
-/// The result with dL/dθ restricted to the given entries of θ.
+/// The result with dL/dθ and the read-out ranges restricted to the given
+/// entries of θ.
 GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>& indices);
 
 }  // namespace echolab

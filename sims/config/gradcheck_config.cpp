@@ -67,6 +67,13 @@ EchoDamping ReadEchoDamping(const ConfigTable& table) {
       fmt::format("unknown echo damping '{}', expected naive, gain or gain_reweighted", damping));
 }
 
+// A time of the device (s), >= 0, default 0.
+double ReadTime(const ConfigTable& table, const char* key) {
+  const double time_s = table.Number(key, 0.0);
+  if (!(time_s >= 0.0)) table.Fail(key, fmt::format("expected a time >= 0 s, got {}", time_s));
+  return time_s;
+}
+
 }  // namespace
 
 GradientProblem GradcheckConfig::Problem() const {
@@ -74,6 +81,7 @@ GradientProblem GradcheckConfig::Problem() const {
   problem.forward = simulation.problem;
   problem.loss = loss;
   problem.integrator = simulation.integrator;
+  problem.measure_device_energy = true;
   return problem;
 }
 
@@ -84,8 +92,8 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
   const std::string& scheme = config.simulation.integrator.scheme;
   const ConfigTable options =
       root.OptionalTable("gradcheck").value_or(ConfigTable::ParseText("", root.file()));
-  options.RejectUnknownKeys(
-      {"methods", "reference", "beta", "nudge", "echo_damping", "fd_relative_step"});
+  options.RejectUnknownKeys({"methods", "reference", "beta", "nudge", "echo_damping",
+                             "fd_relative_step", "flip_time_s", "reset_time_s"});
   config.settings.echo.damping = ReadEchoDamping(options);
   config.methods = ReadMethods(options, scheme, config.settings.echo.damping);
   config.reference = options.String("reference", "adjoint");
@@ -97,6 +105,8 @@ GradcheckConfig ParseGradcheckConfig(const ConfigTable& root) {
   config.settings.echo.beta = options.PositiveNumber("beta", 1e-3);
   config.settings.echo.nudge = ReadNudge(options, scheme);
   config.settings.fd_relative_step = options.PositiveNumber("fd_relative_step", 1e-5);
+  config.timing.flip_time_s = ReadTime(options, "flip_time_s");
+  config.timing.reset_time_s = ReadTime(options, "reset_time_s");
   return config;
 }
 

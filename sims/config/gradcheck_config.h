@@ -17,14 +17,18 @@ namespace echolab {
 ///                "gain_reweighted"), echo_damping = "naive", "gain" or
 ///                "gain_reweighted",
 ///                reference = "adjoint", beta = 1e-3, nudge = "linearized" or
-///                "physical", fd_relative_step = 1e-5.
+///                "physical", fd_relative_step = 1e-5, flip_time_s = 0 and
+///                reset_time_s = 0 (the device's, for the physical time of
+///                each method's passes, HardwareTiming).
 struct GradcheckConfig {
   SimulationConfig simulation;
   std::shared_ptr<const Loss> loss;
   std::vector<std::string> methods;
   std::string reference = "adjoint";
   GradientMethodSettings settings;
+  HardwareTiming timing;
 
+  /// The problem with the device's energy measured (measure_device_energy).
   GradientProblem Problem() const;
 };
 

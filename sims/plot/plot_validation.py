@@ -8,6 +8,7 @@ Usage: plot_validation.py RUN_DIR [--format png|svg|pdf]
   parameters_<id>.csv  -> parameters_<id>  (per-parameter bars of the
                           scale-free dL/d ln θ = θ dL/dθ)
   ngspice_<id>.csv     -> ngspice_<id>     (echolab against ngspice, with differences)
+  cost_<id>.csv        -> cost_<id>        (echo's device cost against the adjoint's digital cost)
 The robustness/ subfolder is drawn by plot_sweep.py before this script runs.
 """
 import csv
@@ -149,8 +150,35 @@ def plot_ngspice(path, out):
     figure_output.save(fig, *out)
 
 
+def plot_cost(path, out):
+    rows = read_columns(path)
+    substrates = list(dict.fromkeys(r["substrate"] for r in rows))
+    echo = {r["substrate"]: r for r in rows if r["method"] == "echo"}
+    adjoint = {r["substrate"]: r for r in rows if r["method"] == "adjoint"}
+    x = np.arange(len(substrates))
+    fig, (ax_energy, ax_flops) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for k, (key, label) in enumerate([("input_work_J", "input work"),
+                                      ("nudge_work_J", "nudge work"),
+                                      ("dissipated_J", "dissipated")]):
+        values = [abs(float(echo[s][key])) for s in substrates]
+        ax_energy.bar(x + (k - 1) * 0.25, values, 0.25, label=label, color=f"C{k}")
+    ax_energy.set_yscale("log")
+    ax_energy.set_xticks(x, substrates)
+    ax_energy.set_ylabel("|energy| over the echo's passes (J)")
+    ax_energy.set_title("echo: energy the device exchanges")
+    ax_energy.legend()
+    ax_flops.bar(x, [float(adjoint[s]["digital_flops"]) for s in substrates], 0.5, color="C4")
+    ax_flops.set_yscale("log")
+    ax_flops.set_xticks(x, substrates)
+    ax_flops.set_ylabel("floating-point operations")
+    ax_flops.set_title("adjoint: digital cost of one gradient")
+    fig.tight_layout()
+    figure_output.save(fig, *out)
+
+
 PLOTTERS = {"lambda_": plot_lambda, "beta_": plot_beta, "integrators_": plot_integrators,
-            "parameters_": plot_parameters, "ngspice_": plot_ngspice}
+            "parameters_": plot_parameters, "ngspice_": plot_ngspice,
+            "cost_": plot_cost}
 
 
 def main():

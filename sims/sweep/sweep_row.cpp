@@ -8,6 +8,7 @@
 
 #include "common/output_file.h"
 #include "physics/error.h"
+#include "sims/sweep/sweep_cost_columns.h"
 
 namespace echolab {
 
@@ -23,6 +24,7 @@ const std::vector<SweepResultColumn>& SweepResultColumns() {
       {"pathwise_cosine_similarity", &SweepRow::pathwise_cosine_similarity},
       {"echo", &SweepRow::echo_gradient},
       {"reference", &SweepRow::reference_gradient},
+      {"cost", &SweepRow::cost, false, &kSweepCostColumns},
       {"wall_time_s", &SweepRow::wall_time_s, true},
   };
   return columns;
@@ -38,6 +40,8 @@ std::string SweepCsvHeader(const std::vector<std::string>& parameter_names) {
       for (const std::string& name : parameter_names) {
         header += fmt::format(",{}:{}", column.name, name);
       }
+    } else if (column.names != nullptr) {
+      for (const std::string& name : *column.names) header += "," + name;
     } else {
       header += fmt::format(",{}", column.name);
     }
@@ -68,6 +72,10 @@ std::string ColumnFields(const SweepResultColumn& column, const SweepRow& row) {
                          : fmt::format(",{:.17g}", row.**number);
   }
   std::string fields;
+  if (const auto* named = std::get_if<std::vector<double> SweepRow::*>(&column.field)) {
+    for (double value : row.**named) fields += fmt::format(",{:.17g}", value);
+    return fields;
+  }
   for (double value : row.*std::get<Vector SweepRow::*>(column.field)) {
     fields += fmt::format(",{:.17g}", value);
   }
@@ -76,6 +84,7 @@ std::string ColumnFields(const SweepResultColumn& column, const SweepRow& row) {
 
 // How many fields a column takes.
 size_t ColumnWidth(const SweepResultColumn& column, size_t num_parameters) {
+  if (column.names != nullptr) return column.names->size();
   return std::holds_alternative<Vector SweepRow::*>(column.field) ? num_parameters : 1;
 }
 
@@ -86,6 +95,10 @@ void ParseColumn(const SweepResultColumn& column, std::vector<std::string>::cons
     row->**text = *(*next)++;
   } else if (const auto* number = std::get_if<double SweepRow::*>(&column.field)) {
     row->**number = std::strtod((*next)++->c_str(), nullptr);
+  } else if (const auto* named = std::get_if<std::vector<double> SweepRow::*>(&column.field)) {
+    std::vector<double>& values = row->**named;
+    values.resize(column.names->size());
+    for (double& value : values) value = std::strtod((*next)++->c_str(), nullptr);
   } else {
     Vector& vector = row->*std::get<Vector SweepRow::*>(column.field);
     vector.resize(static_cast<Eigen::Index>(num_parameters));

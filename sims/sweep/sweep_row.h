@@ -30,17 +30,25 @@ struct SweepRow {
   /// the noise-free adjoint's (NaN when the point failed).
   Vector echo_gradient;
   Vector reference_gradient;
+  /// The echo's hardware cost and the adjoint's digital cost, the values of
+  /// kSweepCostColumns (sweep_cost_columns.h).
+  std::vector<double> cost;
   double wall_time_s = 0.0;
 };
 
 /// One column of results.csv after the knobs' (SweepKnobs()): a text
-/// (quoted), a number (full precision), or a vector with one column
-/// `NAME:PARAMETER` per compared parameter.
+/// (quoted), a number (full precision), a vector with one column
+/// `NAME:PARAMETER` per compared parameter, or named numbers (one column per
+/// name of `names`).
 struct SweepResultColumn {
   std::string_view name;
-  std::variant<std::string SweepRow::*, double SweepRow::*, Vector SweepRow::*> field;
+  std::variant<std::string SweepRow::*, double SweepRow::*, Vector SweepRow::*,
+               std::vector<double> SweepRow::*>
+      field;
   /// A measured time: differs from run to run (written to 4 digits).
   bool timing = false;
+  /// The names of a field of named numbers.
+  const std::vector<std::string>* names = nullptr;
 };
 
 /// The columns after the knobs, in order: status, the metrics, the echo's

@@ -14,6 +14,7 @@
 #include "physics/error.h"
 #include "sims/config/circuit_problem.h"
 #include "sims/output/run_metadata.h"
+#include "sims/sweep/sweep_cost_columns.h"
 
 namespace echolab {
 
@@ -64,6 +65,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     GradientProblem clean = PointProblem(config, point);
     const GradientResult truth = AdjointGradient().Compute(clean);
     GradientProblem noisy = clean;
+    noisy.measure_device_energy = true;
     EchoOptions options{.beta = point.beta,
                         .damping = point.echo_damping,
                         .hardware = point.hardware,
@@ -86,6 +88,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
     } else {
       row.echo_gradient = Entries(echo.dL_dtheta, config.compared);
       row.reference_gradient = Entries(truth.dL_dtheta, config.compared);
+      row.cost = SweepCostValues(echo, truth);
       const GradientAgreement agreement = Compare(row.echo_gradient, row.reference_gradient);
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
@@ -106,6 +109,7 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
         row.pathwise_cosine_similarity = kNaN;
     const auto size = static_cast<Eigen::Index>(config.compared.size());
     row.echo_gradient = row.reference_gradient = Vector::Constant(size, kNaN);
+    row.cost.assign(kSweepCostColumns.size(), kNaN);
   }
   row.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return row;

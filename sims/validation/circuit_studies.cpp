@@ -38,6 +38,8 @@ L3 n3 0 50n
 .end
 )";
 
+}  // namespace
+
 // L = ∫_0^40ns ½ (v(n3) - 0.2 V sin(2π 50 MHz t))² dt, from rest.
 GradientProblem LadderProblem(std::shared_ptr<const CircuitHamiltonian> circuit) {
   GradientProblem problem;
@@ -58,11 +60,12 @@ GradientProblem LadderProblem(std::shared_ptr<const CircuitHamiltonian> circuit)
   return problem;
 }
 
-}  // namespace
+std::shared_ptr<const CircuitHamiltonian> LadderCircuit() {
+  return std::make_shared<const CircuitHamiltonian>(ParseNetlistText(kLadder, "lc_ladder.cir"));
+}
 
 ValidationCheck CircuitGradientStudy(const fs::path& dir) {
-  const Netlist netlist = ParseNetlistText(kLadder, "lc_ladder.cir");
-  auto circuit = std::make_shared<const CircuitHamiltonian>(netlist);
+  const auto circuit = LadderCircuit();
   const GradientProblem problem = LadderProblem(circuit);
   const GradientResult adjoint = ComputeOrThrow(AdjointGradient(), problem);
   const GradientResult echo = ComputeOrThrow(EchoGradient({.beta = 1e-9}), problem);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -103,6 +104,40 @@ TEST_F(CommandTest, GradcheckPrintsATable) {
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("rel. error"));
   EXPECT_THAT(result.output, HasSubstr("k_1_2"));
+}
+
+// The hardware cost of every method in the JSON, with the device's flip and
+// reset times: T = 5 s, 3 passes, 2 flips and 1 reset for the echo.
+TEST_F(CommandTest, GradcheckReportsWhatEachMethodCostsTheHardware) {
+  std::string text = kConfig;
+  text += "flip_time_s = 0.25\nreset_time_s = 2.0\n";
+  const auto result = RunEcholab(
+      "gradcheck " + WriteConfig(text) + " --json -o " + (directory_ / "out").string(), false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json cost = nlohmann::json::parse(result.output)["hardware_cost"];
+  const nlohmann::json& echo = cost["echo"];
+  EXPECT_EQ(echo["hardware_passes"], 3);
+  EXPECT_DOUBLE_EQ(echo["physical_time_s"].get<double>(), 3 * 5.0 + 2 * 0.25 + 2.0);
+  // yoshida4: 3 kicks per step, 1,000 steps, two echoes.
+  EXPECT_EQ(echo["readout"]["samples_per_parameter"], 2 * 3 * 1000);
+  EXPECT_EQ(echo["readout"]["max_abs_integrand"].size(), 11u);
+  // Driven from rest with an initial displacement: the inputs do work.
+  EXPECT_NE(echo["energy_J"]["input_work"].get<double>(), 0.0);
+  EXPECT_LT(std::abs(echo["energy_J"]["balance_error"].get<double>()),
+            1e-6 * std::abs(echo["energy_J"]["input_work"].get<double>()));
+  EXPECT_TRUE(cost["adjoint"]["energy_J"].is_null());
+  EXPECT_GT(cost["adjoint"]["digital"]["flops"].get<double>(), 0.0);
+  EXPECT_EQ(cost["fd"]["resets"], cost["fd"]["hardware_passes"]);
+}
+
+TEST_F(CommandTest, GradcheckRefusesANegativeFlipTime) {
+  std::string text = kConfig;
+  text += "flip_time_s = -1.0\n";
+  const auto result =
+      RunEcholab("gradcheck " + WriteConfig(text) + " -o " + (directory_ / "out").string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("flip_time_s"));
+  EXPECT_FALSE(fs::exists(directory_ / "out"));
 }
 
 TEST_F(CommandTest, GradcheckRejectsABadLossAndWritesNothing) {

@@ -137,7 +137,8 @@ TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
   std::string reformatted = "# the same problem\n[sweep]\nbeta = [ 0.3, 0.01,\n  0.1 ]\n" + problem;
   reformatted.replace(reformatted.find("duration_s = 8.0"), 16, "duration_s = 8.0  # seconds");
   std::ofstream(config_) << reformatted;
-  const auto grown = RunEcholab(fmt::format("sweep {} --no-plot -j 2 -o {}", config_, out.string()));
+  const auto grown =
+      RunEcholab(fmt::format("sweep {} --no-plot -j 2 -o {}", config_, out.string()));
   ASSERT_EQ(grown.exit_code, 0) << grown.output;
   EXPECT_THAT(grown.output, HasSubstr("3 points, 2 already in"));
   const std::set<std::string> rows = RowsWithoutTiming(out / "results.csv");
@@ -238,6 +239,33 @@ double Distance(const std::vector<double>& a, const std::vector<double>& b) {
   double sum = 0.0;
   for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
   return std::sqrt(sum);
+}
+
+// Each row carries the echo's hardware cost and the adjoint's digital cost:
+// 3 passes of 8 s; energies measured on the step grid, NaN for the
+// continuous echo of a noisy pass.
+TEST_F(SweepCommand, RowsCarryTheHardwareCostOfTheEcho) {
+  // The six oscillators with a sweep of two points, with and without noise.
+  std::ofstream(config_) << kConfig.substr(0, kConfig.find("[sweep]"))
+                         << "[sweep]\nbeta = [0.01]\ndecay_rate_per_s = [0.01]\n"
+                            "thermal_energy_J = [0.0, 1e-6]\nseeds = [1]\n"
+                            "pathwise_reference = false\n";
+  const fs::path out = directory_ / "cost";
+  ASSERT_EQ(RunEcholab(Sweep(out)).exit_code, 0);
+  const auto rows = ReadTable(out / "results.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& row : rows) {
+    EXPECT_EQ(std::stod(row.at("echo_hardware_passes")), 3.0);
+    EXPECT_DOUBLE_EQ(std::stod(row.at("echo_physical_time_s")), 3 * 8.0);
+    EXPECT_GT(std::stod(row.at("adjoint_flops")), 0.0);
+    const double dissipated = std::stod(row.at("echo_dissipated_J"));
+    if (std::stod(row.at("thermal_energy_J")) == 0.0) {
+      EXPECT_GT(dissipated, 0.0);  // naive echoes of a damped pass
+      EXPECT_GT(std::stod(row.at("echo_readout_samples")), 0.0);
+    } else {
+      EXPECT_TRUE(std::isnan(dissipated));
+    }
+  }
 }
 
 // seed_statistics.csv holds, per group of seeds, the bias of the mean echo

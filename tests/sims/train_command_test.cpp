@@ -84,6 +84,24 @@ TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
   EXPECT_EQ(summary["metric"], "mse");
   EXPECT_EQ(summary["examples"]["test"], 3);
   EXPECT_GT(summary["test_metric"].get<double>(), 0.0);
+  // One step's gradient by the adjoint: one recorded pass per sequence of
+  // the batch of 3, and the computer's operations.
+  const nlohmann::json& cost = summary["hardware_cost_per_step"];
+  EXPECT_EQ(cost["hardware_passes"], 3);
+  EXPECT_EQ(cost["resets"], 3);
+  EXPECT_GT(cost["digital"]["flops"].get<double>(), 0.0);
+}
+
+TEST_F(TrainCommand, TheEchosStepCostsThreePassesPerSequence) {
+  const fs::path out = directory_ / "run";
+  const auto result = RunEcholab(Train(Config("a.toml", 2), out, "--grad rhel"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json summary = nlohmann::json::parse(std::ifstream(out / "summary.json"));
+  const nlohmann::json& cost = summary["hardware_cost_per_step"];
+  EXPECT_EQ(cost["hardware_passes"], 3 * 3);
+  EXPECT_EQ(cost["flips"], 2 * 3);
+  EXPECT_FALSE(cost["energy_J"].is_null());
+  EXPECT_EQ(cost["digital"]["flops"].get<double>(), 0.0);
 }
 
 // A circuit's run writes the circuit with its best values back as a netlist:

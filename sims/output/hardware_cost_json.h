@@ -1,0 +1,26 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "learning/hardware_cost.h"
+
+namespace echolab {
+
+/// One method's HardwareCost as JSON, with its physical time under `timing`:
+///   {"hardware_passes", "flips", "resets", "pass_time_s", "flip_time_s",
+///    "reset_time_s", "physical_time_s",
+///    "energy_J": {"input_work", "nudge_work", "dissipated", "flips",
+///                 "energy_change", "balance_error"} (null when not measured),
+///    "readout": {"samples_per_parameter", "max_abs_integrand": [...],
+///                "min_abs_integrand": [...], "range_bits"},
+///    "digital": {"model_evaluations", "flops", "memory_bytes"}}
+nlohmann::json HardwareCostJson(const HardwareCost& cost, const HardwareTiming& timing);
+
+/// log2 of the widest range max_k |∂θ_i H| / min_k |∂θ_i H| (smallest
+/// nonzero) over the parameters: the bits an ADC of the integrand needs to
+/// resolve its smallest sample against its full scale, at most 52 (what a
+/// double-precision accumulator resolves). NaN when the range was not
+/// measured.
+double ReadoutRangeBits(const ReadoutCost& readout);
+
+}  // namespace echolab

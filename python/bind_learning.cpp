@@ -2,6 +2,7 @@
 // (the library's registry) with the echo's options, and the one result type.
 
 #include "learning/gradient_method_registry.h"
+#include "learning/measured_gradient.h"
 #include "learning/loss.h"
 #include "learning/problem_scales.h"
 #include "python/bindings.h"
@@ -185,7 +186,7 @@ GradientResult ComputeGradient(const GradientProblem& problem, const std::string
   GradientResult result;
   {
     py::gil_scoped_release release;
-    result = gradient_method->Compute(problem);
+    result = ComputeMeasured(*gradient_method, problem);
   }
   if (!result.ok() && raise_on_failure) throw SolverError(result.message);
   return result;

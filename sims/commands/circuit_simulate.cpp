@@ -10,6 +10,7 @@
 #include "circuits/netlist_parser.h"
 #include "common/output_file.h"
 #include "physics/error.h"
+#include "physics/memory_budget.h"
 #include "physics/highest_frequency.h"
 #include "physics/input_file.h"
 #include "physics/integrator.h"
@@ -100,6 +101,13 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
   }
   options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
   ResolveFastestMode(problem, &options);
+  // The recorded pass: a state of 2 n values and its time at every step.
+  const double samples = std::floor(tran.stop_s / options.step_s) + 1.0;
+  const double values = 2.0 * circuit.num_dof() + 1.0;
+  MemoryBudget::Check(8.0 * samples * values, arguments.config_path,
+                      fmt::format("the recorded pass of a circuit of {} nodes ({:.3g} steps of "
+                                  "{:.3g} s; make .tran shorter or its step longer)",
+                                  circuit.num_dof(), samples, options.step_s));
   if (!tran.use_initial_conditions && !arguments.quiet) {
     fmt::print(stderr,
                "echolab simulate: {}: .tran has no uic; echolab starts from the elements' ic= "

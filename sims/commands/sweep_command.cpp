@@ -99,6 +99,7 @@ PreparedSweep PrepareSweep(const SweepArguments& arguments, const SweepConfig& c
 
 int FinishSweep(const SweepArguments& arguments, const SweepConfig& config,
                 const PreparedSweep& prepared, bool any_failed) {
+  WriteResultsInGridOrder(config.points, prepared.results);
   WriteSeedStatistics(
       SummariseSeeds(config.points, ReadSweepRows(prepared.results, config.compared.size())),
       prepared.directory / "seed_statistics.csv");

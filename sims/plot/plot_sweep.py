@@ -58,6 +58,25 @@ CATEGORICAL = {"echo_damping": "echo variant"}
 ERROR_LABEL = "relative error of dL/dθ"
 
 
+def adopt_knobs(run_dir):
+    """The sweep's knobs from meta.json's list (the table of sims/sweep/sweep_point.cpp):
+    which are imperfections, and every numeric knob, a new one labelled with its name and
+    unit until KNOBS gives it words. A folder written before the list existed keeps the
+    built-in tables."""
+    global IMPERFECTIONS
+    with open(f"{run_dir}/meta.json") as stream:
+        knobs = json.load(stream).get("knobs")
+    if knobs is None:
+        return
+    numeric = [k for k in knobs if k["kind"] in ("number", "integer") and k["name"] != "seed"]
+    for knob in numeric:
+        if knob["name"] not in KNOBS:
+            unit = "" if knob["unit"] in ("", "1") else knob["unit"]
+            KNOBS[knob["name"]] = (knob["name"].replace("_", " ") + (f" ({unit})" if unit else ""),
+                                   knob["name"], f" {unit}" if unit else "")
+    IMPERFECTIONS = tuple(k["name"] for k in numeric if k["imperfection"])
+
+
 def read_rows(path):
     """Every row of results.csv, failed ones included (r["ok"] False)."""
     with open(path) as stream:
@@ -348,6 +367,7 @@ def plot_imperfections(rows, run_dir, file_format):
 def main():
     arguments = figure_output.argument_parser(__doc__).parse_args()
     run_dir, file_format = arguments.run_dir, arguments.format
+    adopt_knobs(run_dir)
     rows = read_rows(f"{run_dir}/results.csv")
     if not rows:
         return

@@ -167,6 +167,31 @@ std::vector<std::string> SplitCsvLine(const std::string& line) {
   return fields;
 }
 
+void WriteResultsInGridOrder(const std::vector<SweepPoint>& points, const fs::path& path) {
+  std::ifstream stream(path);
+  std::string header;
+  std::getline(stream, header);
+  const size_t key_fields = SweepKnobs().size();
+  std::map<std::string, std::string> line_of_key;
+  std::vector<std::string> unknown;
+  for (std::string line; std::getline(stream, line);) {
+    const std::vector<std::string> fields = SplitCsvLine(line);
+    std::string key = fields.empty() ? "" : fields[0];
+    for (size_t k = 1; k < key_fields && k < fields.size(); ++k) key += "," + fields[k];
+    if (!line_of_key.emplace(key, line).second) unknown.push_back(line);
+  }
+  std::string text = header + "\n";
+  for (const SweepPoint& point : points) {
+    const auto found = line_of_key.find(point.Key());
+    if (found == line_of_key.end()) continue;
+    text += found->second + "\n";
+    line_of_key.erase(found);
+  }
+  for (const auto& [key, line] : line_of_key) unknown.push_back(line);
+  for (const std::string& line : unknown) text += line + "\n";
+  WriteFileAtomically(path, text);
+}
+
 std::map<std::string, SweepRow> ReadSweepRows(const fs::path& path, size_t num_parameters) {
   std::ifstream stream(path);
   std::map<std::string, SweepRow> rows;

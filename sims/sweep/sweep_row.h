@@ -72,6 +72,14 @@ std::vector<std::string> SplitCsvLine(const std::string& line);
 std::set<std::string> PrepareResultsFile(const std::filesystem::path& path,
                                          const std::string& header);
 
+/// Rewrites a results file (whole, atomically) with its rows in the order of
+/// `points` (the grid's order, seed innermost), whatever order the threads or
+/// MPI ranks finished them in, so that a sweep's file is the same row for row
+/// (but for the timings) on one thread, on many, or on many ranks. Rows of
+/// points not in `points` keep their order at the end.
+void WriteResultsInGridOrder(const std::vector<SweepPoint>& points,
+                             const std::filesystem::path& path);
+
 /// The rows of a results file by their key (SweepPoint::Key()), with the
 /// knobs left at their defaults: the caller knows its points by key. Throws
 /// InputError naming the file and line of a row that is not whole.

@@ -237,7 +237,7 @@ TEST_F(CommandTest, ValidateWritesTheReportAndPasses) {
   // embedded, and the report loads no other file.
   const std::string report = echolab::testing::ReadWholeFile(out / "report.html");
   const std::vector<std::string> images = echolab::testing::ImageSources(report);
-  EXPECT_EQ(images.size(), 12u);  // eleven checks and the robustness heat maps
+  EXPECT_EQ(images.size(), 13u);  // twelve checks and the robustness heat maps
   for (const std::string& source : images) {
     EXPECT_EQ(source.rfind("data:image/png;base64,", 0), 0u) << source.substr(0, 60);
   }

@@ -58,6 +58,24 @@ class SweepCommand : public ::testing::Test {
   std::string config_;
 };
 
+// Threads finish points in any order; the finished file lists them in the
+// grid's order, so one thread and many write the same rows in the same order.
+TEST_F(SweepCommand, OneThreadOrManyWriteTheSameFileRowForRow) {
+  const std::string problem = kConfig.substr(0, kConfig.find("[sweep]"));
+  std::ofstream(config_) << problem
+                         << "[sweep]\nbeta = [0.3, 0.01, 0.1]\necho_damping = [\"naive\", "
+                            "\"gain\"]\ndecay_rate_per_s = [0.01, 0.1]\n";
+  const fs::path one = directory_ / "one", many = directory_ / "many";
+  ASSERT_EQ(RunEcholab(fmt::format("sweep {} -q --no-plot -j 1 -o {}", config_, one.string()))
+                .exit_code,
+            0);
+  ASSERT_EQ(RunEcholab(fmt::format("sweep {} -q --no-plot -j 3 -o {}", config_, many.string()))
+                .exit_code,
+            0);
+  EXPECT_EQ(RowsWithoutTiming(many / "results.csv").size(), 12u);
+  EXPECT_EQ(RowsWithoutTiming(many / "results.csv"), RowsWithoutTiming(one / "results.csv"));
+}
+
 TEST_F(SweepCommand, KilledAndRestartedEndsWithTheRowsOfAnUninterruptedRun) {
   const fs::path whole = directory_ / "whole";
   const auto start = std::chrono::steady_clock::now();
@@ -130,7 +148,7 @@ TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
   std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\n";
   const fs::path out = directory_ / "resumed";
   ASSERT_EQ(RunEcholab(Sweep(out)).exit_code, 0);
-  const std::set<std::string> first = RowsWithoutTiming(out / "results.csv");
+  const std::vector<std::string> first = RowsWithoutTiming(out / "results.csv");
   ASSERT_EQ(first.size(), 2u);
 
   // The same problem written otherwise, with a grown grid.
@@ -141,9 +159,11 @@ TEST_F(SweepCommand, ResumesTheSameProblemOnly) {
       RunEcholab(fmt::format("sweep {} --no-plot -j 2 -o {}", config_, out.string()));
   ASSERT_EQ(grown.exit_code, 0) << grown.output;
   EXPECT_THAT(grown.output, HasSubstr("3 points, 2 already in"));
-  const std::set<std::string> rows = RowsWithoutTiming(out / "results.csv");
+  const std::vector<std::string> rows = RowsWithoutTiming(out / "results.csv");
   EXPECT_EQ(rows.size(), 3u);
-  EXPECT_TRUE(std::includes(rows.begin(), rows.end(), first.begin(), first.end()));
+  for (const std::string& row : first) {
+    EXPECT_NE(std::find(rows.begin(), rows.end(), row), rows.end()) << row;
+  }
 
   std::ofstream(config_) << problem << "[sweep]\nbeta = [0.01, 0.1]\npathwise_reference = false\n";
   const auto changed = RunEcholab(Sweep(out));

@@ -22,14 +22,18 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-// results.csv's columns as released before the table existed: resumed
-// folders depend on them.
+// results.csv's columns, written out by hand: the columns as released
+// before the table existed, then the hardware-cost columns, then the wall
+// time. Resumed folders depend on them.
 constexpr const char* kHeader =
     "beta,decay_rate_per_s,decay_rate_spread,thermal_energy_J,echo_damping,seed,"
     "flip_gain_error,flip_noise_relative,parameter_drift_relative,input_time_offset_s,"
     "input_time_jitter_s,readout_noise_relative,readout_bits,echo_repeats,conductance_scale,"
     "status,relative_error,cosine_similarity,sign_agreement,pathwise_relative_error,"
-    "pathwise_cosine_similarity,echo:a,echo:b,reference:a,reference:b,wall_time_s\n";
+    "pathwise_cosine_similarity,echo:a,echo:b,reference:a,reference:b,"
+    "echo_hardware_passes,echo_physical_time_s,echo_input_work_J,echo_nudge_work_J,"
+    "echo_dissipated_J,echo_flip_energy_J,echo_readout_samples,echo_readout_range_bits,"
+    "adjoint_flops,adjoint_memory_bytes,wall_time_s\n";
 
 TEST(SweepKnobs, HeaderHasTheReleasedColumns) {
   EXPECT_EQ(SweepCsvHeader({"a", "b"}), kHeader);
@@ -55,9 +59,12 @@ TEST(SweepKnobs, RowRoundTripsThroughTheCsv) {
   row.relative_error = 0.125;
   row.echo_gradient = Vector::Constant(2, 1.5);
   row.reference_gradient = Vector::Constant(2, -2.0);
+  row.cost = {3.0, 1e-6, 0.25, 1e-9, 0.125, 0.5, 4000.0, 12.0, 1e5, 2048.0};
   const std::string line = SweepCsvRow(row);
   const std::vector<std::string> fields = SplitCsvLine(line.substr(0, line.size() - 1));
-  ASSERT_EQ(fields.size(), 26u);
+  ASSERT_EQ(fields.size(), 36u);
+  EXPECT_EQ(fields[25], "3");
+  EXPECT_EQ(fields[34], "2048");
   EXPECT_EQ(fields[15], row.status);
   EXPECT_EQ(fields[16], "0.125");
   EXPECT_EQ(fields[22], "1.5");
@@ -73,6 +80,7 @@ TEST(SweepKnobs, RowRoundTripsThroughTheCsv) {
   EXPECT_EQ(read.relative_error, 0.125);
   EXPECT_EQ(read.echo_gradient, row.echo_gradient);
   EXPECT_EQ(read.reference_gradient, row.reference_gradient);
+  EXPECT_EQ(read.cost, row.cost);
   std::filesystem::remove(path);
 }
 

@@ -4,18 +4,19 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <string>
+#include <vector>
 
 namespace echolab::testing {
 
-/// The rows of a results file without their timing column, as a set.
-inline std::set<std::string> RowsWithoutTiming(const std::filesystem::path& csv) {
+/// The rows of a results file without their timing column, in the file's
+/// order (a finished sweep writes them in the grid's order).
+inline std::vector<std::string> RowsWithoutTiming(const std::filesystem::path& csv) {
   std::ifstream stream(csv);
-  std::set<std::string> rows;
+  std::vector<std::string> rows;
   std::string line;
   std::getline(stream, line);
-  while (std::getline(stream, line)) rows.insert(line.substr(0, line.rfind(',')));
+  while (std::getline(stream, line)) rows.push_back(line.substr(0, line.rfind(',')));
   return rows;
 }
 

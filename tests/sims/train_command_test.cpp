@@ -154,6 +154,8 @@ split = [0.5, 0.25, 0.25]
   EXPECT_DOUBLE_EQ(trained.Find("l2")->value, best.at("l2"));
   EXPECT_NE(trained.Find("c1")->value, 100e-12);
   EXPECT_EQ(trained.Find("l1")->value, 1e-6);
+}
+
 // parameters.csv holds the substrate's stiffnesses in N/m, θ = θ0 exp(z),
 // not the log-scale z that the optimiser moves (in checkpoint.json).
 TEST_F(TrainCommand, ParametersAreWrittenInPhysicalUnits) {

@@ -14,8 +14,8 @@ SymmetricFactor::SymmetricFactor(const Eigen::SparseMatrix<double>& matrix, Matr
     return;
   }
   if (dense_) {
-    dense_factor_.compute(Eigen::MatrixXd(matrix_));
-    positive_definite_ = dense_factor_.info() == Eigen::Success;
+    dense_factor_.emplace(Eigen::MatrixXd(matrix_));
+    positive_definite_ = dense_factor_->info() == Eigen::Success;
     return;
   }
   sparse_factor_ = std::make_unique<Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>>>(matrix_);
@@ -25,7 +25,7 @@ SymmetricFactor::SymmetricFactor(const Eigen::SparseMatrix<double>& matrix, Matr
 
 Vector SymmetricFactor::Solve(const Vector& b) const {
   if (matrix_.rows() == 0) return Vector();
-  if (dense_) return dense_factor_.solve(b);
+  if (dense_) return dense_factor_->solve(b);
   return sparse_factor_->solve(b);
 }
 

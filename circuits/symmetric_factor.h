@@ -5,6 +5,7 @@
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
 #include <memory>
+#include <optional>
 
 #include "physics/phase_state.h"
 
@@ -45,7 +46,9 @@ class SymmetricFactor {
   Eigen::SparseMatrix<double> matrix_;
   bool dense_ = false;
   bool positive_definite_ = false;
-  Eigen::LLT<Eigen::MatrixXd> dense_factor_;
+  // Engaged only when computed: a default LLT leaves its status unset, and
+  // copying one (as moving a SymmetricFactor does) would read it.
+  std::optional<Eigen::LLT<Eigen::MatrixXd>> dense_factor_;
   // Held by pointer: Eigen's sparse factorisations cannot be moved.
   std::unique_ptr<Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>>> sparse_factor_;
 };

@@ -41,8 +41,8 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/error.h"
 #include "learning/gradient_method_registry.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "sims/config/circuit_problem.h"
 

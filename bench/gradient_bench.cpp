@@ -38,6 +38,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
+#include "common/resident_memory.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/detail/discrete_pass.h"
 #include "learning/discrete_adjoint_gradient.h"
@@ -46,8 +48,6 @@
 #include "learning/gradient_method.h"
 #include "learning/loss.h"
 #include "learning/readout.h"
-#include "common/resident_memory.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"
 

@@ -40,12 +40,12 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+#include "common/resident_memory.h"
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/hssm/hru_layer.h"
-#include "common/resident_memory.h"
 #include "learning/hssm/shard_runner.h"
 #include "learning/training/training_checkpoint.h"
-#include "physics/error.h"
 
 namespace echolab::bench {
 namespace {

@@ -10,7 +10,7 @@
 #include <numbers>
 
 #include "circuits/netlist_checks.h"
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

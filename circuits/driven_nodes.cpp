@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "circuits/netlist_checks.h"
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/memory_budget.h"
 
 namespace echolab {

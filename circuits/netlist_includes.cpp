@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "circuits/netlist_lexer.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 #include "physics/lower_case.h"
 

@@ -14,7 +14,7 @@
 #include "circuits/netlist_lexer.h"
 #include "circuits/netlist_subcircuits.h"
 #include "circuits/waveform_file.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 #include "physics/integrator_options.h"
 #include "physics/lower_case.h"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

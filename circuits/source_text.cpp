@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

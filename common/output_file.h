@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/error.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <iterator>
@@ -10,14 +12,6 @@
 #include <string_view>
 
 namespace echolab {
-
-/// A file could not be written (disk full, file size limit, I/O error): the
-/// message names the file and the system's reason. Not bad input: the
-/// command line exits with 1.
-class OutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// A file written through checked calls: a failed open, write, flush or close
 /// throws OutputError naming the file and errno's text. Text is buffered and

@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/integrators/fixed_step_integrator.h"
 #include "physics/stability_guard.h"

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/error.h"
 #include "learning/detail/discrete_pass.h"
 #include "learning/detail/recorded_adjoint.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/error.h"
 #include "learning/detail/continuous_echo.h"
 #include "learning/detail/discrete_echo.h"
 #include "learning/detail/discrete_pass.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab {

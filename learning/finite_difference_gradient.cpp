@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/error.h"
 #include "learning/detail/discrete_pass.h"
 #include "learning/detail/sampled_pass_loss.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab {

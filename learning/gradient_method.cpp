@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 void GradientProblem::Validate() const {

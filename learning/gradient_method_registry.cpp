@@ -6,10 +6,10 @@
 #include <functional>
 #include <utility>
 
+#include "common/error.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab {

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
+#include "common/error.h"
 #include "learning/gradient_method.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <sstream>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/memory_budget.h"
 
 namespace echolab {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <numbers>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

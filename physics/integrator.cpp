@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

@@ -3,8 +3,8 @@
 //   SolverError (a RuntimeError): a pass or gradient that failed numerically;
 //   OutputError (an OSError): a file that could not be written.
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 #include "python/bindings.h"
 
 namespace echolab::python {

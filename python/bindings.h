@@ -39,7 +39,7 @@ void BindHssm(py::module_& m);
 
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab::python {
 

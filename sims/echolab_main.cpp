@@ -19,8 +19,8 @@
 #include <map>
 #include <new>
 
+#include "common/error.h"
 #include "learning/gradient_method_registry.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
 #include "sims/build_info.h"

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <optional>
 
+#include "common/error.h"
 #include "learning/detail/parameter_readout.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/stability_guard.h"
 

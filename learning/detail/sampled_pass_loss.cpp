@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrator.h"
 #include "physics/step_count.h"
 

@@ -6,11 +6,11 @@
 #include <map>
 #include <random>
 
+#include "common/error.h"
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
 #include "learning/hssm/shard_runner.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

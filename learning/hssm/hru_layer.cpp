@@ -6,10 +6,10 @@
 #include <cmath>
 #include <functional>
 
+#include "common/error.h"
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
 #include "learning/hssm/matrix_product.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/error.h"
 #include "learning/hssm/matrix_product_detail.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

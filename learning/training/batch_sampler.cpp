@@ -6,7 +6,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

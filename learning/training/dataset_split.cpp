@@ -7,7 +7,7 @@
 #include <numeric>
 #include <random>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

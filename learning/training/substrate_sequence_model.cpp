@@ -4,11 +4,11 @@
 
 #include <cmath>
 
+#include "common/error.h"
 #include "learning/detail/discrete_pass.h"
 #include "learning/gradient_method_registry.h"
 #include "learning/loss.h"
 #include "learning/training/output_sampling.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 
 namespace echolab {
 

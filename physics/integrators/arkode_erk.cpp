@@ -5,7 +5,7 @@
 #include <memory>
 #include <type_traits>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/sundials/handles.h"
 #include "physics/sundials/solve.h"

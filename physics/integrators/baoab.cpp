@@ -7,7 +7,7 @@
 #include <random>
 #include <unsupported/Eigen/MatrixFunctions>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

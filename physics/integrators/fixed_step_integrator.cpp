@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/step_count.h"
 
 namespace echolab {

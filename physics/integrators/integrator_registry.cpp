@@ -4,7 +4,7 @@
 #include <functional>
 #include <map>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrator.h"
 #include "physics/integrators/arkode_erk.h"
 #include "physics/integrators/baoab.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/models/law_arrays.h"
 
 namespace echolab {

@@ -2,7 +2,7 @@
 
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab::sundials {
 

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab::sundials {
 

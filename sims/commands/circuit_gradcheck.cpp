@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "circuits/netlist_writer.h"
+#include "common/error.h"
 #include "common/output_file.h"
 #include "learning/gradient_method_registry.h"
 #include "learning/measured_gradient.h"
-#include "physics/error.h"
 #include "physics/input_file.h"
 #include "physics/lower_case.h"
 #include "sims/commands/gradcheck_report.h"

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/output/output_destination.h"

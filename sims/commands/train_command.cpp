@@ -10,14 +10,14 @@
 #include <filesystem>
 
 #include "circuits/netlist_writer.h"
+#include "common/error.h"
 #include "common/output_file.h"
 #include "learning/training/training_checkpoint.h"
-#include "physics/error.h"
 #include "physics/input_file.h"
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/train_config.h"
-#include "sims/output/output_destination.h"
 #include "sims/output/hardware_cost_json.h"
+#include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
 #include "sims/output/staged_directory.h"

@@ -8,7 +8,7 @@
 
 #include "circuits/netlist_parser.h"
 #include "circuits/waveform_file.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrator.h"
 #include "physics/lower_case.h"
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 
 namespace echolab {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "sims/config/sequence_model_factory.h"
 
 namespace echolab {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "circuits/waveform_file.h"
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -9,9 +9,9 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/error.h"
 #include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/substrate_sequence_model.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/lower_case.h"
 #include "physics/memory_budget.h"

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/error.h"
 #include "physics/dissipation.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
 #include "physics/step_count.h"

@@ -5,7 +5,7 @@
 #include <limits>
 #include <set>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/memory_budget.h"
 #include "physics/models/log_cosh_network.h"
 #include "physics/models/oscillator_network.h"

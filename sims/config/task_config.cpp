@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "common/error.h"
 #include "learning/training/loaders/csv_sequence_loader.h"
 #include "learning/training/loaders/ts_file_loader.h"
 #include "learning/training/loaders/uea_protocol.h"
@@ -11,7 +12,6 @@
 #include "learning/training/tasks/frequency_classification_task.h"
 #include "learning/training/tasks/windowed_mean_task.h"
 #include "physics/input_file.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

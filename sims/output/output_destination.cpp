@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 
 namespace echolab {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <memory>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "sims/build_info.h"
 
 namespace echolab {

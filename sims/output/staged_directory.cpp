@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <string>
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 #include "sims/output/output_destination.h"
 
 namespace echolab {

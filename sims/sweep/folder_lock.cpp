@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 
 namespace echolab {
 

@@ -9,7 +9,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "sims/config/circuit_problem.h"
 #include "sims/config/input_config.h"
 #include "sims/config/loss_config.h"

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <limits>
 
+#include "common/error.h"
 #include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
 #include "learning/gradient_method_registry.h"
-#include "physics/error.h"
 #include "sims/config/circuit_problem.h"
 #include "sims/output/run_metadata.h"
 #include "sims/sweep/sweep_cost_columns.h"

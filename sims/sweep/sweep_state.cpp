@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

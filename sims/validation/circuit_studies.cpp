@@ -8,12 +8,12 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/error.h"
 #include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/echo_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 #include "sims/validation/ngspice_runner.h"
 #include "sims/validation/study_support.h"

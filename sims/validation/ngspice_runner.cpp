@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
 
 namespace echolab {
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "learning/measured_gradient.h"
+#include "common/error.h"
 #include "common/output_file.h"
-#include "physics/error.h"
+#include "learning/measured_gradient.h"
 
 namespace echolab {
 

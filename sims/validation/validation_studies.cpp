@@ -4,13 +4,13 @@
 
 #include <cmath>
 
+#include "common/error.h"
 #include "common/output_file.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/echo_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_comparison.h"
-#include "physics/error.h"
 #include "sims/validation/study_support.h"
 
 namespace echolab {

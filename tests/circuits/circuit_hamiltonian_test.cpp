@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "circuits/netlist_parser.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
 #include "sims/validation/ngspice_runner.h"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "circuits/netlist_parser.h"
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 

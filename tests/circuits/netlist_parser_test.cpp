@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "circuits/spice_waveforms.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "tests/circuits/netlist_error.h"
 
 namespace echolab {

@@ -17,7 +17,7 @@
 #include "circuits/netlist_includes.h"
 #include "circuits/netlist_parser.h"
 #include "circuits/netlist_writer.h"
-#include "physics/error.h"
+#include "common/error.h"
 #include "tests/circuits/netlist_error.h"
 #include "tests/circuits/voltage_trace.h"
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "faults/fault_harness.h"
 #include "faults/small_configs.h"
-#include "physics/error.h"
 #include "sims/command_line.h"
 #include "sims/config/config_table.h"
 #include "sims/config/gradcheck_config.h"

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <string>
 
+#include "common/error.h"
 #include "faults/fault_harness.h"
 #include "faults/small_configs.h"
-#include "physics/error.h"
 #include "sims/output/output_destination.h"
 
 namespace {

@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
 #include "learning/loss.h"
 #include "learning/readout.h"
-#include "physics/error.h"
 #include "physics/external_drive.h"
 #include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"

@@ -14,12 +14,12 @@
 #include <cstdint>
 #include <iostream>
 
+#include "common/error.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning/gradient_method_registry.h"
 #include "learning_fixtures.h"
-#include "physics/error.h"
 #include "physics/integrator.h"
 
 namespace echolab {

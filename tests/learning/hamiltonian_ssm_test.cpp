@@ -14,7 +14,7 @@
 #include <iostream>
 #include <random>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

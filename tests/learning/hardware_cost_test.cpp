@@ -11,13 +11,13 @@
 #include <memory>
 #include <vector>
 
+#include "common/error.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/detail/discrete_pass.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/echo_gradient.h"
 #include "learning/finite_difference_gradient.h"
 #include "learning_fixtures.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -11,10 +11,10 @@
 #include <memory>
 #include <random>
 
+#include "common/error.h"
 #include "learning/hssm/hru_core.h"
 #include "learning/hssm/linear_hru.h"
 #include "learning/hssm/logcosh_hru.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

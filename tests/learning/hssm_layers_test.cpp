@@ -9,12 +9,12 @@
 #include <iostream>
 #include <random>
 
+#include "common/error.h"
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dense_layer.h"
 #include "learning/hssm/gelu.h"
 #include "learning/hssm/glu.h"
 #include "learning/hssm/hru_layer.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

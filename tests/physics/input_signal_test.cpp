@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

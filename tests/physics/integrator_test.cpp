@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/models/oscillator_network.h"
 
 namespace echolab {

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <iostream>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrator.h"
 #include "physics/models/oscillator_network.h"
 

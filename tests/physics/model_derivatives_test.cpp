@@ -27,8 +27,8 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/error.h"
 #include "physics/derivative_checker.h"
-#include "physics/error.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/models/log_cosh_network.h"
 #include "physics/models/oscillator_network.h"

@@ -8,7 +8,7 @@
 
 #include <limits>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/integrators/fixed_step_integrator.h"
 
 namespace echolab {

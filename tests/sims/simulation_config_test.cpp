@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/memory_budget.h"
 
 namespace echolab {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "sims/config/config_table.h"
 #include "sims/sweep/sweep_config.h"
 #include "sims/sweep/sweep_row.h"
-#include "physics/error.h"
 #include "sims/sweep_test_problem.h"
 
 namespace echolab {

@@ -6,9 +6,9 @@
 #include <limits>
 #include <set>
 
+#include "common/error.h"
 #include "learning/training/loaders/text_lines.h"
 #include "learning/training/output_sampling.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "physics/error.h"
+#include "common/error.h"
 #include "physics/input_file.h"
 
 namespace echolab {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

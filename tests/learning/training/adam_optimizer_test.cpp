@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

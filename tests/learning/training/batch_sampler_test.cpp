@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/error.h"
 #include "learning/training/loaders/csv_sequence_loader.h"
 #include "learning/training/loaders/ts_file_loader.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

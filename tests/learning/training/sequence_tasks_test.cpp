@@ -9,11 +9,11 @@
 #include <complex>
 #include <numbers>
 
+#include "common/error.h"
 #include "learning/training/output_sampling.h"
 #include "learning/training/tasks/burst_classification_task.h"
 #include "learning/training/tasks/frequency_classification_task.h"
 #include "learning/training/tasks/windowed_mean_task.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

@@ -13,10 +13,10 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "common/error.h"
 #include "learning/training/tasks/burst_classification_task.h"
 #include "learning/training/tasks/windowed_mean_task.h"
 #include "learning/training/trainer.h"
-#include "physics/error.h"
 #include "physics/models/oscillator_network.h"
 
 namespace echolab {

@@ -8,8 +8,8 @@
 
 #include <random>
 
+#include "common/error.h"
 #include "learning/training/sequence_model.h"
-#include "physics/error.h"
 
 namespace echolab::testing {
 

@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/error.h"
 #include "learning/training/toy_sequence_model.h"
 #include "learning/training/training_checkpoint.h"
-#include "physics/error.h"
 
 namespace echolab {
 namespace {

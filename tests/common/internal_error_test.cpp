@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "physics/error.h"
+#include "common/error.h"
 
 namespace echolab {
 namespace {

@@ -19,6 +19,14 @@ class SolverError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A file could not be written (disk full, file size limit, I/O error): the
+/// message names the file and the system's reason. Not bad input: the
+/// command line exits with 1.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// A broken internal invariant: a programming error in echolab, never the
 /// consequence of the user's input (that is an InputError).
 class InternalError : public std::logic_error {
@@ -37,5 +45,3 @@ class InternalError : public std::logic_error {
 /// Checks an internal invariant: ECHOLAB_CHECK(a.size() == b.size(), "...").
 #define ECHOLAB_CHECK(condition, what) \
   ((condition) ? static_cast<void>(0) : ::echolab::FailInvariant(__FILE__, __LINE__, (what)))
-
-namespace echolab {}  // namespace echolab

@@ -1,0 +1,63 @@
+// `echolab simulate`: a TOML configuration or a SPICE netlist.
+
+#include "common/error.h"
+#include "sims/cli/cli_command.h"
+#include "sims/cli/cli_commands.h"
+#include "sims/cli/option_checks.h"
+#include "sims/commands/circuit_gradcheck.h"
+#include "sims/commands/circuit_simulate.h"
+#include "sims/commands/simulate_command.h"
+
+namespace echolab {
+
+namespace {
+
+class SimulateCli : public CliCommand {
+  CLI::App* DoDeclare(CLI::App* app) override {
+    CLI::App* command = app->add_subcommand(
+        "simulate", "Run a substrate from a TOML configuration file or a SPICE netlist");
+    command
+        ->add_option("config", arguments_.config_path,
+                     "Configuration file (TOML), or a SPICE netlist (.cir, ...); - reads standard "
+                     "input (a netlist when it has dot cards such as .tran)")
+        ->required()
+        ->check(FileOrStandardInput());
+    command->add_option("-o,--output-dir", arguments_.output_dir,
+                        "Output directory (default out/simulate/<config name>)");
+    command->add_flag(
+        "--no-plot", [this](std::int64_t) { arguments_.plot = false; }, "Write CSV and JSON only");
+    AddFigureFormatOption(command, arguments_.figure_format);
+    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
+    command->add_flag("--force", arguments_.force, kForceHelp);
+    command
+        ->add_option("--temperature", arguments_.temperature_K,
+                     "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
+        ->check(FiniteNumber(true));
+    command->add_option("--seed", arguments_.seed, "Netlists: seed of the noise");
+    command
+        ->add_option("--node-capacitance", arguments_.node_capacitance_F,
+                     "Netlists: parasitic capacitance (F) from every node that has none to "
+                     "ground (default 0: such nodes are refused)")
+        ->check(FiniteNumber(true));
+    return command;
+  }
+
+  int DoRun() override {
+    if (IsNetlistPath(arguments_.config_path)) return RunCircuitSimulate(arguments_);
+    if (arguments_.temperature_K != 0.0 || arguments_.seed ||
+        arguments_.node_capacitance_F != 0.0) {
+      throw InputError(
+          "--temperature, --seed and --node-capacitance apply to netlists; a TOML "
+          "configuration sets noise in its [noise] table");
+    }
+    return RunSimulate(arguments_);
+  }
+
+  SimulateArguments arguments_;
+};
+
+}  // namespace
+
+std::unique_ptr<CliCommand> MakeSimulateCli() { return std::make_unique<SimulateCli>(); }
+
+}  // namespace echolab

@@ -1,0 +1,34 @@
+// `echolab validate`: the checks of echo learning against the adjoint, with
+// nothing to configure but the output.
+
+#include "sims/cli/cli_command.h"
+#include "sims/cli/cli_commands.h"
+#include "sims/cli/option_checks.h"
+#include "sims/commands/validate_command.h"
+
+namespace echolab {
+
+namespace {
+
+class ValidateCli : public CliCommand {
+  CLI::App* DoDeclare(CLI::App* app) override {
+    CLI::App* command = app->add_subcommand(
+        "validate", "Check echo learning against the adjoint method and write an HTML report");
+    command->add_option("-o,--output-dir", arguments_.output_dir,
+                        "Output directory (default out/validate)");
+    AddFigureFormatOption(command, arguments_.figure_format);
+    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
+    command->add_flag("--force", arguments_.force, kForceHelp);
+    return command;
+  }
+
+  int DoRun() override { return RunValidate(arguments_); }
+
+  ValidateArguments arguments_;
+};
+
+}  // namespace
+
+std::unique_ptr<CliCommand> MakeValidateCli() { return std::make_unique<ValidateCli>(); }
+
+}  // namespace echolab

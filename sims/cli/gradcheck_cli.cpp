@@ -14,8 +14,8 @@
 #include "sims/cli/cli_command.h"
 #include "sims/cli/cli_commands.h"
 #include "sims/cli/option_checks.h"
-#include "sims/commands/circuit_gradcheck.h"
 #include "sims/commands/gradcheck_command.h"
+#include "sims/config/netlist_path.h"
 
 namespace echolab {
 
@@ -44,7 +44,7 @@ class GradcheckCli : public CliCommand {
   // it in its [loss], [gradcheck] and [integrator] tables).
   void DeclareNetlistOptions(CLI::App* command) {
     netlist_options_ = command->add_option_group("netlist", "Options for a netlist");
-    CircuitProblemSpec& problem = circuit_.problem;
+    CircuitProblemSpec& problem = arguments_.netlist.problem;
     netlist_options_->add_option("--train", problem.train, "Element names to differentiate")
         ->delimiter(',');
     netlist_options_->add_option("--output", problem.output_node, "Node whose voltage is fitted");
@@ -53,14 +53,14 @@ class GradcheckCli : public CliCommand {
         ->add_option("--duration", problem.duration_s, "Duration T of the pass (s)")
         ->check(FiniteNumber(false));
     netlist_options_
-        ->add_option("--beta", circuit_.beta,
+        ->add_option("--beta", arguments_.netlist.beta,
                      "Nudging strength of the echo in F (default 1e-4 x the smallest capacitance)")
         ->check(FiniteNumber(false));
     netlist_options_
-        ->add_option("--methods", circuit_.methods,
+        ->add_option("--methods", arguments_.netlist.methods,
                      fmt::format("Gradient methods, comma-separated, among {} (default {})",
                                  fmt::join(GradientMethodNames(), ", "),
-                                 fmt::join(circuit_.methods, ",")))
+                                 fmt::join(arguments_.netlist.methods, ",")))
         ->delimiter(',');
     netlist_options_
         ->add_option("--step", problem.step_s, "Fixed step (s); default T / 10,000")
@@ -85,7 +85,7 @@ class GradcheckCli : public CliCommand {
         fmt::format("Fixed-step scheme of the passes, one of {} (default {})",
                     fmt::join(CompositionSchemeNames(), ", "), problem.scheme));
     netlist_options_
-        ->add_option("--time-budget", circuit_.time_budget_s,
+        ->add_option("--time-budget", arguments_.netlist.time_budget_s,
                      "Wall-time budget of the methods in s, checked after each method; the rest "
                      "are skipped and the run fails when it is spent (default 0: none)")
         ->check(FiniteNumber(true));
@@ -97,15 +97,7 @@ class GradcheckCli : public CliCommand {
   }
 
   int DoRun() override {
-    if (IsNetlistPath(arguments_.config_path)) {
-      circuit_.problem.netlist_path = arguments_.config_path;
-      circuit_.output_dir = arguments_.output_dir;
-      circuit_.json = arguments_.json;
-      circuit_.quiet = arguments_.quiet;
-      circuit_.force = arguments_.force;
-      return RunCircuitGradcheck(circuit_);
-    }
-    if (netlist_options_->count_all() > 0) {
+    if (!IsNetlistPath(arguments_.config_path) && netlist_options_->count_all() > 0) {
       std::vector<std::string> given;
       for (const CLI::Option* option : netlist_options_->get_options()) {
         if (option->count() > 0) given.push_back(option->get_name());
@@ -119,7 +111,6 @@ class GradcheckCli : public CliCommand {
   }
 
   GradcheckArguments arguments_;
-  CircuitGradcheckArguments circuit_;
   CLI::Option_group* netlist_options_ = nullptr;
 };
 

@@ -1,11 +1,8 @@
 // `echolab simulate`: a TOML configuration or a SPICE netlist.
 
-#include "common/error.h"
 #include "sims/cli/cli_command.h"
 #include "sims/cli/cli_commands.h"
 #include "sims/cli/option_checks.h"
-#include "sims/commands/circuit_gradcheck.h"
-#include "sims/commands/circuit_simulate.h"
 #include "sims/commands/simulate_command.h"
 
 namespace echolab {
@@ -42,16 +39,7 @@ class SimulateCli : public CliCommand {
     return command;
   }
 
-  int DoRun() override {
-    if (IsNetlistPath(arguments_.config_path)) return RunCircuitSimulate(arguments_);
-    if (arguments_.temperature_K != 0.0 || arguments_.seed ||
-        arguments_.node_capacitance_F != 0.0) {
-      throw InputError(
-          "--temperature, --seed and --node-capacitance apply to netlists; a TOML "
-          "configuration sets noise in its [noise] table");
-    }
-    return RunSimulate(arguments_);
-  }
+  int DoRun() override { return RunSimulate(arguments_); }
 
   SimulateArguments arguments_;
 };

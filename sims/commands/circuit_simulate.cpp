@@ -14,11 +14,7 @@
 #include "physics/input_file.h"
 #include "physics/integrator.h"
 #include "physics/memory_budget.h"
-#include "sims/commands/progress_reporter.h"
-#include "sims/output/output_destination.h"
-#include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
-#include "sims/output/staged_directory.h"
 
 namespace echolab {
 
@@ -59,9 +55,35 @@ void ResolveFastestMode(const SimulationProblem& problem, IntegratorOptions* opt
   options->step_s /= std::ceil(fastest * options->step_s);
 }
 
+// The noise of the resistors at --temperature (which needs --seed), run by
+// baoab; none at 0 K.
+void AddThermalNoise(const SimulateArguments& arguments, SimulationProblem* problem,
+                     IntegratorOptions* options) {
+  if (arguments.temperature_K == 0.0) return;
+  if (!(arguments.temperature_K > 0.0)) {
+    throw InputError(fmt::format("--temperature: expected a temperature > 0 K, got {}",
+                                 arguments.temperature_K));
+  }
+  if (!arguments.seed) throw InputError("--seed: noise needs an explicit seed");
+  problem->noise = {.thermal_energy_J = kBoltzmann_J_per_K * arguments.temperature_K,
+                    .seed = *arguments.seed};
+  options->scheme = "baoab";
+}
+
+// The recorded pass: a state of 2 n values and its time at every step.
+void CheckRecordedPassMemory(const std::string& path, const TranCard& tran,
+                             const IntegratorOptions& options, int num_nodes) {
+  const double samples = std::floor(tran.stop_s / options.step_s) + 1.0;
+  const double values = 2.0 * num_nodes + 1.0;
+  MemoryBudget::Check(8.0 * samples * values, path,
+                      fmt::format("the recorded pass of a circuit of {} nodes ({:.3g} steps of "
+                                  "{:.3g} s; make .tran shorter or its step longer)",
+                                  num_nodes, samples, options.step_s));
+}
+
 }  // namespace
 
-int RunCircuitSimulate(const SimulateArguments& arguments) {
+SimulationRun PrepareNetlistSimulation(const SimulateArguments& arguments) {
   const Netlist netlist = ParseNetlistFile(arguments.config_path);
   if (!netlist.tran) {
     throw InputError(
@@ -75,74 +97,39 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
       fmt::print(stderr, "echolab simulate: warning: {}\n", warning);
     }
   }
-  const CircuitHamiltonian circuit(
+  auto circuit = std::make_shared<const CircuitHamiltonian>(
       netlist, CircuitOptions{.node_capacitance_F = arguments.node_capacitance_F});
-  SimulationProblem problem{.system = &circuit,
-                            .theta = circuit.netlist_parameters(),
-                            .input = circuit.Inputs(),
-                            .initial_state = circuit.InitialState(netlist),
-                            .duration_s = tran.stop_s,
-                            .dissipation = circuit.ResistiveDissipation()};
-  const fs::path destination = arguments.output_dir.empty()
-                                   ? DefaultOutputFolder("simulate", arguments.config_path)
-                                   : fs::path(arguments.output_dir);
-  StagedDirectory output(destination, arguments.force);
-  IntegratorOptions options;
-  options.scheme = "yoshida4";
-  if (arguments.temperature_K != 0.0) {
-    if (!(arguments.temperature_K > 0.0)) {
-      throw InputError(fmt::format("--temperature: expected a temperature > 0 K, got {}",
-                                   arguments.temperature_K));
-    }
-    if (!arguments.seed) throw InputError("--seed: noise needs an explicit seed");
-    problem.noise = {.thermal_energy_J = kBoltzmann_J_per_K * arguments.temperature_K,
-                     .seed = *arguments.seed};
-    options.scheme = "baoab";
-  }
-  options.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
-  ResolveFastestMode(problem, &options);
-  // The recorded pass: a state of 2 n values and its time at every step.
-  const double samples = std::floor(tran.stop_s / options.step_s) + 1.0;
-  const double values = 2.0 * circuit.num_dof() + 1.0;
-  MemoryBudget::Check(8.0 * samples * values, arguments.config_path,
-                      fmt::format("the recorded pass of a circuit of {} nodes ({:.3g} steps of "
-                                  "{:.3g} s; make .tran shorter or its step longer)",
-                                  circuit.num_dof(), samples, options.step_s));
+  SimulationRun run{.title = netlist.title,
+                    .substrate = circuit,
+                    .problem = {.system = circuit.get(),
+                                .theta = circuit->netlist_parameters(),
+                                .input = circuit->Inputs(),
+                                .initial_state = circuit->InitialState(netlist),
+                                .duration_s = tran.stop_s,
+                                .dissipation = circuit->ResistiveDissipation()},
+                    .plot = {"plot_voltages.py", {netlist.title}, arguments.figure_format}};
+  run.integrator.scheme = "yoshida4";
+  AddThermalNoise(arguments, &run.problem, &run.integrator);
+  run.integrator.step_s = std::min(tran.step_s, tran.max_step_s.value_or(tran.step_s));
+  ResolveFastestMode(run.problem, &run.integrator);
+  CheckRecordedPassMemory(arguments.config_path, tran, run.integrator, circuit->num_dof());
   if (!tran.use_initial_conditions && !arguments.quiet) {
     fmt::print(stderr,
                "echolab simulate: {}: .tran has no uic; echolab starts from the elements' ic= "
                "values (0 where absent) rather than a DC operating point\n",
                arguments.config_path);
   }
-  ProgressReporter progress("simulate", tran.stop_s, !arguments.quiet);
-  const Trajectory trajectory =
-      Simulate(problem, options, [&](double t_s, const PhaseState&) { progress.Update(t_s); });
-  progress.Finish();
-  if (!trajectory.ok()) {
-    fmt::print(stderr, "echolab simulate: {}: the integration failed: {}\nNo output written.\n",
-               arguments.config_path, trajectory.BriefReport());
-    return 1;
-  }
-
-  WriteVoltagesCsv(circuit, problem.theta, trajectory, tran.start_s,
-                   output.path() / "voltages.csv");
-  nlohmann::json meta = RunHeader("simulate");
-  meta["netlist"] = RecordedSourceName(arguments.config_path);
-  meta["title"] = netlist.title;
-  meta["nodes"] = circuit.node_names();
-  meta["problem"] = ToJson(problem);
-  meta["trajectory"] = ToJson(trajectory);
-  const PlotRecipe plot{"plot_voltages.py", {netlist.title}, arguments.figure_format};
-  meta["plot"] = ToJson(plot);
-  WriteJson(meta, output.path() / "meta.json");
-  const std::optional<std::string> plot_failure =
-      arguments.plot ? TryDrawPlots(plot, output.path()) : std::nullopt;
-  output.Commit();
-  if (!arguments.quiet) {
-    fmt::print("{}\n{}\nwrote {}\n", netlist.title, trajectory.BriefReport(),
-               output.destination().string());
-  }
-  return plot_failure ? ReportPlotFailure(*plot_failure, output.destination()) : 0;
+  run.write_results = [circuit, theta = run.problem.theta, from_s = tran.start_s,
+                       title = netlist.title, source = arguments.config_path](
+                          const Trajectory& trajectory, const fs::path& folder,
+                          nlohmann::json* meta) {
+    WriteVoltagesCsv(*circuit, theta, trajectory, from_s, folder / "voltages.csv");
+    (*meta)["netlist"] = RecordedSourceName(source);
+    (*meta)["title"] = title;
+    (*meta)["nodes"] = circuit->node_names();
+    return std::string();
+  };
+  return run;
 }
 
 }  // namespace echolab

@@ -24,8 +24,9 @@ struct SimulateArguments {
   double node_capacitance_F = 0.0;
 };
 
-/// `echolab simulate CONFIG.toml`: runs the configured pass and writes
-/// trajectory.csv, energy.csv, meta.json and simulation.png into the output
+/// `echolab simulate CONFIG.toml` (or NETLIST.cir, circuit_simulate.h): runs
+/// the configured pass and writes its result files (for a configuration,
+/// trajectory.csv and energy.csv), meta.json and its figure into the output
 /// directory, all or nothing. Returns the process exit code: 0 on success,
 /// 1 when the integration failed (status and cause printed), and throws
 /// InputError for bad input (the caller exits with 2).

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
+#include <string_view>
+#include <utility>
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
@@ -220,12 +223,21 @@ HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& ta
 
 BuiltSequenceModel BuildSequenceModel(const ConfigTable& model, const TaskData& task,
                                       std::optional<std::uint64_t> seed) {
+  // The model kinds of [model], by name: a new kind is one line here.
+  using Builder = std::function<BuiltSequenceModel()>;
+  const std::pair<std::string_view, Builder> kinds[] = {
+      {"oscillator_network", [&] { return OscillatorNetworkModel(model, task); }},
+      {"circuit", [&] { return CircuitModel(model, task); }},
+      {"hssm", [&] { return HssmModel(model, task, seed); }},
+  };
   const std::string kind = model.String("kind");
-  if (kind == "oscillator_network") return OscillatorNetworkModel(model, task);
-  if (kind == "circuit") return CircuitModel(model, task);
-  if (kind == "hssm") return HssmModel(model, task, seed);
+  std::vector<std::string_view> names;
+  for (const auto& [name, build] : kinds) {
+    if (name == kind) return build();
+    names.push_back(name);
+  }
   model.Fail("kind",
-             fmt::format("unknown model '{}', expected oscillator_network, circuit or hssm", kind));
+             fmt::format("unknown model '{}', expected one of {}", kind, fmt::join(names, ", ")));
 }
 
 }  // namespace echolab

@@ -1,6 +1,10 @@
 #include "sims/config/substrate_config.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string_view>
+#include <vector>
 
 #include <limits>
 #include <set>
@@ -146,21 +150,35 @@ Substrate BuildLogCoshNetwork(const ConfigTable& model) {
   return Substrate{std::move(network), std::move(theta), std::move(description)};
 }
 
+Substrate BuildPaperSixOscillators(const ConfigTable& model) {
+  model.RejectUnknownKeys({"type"});
+  PaperSixOscillators paper = MakePaperSixOscillators();
+  return Substrate{paper.network, paper.theta,
+                   "the paper's six coupled oscillators (force on 1, read-out on 4)"};
+}
+
+// The substrate types of [model], by name: a new model is one line here.
+struct SubstrateType {
+  std::string_view name;
+  Substrate (*build)(const ConfigTable& model);
+};
+constexpr SubstrateType kSubstrateTypes[] = {
+    {"paper_six_oscillators", BuildPaperSixOscillators},
+    {"oscillator_network", BuildOscillatorNetwork},
+    {"log_cosh", BuildLogCoshNetwork},
+};
+
 }  // namespace
 
 Substrate BuildSubstrate(const ConfigTable& model) {
   const std::string type = model.String("type");
-  if (type == "paper_six_oscillators") {
-    model.RejectUnknownKeys({"type"});
-    PaperSixOscillators paper = MakePaperSixOscillators();
-    return Substrate{paper.network, paper.theta,
-                     "the paper's six coupled oscillators (force on 1, read-out on 4)"};
+  std::vector<std::string_view> names;
+  for (const SubstrateType& known : kSubstrateTypes) {
+    if (known.name == type) return known.build(model);
+    names.push_back(known.name);
   }
-  if (type == "oscillator_network") return BuildOscillatorNetwork(model);
-  if (type == "log_cosh") return BuildLogCoshNetwork(model);
-  model.Fail("type", fmt::format("unknown model type '{}', expected paper_six_oscillators, "
-                                 "oscillator_network or log_cosh",
-                                 type));
+  model.Fail("type",
+             fmt::format("unknown model type '{}', expected one of {}", type, fmt::join(names, ", ")));
 }
 
 }  // namespace echolab

@@ -22,7 +22,7 @@ done
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libeigen3-dev libsundials-dev libboost-dev libfmt-dev
+  libeigen3-dev libsundials-dev libboost-dev libfmt-dev libsuitesparse-dev
   libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   ngspice python3 python3-numpy python3-matplotlib
   libopenmpi-dev openmpi-bin

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "common/error.h"
 
 namespace echolab {
@@ -14,8 +16,18 @@ GradientAgreement Compare(const Vector& estimate, const Vector& reference) {
   GradientAgreement agreement;
   const double reference_norm = reference.norm();
   const double estimate_norm = estimate.norm();
-  agreement.relative_error = (estimate - reference).norm() / reference_norm;
-  agreement.cosine_similarity = estimate.dot(reference) / (estimate_norm * reference_norm);
+  // A zero reference: two zero vectors agree exactly (error 0, cosine 1); a
+  // non-zero estimate is infinitely far from it in relative terms (cosine 0).
+  if (reference_norm == 0.0 || estimate_norm == 0.0) {
+    const bool both_zero = reference_norm == 0.0 && estimate_norm == 0.0;
+    agreement.relative_error =
+        both_zero ? 0.0
+                  : (reference_norm == 0.0 ? std::numeric_limits<double>::infinity() : 1.0);
+    agreement.cosine_similarity = both_zero ? 1.0 : 0.0;
+  } else {
+    agreement.relative_error = (estimate - reference).norm() / reference_norm;
+    agreement.cosine_similarity = estimate.dot(reference) / (estimate_norm * reference_norm);
+  }
   long same_sign = 0;
   for (Eigen::Index i = 0; i < reference.size(); ++i) {
     if ((estimate[i] > 0) == (reference[i] > 0)) ++same_sign;

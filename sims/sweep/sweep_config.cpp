@@ -215,6 +215,8 @@ double LoadCircuitProblem(const ConfigTable& table, SweepConfig* config) {
   config->system = std::move(built.circuit);
   config->compared = std::move(built.trained);
   config->compared_names = std::move(built.trained_names);
+  // Element values span picofarads to microhenries: compare dL/d log θ.
+  config->comparison_scales = Entries(config->problem.scales.parameters, config->compared);
   return default_beta;
 }
 

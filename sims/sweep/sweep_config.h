@@ -37,6 +37,10 @@ struct SweepConfig {
   /// elements), and their names.
   std::vector<int> compared;
   std::vector<std::string> compared_names;
+  /// Scales s_j by which the compared gradients are multiplied before their
+  /// relative error, cosine and signs are taken: |θ_j| for a circuit (errors
+  /// in dL/d log θ, as gradcheck's), empty for a model (per SI unit).
+  Vector comparison_scales;
   std::vector<SweepPoint> points;
   /// [sweep] pathwise_reference (default true): at points with thermal noise,
   /// also compare the echo with the pathwise gradient of the forward pass's

@@ -50,6 +50,12 @@ void SetDamping(const SweepPoint& point, SimulationProblem* forward) {
   }
 }
 
+// g_j s_j: the gradient in the coordinates the comparisons use.
+Vector InComparisonScale(const SweepConfig& config, const Vector& gradient) {
+  if (config.comparison_scales.size() == 0) return gradient;
+  return gradient.cwiseProduct(config.comparison_scales);
+}
+
 GradientProblem PointProblem(const SweepConfig& config, const SweepPoint& point) {
   GradientProblem problem = config.problem;
   SetDamping(point, &problem.forward);
@@ -89,14 +95,16 @@ SweepRow RunSweepPoint(const SweepConfig& config, const SweepPoint& point) {
       row.echo_gradient = Entries(echo.dL_dtheta, config.compared);
       row.reference_gradient = Entries(truth.dL_dtheta, config.compared);
       row.cost = SweepCostValues(echo, truth);
-      const GradientAgreement agreement = Compare(row.echo_gradient, row.reference_gradient);
+      const GradientAgreement agreement = Compare(InComparisonScale(config, row.echo_gradient),
+                                                  InComparisonScale(config, row.reference_gradient));
       row.relative_error = agreement.relative_error;
       row.cosine_similarity = agreement.cosine_similarity;
       row.sign_agreement = agreement.sign_agreement;
       row.pathwise_relative_error = row.pathwise_cosine_similarity = kNaN;
       if (pathwise_wanted) {
-        const GradientAgreement path =
-            Compare(row.echo_gradient, Entries(pathwise.dL_dtheta, config.compared));
+        const GradientAgreement path = Compare(
+            InComparisonScale(config, row.echo_gradient),
+            InComparisonScale(config, Entries(pathwise.dL_dtheta, config.compared)));
         row.pathwise_relative_error = path.relative_error;
         row.pathwise_cosine_similarity = path.cosine_similarity;
       }

@@ -3,29 +3,15 @@
 // Small configurations for the command-line fault tests: each command runs
 // them in a fraction of a second.
 
+#include <string>
+
+#include "sims/three_oscillators.h"
+
 namespace echolab::faults {
 
 // Three oscillators (quartic on-site, harmonic couplings), driven on the
 // first, for 2 s at 0.01 s: 200 samples.
-inline constexpr const char* kSmallSubstrate = R"([model]
-type = "oscillator_network"
-num_oscillators = 3
-masses_kg = [1.0, 1.5, 0.8]
-driven = [1]
-[model.onsite]
-law = "quartic"
-k = 1.0
-b = 0.2
-[model.coupling]
-law = "harmonic"
-k = 0.4
-[[input]]
-waveform = "sine"
-amplitude = 0.4
-frequency_Hz = 0.2
-[initial_state]
-q = [0.3, 0.0, -0.2]
-[simulation]
+inline const std::string kSmallSubstrate = std::string(testing::kThreeOscillators) + R"([simulation]
 duration_s = 2.0
 [integrator]
 scheme = "leapfrog"

@@ -12,6 +12,7 @@
 #include "sims/build_info.h"
 #include "sims/command_line.h"
 #include "sims/report_images.h"
+#include "sims/three_oscillators.h"
 
 namespace {
 
@@ -19,26 +20,7 @@ namespace fs = std::filesystem;
 using echolab::testing::RunEcholab;
 using ::testing::HasSubstr;
 
-constexpr const char* kConfig = R"(
-[model]
-type = "oscillator_network"
-num_oscillators = 3
-masses_kg = [1.0, 1.5, 0.8]
-driven = [1]
-[model.onsite]
-law = "quartic"
-k = 1.0
-b = 0.2
-[model.coupling]
-law = "harmonic"
-k = 0.4
-[[input]]
-waveform = "sine"
-amplitude = 0.4
-frequency_Hz = 0.2
-[initial_state]
-q = [0.3, 0.0, -0.2]
-[simulation]
+const std::string kConfig = "\n" + std::string(echolab::testing::kThreeOscillators) + R"([simulation]
 duration_s = 5.0
 [integrator]
 scheme = "yoshida4"

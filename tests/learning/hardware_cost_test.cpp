@@ -193,6 +193,61 @@ TEST(HardwareCost, TheReadoutRangeBracketsTheParameterIntegrand) {
   EXPECT_TRUE((readout.min_abs_integrand.array() >= 0.0).all());
 }
 
+// One free harmonic oscillator from q0 = A at rest, over whole periods:
+// q = A cos ωt, p = -m ω A sin ωt, so the integrands ∂H/∂k = q²/2 and
+// ∂H/∂m = -p²/2m² = -ω² A² sin² ωt / 2 both have max/mean = 2, and the
+// read-out needs log2(2 / ε) bits at relative accuracy ε, though both pass
+// through zero (their smallest sample is arbitrarily small).
+TEST(HardwareCost, TheReadoutBitsOfAHarmonicOscillatorMatchTheClosedForm) {
+  constexpr double m = 1.3, k = 2.1, A = 0.7, periods = 3.0;
+  const double w = std::sqrt(k / m);
+  auto oscillator = std::make_shared<const OscillatorNetwork>(
+      NetworkTopology{.num_oscillators = 1}, PotentialLaw::kHarmonic, PotentialLaw::kHarmonic);
+  OwnedGradientProblem owned{oscillator, {}};
+  GradientProblem& problem = owned.problem;
+  problem.forward.system = oscillator.get();
+  problem.forward.theta = oscillator->MakeParameters(
+      Vector::Constant(1, m), Eigen::MatrixXd::Constant(1, 1, k), Eigen::MatrixXd(0, 1));
+  problem.forward.initial_state = {Vector::Constant(1, A), Vector::Zero(1)};
+  problem.forward.duration_s = periods * 2.0 * M_PI / w;
+  problem.loss = testing::TrackingOfOscillator(*oscillator, 0);
+  problem.integrator.step_s = 1e-3;
+  problem.measure_device_energy = true;
+  const GradientResult echo = EchoGradient().Compute(problem);
+  ASSERT_TRUE(echo.ok()) << echo.message;
+  const ReadoutCost& readout = echo.cost.readout;
+  ASSERT_EQ(readout.mean_abs_integrand.size(), 2);
+  // θ = (m, k): means ω² A²/4 and A²/4, maxima twice that (to O(h²)).
+  EXPECT_NEAR(readout.mean_abs_integrand[0], w * w * A * A / 4.0, 1e-5);
+  EXPECT_NEAR(readout.mean_abs_integrand[1], A * A / 4.0, 1e-5);
+  EXPECT_NEAR(readout.max_abs_integrand[0], w * w * A * A / 2.0, 1e-5);
+  EXPECT_NEAR(readout.max_abs_integrand[1], A * A / 2.0, 1e-5);
+  for (double accuracy : {1e-3, 1e-6}) {
+    EXPECT_NEAR(readout.RangeBits(accuracy), std::log2(2.0 / accuracy), 1e-4);
+  }
+  // The smallest nonzero sample sits at a zero crossing: far more bits than
+  // the sum needs.
+  EXPECT_GT(std::log2(readout.max_abs_integrand[0] / readout.min_abs_integrand[0]), 15.0);
+}
+
+// The six oscillators' integrands cross zero, where their smallest samples
+// reach 1e-15 of the full scale; the bits for the sum stay those of a crest
+// factor, far below what a double-precision accumulator carries.
+TEST(HardwareCost, TheReadoutBitsStayFarBelowTheMinimumSamplesRange) {
+  OwnedGradientProblem owned = testing::PaperSixOscillatorProblem();
+  owned.problem.measure_device_energy = true;
+  const GradientResult echo = EchoGradient().Compute(owned.problem);
+  ASSERT_TRUE(echo.ok()) << echo.message;
+  const ReadoutCost& readout = echo.cost.readout;
+  const double bits = readout.RangeBits(kReadoutRelativeAccuracy);
+  // At least the 10 bits of ε = 1e-3 against a full scale above the mean.
+  EXPECT_GT(bits, std::log2(1.0 / kReadoutRelativeAccuracy));
+  EXPECT_LT(bits, 30.0);
+  const double widest_min_range =
+      (readout.max_abs_integrand.array() / readout.min_abs_integrand.array()).log2().maxCoeff();
+  EXPECT_GT(widest_min_range, bits + 10.0);
+}
+
 // Finite differences: every perturbed pass on the device, after a reset.
 // BPTT: one hardware pass, 4 model evaluations per kick, N + 1 states.
 TEST(HardwareCost, DigitalAndFiniteDifferenceCountsByHand) {

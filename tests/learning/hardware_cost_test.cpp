@@ -5,9 +5,11 @@
 
 #include "learning/hardware_cost.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -133,6 +135,55 @@ TEST(DeviceEnergy, TheEchoesBalanceWithTheNudgesWork) {
   // The nudge impulses are accounted exactly; the flow to yoshida4's accuracy,
   // with the powers sampled before each impulse (O(β h)).
   EXPECT_LT(std::abs(energy.BalanceError_J()), 1e-3 * std::abs(energy.dissipated_J));
+}
+
+// The continuous echo (adaptive schemes) measures the same ledger on its
+// output grid: over the forward pass and both naive (damped) echoes, work in
+// = energy change + dissipated, to the solver's tolerance. Simpson's rule on
+// samples 2.5 ms apart and the fourth-order du/dt err by ~1e-9 J, below the
+// tolerances here, so the balance error falls with the tolerance.
+TEST(DeviceEnergy, TheContinuousEchosBalanceErrorFallsWithTheTolerance) {
+  std::vector<double> errors;
+  for (double rtol : {1e-5, 1e-7, 1e-9}) {
+    OwnedGradientProblem owned = DampedDrivenProblem("arkode_dopri5", 0.0025);
+    owned.problem.integrator.rtol = rtol;
+    owned.problem.integrator.atol = 1e-2 * rtol;
+    const GradientResult echo =
+        EchoGradient({.beta = 0.05, .nudge = NudgeReference::kPhysical}).Compute(owned.problem);
+    ASSERT_TRUE(echo.ok()) << echo.message;
+    ASSERT_TRUE(echo.cost.has_energy);
+    const DeviceEnergy& energy = echo.cost.energy;
+    EXPECT_GT(std::abs(energy.input_work_J), 1e-3);
+    EXPECT_GT(energy.dissipated_J, 1e-3);
+    EXPECT_GT(std::abs(energy.nudge_work_J), 1e-6);
+    EXPECT_EQ(energy.flip_energy_J, 0.0);  // an ideal flip
+    errors.push_back(std::abs(energy.BalanceError_J()));
+    std::cout << fmt::format(
+        "rtol {:.0e}: input work {:.5g} J, nudge work {:.4g} J, dissipated {:.5g} J, balance "
+        "error {:.3g} J\n",
+        rtol, energy.input_work_J, energy.nudge_work_J, energy.dissipated_J, errors.back());
+  }
+  // 100 times tighter: at least 10 times smaller each time.
+  for (size_t i = 1; i < errors.size(); ++i) {
+    EXPECT_LT(errors[i], 0.1 * errors[i - 1]) << errors[i - 1] << " -> " << errors[i];
+  }
+}
+
+// The continuous echo reads one sample per output time (T = 8 s at 2.5 ms:
+// 3,201 samples per echo), with the range of the forward pass's integrand.
+TEST(HardwareCost, TheContinuousEchoCountsItsReadoutSamples) {
+  OwnedGradientProblem owned = DampedDrivenProblem("arkode_dopri5", 0.0025);
+  const GradientResult echo =
+      EchoGradient({.nudge = NudgeReference::kPhysical}).Compute(owned.problem);
+  ASSERT_TRUE(echo.ok()) << echo.message;
+  EXPECT_EQ(echo.cost.hardware_passes, 3);
+  EXPECT_EQ(echo.cost.flips, 2);
+  EXPECT_EQ(echo.cost.readout.samples_per_parameter, 2 * 3201);
+  const ReadoutCost& readout = echo.cost.readout;
+  ASSERT_EQ(readout.max_abs_integrand.size(), owned.problem.forward.theta.size());
+  EXPECT_TRUE((readout.mean_abs_integrand.array() <= readout.max_abs_integrand.array()).all());
+  EXPECT_TRUE((readout.min_abs_integrand.array() <= readout.mean_abs_integrand.array()).all());
+  EXPECT_GT(readout.RangeBits(kReadoutRelativeAccuracy), 10.0);
 }
 
 // Hand counts on the six oscillators, T = 8 s, leapfrog (one kick per step)

@@ -87,11 +87,10 @@ TEST(DeviceEnergy, ALosslessUndrivenPassExchangesNothing) {
   EXPECT_LT(std::abs(result.cost.energy.energy_change_J), 1e-4);
 }
 
-// One free harmonic oscillator: H = p²/2m + k q²/2, q(t) = q0 cos ωt +
-// p0/(mω) sin ωt, p(t) = m dq/dt. A flip with gain error g gives the
-// kinetic energy ((1 + g)² - 1) p(T)²/2m, once per echo.
-TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
-  constexpr double m = 1.3, k = 2.1, q0 = 0.7, p0 = -0.4, T = 5.0, g = 0.03;
+// One free harmonic oscillator, H = p²/2m + k q²/2, θ = (m, k), from (q0,
+// p0) for T, on a step of 1 ms, its energy measured.
+OwnedGradientProblem HarmonicOscillatorProblem(double m, double k, double q0, double p0,
+                                               double T) {
   auto oscillator = std::make_shared<const OscillatorNetwork>(
       NetworkTopology{.num_oscillators = 1}, PotentialLaw::kHarmonic, PotentialLaw::kHarmonic);
   OwnedGradientProblem owned{oscillator, {}};
@@ -102,9 +101,19 @@ TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
   problem.forward.initial_state = {Vector::Constant(1, q0), Vector::Constant(1, p0)};
   problem.forward.duration_s = T;
   problem.loss = testing::TrackingOfOscillator(*oscillator, 0);
-  problem.integrator.scheme = "yoshida4";
   problem.integrator.step_s = 1e-3;
   problem.measure_device_energy = true;
+  return owned;
+}
+
+// The harmonic oscillator: q(t) = q0 cos ωt + p0/(mω) sin ωt, p(t) = m dq/dt.
+// A flip with gain error g gives the kinetic energy ((1 + g)² - 1) p(T)²/2m,
+// once per echo.
+TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
+  constexpr double m = 1.3, k = 2.1, q0 = 0.7, p0 = -0.4, T = 5.0, g = 0.03;
+  OwnedGradientProblem owned = HarmonicOscillatorProblem(m, k, q0, p0, T);
+  GradientProblem& problem = owned.problem;
+  problem.integrator.scheme = "yoshida4";
 
   const double w = std::sqrt(k / m);
   const double p_T = -m * w * q0 * std::sin(w * T) + p0 * std::cos(w * T);
@@ -242,6 +251,16 @@ TEST(HardwareCost, TheReadoutRangeBracketsTheParameterIntegrand) {
   EXPECT_GE(readout.max_abs_integrand[1], 0.9 * 0.005);
   EXPECT_TRUE((readout.min_abs_integrand.array() <= readout.max_abs_integrand.array()).all());
   EXPECT_TRUE((readout.min_abs_integrand.array() >= 0.0).all());
+  // The integrands pass through zero, where their smallest samples reach
+  // 1e-15 of the full scale; the bits for the sum stay those of a crest
+  // factor, far below the range of the smallest sample.
+  const double bits = readout.RangeBits(kReadoutRelativeAccuracy);
+  // At least the 10 bits of ε = 1e-3 against a full scale above the mean.
+  EXPECT_GT(bits, std::log2(1.0 / kReadoutRelativeAccuracy));
+  EXPECT_LT(bits, 30.0);
+  const double widest_min_range =
+      (readout.max_abs_integrand.array() / readout.min_abs_integrand.array()).log2().maxCoeff();
+  EXPECT_GT(widest_min_range, bits + 10.0);
 }
 
 // One free harmonic oscillator from q0 = A at rest, over whole periods:
@@ -252,19 +271,9 @@ TEST(HardwareCost, TheReadoutRangeBracketsTheParameterIntegrand) {
 TEST(HardwareCost, TheReadoutBitsOfAHarmonicOscillatorMatchTheClosedForm) {
   constexpr double m = 1.3, k = 2.1, A = 0.7, periods = 3.0;
   const double w = std::sqrt(k / m);
-  auto oscillator = std::make_shared<const OscillatorNetwork>(
-      NetworkTopology{.num_oscillators = 1}, PotentialLaw::kHarmonic, PotentialLaw::kHarmonic);
-  OwnedGradientProblem owned{oscillator, {}};
-  GradientProblem& problem = owned.problem;
-  problem.forward.system = oscillator.get();
-  problem.forward.theta = oscillator->MakeParameters(
-      Vector::Constant(1, m), Eigen::MatrixXd::Constant(1, 1, k), Eigen::MatrixXd(0, 1));
-  problem.forward.initial_state = {Vector::Constant(1, A), Vector::Zero(1)};
-  problem.forward.duration_s = periods * 2.0 * M_PI / w;
-  problem.loss = testing::TrackingOfOscillator(*oscillator, 0);
-  problem.integrator.step_s = 1e-3;
-  problem.measure_device_energy = true;
-  const GradientResult echo = EchoGradient().Compute(problem);
+  const OwnedGradientProblem owned =
+      HarmonicOscillatorProblem(m, k, A, 0.0, periods * 2.0 * M_PI / w);
+  const GradientResult echo = EchoGradient().Compute(owned.problem);
   ASSERT_TRUE(echo.ok()) << echo.message;
   const ReadoutCost& readout = echo.cost.readout;
   ASSERT_EQ(readout.mean_abs_integrand.size(), 2);
@@ -279,24 +288,6 @@ TEST(HardwareCost, TheReadoutBitsOfAHarmonicOscillatorMatchTheClosedForm) {
   // The smallest nonzero sample sits at a zero crossing: far more bits than
   // the sum needs.
   EXPECT_GT(std::log2(readout.max_abs_integrand[0] / readout.min_abs_integrand[0]), 15.0);
-}
-
-// The six oscillators' integrands cross zero, where their smallest samples
-// reach 1e-15 of the full scale; the bits for the sum stay those of a crest
-// factor, far below what a double-precision accumulator carries.
-TEST(HardwareCost, TheReadoutBitsStayFarBelowTheMinimumSamplesRange) {
-  OwnedGradientProblem owned = testing::PaperSixOscillatorProblem();
-  owned.problem.measure_device_energy = true;
-  const GradientResult echo = EchoGradient().Compute(owned.problem);
-  ASSERT_TRUE(echo.ok()) << echo.message;
-  const ReadoutCost& readout = echo.cost.readout;
-  const double bits = readout.RangeBits(kReadoutRelativeAccuracy);
-  // At least the 10 bits of ε = 1e-3 against a full scale above the mean.
-  EXPECT_GT(bits, std::log2(1.0 / kReadoutRelativeAccuracy));
-  EXPECT_LT(bits, 30.0);
-  const double widest_min_range =
-      (readout.max_abs_integrand.array() / readout.min_abs_integrand.array()).log2().maxCoeff();
-  EXPECT_GT(widest_min_range, bits + 10.0);
 }
 
 // Finite differences: every perturbed pass on the device, after a reset.

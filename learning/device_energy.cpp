@@ -1,5 +1,7 @@
 #include "learning/device_energy.h"
 
+#include "physics/external_drive.h"
+
 namespace echolab {
 
 DeviceEnergy& DeviceEnergy::operator+=(const DeviceEnergy& other) {
@@ -29,8 +31,31 @@ void PassEnergyLedger::Start(double t_s, const PhaseState& x) {
   start_energy_J_ = EnergyAt(t_s, x);
 }
 
+double PassEnergyLedger::DrivePower_W(double t_s, const PhaseState& x) {
+  const HamiltonianSystem& system = *pass_.system;
+  const ExternalDrive& drive = *pass_.drive;
+  pass_.input.Evaluate(t_s, &u_);
+  double power_W = 0.0;
+  // ∂H/∂q · a(p, t)
+  drive_rate_ = Vector::Zero(x.q.size());
+  drive.AddVelocity(x.p, t_s, &drive_rate_);
+  if (!drive_rate_.isZero(0.0)) {
+    system.PotentialGradient(x.q, pass_.theta, u_, &coupling_);
+    power_W += coupling_.dot(drive_rate_);
+  }
+  // ∂H/∂p · f(q, t)
+  drive_rate_.setZero();
+  drive.AddForce(x.q, t_s, &drive_rate_);
+  if (!drive_rate_.isZero(0.0)) {
+    system.KineticGradient(x.p, pass_.theta, &velocity_);
+    power_W += velocity_.dot(drive_rate_);
+  }
+  return power_W;
+}
+
 void PassEnergyLedger::AddGridPoint(double weight_s, double t_s, const PhaseState& x) {
   const HamiltonianSystem& system = *pass_.system;
+  if (pass_.drive) sums_.nudge_work_J += weight_s * DrivePower_W(t_s, x);
   if (system.num_inputs() > 0) {
     // du/dt ≈ [8 (u(t + δ) - u(t - δ)) - (u(t + 2δ) - u(t - 2δ))] / (12 δ), δ = h/2.
     const double delta_s = 0.5 * step_s_;

@@ -45,8 +45,12 @@ double FlipEnergy_J(const SimulationProblem& pass, const PhaseState& before,
 ///   input power        P_in(t) = ∂H/∂u(x, u(t)) · du/dt
 ///   dissipated power   P_d(t)  = vᵀ (G v + γ p),   v = ∂H/∂p
 ///
-/// du/dt is the fourth-order central difference of the input over ±h/2 and
-/// ±h, so that the integrals keep the order of a fourth-order scheme.
+///   drive power        P_a(t)  = ∂H/∂q · a(p, t) + ∂H/∂p · f(q, t)
+///
+/// the last for a pass with an ExternalDrive (the continuous echo's nudge),
+/// counted as nudge work. du/dt is the fourth-order central difference of the
+/// input over ±h/2 and ±h, so that the integrals keep the order of a
+/// fourth-order scheme.
 class PassEnergyLedger {
  public:
   /// `pass`: the substrate, θ, input and dissipation of the pass (not
@@ -54,8 +58,8 @@ class PassEnergyLedger {
   PassEnergyLedger(const SimulationProblem& pass, double step_s);
   /// E at the pass's start.
   void Start(double t_s, const PhaseState& x);
-  /// Adds c_k P_in(t_k) to the input work and c_k P_d(t_k) to the
-  /// dissipated energy, at the state x = x(t_k).
+  /// Adds c_k P_in(t_k) to the input work, c_k P_d(t_k) to the dissipated
+  /// energy and c_k P_a(t_k) to the nudge work, at the state x = x(t_k).
   void AddGridPoint(double weight_s, double t_s, const PhaseState& x);
   /// Adds H(after) - H(before) of an impulse at time t to the nudge work.
   void AddImpulse(double t_s, const PhaseState& before, const PhaseState& after);
@@ -64,12 +68,14 @@ class PassEnergyLedger {
 
  private:
   double EnergyAt(double t_s, const PhaseState& x);
+  // P_a(t) = ∂H/∂q · a(p, t) + ∂H/∂p · f(q, t), with u_ = u(t).
+  double DrivePower_W(double t_s, const PhaseState& x);
 
   const SimulationProblem& pass_;
   double step_s_;
   DeviceEnergy sums_;
   double start_energy_J_ = 0.0;
-  Vector u_, u_rate_, u_scratch_, coupling_, velocity_;
+  Vector u_, u_rate_, u_scratch_, coupling_, velocity_, drive_rate_;
 };
 
 }  // namespace echolab

@@ -19,6 +19,18 @@ void HardwareTiming::Validate() const {
   check(reset_time_s, "reset_time_s");
 }
 
+double ReadoutCost::RangeBits(double relative_accuracy) const {
+  if (max_abs_integrand.size() == 0) return NAN;
+  double bits = 0.0;
+  for (Eigen::Index i = 0; i < max_abs_integrand.size(); ++i) {
+    if (max_abs_integrand[i] == 0.0) continue;  // a parameter the pass does not feel
+    // b = log2(max|g| / (ε mean|g|))
+    bits = std::max(bits,
+                    std::log2(max_abs_integrand[i] / (relative_accuracy * mean_abs_integrand[i])));
+  }
+  return bits;
+}
+
 double HardwareCost::PhysicalTime_s(const HardwareTiming& timing) const {
   return pass_time_s + timing.flip_time_s * flips + timing.reset_time_s * resets;
 }
@@ -31,11 +43,23 @@ HardwareCost& HardwareCost::operator+=(const HardwareCost& other) {
   resets += other.resets;
   pass_time_s += other.pass_time_s;
   energy += other.energy;
-  readout.samples_per_parameter += other.readout.samples_per_parameter;
-  if (readout.max_abs_integrand.size() == other.readout.max_abs_integrand.size()) {
+  if (readout.max_abs_integrand.size() == 0) {
+    readout.max_abs_integrand = other.readout.max_abs_integrand;
+    readout.min_abs_integrand = other.readout.min_abs_integrand;
+    readout.mean_abs_integrand = other.readout.mean_abs_integrand;
+  } else if (readout.max_abs_integrand.size() == other.readout.max_abs_integrand.size()) {
     readout.max_abs_integrand = readout.max_abs_integrand.cwiseMax(other.readout.max_abs_integrand);
     readout.min_abs_integrand = readout.min_abs_integrand.cwiseMin(other.readout.min_abs_integrand);
+    // The mean over both experiments' samples.
+    const auto mine = static_cast<double>(readout.samples_per_parameter);
+    const auto theirs = static_cast<double>(other.readout.samples_per_parameter);
+    if (mine + theirs > 0.0) {
+      readout.mean_abs_integrand = (mine * readout.mean_abs_integrand +
+                                    theirs * other.readout.mean_abs_integrand) /
+                                   (mine + theirs);
+    }
   }
+  readout.samples_per_parameter += other.readout.samples_per_parameter;
   digital.model_evaluations += other.digital.model_evaluations;
   digital.flops += other.digital.flops;
   digital.memory_bytes = std::max(digital.memory_bytes, other.digital.memory_bytes);

@@ -32,7 +32,24 @@ struct ReadoutCost {
   /// Empty when not measured.
   Vector max_abs_integrand;
   Vector min_abs_integrand;
+  /// The mean magnitude Σ_k |τ_k| |∂θ_i H_half| / Σ_k |τ_k| over the same
+  /// kicks (τ_k the kick's time step): the integral of |∂θ_i H_half| that
+  /// the accumulator must resolve, per second of pass. Empty when not measured.
+  Vector mean_abs_integrand;
+
+  /// The bits a converter of parameter i's integrand needs, at full scale
+  /// max|g_i|, so that its rounding errors summed over the samples stay below
+  /// `relative_accuracy` of ∫|g_i|: a signed b-bit converter over ±max|g|
+  /// rounds each sample by at most max|g| 2^-b, and
+  ///   Σ_k |τ_k| max|g| 2^-b <= ε Σ_k |τ_k| |g_k|   <=>   b >= log2(max|g| / (ε mean|g|)).
+  /// The widest over the parameters (a parameter with g = 0 throughout needs
+  /// none); NaN when the range was not measured.
+  double RangeBits(double relative_accuracy) const;
 };
+
+/// The relative accuracy to which the reports size the read-out
+/// (ReadoutCost::RangeBits): 1e-3 of the integral of |∂θ_i H_half|.
+inline constexpr double kReadoutRelativeAccuracy = 1e-3;
 
 /// The cost of a gradient computed on a computer from a recorded pass (the
 /// adjoint, BPTT): what the method counted.

@@ -355,6 +355,7 @@ HardwareCost EchoHardwareCost(const DiscreteForwardPass& pass, int echoes,
   cost.readout.samples_per_parameter = samples_per_parameter;
   cost.readout.max_abs_integrand = pass.parameter_gradient_range;
   cost.readout.min_abs_integrand = pass.parameter_gradient_floor;
+  cost.readout.mean_abs_integrand = pass.parameter_gradient_mean_abs;
   return cost;
 }
 

@@ -89,6 +89,7 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   }
   Vector gradient, scratch;
   const bool track = options.record_parameter_gradient_range || options.measure_energy;
+  double total_weight_s = 0.0;  // Σ |τ_k|
   const auto track_range = [&](const SymmetricSplitting::Record& record) {
     HalfStepParameterGradient(forward, record, &gradient, &scratch);
     pass.parameter_gradient_range = pass.parameter_gradient_range.cwiseMax(gradient.cwiseAbs());
@@ -96,11 +97,15 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
     const auto magnitude = gradient.array().abs();
     pass.parameter_gradient_floor =
         pass.parameter_gradient_floor.array().min((magnitude > 0.0).select(magnitude, HUGE_VAL));
+    // Σ |τ_k| |∂θH_half|, divided by Σ |τ_k| at the end: the mean magnitude.
+    pass.parameter_gradient_mean_abs += std::abs(record.tau_s) * gradient.cwiseAbs();
+    total_weight_s += std::abs(record.tau_s);
   };
   if (track) {
     const int num_params = forward.system->num_params();
     pass.parameter_gradient_range = Vector::Zero(num_params);
     pass.parameter_gradient_floor = Vector::Constant(num_params, HUGE_VAL);
+    pass.parameter_gradient_mean_abs = Vector::Zero(num_params);
   }
   std::optional<PassEnergyLedger> ledger;
   if (options.measure_energy) {
@@ -141,10 +146,12 @@ DiscreteForwardPass RunDiscreteForward(const GradientProblem& problem, const Ste
   loss.TerminalParameterGradient(x, forward.theta, &terminal);
   pass.direct_parameter_gradient += terminal;
   if (ledger) ledger->Finish(forward.end_time_s(), x, &pass.energy);
-  // A parameter whose integrand was zero at every kick: floor 0.
-  if (track)
+  if (track) {
+    // A parameter whose integrand was zero at every kick: floor 0.
     pass.parameter_gradient_floor =
         pass.parameter_gradient_floor.cwiseMin(pass.parameter_gradient_range);
+    if (total_weight_s > 0.0) pass.parameter_gradient_mean_abs /= total_weight_s;
+  }
   pass.final_state = std::move(x);
   return pass;
 }

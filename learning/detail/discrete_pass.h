@@ -52,6 +52,7 @@ struct DiscreteForwardPass {
   Vector half_step_energy_gradient;  // Σ τ ∂θH_half over all sub-steps (if asked)
   Vector parameter_gradient_range;   // max |∂θH_half| over all sub-steps (if asked)
   Vector parameter_gradient_floor;  // min nonzero |∂θH_half| over all sub-steps (with the range)
+  Vector parameter_gradient_mean_abs;  // Σ |τ| |∂θH_half| / Σ |τ| over all sub-steps (with the range)
   DeviceEnergy energy;              // the device's energy over the pass (if asked)
   PhaseState final_state;
   std::vector<PhaseState> states;  // x_0..x_N (if asked)

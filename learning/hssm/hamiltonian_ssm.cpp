@@ -10,6 +10,7 @@
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
+#include "learning/hssm/hssm_gradient_cost.h"
 #include "learning/hssm/shard_runner.h"
 
 namespace echolab {
@@ -177,6 +178,15 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   evaluation.loss /= count;
   evaluation.metric /= count;
   if (options.compute_gradient) evaluation.gradient = gradient / count;
+  if (options.compute_gradient && options.measure_hardware_cost) {
+    std::vector<int> lengths;
+    for (const SequenceExample* example : batch) {
+      lengths.push_back(static_cast<int>(example->inputs.rows()));
+    }
+    evaluation.cost =
+        HssmGradientCost(static_cast<int>(blocks_.size()), config_.state, lengths, options.rule);
+    evaluation.cost_time_unit = "steps";
+  }
   return evaluation;
 }
 

@@ -63,9 +63,12 @@ struct SequenceEvaluation {
   int examples = 0;
   Eigen::VectorXd gradient;
   /// What the gradient of the batch cost the device, summed over its
-  /// sequences (learning/hardware_cost.h); empty (no passes) for models that
-  /// are not a physical substrate.
+  /// sequences (learning/hardware_cost.h), when asked for; empty (no passes)
+  /// for models that run on no device.
   HardwareCost cost;
+  /// The unit of cost's times: "s" for a substrate, "steps" for a model in
+  /// discrete time (an HSSM: one leapfrog step of its HRUs).
+  std::string cost_time_unit = "s";
 };
 
 /// A trainable model of sequences: a flat parameter vector and a loss with its

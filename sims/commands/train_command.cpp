@@ -17,6 +17,7 @@
 #include "sims/commands/progress_reporter.h"
 #include "sims/config/train_config.h"
 #include "sims/output/hardware_cost_json.h"
+#include "sims/output/hardware_cost_line.h"
 #include "sims/output/output_destination.h"
 #include "sims/output/plotting.h"
 #include "sims/output/run_metadata.h"
@@ -167,9 +168,9 @@ nlohmann::json Summary(const TrainConfig& config, const TrainArguments& argument
 }
 
 // What one training step's gradient (a batch of the training set, the first
-// examples in the split's order) costs the device, at the final parameters;
-// nothing for a model that is not a physical substrate (an HSSM).
-HardwareCost HardwareCostPerStep(const TrainConfig& config, const TrainArguments& arguments,
+// examples in the split's order) costs the device, at the final parameters
+// (SequenceEvaluation::cost and its time unit).
+SequenceEvaluation HardwareCostPerStep(const TrainConfig& config, const TrainArguments& arguments,
                                  const TrainingState& state) {
   SequenceModel& model = *config.model.model;
   const Eigen::VectorXd trained = model.Parameters();
@@ -186,7 +187,7 @@ HardwareCost HardwareCostPerStep(const TrainConfig& config, const TrainArguments
                              .beta = config.options.beta,
                              .measure_hardware_cost = true});
   model.SetParameters(trained);
-  return evaluation.cost;
+  return evaluation;
 }
 
 // Progress between evaluations, and one line per evaluation.
@@ -280,7 +281,8 @@ int RunTrain(const TrainArguments& arguments) {
                                              }});
   progress.Finish();
   const SequenceEvaluation test = trainer.Test(state);
-  const HardwareCost cost_per_step = HardwareCostPerStep(config, arguments, state);
+  const SequenceEvaluation step_evaluation = HardwareCostPerStep(config, arguments, state);
+  const HardwareCost& cost_per_step = step_evaluation.cost;
 
   metrics.Close();
   SaveCheckpoint(state, output.path() / "checkpoint.json");
@@ -290,9 +292,11 @@ int RunTrain(const TrainArguments& arguments) {
   }
   const PlotRecipe plot{"plot_training.py", {metric}, arguments.figure_format};
   nlohmann::json summary = Summary(config, arguments, state, test);
-  summary["hardware_cost_per_step"] = cost_per_step.hardware_passes > 0
-                                          ? HardwareCostJson(cost_per_step, HardwareTiming{})
-                                          : nlohmann::json(nullptr);
+  summary["hardware_cost_per_step"] = nullptr;
+  if (cost_per_step.hardware_passes > 0) {
+    summary["hardware_cost_per_step"] = HardwareCostJson(cost_per_step, HardwareTiming{});
+    summary["hardware_cost_per_step"]["time_unit"] = step_evaluation.cost_time_unit;
+  }
   summary["plot"] = ToJson(plot);
   WriteJson(summary, output.path() / "summary.json");
   const std::optional<std::string> plot_failure =
@@ -302,6 +306,10 @@ int RunTrain(const TrainArguments& arguments) {
   if (!arguments.quiet) {
     fmt::print("test {} {:.5g} (loss {:.5g}) with the parameters of step {}; wrote {}\n", metric,
                test.metric, test.loss, state.best_step, destination.string());
+    if (cost_per_step.hardware_passes > 0) {
+      fmt::print("hardware cost per step ({}): {}\n", arguments.gradient,
+                 HardwareCostLine(cost_per_step, HardwareTiming{}, step_evaluation.cost_time_unit));
+    }
   }
   return plot_failure ? ReportPlotFailure(*plot_failure, destination) : 0;
 }

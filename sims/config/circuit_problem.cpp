@@ -151,6 +151,7 @@ GradientResult RestrictedToEntries(GradientResult result, const std::vector<int>
   if (readout.max_abs_integrand.size() > 0) {
     readout.max_abs_integrand = Entries(readout.max_abs_integrand, indices);
     readout.min_abs_integrand = Entries(readout.min_abs_integrand, indices);
+    readout.mean_abs_integrand = Entries(readout.mean_abs_integrand, indices);
   }
   return result;
 }

@@ -7,10 +7,6 @@
 namespace echolab {
 namespace {
 
-// Magnitudes below 2^-52 of the full scale are lost to a double-precision
-// accumulator: the range is capped there.
-constexpr double kDoubleBits = 52.0;
-
 std::vector<double> ToStdVector(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
 // JSON has no infinity or NaN: null instead.
@@ -27,14 +23,7 @@ nlohmann::json EnergyJson(const DeviceEnergy& energy) {
 }  // namespace
 
 double ReadoutRangeBits(const ReadoutCost& readout) {
-  if (readout.max_abs_integrand.size() == 0) return NAN;
-  double bits = 0.0;
-  for (Eigen::Index i = 0; i < readout.max_abs_integrand.size(); ++i) {
-    const double largest = readout.max_abs_integrand[i];
-    if (largest == 0.0) continue;  // a parameter the pass does not feel
-    bits = std::max(bits, std::min(kDoubleBits, std::log2(largest / readout.min_abs_integrand[i])));
-  }
-  return bits;
+  return readout.RangeBits(kReadoutRelativeAccuracy);
 }
 
 nlohmann::json HardwareCostJson(const HardwareCost& cost, const HardwareTiming& timing) {
@@ -51,7 +40,9 @@ nlohmann::json HardwareCostJson(const HardwareCost& cost, const HardwareTiming& 
        {{"samples_per_parameter", cost.readout.samples_per_parameter},
         {"max_abs_integrand", ToStdVector(cost.readout.max_abs_integrand)},
         {"min_abs_integrand", ToStdVector(cost.readout.min_abs_integrand)},
-        {"range_bits", FiniteOrNull(ReadoutRangeBits(cost.readout))}}},
+        {"mean_abs_integrand", ToStdVector(cost.readout.mean_abs_integrand)},
+        {"range_bits", FiniteOrNull(ReadoutRangeBits(cost.readout))},
+        {"range_relative_accuracy", kReadoutRelativeAccuracy}}},
       {"digital",
        {{"model_evaluations", cost.digital.model_evaluations},
         {"flops", cost.digital.flops},

@@ -12,15 +12,14 @@ namespace echolab {
 ///    "energy_J": {"input_work", "nudge_work", "dissipated", "flips",
 ///                 "energy_change", "balance_error"} (null when not measured),
 ///    "readout": {"samples_per_parameter", "max_abs_integrand": [...],
-///                "min_abs_integrand": [...], "range_bits"},
+///                "min_abs_integrand": [...], "mean_abs_integrand": [...],
+///                "range_bits", "range_relative_accuracy"},
 ///    "digital": {"model_evaluations", "flops", "memory_bytes"}}
 nlohmann::json HardwareCostJson(const HardwareCost& cost, const HardwareTiming& timing);
 
-/// log2 of the widest range max_k |∂θ_i H| / min_k |∂θ_i H| (smallest
-/// nonzero) over the parameters: the bits an ADC of the integrand needs to
-/// resolve its smallest sample against its full scale, at most 52 (what a
-/// double-precision accumulator resolves). NaN when the range was not
-/// measured.
+/// The bits of the read-out's converters for kReadoutRelativeAccuracy
+/// (ReadoutCost::RangeBits): log2(max|g| / (ε mean|g|)), the widest over the
+/// parameters. NaN when the range was not measured.
 double ReadoutRangeBits(const ReadoutCost& readout);
 
 }  // namespace echolab

@@ -103,13 +103,14 @@ std::string Sentence(const SubstrateCost& s) {
   return fmt::format(
       "On {}, the echo runs {} passes ({:.3g} s of device time) and exchanges {:.3g} J with the "
       "inputs, {:.3g} J with the nudges and dissipates {:.3g} J (the ledger closes to {:.1e} of "
-      "the energy exchanged); each parameter's accumulator takes {} samples spanning {:.1f} bits. "
-      "The adjoint "
+      "the energy exchanged); each parameter's accumulator takes {} samples, which a converter "
+      "of {:.1f} bits resolves to {:.0e} of their integral. The adjoint "
       "needs {:.3g} floating-point operations and {:.3g} MB for its checkpoints (echo against "
       "adjoint: {:.1e}).",
       s.name, echo.hardware_passes, echo.PhysicalTime_s(HardwareTiming{}), echo.energy.input_work_J,
       echo.energy.nudge_work_J, echo.energy.dissipated_J, s.relative_balance_error,
-      echo.readout.samples_per_parameter, ReadoutRangeBits(echo.readout), adjoint.digital.flops,
+      echo.readout.samples_per_parameter, ReadoutRangeBits(echo.readout),
+      kReadoutRelativeAccuracy, adjoint.digital.flops,
       adjoint.digital.memory_bytes / 1e6, s.relative_error);
 }
 

@@ -118,6 +118,46 @@ std::string TaskName(SequenceTaskKind task) {
   return task == SequenceTaskKind::kClassification ? "classification" : "regression";
 }
 
+// What a batch's gradient costs the HRU layers, counted by hand: per block and
+// sequence of K steps, RHEL runs the forward pass and two echoes (3 K steps of
+// device time, 2 flips, 1 reset) and reads 2 K samples per unit parameter; BPTT
+// runs the forward pass and spends 3 evaluations of 8 P flops per step and
+// 2 P (K + 1) stored doubles on the computer.
+TEST(HamiltonianSsm, CountsWhatTheGradientCostsTheHruLayers) {
+  const HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, SequenceTaskKind::kRegression);
+  const HamiltonianSsm model(config);
+  const Data data = MakeData(config, {9, 12, 12}, 5);
+  constexpr int blocks = 2, sequences = 3, total_steps = 9 + 12 + 12, P = 4;
+  SequenceEvaluationOptions options{.compute_gradient = true, .measure_hardware_cost = true};
+  const SequenceEvaluation echo = model.Evaluate(data.Batch(), options);
+  EXPECT_EQ(echo.cost_time_unit, "steps");
+  EXPECT_EQ(echo.cost.hardware_passes, 3 * blocks * sequences);
+  EXPECT_EQ(echo.cost.flips, 2 * blocks * sequences);
+  EXPECT_EQ(echo.cost.resets, blocks * sequences);
+  EXPECT_DOUBLE_EQ(echo.cost.pass_time_s, 3.0 * blocks * total_steps);
+  const HardwareTiming timing{.flip_time_s = 0.5, .reset_time_s = 2.0};
+  EXPECT_DOUBLE_EQ(echo.cost.PhysicalTime_s(timing),
+                   3.0 * blocks * total_steps + 0.5 * 2 * blocks * sequences +
+                       2.0 * blocks * sequences);
+  EXPECT_EQ(echo.cost.readout.samples_per_parameter, 2 * total_steps);
+  EXPECT_FALSE(echo.cost.has_energy);
+  EXPECT_EQ(echo.cost.digital.model_evaluations, 0);
+
+  options.rule = SequenceGradientRule::kBptt;
+  const SequenceEvaluation bptt = model.Evaluate(data.Batch(), options);
+  EXPECT_EQ(bptt.cost.hardware_passes, blocks * sequences);
+  EXPECT_EQ(bptt.cost.flips, 0);
+  EXPECT_DOUBLE_EQ(bptt.cost.pass_time_s, 1.0 * blocks * total_steps);
+  EXPECT_EQ(bptt.cost.readout.samples_per_parameter, 0);
+  EXPECT_EQ(bptt.cost.digital.model_evaluations, 3 * blocks * total_steps);
+  EXPECT_DOUBLE_EQ(bptt.cost.digital.flops, 8.0 * P * 3 * blocks * total_steps);
+  EXPECT_DOUBLE_EQ(bptt.cost.digital.memory_bytes,
+                   8.0 * blocks * 2 * P * (total_steps + sequences));
+
+  // Not asked for: nothing.
+  EXPECT_EQ(model.Evaluate(data.Batch(), {.compute_gradient = true}).cost.hardware_passes, 0);
+}
+
 TEST(HamiltonianSsm, BpttGradientMatchesFiniteDifferences) {
   for (HruKind unit : {HruKind::kLinear, HruKind::kLogCosh}) {
     for (SequenceTaskKind task :

@@ -5,9 +5,11 @@
 
 #include "learning/hardware_cost.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -85,11 +87,10 @@ TEST(DeviceEnergy, ALosslessUndrivenPassExchangesNothing) {
   EXPECT_LT(std::abs(result.cost.energy.energy_change_J), 1e-4);
 }
 
-// One free harmonic oscillator: H = p²/2m + k q²/2, q(t) = q0 cos ωt +
-// p0/(mω) sin ωt, p(t) = m dq/dt. A flip with gain error g gives the
-// kinetic energy ((1 + g)² - 1) p(T)²/2m, once per echo.
-TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
-  constexpr double m = 1.3, k = 2.1, q0 = 0.7, p0 = -0.4, T = 5.0, g = 0.03;
+// One free harmonic oscillator, H = p²/2m + k q²/2, θ = (m, k), from (q0,
+// p0) for T, on a step of 1 ms, its energy measured.
+OwnedGradientProblem HarmonicOscillatorProblem(double m, double k, double q0, double p0,
+                                               double T) {
   auto oscillator = std::make_shared<const OscillatorNetwork>(
       NetworkTopology{.num_oscillators = 1}, PotentialLaw::kHarmonic, PotentialLaw::kHarmonic);
   OwnedGradientProblem owned{oscillator, {}};
@@ -100,9 +101,19 @@ TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
   problem.forward.initial_state = {Vector::Constant(1, q0), Vector::Constant(1, p0)};
   problem.forward.duration_s = T;
   problem.loss = testing::TrackingOfOscillator(*oscillator, 0);
-  problem.integrator.scheme = "yoshida4";
   problem.integrator.step_s = 1e-3;
   problem.measure_device_energy = true;
+  return owned;
+}
+
+// The harmonic oscillator: q(t) = q0 cos ωt + p0/(mω) sin ωt, p(t) = m dq/dt.
+// A flip with gain error g gives the kinetic energy ((1 + g)² - 1) p(T)²/2m,
+// once per echo.
+TEST(DeviceEnergy, FlipEnergyMatchesTheClosedFormOfAHarmonicOscillator) {
+  constexpr double m = 1.3, k = 2.1, q0 = 0.7, p0 = -0.4, T = 5.0, g = 0.03;
+  OwnedGradientProblem owned = HarmonicOscillatorProblem(m, k, q0, p0, T);
+  GradientProblem& problem = owned.problem;
+  problem.integrator.scheme = "yoshida4";
 
   const double w = std::sqrt(k / m);
   const double p_T = -m * w * q0 * std::sin(w * T) + p0 * std::cos(w * T);
@@ -133,6 +144,55 @@ TEST(DeviceEnergy, TheEchoesBalanceWithTheNudgesWork) {
   // The nudge impulses are accounted exactly; the flow to yoshida4's accuracy,
   // with the powers sampled before each impulse (O(β h)).
   EXPECT_LT(std::abs(energy.BalanceError_J()), 1e-3 * std::abs(energy.dissipated_J));
+}
+
+// The continuous echo (adaptive schemes) measures the same ledger on its
+// output grid: over the forward pass and both naive (damped) echoes, work in
+// = energy change + dissipated, to the solver's tolerance. Simpson's rule on
+// samples 2.5 ms apart and the fourth-order du/dt err by ~1e-9 J, below the
+// tolerances here, so the balance error falls with the tolerance.
+TEST(DeviceEnergy, TheContinuousEchosBalanceErrorFallsWithTheTolerance) {
+  std::vector<double> errors;
+  for (double rtol : {1e-5, 1e-7, 1e-9}) {
+    OwnedGradientProblem owned = DampedDrivenProblem("arkode_dopri5", 0.0025);
+    owned.problem.integrator.rtol = rtol;
+    owned.problem.integrator.atol = 1e-2 * rtol;
+    const GradientResult echo =
+        EchoGradient({.beta = 0.05, .nudge = NudgeReference::kPhysical}).Compute(owned.problem);
+    ASSERT_TRUE(echo.ok()) << echo.message;
+    ASSERT_TRUE(echo.cost.has_energy);
+    const DeviceEnergy& energy = echo.cost.energy;
+    EXPECT_GT(std::abs(energy.input_work_J), 1e-3);
+    EXPECT_GT(energy.dissipated_J, 1e-3);
+    EXPECT_GT(std::abs(energy.nudge_work_J), 1e-6);
+    EXPECT_EQ(energy.flip_energy_J, 0.0);  // an ideal flip
+    errors.push_back(std::abs(energy.BalanceError_J()));
+    std::cout << fmt::format(
+        "rtol {:.0e}: input work {:.5g} J, nudge work {:.4g} J, dissipated {:.5g} J, balance "
+        "error {:.3g} J\n",
+        rtol, energy.input_work_J, energy.nudge_work_J, energy.dissipated_J, errors.back());
+  }
+  // 100 times tighter: at least 10 times smaller each time.
+  for (size_t i = 1; i < errors.size(); ++i) {
+    EXPECT_LT(errors[i], 0.1 * errors[i - 1]) << errors[i - 1] << " -> " << errors[i];
+  }
+}
+
+// The continuous echo reads one sample per output time (T = 8 s at 2.5 ms:
+// 3,201 samples per echo), with the range of the forward pass's integrand.
+TEST(HardwareCost, TheContinuousEchoCountsItsReadoutSamples) {
+  OwnedGradientProblem owned = DampedDrivenProblem("arkode_dopri5", 0.0025);
+  const GradientResult echo =
+      EchoGradient({.nudge = NudgeReference::kPhysical}).Compute(owned.problem);
+  ASSERT_TRUE(echo.ok()) << echo.message;
+  EXPECT_EQ(echo.cost.hardware_passes, 3);
+  EXPECT_EQ(echo.cost.flips, 2);
+  EXPECT_EQ(echo.cost.readout.samples_per_parameter, 2 * 3201);
+  const ReadoutCost& readout = echo.cost.readout;
+  ASSERT_EQ(readout.max_abs_integrand.size(), owned.problem.forward.theta.size());
+  EXPECT_TRUE((readout.mean_abs_integrand.array() <= readout.max_abs_integrand.array()).all());
+  EXPECT_TRUE((readout.min_abs_integrand.array() <= readout.mean_abs_integrand.array()).all());
+  EXPECT_GT(readout.RangeBits(kReadoutRelativeAccuracy), 10.0);
 }
 
 // Hand counts on the six oscillators, T = 8 s, leapfrog (one kick per step)
@@ -191,6 +251,43 @@ TEST(HardwareCost, TheReadoutRangeBracketsTheParameterIntegrand) {
   EXPECT_GE(readout.max_abs_integrand[1], 0.9 * 0.005);
   EXPECT_TRUE((readout.min_abs_integrand.array() <= readout.max_abs_integrand.array()).all());
   EXPECT_TRUE((readout.min_abs_integrand.array() >= 0.0).all());
+  // The integrands pass through zero, where their smallest samples reach
+  // 1e-15 of the full scale; the bits for the sum stay those of a crest
+  // factor, far below the range of the smallest sample.
+  const double bits = readout.RangeBits(kReadoutRelativeAccuracy);
+  // At least the 10 bits of ε = 1e-3 against a full scale above the mean.
+  EXPECT_GT(bits, std::log2(1.0 / kReadoutRelativeAccuracy));
+  EXPECT_LT(bits, 30.0);
+  const double widest_min_range =
+      (readout.max_abs_integrand.array() / readout.min_abs_integrand.array()).log2().maxCoeff();
+  EXPECT_GT(widest_min_range, bits + 10.0);
+}
+
+// One free harmonic oscillator from q0 = A at rest, over whole periods:
+// q = A cos ωt, p = -m ω A sin ωt, so the integrands ∂H/∂k = q²/2 and
+// ∂H/∂m = -p²/2m² = -ω² A² sin² ωt / 2 both have max/mean = 2, and the
+// read-out needs log2(2 / ε) bits at relative accuracy ε, though both pass
+// through zero (their smallest sample is arbitrarily small).
+TEST(HardwareCost, TheReadoutBitsOfAHarmonicOscillatorMatchTheClosedForm) {
+  constexpr double m = 1.3, k = 2.1, A = 0.7, periods = 3.0;
+  const double w = std::sqrt(k / m);
+  const OwnedGradientProblem owned =
+      HarmonicOscillatorProblem(m, k, A, 0.0, periods * 2.0 * M_PI / w);
+  const GradientResult echo = EchoGradient().Compute(owned.problem);
+  ASSERT_TRUE(echo.ok()) << echo.message;
+  const ReadoutCost& readout = echo.cost.readout;
+  ASSERT_EQ(readout.mean_abs_integrand.size(), 2);
+  // θ = (m, k): means ω² A²/4 and A²/4, maxima twice that (to O(h²)).
+  EXPECT_NEAR(readout.mean_abs_integrand[0], w * w * A * A / 4.0, 1e-5);
+  EXPECT_NEAR(readout.mean_abs_integrand[1], A * A / 4.0, 1e-5);
+  EXPECT_NEAR(readout.max_abs_integrand[0], w * w * A * A / 2.0, 1e-5);
+  EXPECT_NEAR(readout.max_abs_integrand[1], A * A / 2.0, 1e-5);
+  for (double accuracy : {1e-3, 1e-6}) {
+    EXPECT_NEAR(readout.RangeBits(accuracy), std::log2(2.0 / accuracy), 1e-4);
+  }
+  // The smallest nonzero sample sits at a zero crossing: far more bits than
+  // the sum needs.
+  EXPECT_GT(std::log2(readout.max_abs_integrand[0] / readout.min_abs_integrand[0]), 15.0);
 }
 
 // Finite differences: every perturbed pass on the device, after a reset.

@@ -278,13 +278,10 @@ TEST_F(SweepCommand, RowsCarryTheHardwareCostOfTheEcho) {
     EXPECT_EQ(std::stod(row.at("echo_hardware_passes")), 3.0);
     EXPECT_DOUBLE_EQ(std::stod(row.at("echo_physical_time_s")), 3 * 8.0);
     EXPECT_GT(std::stod(row.at("adjoint_flops")), 0.0);
-    const double dissipated = std::stod(row.at("echo_dissipated_J"));
-    if (std::stod(row.at("thermal_energy_J")) == 0.0) {
-      EXPECT_GT(dissipated, 0.0);  // naive echoes of a damped pass
-      EXPECT_GT(std::stod(row.at("echo_readout_samples")), 0.0);
-    } else {
-      EXPECT_TRUE(std::isnan(dissipated));
-    }
+    // Naive echoes of a damped pass; with thermal noise the continuous echo's,
+    // measured on its output grid.
+    EXPECT_GT(std::stod(row.at("echo_dissipated_J")), 0.0);
+    EXPECT_GT(std::stod(row.at("echo_readout_samples")), 0.0);
   }
 }
 

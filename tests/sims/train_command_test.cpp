@@ -90,6 +90,11 @@ TEST_F(TrainCommand, WritesMetricsCheckpointParametersAndSummary) {
   EXPECT_EQ(cost["hardware_passes"], 3);
   EXPECT_EQ(cost["resets"], 3);
   EXPECT_GT(cost["digital"]["flops"].get<double>(), 0.0);
+  EXPECT_EQ(cost["time_unit"], "s");
+  // The printed summary says the same.
+  EXPECT_THAT(result.output, HasSubstr("hardware cost per step (bptt): 3 hardware passes (0 flips, "
+                                       "3 resets)"));
+  EXPECT_THAT(result.output, HasSubstr("; computer: "));
 }
 
 TEST_F(TrainCommand, TheEchosStepCostsThreePassesPerSequence) {
@@ -102,6 +107,12 @@ TEST_F(TrainCommand, TheEchosStepCostsThreePassesPerSequence) {
   EXPECT_EQ(cost["flips"], 2 * 3);
   EXPECT_FALSE(cost["energy_J"].is_null());
   EXPECT_EQ(cost["digital"]["flops"].get<double>(), 0.0);
+  // Sequences of 60 samples 0.1 s apart: 5.9 s per pass; no flip or reset time.
+  EXPECT_NEAR(cost["pass_time_s"].get<double>(), 9 * 5.9, 1e-9);
+  EXPECT_EQ(cost["physical_time_s"], cost["pass_time_s"]);
+  // Two echoes per sequence read: 2 × 3 × (steps of a pass) samples.
+  EXPECT_EQ(cost["readout"]["samples_per_parameter"].get<long>() % (2 * 3), 0);
+  EXPECT_GT(cost["readout"]["range_bits"].get<double>(), 0.0);
 }
 
 // A circuit's run writes the circuit with its best values back as a netlist:
@@ -301,6 +312,18 @@ TEST_F(TrainCommand, HssmTrainsByRhelAsByBptt) {
   std::cout << fmt::format("test loss after 12 steps: rhel {:.12f}, bptt {:.12f}\n", loss_a,
                            loss_b);
   EXPECT_NEAR(loss_a, loss_b, 1e-8 * std::abs(loss_b));
+  // A step's cost on the HRU layers: per block (2) and sequence (batch 8) of
+  // 200 steps, three passes under RHEL, one under BPTT.
+  const nlohmann::json& echo_cost = a["hardware_cost_per_step"];
+  EXPECT_EQ(echo_cost["time_unit"], "steps");
+  EXPECT_EQ(echo_cost["hardware_passes"], 3 * 2 * 8);
+  EXPECT_EQ(echo_cost["flips"], 2 * 2 * 8);
+  EXPECT_EQ(echo_cost["physical_time_s"].get<double>(), 3 * 2 * 8 * 200.0);
+  EXPECT_EQ(echo_cost["readout"]["samples_per_parameter"], 2 * 8 * 200);
+  EXPECT_TRUE(echo_cost["energy_J"].is_null());
+  const nlohmann::json& bptt_cost = b["hardware_cost_per_step"];
+  EXPECT_EQ(bptt_cost["hardware_passes"], 2 * 8);
+  EXPECT_GT(bptt_cost["digital"]["flops"].get<double>(), 0.0);
 
   std::ofstream(config) << fmt::format(fmt::runtime(kHssmConfig), fmt::arg("unit", "cubic"));
   const auto bad = RunEcholab(Train(config.string(), directory_ / "bad"));

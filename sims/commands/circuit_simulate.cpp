@@ -8,6 +8,7 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "circuits/node_voltmeter.h"
 #include "common/error.h"
 #include "common/output_file.h"
 #include "physics/highest_frequency.h"
@@ -26,17 +27,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const Vector& theta,
+void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const SimulationProblem& problem,
                       const Trajectory& trajectory, double from_s, const fs::path& path) {
   OutputFile out(path);
   out.Print("t_s");
   for (const std::string& node : circuit.node_names()) out.Print(",v({})", node);
   out.Print("\n");
-  Vector voltages;
+  NodeVoltmeter voltmeter(circuit, problem);
   for (size_t k = 0; k < trajectory.states.size(); ++k) {
     if (trajectory.times_s[k] < from_s) continue;
-    // v = ∂H/∂Q = C⁻¹ Q
-    circuit.KineticGradient(trajectory.states[k].p, theta, &voltages);
+    const Vector& voltages = voltmeter.At(trajectory.times_s[k], trajectory.states[k]);
     out.Print("{:.17g}", trajectory.times_s[k]);
     for (Eigen::Index i = 0; i < voltages.size(); ++i) out.Print(",{:.17g}", voltages[i]);
     out.Print("\n");
@@ -124,7 +124,7 @@ int RunCircuitSimulate(const SimulateArguments& arguments) {
     return 1;
   }
 
-  WriteVoltagesCsv(circuit, problem.theta, trajectory, tran.start_s,
+  WriteVoltagesCsv(circuit, problem, trajectory, tran.start_s,
                    output.path() / "voltages.csv");
   nlohmann::json meta = RunHeader("simulate");
   meta["netlist"] = RecordedSourceName(arguments.config_path);

@@ -156,6 +156,31 @@ TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
   EXPECT_THAT(json["warnings"][0].get<std::string>(), HasSubstr("echo_damping = naive"));
 }
 
+// The shipped lc_ladder.cir, whose node n1 has no capacitance and follows
+// Kirchhoff's law dΦ/dt = V_in - R i_L: the adjoint with that law's terms
+// matches finite differences of the passes; the naive echo's deviation (the
+// ladder is terminated at both ends) is reported. n1 cannot be read out.
+TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesOnANodeWithoutCapacitance) {
+  const std::string ladder =
+      (fs::path(ECHOLAB_SOURCE_DIR) / "circuits" / "examples" / "lc_ladder.cir").string();
+  const std::string common = fmt::format("gradcheck {} --target {} --duration 40e-9 -o {} ", ladder,
+                                         (directory_ / "target.csv").string(),
+                                         (directory_ / "out").string());
+  const auto result =
+      RunEcholab(common + "--output n3 --train c1,l1,l2,c3 --methods adjoint,fd,echo --json", false);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  const double fd_error = json["relative_errors"]["fd"].get<double>();
+  const double echo_error = json["relative_errors"]["echo"].get<double>();
+  std::cout << fmt::format("lc_ladder.cir: fd vs adjoint {:.2e}; naive echo vs adjoint {:.2e}\n",
+                           fd_error, echo_error);
+  EXPECT_LT(fd_error, 1e-6);
+  EXPECT_TRUE(std::isfinite(echo_error));
+  const auto readout = RunEcholab(common + "--output n1 --train c1 --force");
+  EXPECT_EQ(readout.exit_code, 2) << readout.output;
+  EXPECT_THAT(readout.output, HasSubstr("no capacitance and is solved from Kirchhoff's law"));
+}
+
 // |e - a| / |a|, the cosine of e and a, and how many entries share a sign,
 // for e_j = estimate_j × scale_j and a_j = reference_j × scale_j.
 struct Agreement {

@@ -98,6 +98,17 @@ Vector OverdampedDofs::EffectiveMomentumAdjoint(const PhaseState& lambda) const 
   return effective;
 }
 
+double OverdampedDofs::FastestRate() const {
+  if (indices_.empty()) return 0.0;
+  const Eigen::MatrixXd lower = friction_.matrixL();
+  const Eigen::MatrixXd left = lower.triangularView<Eigen::Lower>().solve(hessian_);
+  Eigen::MatrixXd reduced =
+      lower.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd(left.transpose()));
+  reduced = 0.5 * (reduced + reduced.transpose()).eval();  // symmetric up to round-off
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> rates(reduced, Eigen::EigenvaluesOnly);
+  return std::max(rates.eigenvalues().cwiseAbs().maxCoeff(), 0.0);
+}
+
 void OverdampedDofs::ZeroEntries(Vector* v) const {
   for (const Eigen::Index i : indices_) (*v)[i] = 0.0;
 }

@@ -46,6 +46,10 @@ class OverdampedDofs {
   /// v_A = 0.
   void ZeroEntries(Vector* v) const;
   const std::vector<Eigen::Index>& indices() const { return indices_; }
+  /// The fastest relaxation rate of the law (1/s), λ_max(G_AA⁻¹ W_AA) =
+  /// λ_max(L⁻¹ W_AA L⁻ᵀ) with G_AA = L Lᵀ: a step h of the splitting keeps
+  /// its order while h times this stays of order one.
+  double FastestRate() const;
 
  private:
   const Eigen::MatrixXd& FlowMatrixFor(double tau_s);

@@ -60,6 +60,34 @@ TEST(OverdampedDofs, TheCircuitSolvesItsNodesWithoutCapacitanceFromKirchhoffsLaw
   EXPECT_EQ(f.overdamped.indices(), (std::vector<Eigen::Index>{0, 1}));
 }
 
+// λ_max(G_AA⁻¹ W_AA) against the eigenvalues of the non-symmetric product,
+// and R/L for a lone RL node.
+TEST(OverdampedDofs, FastestRateIsTheLargestRelaxationRateOfTheLaw) {
+  const Fixture f;
+  const Eigen::Index n = f.circuit.num_dof();
+  Eigen::MatrixXd friction(2, 2), hessian(2, 2);
+  Vector column;
+  for (Eigen::Index j = 0; j < 2; ++j) {
+    column = f.problem.dissipation.FrictionTimes(Vector::Unit(n, j));
+    friction.col(j) = column.head(2);
+    f.circuit.PotentialHessianProduct(f.problem.initial_state.q, f.problem.theta, f.u,
+                                      Vector::Unit(n, j), &column);
+    hessian.col(j) = column.head(2);
+  }
+  const Eigen::MatrixXd product = friction.inverse() * hessian;
+  const double expected = product.eigenvalues().cwiseAbs().maxCoeff();
+  EXPECT_NEAR(f.overdamped.FastestRate(), expected, 1e-12 * expected);
+
+  const CircuitHamiltonian rl(ParseNetlistText("rl\nV1 in 0 DC 1\nR1 in a 50\nL1 a 0 25n\n", "rl.cir"));
+  const SimulationProblem problem{.system = &rl,
+                                  .theta = rl.netlist_parameters(),
+                                  .input = rl.Inputs(),
+                                  .initial_state = {Vector::Zero(1), Vector::Zero(1)},
+                                  .duration_s = 1e-9,
+                                  .dissipation = rl.ResistiveDissipation()};
+  EXPECT_NEAR(OverdampedDofs(problem).FastestRate(), 50.0 / 25e-9, 1e-6);
+}
+
 // q_A(τ) from the exact affine flow against RK4 with 20,000 steps, for
 // positive and negative τ (Yoshida's inner sub-step), with p_A set to 0.
 TEST(OverdampedDofs, ExactFlowMatchesAFineIntegrationOfTheLaw) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <numbers>
 
+#include "circuits/algebraic_nodes.h"
 #include "circuits/netlist_checks.h"
 #include "common/error.h"
 
@@ -123,8 +124,12 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
   }
   layout.parameters =
       Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  const std::vector<std::string> without_capacitance =
+      NodesWithoutCapacitance(netlist, layout.node_names);
   if (options.node_capacitance_F > 0.0) {
-    layout.parasitic_nodes = NodesWithoutCapacitance(netlist, layout.node_names);
+    layout.parasitic_nodes = without_capacitance;
+  } else {
+    layout.algebraic_nodes = AlgebraicNodes(netlist, layout.node_names, without_capacitance);
   }
   return layout;
 }
@@ -135,7 +140,7 @@ CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist, const CircuitOpti
     throw InputError(fmt::format("--node-capacitance: expected a capacitance >= 0 in F, got {}",
                                  options.node_capacitance_F));
   }
-  CheckNetlistSubstrate(netlist, node_names_, options.node_capacitance_F);
+  CheckNetlistSubstrate(netlist, node_names_, options.node_capacitance_F, algebraic_node_names_);
   if (!inductors_.empty() && !FactorsAt(netlist_parameters_)->inductance.positive_definite()) {
     const auto first_coupling =
         std::find_if(netlist.elements.begin(), netlist.elements.end(),
@@ -169,11 +174,24 @@ CircuitHamiltonian::CircuitHamiltonian(Layout layout, const CircuitOptions& opti
       netlist_parameters_(std::move(layout.parameters)),
       storage_(ResolveStorage(options.storage, static_cast<Eigen::Index>(node_names_.size()))),
       node_capacitance_F_(options.node_capacitance_F),
-      parasitic_node_names_(std::move(layout.parasitic_nodes)) {
+      parasitic_node_names_(std::move(layout.parasitic_nodes)),
+      algebraic_node_names_(std::move(layout.algebraic_nodes)) {
+  const auto index = [&](const std::string& name) {
+    return static_cast<int>(std::find(node_names_.begin(), node_names_.end(), name) -
+                            node_names_.begin());
+  };
   for (const std::string& name : parasitic_node_names_) {
-    parasitic_nodes_.push_back(static_cast<int>(
-        std::find(node_names_.begin(), node_names_.end(), name) - node_names_.begin()));
+    diagonal_capacitance_.emplace_back(index(name), node_capacitance_F_);
   }
+  for (const std::string& name : algebraic_node_names_) {
+    algebraic_nodes_.push_back(index(name));
+    diagonal_capacitance_.emplace_back(algebraic_nodes_.back(), kAlgebraicPlaceholder_F);
+  }
+}
+
+bool CircuitHamiltonian::IsAlgebraic(int node) const {
+  return std::find(algebraic_nodes_.begin(), algebraic_nodes_.end(), node) !=
+         algebraic_nodes_.end();
 }
 
 bool CircuitHamiltonian::dense() const { return storage_ == MatrixStorage::kDense; }
@@ -228,6 +246,8 @@ Dissipation CircuitHamiltonian::ResistiveDissipation() const {
   }
   dissipation.friction_matrix.resize(num_dof(), num_dof());
   dissipation.friction_matrix.setFromTriplets(entries.begin(), entries.end());
+  dissipation.overdamped_dofs.assign(algebraic_nodes_.begin(), algebraic_nodes_.end());
+  std::sort(dissipation.overdamped_dofs.begin(), dissipation.overdamped_dofs.end());
   return dissipation;
 }
 
@@ -415,7 +435,9 @@ Vector CircuitHamiltonian::NodeCharges(const Vector& v, const Vector& theta) con
   NodeVoltages state;
   BranchCharges(v, theta, &state);
   Vector charges = Vector::Zero(num_dof());
-  for (const int node : parasitic_nodes_) charges[node] += node_capacitance_F_ * v[node];
+  for (const auto& [node, capacitance_F] : diagonal_capacitance_) {
+    charges[node] += capacitance_F * v[node];
+  }
   for (size_t c = 0; c < capacitors_.size(); ++c) {
     capacitors_[c].AddTo(state.branch_charge[static_cast<Eigen::Index>(c)], &charges);
   }
@@ -470,14 +492,16 @@ Vector CircuitHamiltonian::CapacitanceValues(const Vector& theta) const {
   return values;
 }
 
-// Σ_c w_c a_c a_cᵀ + C_par Σ_(parasitic a) e_a e_aᵀ
+// Σ_c w_c a_c a_cᵀ + Σ_(parasitic or algebraic a) C_a e_a e_aᵀ
 Eigen::SparseMatrix<double> CircuitHamiltonian::CapacitiveMatrix(const Vector& per_capacitor) const {
   std::vector<Eigen::Triplet<double>> entries;
-  entries.reserve(4 * capacitors_.size() + parasitic_nodes_.size());
+  entries.reserve(4 * capacitors_.size() + diagonal_capacitance_.size());
   for (size_t c = 0; c < capacitors_.size(); ++c) {
     AddOuterProduct(capacitors_[c], per_capacitor[static_cast<Eigen::Index>(c)], &entries);
   }
-  for (const int node : parasitic_nodes_) entries.emplace_back(node, node, node_capacitance_F_);
+  for (const auto& [node, capacitance_F] : diagonal_capacitance_) {
+    entries.emplace_back(node, node, capacitance_F);
+  }
   Eigen::SparseMatrix<double> matrix(num_dof(), num_dof());
   matrix.setFromTriplets(entries.begin(), entries.end());
   return matrix;
@@ -606,7 +630,7 @@ void CircuitHamiltonian::AddInductanceDerivatives(const Vector& theta, const Vec
   }
 }
 
-// T = ½ Qᵀ C⁻¹ Q; with varactors T = Σ_c U_c(Q_c) + Σ_(parasitic a) ½ C_par v_a²,
+// T = ½ Qᵀ C⁻¹ Q; with varactors T = Σ_c U_c(Q_c) + Σ_(parasitic or algebraic a) ½ C_a v_a²,
 // U = Q² / (2 C0) + b Q⁴ / 4
 double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta) const {
   if (!has_varactors_) return 0.5 * p.dot(FactorsAt(theta)->capacitance.Solve(p));
@@ -617,8 +641,8 @@ double CircuitHamiltonian::DoKineticEnergy(const Vector& p, const Vector& theta)
     energy += charge * charge / (2.0 * theta[capacitors_[c].param]) +
               0.25 * capacitor_cubic_V_per_C3_[c] * std::pow(charge, 4);
   }
-  for (const int node : parasitic_nodes_) {
-    energy += 0.5 * node_capacitance_F_ * state.voltage[node] * state.voltage[node];
+  for (const auto& [node, capacitance_F] : diagonal_capacitance_) {
+    energy += 0.5 * capacitance_F * state.voltage[node] * state.voltage[node];
   }
   return energy;
 }

@@ -3,6 +3,7 @@
 #include <Eigen/SparseCore>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -68,15 +69,29 @@ namespace echolab {
 /// are taken on request (CircuitOptions::storage).
 ///
 /// Nodes without capacitance (only L, R, junctions or sources touch them)
-/// have no momentum of their own; with CircuitOptions::node_capacitance_F > 0
+/// have no momentum of their own. With CircuitOptions::node_capacitance_F > 0
 /// each of them gets that parasitic capacitance to ground (a fixed
-/// capacitance, not a parameter), otherwise they are refused.
+/// capacitance, not a parameter). Otherwise those that AlgebraicNodes accepts
+/// (resistors to ground or to driven nodes, inductors, current sources) are
+/// algebraic: their charge stays 0 and their flux follows Kirchhoff's law
+/// G_AA dΦ_A/dt = -∂V/∂Φ_A, the limit C → 0 (Dissipation::overdamped_dofs
+/// of ResistiveDissipation; the capacitance matrix holds a placeholder
+/// kAlgebraicPlaceholder_F on their diagonal, which no charge ever reaches,
+/// so that it stays invertible). The other nodes without capacitance are
+/// refused.
 struct CircuitOptions {
   MatrixStorage storage = MatrixStorage::kAutomatic;
   /// Parasitic capacitance (F) added from every node without a path of
   /// capacitors to ground; 0 refuses such nodes.
   double node_capacitance_F = 0.0;
 };
+
+/// Why a node voltage read-out (VelocityReadout, which reads ∂H/∂Q) refuses an
+/// algebraic node.
+inline constexpr const char* kAlgebraicReadoutRefusal =
+    "the node has no capacitance and is solved from Kirchhoff's law (its voltage is not a "
+    "charge's); read out a node with a capacitor, or give it one (a capacitor to ground, or "
+    "--node-capacitance C)";
 
 class CircuitHamiltonian final : public HamiltonianSystem {
  public:
@@ -100,6 +115,15 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   Eigen::Index StoredEntries(const Vector& theta) const;
   /// The nodes that received the parasitic capacitance (empty without it).
   const std::vector<std::string>& parasitic_nodes() const { return parasitic_node_names_; }
+  /// The nodes without capacitance solved from Kirchhoff's law (empty with
+  /// a parasitic capacitance).
+  const std::vector<std::string>& algebraic_nodes() const { return algebraic_node_names_; }
+  /// Whether the node of index `node` is algebraic: its voltage is
+  /// dΦ/dt = -G_AA⁻¹ ∂V/∂Φ_A (OverdampedDofs), not ∂H/∂Q.
+  bool IsAlgebraic(int node) const;
+  /// The diagonal capacitance (F) that the algebraic nodes hold in C: any
+  /// positive value, since their charge is always 0.
+  static constexpr double kAlgebraicPlaceholder_F = 1.0;
   /// The smallest capacitance (C, or a varactor's C0) in θ, in F.
   double SmallestCapacitance(const Vector& theta) const;
   /// The input channels: the current sources (A, even), then ∫V dt (even),
@@ -230,6 +254,7 @@ class CircuitHamiltonian final : public HamiltonianSystem {
     DrivenNodes driven;
     Vector parameters;
     std::vector<std::string> parasitic_nodes;
+    std::vector<std::string> algebraic_nodes;
   };
   static Layout MakeLayout(const Netlist& netlist, const CircuitOptions& options);
 
@@ -245,7 +270,10 @@ class CircuitHamiltonian final : public HamiltonianSystem {
   MatrixStorage storage_;
   double node_capacitance_F_;
   std::vector<std::string> parasitic_node_names_;
-  std::vector<int> parasitic_nodes_;  // their indices
+  std::vector<std::string> algebraic_node_names_;
+  std::vector<int> algebraic_nodes_;  // their indices
+  // (node index, C in F) on C's diagonal: the parasitic and algebraic nodes.
+  std::vector<std::pair<int, double>> diagonal_capacitance_;
   mutable std::mutex factors_mutex_;
   mutable std::shared_ptr<const Factors> factors_;
 };

@@ -93,18 +93,24 @@ std::vector<std::string> NodesWithoutCapacitance(const Netlist& netlist,
 }
 
 void CheckNetlistSubstrate(const Netlist& netlist, const std::vector<std::string>& free_nodes,
-                           double node_capacitance_F) {
+                           double node_capacitance_F,
+                           const std::vector<std::string>& algebraic_nodes) {
   CheckMemory(netlist, free_nodes.size());
   if (node_capacitance_F > 0.0) return;
-  const std::vector<std::string> floating = NodesWithoutCapacitance(netlist, free_nodes);
+  std::vector<std::string> floating = NodesWithoutCapacitance(netlist, free_nodes);
+  std::erase_if(floating, [&](const std::string& node) {
+    return std::find(algebraic_nodes.begin(), algebraic_nodes.end(), node) !=
+           algebraic_nodes.end();
+  });
   if (floating.empty()) return;
   const Element& first = FirstUse(netlist, floating.front());
   throw InputError(fmt::format(
       "{}: node(s) {} (first used by {} here) have no path of capacitors to ground or to a node "
-      "that a voltage source drives, so the capacitance matrix is singular (a node without "
-      "capacitance has no dynamics of its own); add a capacitor from {} to ground, or run with "
-      "--node-capacitance C (a parasitic capacitance C in F from every such node to ground, "
-      "e.g. --node-capacitance 1e-15)",
+      "that a voltage source drives, so the capacitance matrix is singular, and cannot be solved "
+      "from Kirchhoff's law either (that needs resistors from the node to ground or to a driven "
+      "node, and no capacitor, junction or resistor to a charged node on it); add a capacitor "
+      "from {} to ground, or run with --node-capacitance C (a parasitic capacitance C in F from "
+      "every such node to ground, e.g. --node-capacitance 1e-15)",
       LocationOf(netlist, first), fmt::join(floating, ", "), first.name, floating.front()));
 }
 

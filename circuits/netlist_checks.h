@@ -16,11 +16,13 @@ namespace echolab {
 ///     and the exact damping flow's dense block over the resistors' nodes
 ///     must fit in MemoryBudget;
 ///   - unless `node_capacitance_F` > 0 (a parasitic capacitance for them),
-///     every free node needs a path of capacitors to ground or to a driven
-///     node, else the capacitance matrix is singular; the message names the
-///     nodes and the --node-capacitance option.
+///     every free node that is not algebraic (`algebraic_nodes`, solved from
+///     Kirchhoff's law: AlgebraicNodes) needs a path of capacitors to ground
+///     or to a driven node, else the capacitance matrix is singular; the
+///     message names the nodes and the --node-capacitance option.
 void CheckNetlistSubstrate(const Netlist& netlist, const std::vector<std::string>& free_nodes,
-                           double node_capacitance_F);
+                           double node_capacitance_F,
+                           const std::vector<std::string>& algebraic_nodes);
 
 /// The free nodes without a path of capacitors to ground or to a driven node.
 std::vector<std::string> NodesWithoutCapacitance(const Netlist& netlist,

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "common/error.h"
 #include "physics/integrators/detail/adaptive_support.h"
 #include "physics/integrators/fixed_step_integrator.h"
+#include "physics/overdamped_dofs.h"
 #include "physics/stability_guard.h"
 #include "physics/sundials/cvodes_adams_session.h"
 
@@ -160,10 +162,18 @@ int RunningLossRhs(double t_s, N_Vector x, N_Vector q_dot, void* user_data) {
 //
 //   λᵀ ∂f/∂θ = (∂θ ∇p T)ᵀ (λ_q - G ⊙ λ_p) - (∂θ ∇q V)ᵀ λ_p,
 //   λᵀ ∂f/∂u = -(∂u ∇q V)ᵀ λ_p.
+//
+// Degrees of freedom without inertia (OverdampedDofs) have f_qA = -G_AA⁻¹ ∇_A V and
+// f_pA = 0: every λ_p that multiplies a derivative of ∇V above becomes λ̃_p, λ_p with its
+// A entries replaced by G_AA⁻¹ λ_qA, and λ_pA stays 0.
 class AdjointEquations {
  public:
   explicit AdjointEquations(const GradientProblem& problem)
-      : problem_(problem.forward), system_(*problem.forward.system), loss_(*problem.loss) {}
+      : problem_(problem.forward), system_(*problem.forward.system), loss_(*problem.loss) {
+    if (problem_.dissipation.has_overdamped_dofs()) {
+      overdamped_ = std::make_unique<OverdampedDofs>(problem_);
+    }
+  }
 
   // dλ/dt = -(∂f/∂x)ᵀ λ - ∇x l, i.e.
   //   dλ_q/dt = W λ_p - ∇q l
@@ -173,10 +183,11 @@ class AdjointEquations {
     problem_.input.Evaluate(t_s, &u_);
     PhaseState loss_gradient;
     loss_.RunningGradient(x, LossTime(t_s), theta, &loss_gradient);
-    system_.PotentialHessianProduct(x.q, theta, u_, lambda.p, &rate->q);
+    system_.PotentialHessianProduct(x.q, theta, u_, ForceAdjoint(lambda), &rate->q);
     rate->q -= loss_gradient.q;
     system_.KineticHessianProduct(x.p, theta, FrictionAdjusted(lambda), &rate->p);
     rate->p = problem_.dissipation.momentum_decay_rate_per_s * lambda.p - rate->p - loss_gradient.p;
+    if (overdamped_ != nullptr) overdamped_->ZeroEntries(&rate->p);
   }
 
   // g = λᵀ ∂f/∂θ + ∂l/∂θ, the integrand of dL/dθ.
@@ -186,7 +197,7 @@ class AdjointEquations {
     problem_.input.Evaluate(t_s, &u_);
     Vector potential_term, loss_term;
     system_.KineticMixedProduct(x.p, theta, FrictionAdjusted(lambda), integrand);
-    system_.PotentialMixedProduct(x.q, theta, u_, lambda.p, &potential_term);
+    system_.PotentialMixedProduct(x.q, theta, u_, ForceAdjoint(lambda), &potential_term);
     loss_.RunningParameterGradient(x, LossTime(t_s), theta, &loss_term);
     *integrand += loss_term - potential_term;
   }
@@ -195,13 +206,18 @@ class AdjointEquations {
   Vector InputDensity(double t_s, const PhaseState& x, const PhaseState& lambda) {
     problem_.input.Evaluate(t_s, &u_);
     Vector density;
-    system_.InputMixedProduct(x.q, problem_.theta, u_, lambda.p, &density);
+    system_.InputMixedProduct(x.q, problem_.theta, u_, ForceAdjoint(lambda), &density);
     return -density;
   }
 
  private:
   // The loss measures time from the start of the pass.
   double LossTime(double t_s) const { return t_s - problem_.start_time_s; }
+
+  // λ_p, or λ̃_p with overdamped degrees of freedom: what multiplies ∂∇V.
+  Vector ForceAdjoint(const PhaseState& lambda) const {
+    return overdamped_ == nullptr ? lambda.p : overdamped_->EffectiveMomentumAdjoint(lambda);
+  }
 
   // λ_q - G ⊙ λ_p.
   // (G is symmetric, so Gᵀ λ_p = G λ_p, with the friction matrix included.)
@@ -214,6 +230,7 @@ class AdjointEquations {
   const SimulationProblem& problem_;
   const HamiltonianSystem& system_;
   const Loss& loss_;
+  std::unique_ptr<OverdampedDofs> overdamped_;  // null without overdamped dofs
   Vector u_;
 };
 

@@ -25,6 +25,11 @@ void CheckDiscreteEcho(const GradientProblem& problem, const EchoOptions& option
   if (options.hardware.has_readout_model() && !centred) {
     throw InputError("echo.hardware: read-out noise and quantisation need the centred estimator");
   }
+  if (options.damping != EchoDamping::kNaive && problem.forward.dissipation.has_overdamped_dofs()) {
+    throw InputError(
+        "echo.damping: the gain echoes need inertia on every degree of freedom (a circuit node "
+        "without capacitance has none; the naive echo runs it)");
+  }
   if (options.damping != EchoDamping::kGainReweighted) return;
   if (!centred) {
     throw InputError("echo.damping: the reweighted gain echo needs the centred estimator");

@@ -2,6 +2,7 @@
 
 #include <Eigen/SparseCore>
 #include <cstdint>
+#include <vector>
 
 #include "physics/phase_state.h"
 
@@ -21,10 +22,16 @@ namespace echolab {
 /// friction_matrix (sparse, symmetric, n × n, or empty) is friction that
 /// couples degrees of freedom and adds to G: a circuit's resistors give the
 /// conductance matrix Σ_R a_R a_Rᵀ / R (S) acting on the node voltages ∂H/∂Q.
+///
+/// overdamped_dofs (sorted indices, or empty) are degrees of freedom without
+/// inertia, in the limit m → 0 of the law above: their momenta stay 0 and
+/// their positions follow G_AA dq_A/dt = -∂V/∂q_A (OverdampedDofs), e.g. a
+/// circuit node that resistors and inductors touch but no capacitor.
 struct Dissipation {
   Vector friction_N_s_per_m;
   double momentum_decay_rate_per_s = 0.0;
   Eigen::SparseMatrix<double> friction_matrix;
+  std::vector<Eigen::Index> overdamped_dofs;
 
   bool has_friction_vector() const {
     return friction_N_s_per_m.size() > 0 && !friction_N_s_per_m.isZero(0.0);
@@ -35,6 +42,7 @@ struct Dissipation {
   bool is_zero() const {
     return momentum_decay_rate_per_s == 0.0 && !has_friction_vector() && !has_friction_matrix();
   }
+  bool has_overdamped_dofs() const { return !overdamped_dofs.empty(); }
   /// G v = friction_N_s_per_m ⊙ v + friction_matrix v, for velocities v.
   Vector FrictionTimes(const Vector& v) const;
 };

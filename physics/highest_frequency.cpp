@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "physics/integrators/fixed_step_integrator.h"
+#include "physics/overdamped_dofs.h"
 
 namespace echolab {
 namespace {
@@ -47,6 +48,9 @@ std::optional<double> HighestAngularFrequency(const SimulationProblem& problem, 
 std::optional<double> FastestDampingRate(const SimulationProblem& problem) {
   const HamiltonianSystem& system = *problem.system;
   if (!problem.dissipation.has_friction_matrix()) return 0.0;
+  const double overdamped_rate = problem.dissipation.has_overdamped_dofs()
+                                     ? OverdampedDofs(problem).FastestRate()
+                                     : 0.0;
   if (system.num_dof() > kMaxDof || !system.HasQuadraticKineticEnergy()) return std::nullopt;
   const Eigen::LLT<Eigen::MatrixXd> kinetic(KineticHessianMatrix(problem));
   if (kinetic.info() != Eigen::Success) return std::nullopt;
@@ -56,7 +60,7 @@ std::optional<double> FastestDampingRate(const SimulationProblem& problem) {
   reduced = 0.5 * (reduced + reduced.transpose()).eval();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> rates(reduced, Eigen::EigenvaluesOnly);
   if (rates.info() != Eigen::Success) return std::nullopt;
-  return std::max(rates.eigenvalues().maxCoeff(), 0.0);
+  return std::max({rates.eigenvalues().maxCoeff(), overdamped_rate, 0.0});
 }
 
 }  // namespace echolab

@@ -18,8 +18,10 @@ std::optional<double> HighestAngularFrequency(const SimulationProblem& problem, 
                                               const Vector& u);
 
 /// The fastest decay rate (1/s) of the pass's friction matrix G acting
-/// through T = pᵀ K p / 2 (K = L Lᵀ): λ_max(G K) = λ_max(Lᵀ G L); 0 without
-/// a friction matrix. Empty in the cases HighestAngularFrequency is.
+/// through T = pᵀ K p / 2 (K = L Lᵀ): λ_max(G K) = λ_max(Lᵀ G L), or the
+/// fastest relaxation of its degrees of freedom without inertia
+/// (OverdampedDofs::FastestRate) when that is faster; 0 without a friction
+/// matrix. Empty in the cases HighestAngularFrequency is.
 std::optional<double> FastestDampingRate(const SimulationProblem& problem);
 
 }  // namespace echolab

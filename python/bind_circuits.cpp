@@ -40,6 +40,8 @@ void BindCircuits(py::module_& m) {
       .def_property_readonly("netlist_parameters", &CircuitHamiltonian::netlist_parameters,
                              "theta holding the netlist's element values (SI units)")
       .def_property_readonly("node_names", &CircuitHamiltonian::node_names)
+      .def_property_readonly("algebraic_nodes", &CircuitHamiltonian::algebraic_nodes,
+                             "The nodes without capacitance solved from Kirchhoff's law")
       .def("node_index", &CircuitHamiltonian::NodeIndex, py::arg("name"),
            "Index of a node in the state, -1 for ground")
       .def("resistive_dissipation", &CircuitHamiltonian::ResistiveDissipation,

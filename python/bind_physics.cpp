@@ -135,6 +135,8 @@ void BindDissipation(py::module_& m) {
       .def_readwrite("friction_N_s_per_m", &Dissipation::friction_N_s_per_m)
       .def_readwrite("momentum_decay_rate_per_s", &Dissipation::momentum_decay_rate_per_s)
       .def_readwrite("friction_matrix", &Dissipation::friction_matrix)
+      .def_readonly("overdamped_dofs", &Dissipation::overdamped_dofs,
+                    "Degrees of freedom without inertia (a circuit's algebraic nodes)")
       .def_property_readonly("is_zero", &Dissipation::is_zero);
   py::class_<ThermalNoise>(m, "ThermalNoise", "Langevin forcing of intensity 2 G kB T (baoab)")
       .def(py::init(

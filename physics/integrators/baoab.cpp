@@ -147,6 +147,12 @@ SchemeTraits BaoabIntegrator::traits() const {
 
 void BaoabIntegrator::DoCheckSupport(const SimulationProblem& problem) const {
   FixedStepIntegrator::DoCheckSupport(problem);
+  if (problem.dissipation.has_overdamped_dofs()) {
+    throw InputError(
+        "integrator.scheme: 'baoab' does not model degrees of freedom without inertia (a circuit "
+        "node without capacitance); give them one (a capacitor, or --node-capacitance C) for "
+        "thermal noise");
+  }
   // With a friction matrix the correlated stepper needs only a quadratic T,
   // and noise needs friction that dissipates (positive semi-definite).
   if (problem.dissipation.has_friction_matrix()) {

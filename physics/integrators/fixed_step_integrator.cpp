@@ -122,6 +122,9 @@ SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : probl
   if (const auto masses = problem.system->DiagonalMasses(problem.theta)) {
     inverse_masses_ = masses->cwiseInverse();
   }
+  if (problem.dissipation.has_overdamped_dofs()) {
+    overdamped_ = std::make_unique<OverdampedDofs>(problem);
+  }
   if (problem.dissipation.has_friction_matrix()) {
     friction_flow_ = std::make_unique<FrictionFlow>(problem);
   } else if (!problem.dissipation.is_zero()) {
@@ -147,6 +150,12 @@ Vector SymmetricSplitting::DampingFactors(double tau_s) const {
 }
 
 void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
+  if (overdamped_ != nullptr) {
+    // q_A -= E(τ) ∂V/∂q_A(q, u(t + h/2)), p_A = 0
+    problem_.system->PotentialGradient(x->q, problem_.theta, u_, &overdamped_gradient_);
+    ++evaluations_;
+    overdamped_->Flow(tau_s, overdamped_gradient_, x);
+  }
   if (friction_flow_ != nullptr) {
     friction_flow_->Apply(tau_s, &x->p);  // p = exp(-A τ) p
     return;
@@ -172,9 +181,9 @@ void SymmetricSplitting::Kick(double t_s, double h_s, const Vector& potential_gr
 }
 
 void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* record) {
+  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
   Damp(0.5 * h_s, x);
-  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   // B(h): p += h [-∂V/∂q(q, u) + f(q, t + h/2)]
   if (parameter_sum_ != nullptr) {
     problem_.system->PotentialGradientWithParameterSum(x->q, problem_.theta, u_, h_s, &grad_,
@@ -194,11 +203,11 @@ void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* rec
 
 void SymmetricSplitting::StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b,
                                   Record* record_a, Record* record_b) {
+  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   for (PhaseState* x : {a, b}) {
     Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
     Damp(0.5 * h_s, x);
   }
-  problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
   const Vector& theta = problem_.theta;
   if (difference_sum_ != nullptr) {
     // τ [∂θV(q_a) - ∂θV(q_b)] summed with both gradients in one sweep.

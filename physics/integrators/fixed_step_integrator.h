@@ -6,6 +6,7 @@
 
 #include "physics/integrator.h"
 #include "physics/integrators/friction_flow.h"
+#include "physics/overdamped_dofs.h"
 
 namespace echolab {
 
@@ -57,7 +58,10 @@ class FixedStepIntegrator : public Integrator {
 ///   D(τ): p_i *= exp(-(G_i / m_i + γ) τ)
 ///         or, with a friction matrix G_m: p = exp(-A τ) p,
 ///         A = (diag(G) + G_m) ∂²T/∂p² + γ I (T must then be quadratic in p;
-///         applied in O(nnz) per step by FrictionFlow)
+///         applied in O(nnz) per step by FrictionFlow);
+///         with degrees of freedom without inertia (OverdampedDofs), D(τ)
+///         also moves their positions by the exact affine flow of
+///         G_AA dq_A/dt = -∂V/∂q_A(q, u(t + h/2)) and keeps p_A = 0
 ///
 /// (a, f: the pass's ExternalDrive, if any; t_A = t + h/4 and t + 3h/4.)
 ///
@@ -106,6 +110,8 @@ class SymmetricSplitting {
   Vector inverse_masses_;              // 1/m_i when T = Σ p_i² / 2 m_i; empty otherwise
   Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
   std::unique_ptr<FrictionFlow> friction_flow_;  // with a friction matrix; null otherwise
+  std::unique_ptr<OverdampedDofs> overdamped_;   // with overdamped dofs; null otherwise
+  Vector overdamped_gradient_;
   Vector u_, grad_, force_, p_before_kick_;
   Vector grad_b_, p_before_kick_b_;  // the second state of a paired step
   Vector* parameter_sum_ = nullptr;

@@ -10,6 +10,9 @@ HamiltonianVectorField::HamiltonianVectorField(const SimulationProblem& problem)
     : problem_(problem), num_dof_(problem.system->num_dof()) {
   q_.resize(num_dof_);
   p_.resize(num_dof_);
+  if (problem.dissipation.has_overdamped_dofs()) {
+    overdamped_ = std::make_unique<OverdampedDofs>(problem);
+  }
 }
 
 void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt) {
@@ -31,6 +34,15 @@ void HamiltonianVectorField::Evaluate(double t_s, const double* x, double* dxdt)
     dp -= damping.FrictionTimes(grad_p_);
   }
   if (damping.momentum_decay_rate_per_s != 0.0) dp -= damping.momentum_decay_rate_per_s * p_;
+  if (overdamped_ != nullptr) {
+    // dq_A/dt = -G_AA⁻¹ ∂V/∂q_A, dp_A/dt = 0
+    grad_p_ = dq;
+    overdamped_->SetRates(grad_q_, &grad_p_);
+    dq = grad_p_;
+    grad_q_ = dp;
+    overdamped_->ZeroEntries(&grad_q_);
+    dp = grad_q_;
+  }
   if (problem_.drive) {
     // dq/dt += a(p, t), dp/dt += f(q, t)
     grad_p_ = dq;

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <memory>
 #include <vector>
 
+#include "physics/overdamped_dofs.h"
 #include "physics/simulation_problem.h"
 
 namespace echolab {
@@ -11,7 +13,9 @@ namespace echolab {
 ///
 ///   dq/dt = ∂H/∂p + a(p, t),    dp/dt = -∂H/∂q(q, u(t)) - G ∂H/∂p - γ p + f(q, t)
 ///
-/// (G, γ from the problem's Dissipation; a, f from its ExternalDrive, if any). Holds scratch
+/// (G, γ from the problem's Dissipation; a, f from its ExternalDrive, if any), and for the
+/// degrees of freedom without inertia dq_A/dt = -G_AA⁻¹ ∂V/∂q_A, dp_A/dt = 0 (OverdampedDofs).
+/// Holds scratch
 /// buffers, so each solve owns its own instance; counts its evaluations.
 class HamiltonianVectorField {
  public:
@@ -26,6 +30,7 @@ class HamiltonianVectorField {
  private:
   const SimulationProblem& problem_;
   int num_dof_;
+  std::unique_ptr<OverdampedDofs> overdamped_;  // null without overdamped dofs
   Vector q_, p_, u_, grad_q_, grad_p_;
   long evaluations_ = 0;
 };

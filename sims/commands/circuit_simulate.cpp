@@ -8,6 +8,7 @@
 
 #include "circuits/circuit_hamiltonian.h"
 #include "circuits/netlist_parser.h"
+#include "circuits/node_voltmeter.h"
 #include "common/error.h"
 #include "common/output_file.h"
 #include "physics/highest_frequency.h"
@@ -22,17 +23,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const Vector& theta,
+void WriteVoltagesCsv(const CircuitHamiltonian& circuit, const SimulationProblem& problem,
                       const Trajectory& trajectory, double from_s, const fs::path& path) {
   OutputFile out(path);
   out.Print("t_s");
   for (const std::string& node : circuit.node_names()) out.Print(",v({})", node);
   out.Print("\n");
-  Vector voltages;
+  NodeVoltmeter voltmeter(circuit, problem);
   for (size_t k = 0; k < trajectory.states.size(); ++k) {
     if (trajectory.times_s[k] < from_s) continue;
-    // v = ∂H/∂Q = C⁻¹ Q
-    circuit.KineticGradient(trajectory.states[k].p, theta, &voltages);
+    const Vector& voltages = voltmeter.At(trajectory.times_s[k], trajectory.states[k]);
     out.Print("{:.17g}", trajectory.times_s[k]);
     for (Eigen::Index i = 0; i < voltages.size(); ++i) out.Print(",{:.17g}", voltages[i]);
     out.Print("\n");
@@ -119,11 +119,11 @@ SimulationRun PrepareNetlistSimulation(const SimulateArguments& arguments) {
                "values (0 where absent) rather than a DC operating point\n",
                arguments.config_path);
   }
-  run.write_results = [circuit, theta = run.problem.theta, from_s = tran.start_s,
+  run.write_results = [circuit, problem = run.problem, from_s = tran.start_s,
                        title = netlist.title, source = arguments.config_path](
                           const Trajectory& trajectory, const fs::path& folder,
                           nlohmann::json* meta) {
-    WriteVoltagesCsv(*circuit, theta, trajectory, from_s, folder / "voltages.csv");
+    WriteVoltagesCsv(*circuit, problem, trajectory, from_s, folder / "voltages.csv");
     (*meta)["netlist"] = RecordedSourceName(source);
     (*meta)["title"] = title;
     (*meta)["nodes"] = circuit->node_names();

@@ -50,6 +50,7 @@ std::shared_ptr<const Loss> NodeVoltageLoss(std::shared_ptr<const CircuitHamilto
   const std::string output = name("output", "output_node");
   const int index = Named(output, [&] { return circuit->NodeIndex(Lower(spec.output_node)); });
   if (index < 0) throw InputError(output + ": the ground node has no voltage to fit");
+  if (circuit->IsAlgebraic(index)) throw InputError(output + ": " + kAlgebraicReadoutRefusal);
   WaveformSamples samples =
       Named(name("target", "target"), [&] { return ReadWaveformCsv(spec.target_csv); });
   InputSignal target(

@@ -139,6 +139,7 @@ BuiltSequenceModel CircuitModel(const ConfigTable& model, const TaskData& task) 
     model.Fail("output_node", error.what());
   }
   if (index < 0) model.Fail("output_node", "the ground node has no voltage to fit");
+  if (circuit->IsAlgebraic(index)) model.Fail("output_node", kAlgebraicReadoutRefusal);
   spec.readout = std::make_shared<VelocityReadout>(circuit, std::vector<int>{index});
   spec.dissipation = circuit->ResistiveDissipation();
   CheckTask(model, task, *circuit, 1);

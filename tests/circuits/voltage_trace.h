@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "circuits/circuit_hamiltonian.h"
+#include "circuits/node_voltmeter.h"
 #include "physics/integrator.h"
 #include "sims/validation/ngspice_runner.h"
 
@@ -35,11 +36,10 @@ inline VoltageTrace SimulateVoltages(const Netlist& netlist, double duration_s, 
   options.scheme = "yoshida4";
   options.step_s = step_s;
   VoltageTrace trace;
-  Vector v;
+  NodeVoltmeter voltmeter(circuit, problem);
   const Trajectory run = Simulate(problem, options, [&](double t, const PhaseState& x) {
-    circuit.KineticGradient(x.p, problem.theta, &v);
     trace.times_s.push_back(t);
-    trace.voltages_V.push_back(v);
+    trace.voltages_V.push_back(voltmeter.At(t, x));
   });
   EXPECT_TRUE(run.ok()) << run.BriefReport();
   return trace;

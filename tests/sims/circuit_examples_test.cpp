@@ -1,12 +1,14 @@
-// Every netlist shipped in circuits/examples/ runs with `echolab simulate`,
-// and a node without capacitance is refused with its location, its name and
-// the --node-capacitance option, or runs with that option.
+// Every netlist shipped in circuits/examples/ runs with `echolab simulate`
+// as it is (lc_ladder.cir's n1, without capacitance, is solved from
+// Kirchhoff's law), and a node without capacitance that cannot be solved so
+// is refused with its location, its name and the --node-capacitance option,
+// or runs with that option.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
+#include <fstream>
 #include <string>
 
 #include "sims/command_line.h"
@@ -17,12 +19,6 @@ namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using echolab::testing::RunEcholab;
-
-// The shipped examples with a node that no capacitor reaches (lc_ladder.cir:
-// n1 sits between the source resistor and the first inductor, as ngspice
-// users draw it), which run with a parasitic capacitance.
-const std::set<std::string> kNeedNodeCapacitance = {"lc_ladder.cir"};
-constexpr const char* kParasitic_F = "1e-15";
 
 class CircuitExamples : public ::testing::Test {
  protected:
@@ -42,10 +38,7 @@ TEST_F(CircuitExamples, EveryShippedNetlistSimulates) {
     if (entry.path().extension() != ".cir") continue;
     ++count;
     const std::string name = entry.path().filename().string();
-    const std::string options =
-        kNeedNodeCapacitance.contains(name) ? std::string(" --node-capacitance ") + kParasitic_F
-                                            : std::string();
-    const auto result = RunEcholab("simulate " + entry.path().string() + options + " -q --no-plot -o " +
+    const auto result = RunEcholab("simulate " + entry.path().string() + " -q --no-plot -o " +
                                    (scratch_ / name).string());
     EXPECT_EQ(result.exit_code, 0) << name << ":\n" << result.output;
     EXPECT_TRUE(fs::exists(scratch_ / name / "voltages.csv")) << name;
@@ -53,14 +46,23 @@ TEST_F(CircuitExamples, EveryShippedNetlistSimulates) {
   EXPECT_GE(count, 7);
 }
 
-TEST_F(CircuitExamples, NodeWithoutCapacitanceIsRefusedWithItsLocationAndTheOption) {
-  const fs::path ladder = fs::path(ECHOLAB_SOURCE_DIR) / "circuits" / "examples" / "lc_ladder.cir";
+// n1 between two inductors has neither a capacitor nor a resistor: refused
+// unless a parasitic capacitance is given.
+TEST_F(CircuitExamples, NodeWithoutCapacitanceOrResistorIsRefusedWithItsLocationAndTheOption) {
+  const fs::path netlist = scratch_ / "inductors.cir";
+  std::ofstream(netlist) << "two inductors in series\nV1 in 0 PULSE(0 1 1n 0.5n 0.5n 5n 100n)\n"
+                            "L0 in n1 10n\nL1 n1 n2 25n\nC1 n2 0 10p\n.tran 50p 10n\n";
   const auto result =
-      RunEcholab("simulate " + ladder.string() + " -q --no-plot -o " + (scratch_ / "x").string());
+      RunEcholab("simulate " + netlist.string() + " -q --no-plot -o " + (scratch_ / "x").string());
   EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_THAT(result.output, AllOf(HasSubstr("lc_ladder.cir:5:1"), HasSubstr("node(s) n1"),
-                                   HasSubstr("first used by r1"), HasSubstr("--node-capacitance")));
+  EXPECT_THAT(result.output, AllOf(HasSubstr("inductors.cir:3:1"), HasSubstr("node(s) n1"),
+                                   HasSubstr("first used by l0"), HasSubstr("--node-capacitance")));
   EXPECT_FALSE(fs::exists(scratch_ / "x"));
+  const auto parasitic = RunEcholab("simulate " + netlist.string() +
+                                    " --node-capacitance 1e-15 -q --no-plot -o " +
+                                    (scratch_ / "z").string());
+  EXPECT_EQ(parasitic.exit_code, 0) << parasitic.output;
+  const fs::path ladder = fs::path(ECHOLAB_SOURCE_DIR) / "circuits" / "examples" / "lc_ladder.cir";
   const auto negative = RunEcholab("simulate " + ladder.string() +
                                    " --node-capacitance -1 -q --no-plot -o " +
                                    (scratch_ / "y").string());

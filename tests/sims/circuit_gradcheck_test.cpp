@@ -130,30 +130,60 @@ TEST_F(CircuitGradcheck, EchoMatchesTheAdjointOnAVaractorLadder) {
   EXPECT_LT(fd_error, 1e-6);
 }
 
-// The ladder loaded by two resistors, run with `options`; the JSON report.
-nlohmann::json RunLossyLadder(const fs::path& directory, const std::string& arguments) {
-  std::string lossy = kLadder;
-  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
-  std::ofstream(directory / "ladder.cir") << lossy;
+// The JSON report of `echolab ARGUMENTS` (with --json), which must succeed.
+nlohmann::json GradcheckReport(const std::string& arguments) {
   const auto result = RunEcholab(arguments, false);
   EXPECT_EQ(result.exit_code, 0) << result.output;
   return nlohmann::json::parse(result.output);
 }
 
-// With resistors the adjoint of the damped circuit still matches finite
-// differences; the naive echo's deviation is reported, not hidden.
-TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
-  const nlohmann::json json = RunLossyLadder(
-      directory_, Arguments("--train c1,l1,k1,c3,l3 --methods adjoint,fd,echo --json"));
+// The ladder loaded by two resistors, run with `options`; the JSON report.
+nlohmann::json RunLossyLadder(const fs::path& directory, const std::string& arguments) {
+  std::string lossy = kLadder;
+  lossy.replace(lossy.find(".end"), 4, "R1 n1 0 500\nR3 n3 0 300\n.end");
+  std::ofstream(directory / "ladder.cir") << lossy;
+  return GradcheckReport(arguments);
+}
+
+// A damped circuit's report: the adjoint matches finite differences, and the
+// naive echo's deviation is reported (and warned about), not hidden.
+void ExpectDampedAgreement(const nlohmann::json& json, const std::string& circuit) {
   const double fd_error = json["relative_errors"]["fd"].get<double>();
   const double echo_error = json["relative_errors"]["echo"].get<double>();
-  std::cout << fmt::format("lossy ladder: fd vs adjoint {:.2e}; naive echo vs adjoint {:.2e}\n",
+  std::cout << fmt::format("{}: fd vs adjoint {:.2e}; naive echo vs adjoint {:.2e}\n", circuit,
                            fd_error, echo_error);
   EXPECT_LT(fd_error, 1e-6);
   EXPECT_TRUE(std::isfinite(echo_error));
   EXPECT_GT(echo_error, 10 * fd_error);  // the echo does not retrace a damped pass
   ASSERT_TRUE(json.contains("warnings"));
   EXPECT_THAT(json["warnings"][0].get<std::string>(), HasSubstr("echo_damping = naive"));
+}
+
+// With resistors the adjoint of the damped circuit still matches finite
+// differences.
+TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesWithResistors) {
+  ExpectDampedAgreement(
+      RunLossyLadder(directory_,
+                     Arguments("--train c1,l1,k1,c3,l3 --methods adjoint,fd,echo --json")),
+      "lossy ladder");
+}
+
+// The shipped lc_ladder.cir, whose node n1 has no capacitance and follows
+// Kirchhoff's law dΦ/dt = V_in - R i_L: the adjoint with that law's terms
+// matches finite differences of the passes; the naive echo's deviation (the
+// ladder is terminated at both ends) is reported. n1 cannot be read out.
+TEST_F(CircuitGradcheck, AdjointMatchesFiniteDifferencesOnANodeWithoutCapacitance) {
+  const std::string ladder =
+      (fs::path(ECHOLAB_SOURCE_DIR) / "circuits" / "examples" / "lc_ladder.cir").string();
+  const std::string common = fmt::format("gradcheck {} --target {} --duration 40e-9 -o {} ", ladder,
+                                         (directory_ / "target.csv").string(),
+                                         (directory_ / "out").string());
+  ExpectDampedAgreement(
+      GradcheckReport(common + "--output n3 --train c1,l1,l2,c3 --methods adjoint,fd,echo --json"),
+      "lc_ladder.cir");
+  const auto readout = RunEcholab(common + "--output n1 --train c1 --force");
+  EXPECT_EQ(readout.exit_code, 2) << readout.output;
+  EXPECT_THAT(readout.output, HasSubstr("no capacitance and is solved from Kirchhoff's law"));
 }
 
 // |e - a| / |a|, the cosine of e and a, and how many entries share a sign,

@@ -10,6 +10,8 @@
 
 #include <string>
 
+#include "circuits/circuit_hamiltonian.h"
+#include "circuits/netlist_parser.h"
 #include "common/error.h"
 #include "physics/models/log_cosh_network.h"
 #include "physics/models/oscillator_network.h"
@@ -27,6 +29,8 @@ TEST(EchoKernelsTest, TakesTheModelsOwnKernelsWhereItFusesThem) {
   EXPECT_TRUE(EchoKernels(network).fused());
   const LogCoshNetwork log_cosh(4, 3);
   EXPECT_FALSE(EchoKernels(log_cosh).fused());
+  const CircuitHamiltonian circuit(ParseNetlistText("tank\nL1 a 0 1n\nC1 a 0 1p\n", "tank.cir"));
+  EXPECT_TRUE(EchoKernels(circuit).fused());
 }
 
 // The message of the InputError that `call` throws; empty when none.

@@ -37,6 +37,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,7 @@
 #include "circuits/netlist_parser.h"
 #include "common/error.h"
 #include "learning/gradient_method_registry.h"
+#include "learning/measured_gradient.h"
 #include "physics/integrator.h"
 #include "sims/config/circuit_problem.h"
 
@@ -71,6 +73,10 @@ struct Options {
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
+
+// CPU time of this process (s): on a shared machine, steadier than the wall
+// time (the bench is single-threaded).
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 // The ladder's elements, without a .tran card.
 std::string LadderElements(int sections) {
@@ -112,6 +118,7 @@ struct ForwardRun {
   long entries = 0;
   long steps = 0;
   double wall_s = 0.0;
+  double cpu_s = 0.0;                         // CPU time of the pass
   std::vector<double> times_s, first_node_V;  // v(first node) every 10 steps
 };
 
@@ -132,6 +139,7 @@ ForwardRun RunForward(const std::string& text, const Options& options, MatrixSto
   Vector voltage;
   long calls = 0;
   const auto started = std::chrono::steady_clock::now();
+  const double cpu_started = CpuSeconds();
   const Trajectory trajectory = Simulate(problem, integrator, [&](double t, const PhaseState& x) {
     if (calls++ % 10 != 0) return;
     circuit.KineticGradient(x.p, problem.theta, &voltage);
@@ -139,6 +147,7 @@ ForwardRun RunForward(const std::string& text, const Options& options, MatrixSto
     run.first_node_V.push_back(voltage[0]);
   });
   run.wall_s = Seconds(started);
+  run.cpu_s = CpuSeconds() - cpu_started;
   if (!trajectory.ok()) throw SolverError("forward pass failed: " + trajectory.BriefReport());
   run.steps = trajectory.stats.steps;
   return run;
@@ -190,6 +199,7 @@ SpiceRun RunSpice(const std::string& elements, const std::string& first_node,
 
 struct GradientRun {
   GradientResult echo, adjoint;
+  double echo_cpu_s = 0.0;      // CPU time of the echo
   double relative_error = 0.0;  // echo vs adjoint in dL/d log θ
 };
 
@@ -213,9 +223,11 @@ GradientRun RunGradients(const std::string& elements, const std::string& output_
   GradientMethodSettings settings;
   settings.echo.beta = DefaultCircuitBeta(built);
   GradientRun run;
-  run.echo = MakeGradientMethod("echo", settings)->Compute(built.problem);
+  const double cpu_started = CpuSeconds();
+  run.echo = ComputeMeasured(*MakeGradientMethod("echo", settings), built.problem);
+  run.echo_cpu_s = CpuSeconds() - cpu_started;
   if (!with_adjoint) return run;
-  run.adjoint = MakeGradientMethod("adjoint", settings)->Compute(built.problem);
+  run.adjoint = ComputeMeasured(*MakeGradientMethod("adjoint", settings), built.problem);
   if (run.echo.ok() && run.adjoint.ok()) {
     const Vector& theta = built.problem.forward.theta;
     const Vector echo = run.echo.dL_dtheta.cwiseProduct(theta);
@@ -261,19 +273,21 @@ double Median(std::vector<double> values) {
 }
 
 // Forward passes and echoes alternating, options.interleaved_repeats of each,
-// on each ladder: their medians, min and max, and the ratio of the medians;
-// echo vs adjoint from the first repeat.
+// on each ladder: the medians [min, max] of their wall and CPU times and the
+// ratios of the medians; echo vs adjoint from the first repeat.
 void RunInterleaved(const Options& options, const fs::path& scratch, nlohmann::json* report) {
   const int repeats = options.interleaved_repeats;
   fmt::print("forward and echo alternating, {} of each; median [min, max] (s)\n", repeats);
-  fmt::print("{:<16} {:>26} {:>26} {:>9} {:>9}\n", "case", "forward s", "echo s", "echo/fwd",
-             "echo-adj");
+  fmt::print("{:<12} {:>24} {:>24} {:>9} {:>24} {:>24} {:>9} {:>9}\n", "case", "forward wall",
+             "echo wall", "echo/fwd", "forward cpu", "echo cpu", "echo/fwd", "echo-adj");
   for (const int n : options.sections) {
     const std::string elements = LadderElements(n);
-    std::vector<double> forward_s, echo_s;
+    std::vector<double> forward_s, echo_s, forward_cpu_s, echo_cpu_s;
     double echo_vs_adjoint = 0.0;
     for (int r = 0; r < repeats; ++r) {
-      forward_s.push_back(RunForward(elements, options, MatrixStorage::kAutomatic).wall_s);
+      const ForwardRun forward = RunForward(elements, options, MatrixStorage::kAutomatic);
+      forward_s.push_back(forward.wall_s);
+      forward_cpu_s.push_back(forward.cpu_s);
       const GradientRun g =
           RunGradients(elements, "n3", options.duration_s, options, scratch, r == 0);
       if (!g.echo.ok() || (r == 0 && !g.adjoint.ok())) {
@@ -281,6 +295,7 @@ void RunInterleaved(const Options& options, const fs::path& scratch, nlohmann::j
             fmt::format("ladder_{}: echo {} / adjoint {}", n, g.echo.message, g.adjoint.message));
       }
       echo_s.push_back(g.echo.wall_time_s);
+      echo_cpu_s.push_back(g.echo_cpu_s);
       if (r == 0) echo_vs_adjoint = g.relative_error;
     }
     const auto spread = [](const std::vector<double>& v) {
@@ -289,13 +304,18 @@ void RunInterleaved(const Options& options, const fs::path& scratch, nlohmann::j
                          *std::max_element(v.begin(), v.end()));
     };
     const double ratio = Median(echo_s) / Median(forward_s);
-    fmt::print("{:<16} {:>26} {:>26} {:>9.2f} {:>9.1e}\n", fmt::format("ladder_{}", n),
-               spread(forward_s), spread(echo_s), ratio, echo_vs_adjoint);
+    const double cpu_ratio = Median(echo_cpu_s) / Median(forward_cpu_s);
+    fmt::print("{:<12} {:>24} {:>24} {:>9.2f} {:>24} {:>24} {:>9.2f} {:>9.1e}\n",
+               fmt::format("ladder_{}", n), spread(forward_s), spread(echo_s), ratio,
+               spread(forward_cpu_s), spread(echo_cpu_s), cpu_ratio, echo_vs_adjoint);
     std::fflush(stdout);
     (*report)["interleaved"].push_back({{"case", fmt::format("ladder_{}", n)},
                                         {"forward_s", forward_s},
                                         {"echo_s", echo_s},
+                                        {"forward_cpu_s", forward_cpu_s},
+                                        {"echo_cpu_s", echo_cpu_s},
                                         {"echo_forward_passes", ratio},
+                                        {"echo_forward_passes_cpu", cpu_ratio},
                                         {"echo_vs_adjoint", echo_vs_adjoint}});
   }
 }

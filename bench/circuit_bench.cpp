@@ -5,6 +5,7 @@
 //                         [--duration S] [--step S] [--gradients-up-to N]
 //                         [--memory-durations 1,2,4] [--quick]
 //   echolab_circuit_bench --crossover
+//   echolab_circuit_bench --interleaved N [--sections 1000]
 //                         [--json FILE]
 //
 // Each LC ladder (a sine current into node n0, N sections of 25 nH and
@@ -19,7 +20,10 @@
 // against nnz (the stored entries of C, M and their factors) with its fitted
 // exponent, the echo's cost in forward passes, echo vs adjoint, and the
 // echo's peak memory against the duration. --crossover instead times the step
-// of dense against sparse matrices on small ladders (the kDenseNodeLimit).
+// of dense against sparse matrices on small ladders (the kDenseNodeLimit);
+// --interleaved N instead alternates N forward passes and N echoes on each
+// ladder and prints their medians and the echo's cost in forward passes
+// (both under the same machine load).
 //
 // Exit codes: 0 success; 1 a run failed; 2 bad usage. Timings are
 // reported, never asserted.
@@ -29,9 +33,11 @@
 
 #include <CLI/CLI.hpp>
 #include <Eigen/QR>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +49,7 @@
 #include "circuits/netlist_parser.h"
 #include "common/error.h"
 #include "learning/gradient_method_registry.h"
+#include "learning/measured_gradient.h"
 #include "physics/integrator.h"
 #include "sims/config/circuit_problem.h"
 
@@ -59,12 +66,17 @@ struct Options {
   int gradients_up_to = 1000;  // the largest ladder whose gradients are measured
   std::vector<double> memory_durations = {1, 2, 4};  // × duration, on the 1,000-section ladder
   bool crossover = false;
+  int interleaved_repeats = 0;  // > 0: only the interleaved forward and echo timings
   std::string json_path;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
+
+// CPU time of this process (s): on a shared machine, steadier than the wall
+// time (the bench is single-threaded).
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 // The ladder's elements, without a .tran card.
 std::string LadderElements(int sections) {
@@ -86,8 +98,10 @@ std::string LatticeElements(int side) {
   for (int r = 0; r < side; ++r) {
     for (int c = 0; c < side; ++c) {
       text += fmt::format("C{}_{} {} 0 10p\n", r, c, node(r, c));
-      if (c + 1 < side) text += fmt::format("Lh{}_{} {} {} 25n\n", r, c, node(r, c), node(r, c + 1));
-      if (r + 1 < side) text += fmt::format("Lv{}_{} {} {} 25n\n", r, c, node(r, c), node(r + 1, c));
+      if (c + 1 < side)
+        text += fmt::format("Lh{}_{} {} {} 25n\n", r, c, node(r, c), node(r, c + 1));
+      if (r + 1 < side)
+        text += fmt::format("Lv{}_{} {} {} 25n\n", r, c, node(r, c), node(r + 1, c));
     }
   }
   for (int r = 0; r + 1 < side; ++r) {
@@ -104,6 +118,7 @@ struct ForwardRun {
   long entries = 0;
   long steps = 0;
   double wall_s = 0.0;
+  double cpu_s = 0.0;                         // CPU time of the pass
   std::vector<double> times_s, first_node_V;  // v(first node) every 10 steps
 };
 
@@ -124,6 +139,7 @@ ForwardRun RunForward(const std::string& text, const Options& options, MatrixSto
   Vector voltage;
   long calls = 0;
   const auto started = std::chrono::steady_clock::now();
+  const double cpu_started = CpuSeconds();
   const Trajectory trajectory = Simulate(problem, integrator, [&](double t, const PhaseState& x) {
     if (calls++ % 10 != 0) return;
     circuit.KineticGradient(x.p, problem.theta, &voltage);
@@ -131,6 +147,7 @@ ForwardRun RunForward(const std::string& text, const Options& options, MatrixSto
     run.first_node_V.push_back(voltage[0]);
   });
   run.wall_s = Seconds(started);
+  run.cpu_s = CpuSeconds() - cpu_started;
   if (!trajectory.ok()) throw SolverError("forward pass failed: " + trajectory.BriefReport());
   run.steps = trajectory.stats.steps;
   return run;
@@ -147,12 +164,12 @@ SpiceRun RunSpice(const std::string& elements, const std::string& first_node,
                   const ForwardRun& ours, const Options& options, const fs::path& scratch) {
   const fs::path netlist = scratch / "spice.cir", data = scratch / "spice.data";
   std::ofstream(netlist) << elements
-                         << fmt::format(".options method=trap reltol=1e-7\n"
-                                        ".tran {0:.6g} {1:.6g} 0 {0:.6g} uic\n.control\n"
-                                        "set wr_singlescale\nrun\nwrdata {2} v({3})\nquit\n"
-                                        ".endc\n.end\n",
-                                        options.step_s, options.duration_s, data.string(),
-                                        first_node);
+                         << fmt::format(
+                                ".options method=trap reltol=1e-7\n"
+                                ".tran {0:.6g} {1:.6g} 0 {0:.6g} uic\n.control\n"
+                                "set wr_singlescale\nrun\nwrdata {2} v({3})\nquit\n"
+                                ".endc\n.end\n",
+                                options.step_s, options.duration_s, data.string(), first_node);
   fs::remove(data);
   const auto started = std::chrono::steady_clock::now();
   const int status = std::system(
@@ -182,6 +199,7 @@ SpiceRun RunSpice(const std::string& elements, const std::string& first_node,
 
 struct GradientRun {
   GradientResult echo, adjoint;
+  double echo_cpu_s = 0.0;      // CPU time of the echo
   double relative_error = 0.0;  // echo vs adjoint in dL/d log θ
 };
 
@@ -205,9 +223,11 @@ GradientRun RunGradients(const std::string& elements, const std::string& output_
   GradientMethodSettings settings;
   settings.echo.beta = DefaultCircuitBeta(built);
   GradientRun run;
-  run.echo = MakeGradientMethod("echo", settings)->Compute(built.problem);
+  const double cpu_started = CpuSeconds();
+  run.echo = ComputeMeasured(*MakeGradientMethod("echo", settings), built.problem);
+  run.echo_cpu_s = CpuSeconds() - cpu_started;
   if (!with_adjoint) return run;
-  run.adjoint = MakeGradientMethod("adjoint", settings)->Compute(built.problem);
+  run.adjoint = ComputeMeasured(*MakeGradientMethod("adjoint", settings), built.problem);
   if (run.echo.ok() && run.adjoint.ok()) {
     const Vector& theta = built.problem.forward.theta;
     const Vector echo = run.echo.dL_dtheta.cwiseProduct(theta);
@@ -240,8 +260,63 @@ void RunCrossover(const Options& options, nlohmann::json* report) {
     const double dense_us = 1e6 * dense.wall_s / static_cast<double>(dense.steps);
     const double sparse_us = 1e6 * sparse.wall_s / static_cast<double>(sparse.steps);
     fmt::print("{:>8} {:>14.2f} {:>14.2f}\n", dense.nodes, dense_us, sparse_us);
-    (*report)["crossover"].push_back(
-        {{"nodes", dense.nodes}, {"dense_us_per_step", dense_us}, {"sparse_us_per_step", sparse_us}});
+    (*report)["crossover"].push_back({{"nodes", dense.nodes},
+                                      {"dense_us_per_step", dense_us},
+                                      {"sparse_us_per_step", sparse_us}});
+  }
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
+}
+
+// Forward passes and echoes alternating, options.interleaved_repeats of each,
+// on each ladder: the medians [min, max] of their wall and CPU times and the
+// ratios of the medians; echo vs adjoint from the first repeat.
+void RunInterleaved(const Options& options, const fs::path& scratch, nlohmann::json* report) {
+  const int repeats = options.interleaved_repeats;
+  fmt::print("forward and echo alternating, {} of each; median [min, max] (s)\n", repeats);
+  fmt::print("{:<12} {:>24} {:>24} {:>9} {:>24} {:>24} {:>9} {:>9}\n", "case", "forward wall",
+             "echo wall", "echo/fwd", "forward cpu", "echo cpu", "echo/fwd", "echo-adj");
+  for (const int n : options.sections) {
+    const std::string elements = LadderElements(n);
+    std::vector<double> forward_s, echo_s, forward_cpu_s, echo_cpu_s;
+    double echo_vs_adjoint = 0.0;
+    for (int r = 0; r < repeats; ++r) {
+      const ForwardRun forward = RunForward(elements, options, MatrixStorage::kAutomatic);
+      forward_s.push_back(forward.wall_s);
+      forward_cpu_s.push_back(forward.cpu_s);
+      const GradientRun g =
+          RunGradients(elements, "n3", options.duration_s, options, scratch, r == 0);
+      if (!g.echo.ok() || (r == 0 && !g.adjoint.ok())) {
+        throw SolverError(
+            fmt::format("ladder_{}: echo {} / adjoint {}", n, g.echo.message, g.adjoint.message));
+      }
+      echo_s.push_back(g.echo.wall_time_s);
+      echo_cpu_s.push_back(g.echo_cpu_s);
+      if (r == 0) echo_vs_adjoint = g.relative_error;
+    }
+    const auto spread = [](const std::vector<double>& v) {
+      return fmt::format("{:.3g} [{:.3g}, {:.3g}]", Median(v),
+                         *std::min_element(v.begin(), v.end()),
+                         *std::max_element(v.begin(), v.end()));
+    };
+    const double ratio = Median(echo_s) / Median(forward_s);
+    const double cpu_ratio = Median(echo_cpu_s) / Median(forward_cpu_s);
+    fmt::print("{:<12} {:>24} {:>24} {:>9.2f} {:>24} {:>24} {:>9.2f} {:>9.1e}\n",
+               fmt::format("ladder_{}", n), spread(forward_s), spread(echo_s), ratio,
+               spread(forward_cpu_s), spread(echo_cpu_s), cpu_ratio, echo_vs_adjoint);
+    std::fflush(stdout);
+    (*report)["interleaved"].push_back({{"case", fmt::format("ladder_{}", n)},
+                                        {"forward_s", forward_s},
+                                        {"echo_s", echo_s},
+                                        {"forward_cpu_s", forward_cpu_s},
+                                        {"echo_cpu_s", echo_cpu_s},
+                                        {"echo_forward_passes", ratio},
+                                        {"echo_forward_passes_cpu", cpu_ratio},
+                                        {"echo_vs_adjoint", echo_vs_adjoint}});
   }
 }
 
@@ -250,11 +325,16 @@ struct Case {
 };
 
 int Run(const Options& options) {
-  const fs::path scratch = fs::temp_directory_path() / fmt::format("echolab_circuit_bench_{}", getpid());
+  const fs::path scratch =
+      fs::temp_directory_path() / fmt::format("echolab_circuit_bench_{}", getpid());
   fs::create_directories(scratch);
   nlohmann::json report;
-  if (options.crossover) {
-    RunCrossover(options, &report);
+  if (options.crossover || options.interleaved_repeats > 0) {
+    if (options.crossover) {
+      RunCrossover(options, &report);
+    } else {
+      RunInterleaved(options, scratch, &report);
+    }
     fs::remove_all(scratch);
     if (!options.json_path.empty()) std::ofstream(options.json_path) << report.dump(2) << "\n";
     return 0;
@@ -270,8 +350,8 @@ int Run(const Options& options) {
                      fmt::format("n{0}_{0}", side - 1)});
   }
   fmt::print("{:<16} {:>7} {:>9} {:>10} {:>11} {:>10} {:>9} {:>10} {:>9} {:>11} {:>9}\n", "case",
-             "nodes", "nnz", "us/step", "forward s", "ngspice s", "vs spice", "echo s",
-             "echo/fwd", "adjoint s", "echo-adj");
+             "nodes", "nnz", "us/step", "forward s", "ngspice s", "vs spice", "echo s", "echo/fwd",
+             "adjoint s", "echo-adj");
   std::vector<double> entries, per_step;
   for (const Case& c : cases) {
     const ForwardRun forward = RunForward(c.elements, options, MatrixStorage::kAutomatic);
@@ -279,10 +359,14 @@ int Run(const Options& options) {
     const double us = 1e6 * forward.wall_s / static_cast<double>(forward.steps);
     entries.push_back(static_cast<double>(forward.entries));
     per_step.push_back(us);
-    nlohmann::json row = {{"case", c.name},          {"nodes", forward.nodes},
-                          {"nnz", forward.entries},  {"steps", forward.steps},
-                          {"us_per_step", us},       {"forward_s", forward.wall_s},
-                          {"ngspice_s", spice.wall_s}, {"ngspice_ran", spice.ran},
+    nlohmann::json row = {{"case", c.name},
+                          {"nodes", forward.nodes},
+                          {"nnz", forward.entries},
+                          {"steps", forward.steps},
+                          {"us_per_step", us},
+                          {"forward_s", forward.wall_s},
+                          {"ngspice_s", spice.wall_s},
+                          {"ngspice_ran", spice.ran},
                           {"ngspice_disagreement", spice.disagreement}};
     std::string gradient_columns = fmt::format("{:>10} {:>9} {:>11} {:>9}", "-", "-", "-", "-");
     const bool ladder = c.name.starts_with("ladder_");
@@ -293,9 +377,9 @@ int Run(const Options& options) {
         fmt::print(stderr, "{}: echo {} / adjoint {}\n", c.name, g.echo.message, g.adjoint.message);
         return 1;
       }
-      gradient_columns = fmt::format("{:>10.3g} {:>9.2f} {:>11.3g} {:>9.1e}", g.echo.wall_time_s,
-                                     g.echo.wall_time_s / forward.wall_s, g.adjoint.wall_time_s,
-                                     g.relative_error);
+      gradient_columns =
+          fmt::format("{:>10.3g} {:>9.2f} {:>11.3g} {:>9.1e}", g.echo.wall_time_s,
+                      g.echo.wall_time_s / forward.wall_s, g.adjoint.wall_time_s, g.relative_error);
       row["echo_s"] = g.echo.wall_time_s;
       row["echo_forward_passes"] = g.echo.wall_time_s / forward.wall_s;
       row["echo_peak_bytes"] = g.echo.peak_memory_bytes;
@@ -318,8 +402,8 @@ int Run(const Options& options) {
   }
   for (const double factor : options.memory_durations) {
     const int n = 1000;
-    const GradientRun g = RunGradients(LadderElements(n), "n3", factor * options.duration_s,
-                                       options, scratch, false);
+    const GradientRun g =
+        RunGradients(LadderElements(n), "n3", factor * options.duration_s, options, scratch, false);
     if (!g.echo.ok()) return 1;
     fmt::print("echo on ladder_{} over {:.3g} s: peak memory {:.1f} MiB, {:.3g} s\n", n,
                factor * options.duration_s,
@@ -350,9 +434,12 @@ int main(int argc, char** argv) {
   app.add_option("--memory-durations", options.memory_durations,
                  "Durations (x --duration) of the echo memory runs on 1,000 sections")
       ->delimiter(',');
-  app.add_flag("--crossover", options.crossover,
-               "Only time dense against sparse on small ladders");
+  app.add_flag("--crossover", options.crossover, "Only time dense against sparse on small ladders");
   app.add_flag("--quick", quick, "A smoke run: small ladders, a short duration");
+  app.add_option("--interleaved", options.interleaved_repeats,
+                 "Only time N forward passes and N echoes, alternating, on each ladder of "
+                 "--sections (medians)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--json", options.json_path, "Write the figures as JSON");
   CLI11_PARSE(app, argc, argv);
   if (quick) {

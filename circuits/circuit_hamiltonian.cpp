@@ -688,8 +688,13 @@ void CircuitHamiltonian::DoKineticGradient(const Vector& p, const Vector& theta,
 //         + Σ_c C_c (d_cᵀ dV_d/dt) a_c + Σ_R (d_Rᵀ V_d / R) a_R
 void CircuitHamiltonian::DoPotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
                                              Vector* out) const {
-  *out = inductors_.empty() ? Vector(Vector::Zero(num_dof()))
-                            : ScatterInductors(InductorCurrents(BranchFluxes(q, u), theta));
+  Vector current;
+  PotentialGradientWithCurrents(q, theta, u, out, &current);
+}
+
+// Σ_J I_c sin(2π φ_J / Φ0) a_J - Σ_s u_s b_s + Σ_c C_c (d_cᵀ dV_d/dt) a_c + Σ_R (d_Rᵀ V_d / R) a_R
+void CircuitHamiltonian::AddNonInductivePotentialGradient(const Vector& q, const Vector& theta,
+                                                          const Vector& u, Vector* out) const {
   const Vector driven_flux = Driven(u, DrivenQuantity::kFlux);
   for (const Branch& j : junctions_) {
     j.AddTo(theta[j.param] * std::sin(JunctionPhase(j, q, driven_flux)), out);

@@ -11,6 +11,7 @@
 #include "circuits/netlist.h"
 #include "circuits/symmetric_factor.h"
 #include "physics/dissipation.h"
+#include "physics/fused_echo_kernels.h"
 #include "physics/hamiltonian_system.h"
 
 namespace echolab {
@@ -93,7 +94,7 @@ inline constexpr const char* kAlgebraicReadoutRefusal =
     "charge's); read out a node with a capacitor, or give it one (a capacitor to ground, or "
     "--node-capacitance C)";
 
-class CircuitHamiltonian final : public HamiltonianSystem {
+class CircuitHamiltonian final : public HamiltonianSystem, public FusedEchoKernels {
  public:
   explicit CircuitHamiltonian(const Netlist& netlist, const CircuitOptions& options = {});
 
@@ -192,6 +193,34 @@ class CircuitHamiltonian final : public HamiltonianSystem {
                            Vector* out) const override;
 
   bool DoHasQuadraticKineticEnergy() const override { return !has_varactors_; }
+
+  // FusedEchoKernels (circuit_echo_kernels.cpp): the inductor currents of a
+  // kick serve ∂V/∂Φ and ∂V/∂θ; the capacitors' ∂T/∂θ come from the kick's
+  // node voltages, without a solve.
+  void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
+                                           double weight, Vector* grad_q,
+                                           Vector* parameter_sum) const override;
+  void DoPotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
+                                                      const Vector& theta, const Vector& u,
+                                                      double weight, Vector* grad_a, Vector* grad_b,
+                                                      Vector* difference_sum) const override;
+  void DoAddHalfStepKineticParameterGradient(const KickMomenta& kick, const Vector& theta,
+                                             double weight, Vector* parameter_sum) const override;
+  void DoAddHalfStepKineticParameterDifference(const KickMomenta& a, const KickMomenta& b,
+                                               const Vector& theta, double weight,
+                                               Vector* difference_sum) const override;
+  // ∂V/∂Φ into *grad_q, with the inductor currents i_L it took on the way.
+  void PotentialGradientWithCurrents(const Vector& q, const Vector& theta, const Vector& u,
+                                     Vector* grad_q, Vector* current) const;
+  // ∂V/∂Φ of the junctions, current sources and driven nodes, added to *grad_q.
+  void AddNonInductivePotentialGradient(const Vector& q, const Vector& theta, const Vector& u,
+                                        Vector* grad_q) const;
+  // sum += w [∂V/∂θ(q_a) - ∂V/∂θ(q_b)] of the junctions and of the capacitors
+  // to driven nodes (w ∂V/∂θ(q_a) when q_b is null).
+  void AddNonInductiveParameterTerms(const Vector& q_a, const Vector* q_b, const Vector& u,
+                                     double weight, Vector* sum) const;
+  // r_c with ∂T/∂C_c = -½ r_c², from the node voltages v = ∂T/∂Q.
+  Vector CapacitorChargeRatios(const Vector& voltage, const Vector& theta) const;
 
   // The node voltages of node charges Q, with each capacitor's branch charge
   // and incremental capacitance there, and the factored C_inc.

@@ -20,6 +20,10 @@ namespace echolab {
 ///
 /// Time-reversal invariance, H(q, -p, θ, P u) = H(q, p, θ, u), holds with the
 /// parities P of the input channels (InputSignal): the echo replays P u(T - s).
+///
+/// The fused sweeps that the echo sums ∂θH with are a separate, optional
+/// interface (FusedEchoKernels, physics/fused_echo_kernels.h); the gradient
+/// methods reach them, or their defaults, through EchoKernels.
 class HamiltonianSystem {
  public:
   virtual ~HamiltonianSystem() = default;
@@ -61,33 +65,6 @@ class HamiltonianSystem {
   /// ∂V/∂θ (length num_params).
   void PotentialParameterGradient(const Vector& q, const Vector& theta, const Vector& u,
                                   Vector* out) const;
-  /// ∂V/∂q into *grad_q and, in the same sweep, weight × ∂V/∂θ added to
-  /// *parameter_sum (length num_params): what a gradient method that sums
-  /// ∂θH along a pass needs at each kick, at about the cost of the gradient.
-  void PotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
-                                         double weight, Vector* grad_q,
-                                         Vector* parameter_sum) const;
-  /// The kicks of two states at once (the two echoes of the centred
-  /// estimate): ∂V/∂q at q_a and q_b into *grad_a and *grad_b, and
-  ///   weight × [∂V/∂θ(q_a) - ∂V/∂θ(q_b)]
-  /// added to *difference_sum (length num_params), in one sweep over the
-  /// model where it fuses them (one pass over a coupling graph serves both).
-  void PotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
-                                                    const Vector& theta, const Vector& u,
-                                                    double weight, Vector* grad_a, Vector* grad_b,
-                                                    Vector* difference_sum) const;
-  /// weight × ½ [∂T/∂θ(p_before) + ∂T/∂θ(p_after)] added to *parameter_sum
-  /// (length num_params): the kinetic half of ∂θH_half across a kick.
-  void AddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
-                                           const Vector& theta, double weight,
-                                           Vector* parameter_sum) const;
-  /// The same for two states a and b across the same kick, their difference
-  /// added: weight × ½ [∂T/∂θ(p_before,a) + ∂T/∂θ(p_after,a)
-  ///                    - ∂T/∂θ(p_before,b) - ∂T/∂θ(p_after,b)].
-  void AddHalfStepKineticParameterDifference(const Vector& p_before_a, const Vector& p_after_a,
-                                             const Vector& p_before_b, const Vector& p_after_b,
-                                             const Vector& theta, double weight,
-                                             Vector* difference_sum) const;
   /// (∂θ ∇p T)ᵀ v (length num_params), v of length num_dof.
   void KineticMixedProduct(const Vector& p, const Vector& theta, const Vector& v,
                            Vector* out) const;
@@ -149,26 +126,6 @@ class HamiltonianSystem {
                                    const Vector& v, Vector* out) const = 0;
   virtual std::optional<Vector> DoDiagonalMasses(const Vector& theta) const;
   virtual bool DoHasQuadraticKineticEnergy() const { return true; }
-  // Defaults call DoPotentialGradient and DoPotentialParameterGradient (and
-  // DoKineticParameterGradient); models override them to fuse the sweeps.
-  virtual void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta,
-                                                   const Vector& u, double weight, Vector* grad_q,
-                                                   Vector* parameter_sum) const;
-  virtual void DoPotentialGradientPairWithParameterDifference(const Vector& q_a, const Vector& q_b,
-                                                              const Vector& theta, const Vector& u,
-                                                              double weight, Vector* grad_a,
-                                                              Vector* grad_b,
-                                                              Vector* difference_sum) const;
-  virtual void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
-                                                     const Vector& theta, double weight,
-                                                     Vector* parameter_sum) const;
-  // Default: the two states' sums with ±weight; models override it to
-  // subtract in a factored form and in one sweep.
-  virtual void DoAddHalfStepKineticParameterDifference(const Vector& p_before_a,
-                                                       const Vector& p_after_a,
-                                                       const Vector& p_before_b,
-                                                       const Vector& p_after_b, const Vector& theta,
-                                                       double weight, Vector* difference_sum) const;
 
   void CheckSize(const Vector& v, int expected, const char* what) const;
   void CheckParams(const Vector& theta) const;

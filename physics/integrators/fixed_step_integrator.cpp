@@ -118,7 +118,8 @@ void FixedStepIntegrator::DoIntegrate(const SimulationProblem& problem,
   trajectory->stats.rhs_evaluations = stepper->evaluations();
 }
 
-SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : problem_(problem) {
+SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem)
+    : problem_(problem), kernels_(*problem.system) {
   if (const auto masses = problem.system->DiagonalMasses(problem.theta)) {
     inverse_masses_ = masses->cwiseInverse();
   }
@@ -132,15 +133,24 @@ SymmetricSplitting::SymmetricSplitting(const SimulationProblem& problem) : probl
   }
 }
 
-// A(τ): q += τ [∂T/∂p(p) + a(p, t_mid)], exact since p is constant; with
-// diagonal masses ∂T/∂p = p ⊙ m⁻¹, the inverses taken once per pass.
-void SymmetricSplitting::Drift(double t_mid_s, double tau_s, PhaseState* x) {
+// ∂T/∂p at p; with diagonal masses p ⊙ m⁻¹, the inverses taken once per pass.
+void SymmetricSplitting::Velocity(const Vector& p, Vector* velocity) const {
   if (inverse_masses_.size() > 0) {
-    grad_ = x->p.cwiseProduct(inverse_masses_);
-  } else {
-    problem_.system->KineticGradient(x->p, problem_.theta, &grad_);
+    *velocity = p.cwiseProduct(inverse_masses_);
+    return;
   }
-  if (problem_.drive) problem_.drive->AddVelocity(x->p, t_mid_s, &grad_);
+  problem_.system->KineticGradient(p, problem_.theta, velocity);
+}
+
+// A(τ): q += τ [v + a(p, t_mid)] with v = ∂T/∂p(p), exact since p is constant.
+void SymmetricSplitting::Drift(double t_mid_s, double tau_s, const Vector& velocity,
+                               PhaseState* x) {
+  if (!problem_.drive) {
+    x->q += tau_s * velocity;
+    return;
+  }
+  grad_ = velocity;
+  problem_.drive->AddVelocity(x->p, t_mid_s, &grad_);
   x->q += tau_s * grad_;
 }
 
@@ -149,7 +159,9 @@ Vector SymmetricSplitting::DampingFactors(double tau_s) const {
   return (-tau_s * decay_rate_per_s_.array()).exp();
 }
 
-void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
+// The damping sub-step of τ: the overdamped dofs' exact flow (q_A moves,
+// p_A = 0) and the momenta's decay. True when it may have changed p.
+bool SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
   if (overdamped_ != nullptr) {
     // q_A -= E(τ) ∂V/∂q_A(q, u(t + h/2)), p_A = 0
     problem_.system->PotentialGradient(x->q, problem_.theta, u_, &overdamped_gradient_);
@@ -158,10 +170,38 @@ void SymmetricSplitting::Damp(double tau_s, PhaseState* x) {
   }
   if (friction_flow_ != nullptr) {
     friction_flow_->Apply(tau_s, &x->p);  // p = exp(-A τ) p
-    return;
+    return true;
   }
-  if (decay_rate_per_s_.size() == 0) return;
+  if (decay_rate_per_s_.size() == 0) return false;
   x->p.array() *= DampingFactors(tau_s).array();
+  return true;
+}
+
+// v = ∂T/∂p(p), A(h/2), D(h/2); when summing, the momenta entering the kick
+// and their velocities into *kick (the drift's, unless D changed p).
+void SymmetricSplitting::BeforeKick(double t_s, double h_s, bool summing, PhaseState* x,
+                                    KickMomenta* kick) {
+  Velocity(x->p, &kick->velocity_before);
+  Drift(t_s + 0.25 * h_s, 0.5 * h_s, kick->velocity_before, x);
+  const bool damped = Damp(0.5 * h_s, x);
+  if (!summing) return;
+  if (damped) Velocity(x->p, &kick->velocity_before);
+  kick->p_before = x->p;
+}
+
+// When summing, the momenta leaving the kick and their velocities into *kick.
+void SymmetricSplitting::LeavingKick(bool summing, const PhaseState& x, KickMomenta* kick) const {
+  if (!summing) return;
+  kick->p_after = x.p;
+  Velocity(x.p, &kick->velocity_after);
+}
+
+// D(h/2), A(h/2) with v = ∂T/∂p(p): the velocity leaving the kick when D
+// leaves p as it is and it was taken.
+void SymmetricSplitting::AfterKick(double t_s, double h_s, bool summing, PhaseState* x,
+                                   KickMomenta* kick) {
+  if (Damp(0.5 * h_s, x) || !summing) Velocity(x->p, &kick->velocity_after);
+  Drift(t_s + 0.75 * h_s, 0.5 * h_s, kick->velocity_after, x);
 }
 
 void SymmetricSplitting::Kick(double t_s, double h_s, const Vector& potential_gradient,
@@ -181,54 +221,49 @@ void SymmetricSplitting::Kick(double t_s, double h_s, const Vector& potential_gr
 }
 
 void SymmetricSplitting::Step(double t_s, double h_s, PhaseState* x, Record* record) {
+  const bool summing = parameter_sum_ != nullptr;
+  // u(t + h/2) first: the damping sub-steps of overdamped dofs read it.
   problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
-  Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
-  Damp(0.5 * h_s, x);
+  BeforeKick(t_s, h_s, summing, x, &kick_);
   // B(h): p += h [-∂V/∂q(q, u) + f(q, t + h/2)]
-  if (parameter_sum_ != nullptr) {
-    problem_.system->PotentialGradientWithParameterSum(x->q, problem_.theta, u_, h_s, &grad_,
-                                                       parameter_sum_);
-    p_before_kick_ = x->p;
+  if (summing) {
+    kernels_.PotentialGradientWithParameterSum(x->q, problem_.theta, u_, h_s, &grad_,
+                                               parameter_sum_);
   } else {
     problem_.system->PotentialGradient(x->q, problem_.theta, u_, &grad_);
   }
   Kick(t_s, h_s, grad_, x, record);
-  if (parameter_sum_ != nullptr) {
-    problem_.system->AddHalfStepKineticParameterGradient(p_before_kick_, x->p, problem_.theta, h_s,
-                                                         parameter_sum_);
+  LeavingKick(summing, *x, &kick_);
+  if (summing) {
+    kernels_.AddHalfStepKineticParameterGradient(kick_, problem_.theta, h_s, parameter_sum_);
   }
-  Damp(0.5 * h_s, x);
-  Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
+  AfterKick(t_s, h_s, summing, x, &kick_);
 }
 
 void SymmetricSplitting::StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b,
                                   Record* record_a, Record* record_b) {
+  const bool summing = difference_sum_ != nullptr;
   problem_.input.Evaluate(t_s + 0.5 * h_s, &u_);
-  for (PhaseState* x : {a, b}) {
-    Drift(t_s + 0.25 * h_s, 0.5 * h_s, x);
-    Damp(0.5 * h_s, x);
-  }
+  BeforeKick(t_s, h_s, summing, a, &kick_);
+  BeforeKick(t_s, h_s, summing, b, &kick_b_);
   const Vector& theta = problem_.theta;
-  if (difference_sum_ != nullptr) {
+  if (summing) {
     // τ [∂θV(q_a) - ∂θV(q_b)] summed with both gradients in one sweep.
-    problem_.system->PotentialGradientPairWithParameterDifference(
-        a->q, b->q, theta, u_, h_s, &grad_, &grad_b_, difference_sum_);
-    p_before_kick_ = a->p;
-    p_before_kick_b_ = b->p;
+    kernels_.PotentialGradientPairWithParameterDifference(a->q, b->q, theta, u_, h_s, &grad_,
+                                                          &grad_b_, difference_sum_);
   } else {
     problem_.system->PotentialGradient(a->q, theta, u_, &grad_);
     problem_.system->PotentialGradient(b->q, theta, u_, &grad_b_);
   }
   Kick(t_s, h_s, grad_, a, record_a);
   Kick(t_s, h_s, grad_b_, b, record_b);
-  if (difference_sum_ != nullptr) {
-    problem_.system->AddHalfStepKineticParameterDifference(p_before_kick_, a->p, p_before_kick_b_,
-                                                           b->p, theta, h_s, difference_sum_);
+  LeavingKick(summing, *a, &kick_);
+  LeavingKick(summing, *b, &kick_b_);
+  if (summing) {
+    kernels_.AddHalfStepKineticParameterDifference(kick_, kick_b_, theta, h_s, difference_sum_);
   }
-  for (PhaseState* x : {a, b}) {
-    Damp(0.5 * h_s, x);
-    Drift(t_s + 0.75 * h_s, 0.5 * h_s, x);
-  }
+  AfterKick(t_s, h_s, summing, a, &kick_);
+  AfterKick(t_s, h_s, summing, b, &kick_b_);
 }
 
 CompositionStepper::CompositionStepper(const SimulationProblem& problem,

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "physics/echo_kernels.h"
 #include "physics/integrator.h"
 #include "physics/integrators/friction_flow.h"
 #include "physics/overdamped_dofs.h"
@@ -88,7 +89,7 @@ class SymmetricSplitting {
   void AccumulateHalfStepParameterGradient(Vector* sum) { parameter_sum_ = sum; }
   /// Two states stepped together, x_a(t) -> x_a(t + h) and x_b likewise (the
   /// two echoes of the centred estimate): one input evaluation and one paired
-  /// force evaluation (HamiltonianSystem::PotentialGradientPairWith...).
+  /// force evaluation (EchoKernels::PotentialGradientPairWith...).
   void StepPair(double t_s, double h_s, PhaseState* a, PhaseState* b, Record* record_a = nullptr,
                 Record* record_b = nullptr);
   /// From now on, add τ [∂θH_half(a) - ∂θH_half(b)] of every paired step to
@@ -100,20 +101,33 @@ class SymmetricSplitting {
   long evaluations() const { return evaluations_; }
 
  private:
-  void Drift(double t_mid_s, double tau_s, PhaseState* x);
-  void Damp(double tau_s, PhaseState* x);
+  // ∂T/∂p at p into *velocity.
+  void Velocity(const Vector& p, Vector* velocity) const;
+  // A(τ) with the velocity ∂T/∂p at x->p.
+  void Drift(double t_mid_s, double tau_s, const Vector& velocity, PhaseState* x);
+  // D(τ); whether it changed the momenta (false when lossless).
+  bool Damp(double tau_s, PhaseState* x);
+  // A(h/2) D(h/2), the kick's B(h) and D(h/2) A(h/2) of one state, each drift
+  // with a velocity taken once: the velocity leaving a kick, which the
+  // kinetic kernels read when summing, serves the drift after it.
+  void BeforeKick(double t_s, double h_s, bool summing, PhaseState* x, KickMomenta* kick);
+  void LeavingKick(bool summing, const PhaseState& x, KickMomenta* kick) const;
+  void AfterKick(double t_s, double h_s, bool summing, PhaseState* x, KickMomenta* kick);
   // p += h [-∂V/∂q + f(q, t + h/2)] from the gradient ∂V/∂q at x->q.
   void Kick(double t_s, double h_s, const Vector& potential_gradient, PhaseState* x,
             Record* record);
 
   const SimulationProblem& problem_;
-  Vector inverse_masses_;              // 1/m_i when T = Σ p_i² / 2 m_i; empty otherwise
-  Vector decay_rate_per_s_;            // G_i / m_i + γ; empty when the pass is lossless
+  EchoKernels kernels_;      // the model's fused sweeps of ∂θH_half, or their defaults
+  Vector inverse_masses_;    // 1/m_i when T = Σ p_i² / 2 m_i; empty otherwise
+  Vector decay_rate_per_s_;  // G_i / m_i + γ; empty when the pass is lossless
   std::unique_ptr<FrictionFlow> friction_flow_;  // with a friction matrix; null otherwise
   std::unique_ptr<OverdampedDofs> overdamped_;   // with overdamped dofs; null otherwise
   Vector overdamped_gradient_;
-  Vector u_, grad_, force_, p_before_kick_;
-  Vector grad_b_, p_before_kick_b_;  // the second state of a paired step
+  Vector u_, grad_, force_;
+  KickMomenta kick_;
+  Vector grad_b_;  // the second state of a paired step
+  KickMomenta kick_b_;
   Vector* parameter_sum_ = nullptr;
   Vector* difference_sum_ = nullptr;
   long evaluations_ = 0;

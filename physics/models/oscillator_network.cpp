@@ -253,10 +253,10 @@ void OscillatorNetwork::DoPotentialGradientPairWithParameterDifference(
 }
 
 // weight × ½ [∂T/∂m_i(p_b) + ∂T/∂m_i(p_a)] = -weight (p_b,i² + p_a,i²) / (4 m_i²)
-void OscillatorNetwork::DoAddHalfStepKineticParameterGradient(const Vector& p_before,
-                                                              const Vector& p_after,
+void OscillatorNetwork::DoAddHalfStepKineticParameterGradient(const KickMomenta& kick,
                                                               const Vector& theta, double weight,
                                                               Vector* parameter_sum) const {
+  const Vector &p_before = kick.p_before, &p_after = kick.p_after;
   const auto m = theta.head(num_dof()).array();
   parameter_sum->head(num_dof()).array() -=
       (0.25 * weight) * (p_before.array().square() + p_after.array().square()) / m.square();
@@ -265,9 +265,12 @@ void OscillatorNetwork::DoAddHalfStepKineticParameterGradient(const Vector& p_be
 // weight × ¼ [(p_b,a² - p_b,b²) + (p_a,a² - p_a,b²)] × (-1/m_i²) for before (b)
 // and after (a) the kick, each difference of squares factored as
 // (x - y)(x + y) so that two nearly equal echoes do not cancel.
-void OscillatorNetwork::DoAddHalfStepKineticParameterDifference(
-    const Vector& p_before_a, const Vector& p_after_a, const Vector& p_before_b,
-    const Vector& p_after_b, const Vector& theta, double weight, Vector* difference_sum) const {
+void OscillatorNetwork::DoAddHalfStepKineticParameterDifference(const KickMomenta& a,
+                                                                const KickMomenta& b,
+                                                                const Vector& theta, double weight,
+                                                                Vector* difference_sum) const {
+  const Vector &p_before_a = a.p_before, &p_after_a = a.p_after;
+  const Vector &p_before_b = b.p_before, &p_after_b = b.p_after;
   const auto m = theta.head(num_dof()).array();
   difference_sum->head(num_dof()).array() -=
       (0.25 * weight) *

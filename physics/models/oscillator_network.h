@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "physics/fused_echo_kernels.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/models/edge_incidence.h"
 #include "physics/models/law_arrays.h"
@@ -45,7 +46,7 @@ struct NetworkTopology {
 /// Parameter vector θ, grouped by kind (names 1-based):
 ///   m_i (kg), then each on-site law parameter for all i (k_i, b_i or E_i),
 ///   then each coupling law parameter for all edges (k_i_j, b_i_j or E_i_j).
-class OscillatorNetwork final : public HamiltonianSystem {
+class OscillatorNetwork final : public HamiltonianSystem, public FusedEchoKernels {
  public:
   OscillatorNetwork(NetworkTopology topology, PotentialLaw onsite_law, PotentialLaw coupling_law);
 
@@ -83,6 +84,8 @@ class OscillatorNetwork final : public HamiltonianSystem {
   void DoInputMixedProduct(const Vector& q, const Vector& theta, const Vector& u, const Vector& v,
                            Vector* out) const override;
   std::optional<Vector> DoDiagonalMasses(const Vector& theta) const override;
+  // FusedEchoKernels: one pass over the edges for the gradient and the
+  // parameter sum, and for both states of a pair.
   void DoPotentialGradientWithParameterSum(const Vector& q, const Vector& theta, const Vector& u,
                                            double weight, Vector* grad_q,
                                            Vector* parameter_sum) const override;
@@ -90,11 +93,9 @@ class OscillatorNetwork final : public HamiltonianSystem {
                                                       const Vector& theta, const Vector& u,
                                                       double weight, Vector* grad_a, Vector* grad_b,
                                                       Vector* difference_sum) const override;
-  void DoAddHalfStepKineticParameterGradient(const Vector& p_before, const Vector& p_after,
-                                             const Vector& theta, double weight,
-                                             Vector* parameter_sum) const override;
-  void DoAddHalfStepKineticParameterDifference(const Vector& p_before_a, const Vector& p_after_a,
-                                               const Vector& p_before_b, const Vector& p_after_b,
+  void DoAddHalfStepKineticParameterGradient(const KickMomenta& kick, const Vector& theta,
+                                             double weight, Vector* parameter_sum) const override;
+  void DoAddHalfStepKineticParameterDifference(const KickMomenta& a, const KickMomenta& b,
                                                const Vector& theta, double weight,
                                                Vector* difference_sum) const override;
 

@@ -29,6 +29,7 @@
 #include "circuits/netlist_parser.h"
 #include "common/error.h"
 #include "physics/derivative_checker.h"
+#include "physics/echo_kernels.h"
 #include "physics/hamiltonian_system.h"
 #include "physics/models/log_cosh_network.h"
 #include "physics/models/oscillator_network.h"
@@ -340,9 +341,10 @@ I1 0 a SIN(0 0.3 2)
 ModelCase MakeCase(const std::string& name) {
   // Every circuit twice: dense matrices (as tiny circuits get them) and the
   // sparse factorisation (as large ones do).
-  for (const auto& [suffix, storage] : {std::pair{"", MatrixStorage::kDense},
-                                        std::pair{"_sparse", MatrixStorage::kSparse}}) {
-    if (name == std::string("lc_circuit") + suffix) return CircuitCase(name, kLcCircuit, 23, storage);
+  for (const auto& [suffix, storage] :
+       {std::pair{"", MatrixStorage::kDense}, std::pair{"_sparse", MatrixStorage::kSparse}}) {
+    if (name == std::string("lc_circuit") + suffix)
+      return CircuitCase(name, kLcCircuit, 23, storage);
     if (name == std::string("driven_circuit") + suffix) {
       return CircuitCase(name, kDrivenCircuit, 29, storage);
     }
@@ -400,6 +402,7 @@ class ModelDerivativeTest : public ::testing::TestWithParam<std::string> {
   }
 
   const HamiltonianSystem& model() const { return *c_.model; }
+  KickMomenta Kick(const Vector& p_before, const Vector& p_after) const;
 
   ModelCase c_;
   std::mt19937_64 rng_{99};
@@ -530,19 +533,28 @@ TEST_P(ModelDerivativeTest, WholeStateHelpersAgreeWithParts) {
                    model().KineticEnergy(p, c_.theta) + model().PotentialEnergy(q, c_.theta, c_.u));
 }
 
+// The momenta across a kick with their velocities ∂T/∂p, as a pass has them.
+KickMomenta ModelDerivativeTest::Kick(const Vector& p_before, const Vector& p_after) const {
+  KickMomenta kick{.p_before = p_before, .p_after = p_after};
+  model().KineticGradient(p_before, c_.theta, &kick.velocity_before);
+  model().KineticGradient(p_after, c_.theta, &kick.velocity_after);
+  return kick;
+}
+
 // The fused sweeps of the gradient methods (∂V/∂q with the parameter sum, and
 // the paired kick of two echoes with the parameter difference) agree with the
 // separate calls, whose derivatives are checked above.
 TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCalls) {
   const int n = model().num_dof(), np = model().num_params();
   const double weight = 0.37;
+  const EchoKernels kernels(model());
   const Vector start = Uniform(rng_, np, -1.0, 1.0);
   Vector gradient, parameter_gradient;
   model().PotentialGradient(c_.x.q, c_.theta, c_.u, &gradient);
   model().PotentialParameterGradient(c_.x.q, c_.theta, c_.u, &parameter_gradient);
 
   Vector fused_gradient, sum = start;
-  model().PotentialGradientWithParameterSum(c_.x.q, c_.theta, c_.u, weight, &fused_gradient, &sum);
+  kernels.PotentialGradientWithParameterSum(c_.x.q, c_.theta, c_.u, weight, &fused_gradient, &sum);
   ExpectSameVector(fused_gradient, gradient, "PotentialGradientWithParameterSum, gradient");
   ExpectSameVector(sum, start + weight * parameter_gradient,
                    "PotentialGradientWithParameterSum, sum");
@@ -554,7 +566,7 @@ TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCalls) {
     model().PotentialGradient(q_b, c_.theta, c_.u, &gradient_b);
     model().PotentialParameterGradient(q_b, c_.theta, c_.u, &parameter_gradient_b);
     Vector pair_a, pair_b, difference = start;
-    model().PotentialGradientPairWithParameterDifference(c_.x.q, q_b, c_.theta, c_.u, weight,
+    kernels.PotentialGradientPairWithParameterDifference(c_.x.q, q_b, c_.theta, c_.u, weight,
                                                          &pair_a, &pair_b, &difference);
     ExpectSameVector(pair_a, gradient, "paired kick, first gradient");
     ExpectSameVector(pair_b, gradient_b, "paired kick, second gradient");
@@ -566,13 +578,64 @@ TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCalls) {
     const Vector p_before_b = c_.x.p + spread * Uniform(rng_, n, -1.0, 1.0);
     const Vector p_after_b = p_before_b + Uniform(rng_, n, -0.1, 0.1);
     Vector separate = start, kinetic_difference = start;
-    model().AddHalfStepKineticParameterGradient(c_.x.p, p_after_a, c_.theta, weight, &separate);
-    model().AddHalfStepKineticParameterGradient(p_before_b, p_after_b, c_.theta, -weight,
-                                                &separate);
-    model().AddHalfStepKineticParameterDifference(c_.x.p, p_after_a, p_before_b, p_after_b,
-                                                  c_.theta, weight, &kinetic_difference);
+    const KickMomenta kick_a = Kick(c_.x.p, p_after_a), kick_b = Kick(p_before_b, p_after_b);
+    kernels.AddHalfStepKineticParameterGradient(kick_a, c_.theta, weight, &separate);
+    kernels.AddHalfStepKineticParameterGradient(kick_b, c_.theta, -weight, &separate);
+    kernels.AddHalfStepKineticParameterDifference(kick_a, kick_b, c_.theta, weight,
+                                                  &kinetic_difference);
     ExpectSameVector(kinetic_difference, separate, "paired kinetic half-step difference");
   }
+}
+
+// The same sums from zero, to rounding relative to the largest single term:
+// in SI units (a circuit's ∂V/∂L, ∂T/∂C) the terms are far below 1, which the
+// test above takes as its floor. Close states as two echoes are, whose
+// difference a fused kernel may take in a factored form.
+TEST_P(ModelDerivativeTest, FusedSweepsAgreeWithSeparateCallsRelatively) {
+  const int n = model().num_dof(), np = model().num_params();
+  const double weight = 0.37;
+  const EchoKernels kernels(model());
+  const auto expect_close = [](const Vector& actual, const Vector& expected, double scale,
+                               const char* what) {
+    ASSERT_EQ(actual.size(), expected.size()) << what;
+    EXPECT_LE((actual - expected).lpNorm<Eigen::Infinity>(), 1e-12 * scale) << what;
+  };
+  const Vector q_b = c_.x.q + 1e-4 * Uniform(rng_, n, -1.0, 1.0);
+  Vector grad_a, grad_b, dtheta_a, dtheta_b, pair_a, pair_b;
+  model().PotentialGradient(c_.x.q, c_.theta, c_.u, &grad_a);
+  model().PotentialGradient(q_b, c_.theta, c_.u, &grad_b);
+  model().PotentialParameterGradient(c_.x.q, c_.theta, c_.u, &dtheta_a);
+  model().PotentialParameterGradient(q_b, c_.theta, c_.u, &dtheta_b);
+  const double potential_scale =
+      weight * std::max(dtheta_a.lpNorm<Eigen::Infinity>(), dtheta_b.lpNorm<Eigen::Infinity>());
+  Vector sum = Vector::Zero(np), difference = Vector::Zero(np);
+  kernels.PotentialGradientWithParameterSum(c_.x.q, c_.theta, c_.u, weight, &pair_a, &sum);
+  expect_close(pair_a, grad_a, grad_a.lpNorm<Eigen::Infinity>(), "fused kick, gradient");
+  expect_close(sum, weight * dtheta_a, potential_scale, "fused kick, parameter sum");
+  kernels.PotentialGradientPairWithParameterDifference(c_.x.q, q_b, c_.theta, c_.u, weight, &pair_a,
+                                                       &pair_b, &difference);
+  expect_close(pair_b, grad_b, grad_b.lpNorm<Eigen::Infinity>(), "paired kick, second gradient");
+  expect_close(difference, weight * (dtheta_a - dtheta_b), potential_scale,
+               "paired kick, parameter difference");
+
+  const Vector p_after_a = c_.x.p + Uniform(rng_, n, -0.1, 0.1);
+  const Vector p_before_b = c_.x.p + 1e-4 * Uniform(rng_, n, -1.0, 1.0);
+  const Vector p_after_b = p_before_b + Uniform(rng_, n, -0.1, 0.1);
+  Vector before_a, after_a, before_b, after_b;
+  model().KineticParameterGradient(c_.x.p, c_.theta, &before_a);
+  model().KineticParameterGradient(p_after_a, c_.theta, &after_a);
+  model().KineticParameterGradient(p_before_b, c_.theta, &before_b);
+  model().KineticParameterGradient(p_after_b, c_.theta, &after_b);
+  const double kinetic_scale =
+      weight * std::max({before_a.lpNorm<Eigen::Infinity>(), after_a.lpNorm<Eigen::Infinity>(),
+                         before_b.lpNorm<Eigen::Infinity>(), after_b.lpNorm<Eigen::Infinity>()});
+  Vector half = Vector::Zero(np), half_difference = Vector::Zero(np);
+  const KickMomenta kick_a = Kick(c_.x.p, p_after_a), kick_b = Kick(p_before_b, p_after_b);
+  kernels.AddHalfStepKineticParameterGradient(kick_a, c_.theta, weight, &half);
+  expect_close(half, 0.5 * weight * (before_a + after_a), kinetic_scale, "kinetic half-step sum");
+  kernels.AddHalfStepKineticParameterDifference(kick_a, kick_b, c_.theta, weight, &half_difference);
+  expect_close(half_difference, 0.5 * weight * (before_a + after_a - before_b - after_b),
+               kinetic_scale, "kinetic half-step difference");
 }
 
 // H(q, -p) = H(q, p); hence ∇H(Sz x) = Sz ∇H(x), and ∂H/∂θ is even under the flip.
@@ -658,16 +721,13 @@ TEST_P(ModelDerivativeTest, ValidateParametersRejectsNaN) {
                    {model().parameter_names()[last], "finite"});
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, ModelDerivativeTest,
-                         ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring",
-                                           "sparse_200", "log_cosh_4x3", "lc_circuit",
-                                           "driven_circuit", "varactor_circuit",
-                                           "parasitic_circuit", "lc_circuit_sparse",
-                                           "driven_circuit_sparse", "varactor_circuit_sparse",
-                                           "parasitic_circuit_sparse"),
-                         [](const ::testing::TestParamInfo<std::string>& param_info) {
-                           return param_info.param;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Models, ModelDerivativeTest,
+    ::testing::Values("harmonic_all_to_all", "quartic_chain", "cosine_ring", "sparse_200",
+                      "log_cosh_4x3", "lc_circuit", "driven_circuit", "varactor_circuit",
+                      "parasitic_circuit", "lc_circuit_sparse", "driven_circuit_sparse",
+                      "varactor_circuit_sparse", "parasitic_circuit_sparse"),
+    [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 
 // A model whose force is off by 1 %: the checker fails it and names the
 // derivatives that disagree, and passes the model it wraps.

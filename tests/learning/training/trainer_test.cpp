@@ -86,19 +86,17 @@ TEST(Trainer, ResumedRunReproducesAnUninterruptedOneBitForBit) {
   }
 }
 
+// Two blocks with batch normalisation on the toy data (8 steps, one target per sequence).
 HamiltonianSsm BatchNormSsm() {
-  HamiltonianSsmConfig config;
-  config.task = SequenceTaskKind::kRegression;
-  config.input_channels = 2;
-  config.output_channels = 1;
-  config.output_step = 8;  // one target per sequence of 8 steps
-  config.layers = 2;
-  config.hidden = 3;
-  config.state = 2;
-  config.batch_norm = true;
-  config.batch_norm_momentum = 0.8;
-  config.threads = 1;
-  return HamiltonianSsm(config);
+  return HamiltonianSsm({.task = SequenceTaskKind::kRegression,
+                         .input_channels = 2,
+                         .layers = 2,
+                         .hidden = 3,
+                         .state = 2,
+                         .output_step = 8,
+                         .batch_norm = true,
+                         .batch_norm_momentum = 0.8,
+                         .threads = 1});
 }
 
 TEST(Trainer, BatchNormRunningStatisticsSurviveACheckpoint) {

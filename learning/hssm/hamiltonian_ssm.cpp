@@ -228,6 +228,14 @@ void HamiltonianSsm::SetState(const Eigen::VectorXd& state) {
         state.size()));
   }
   for (size_t l = 0; l < running_.size(); ++l) {
+    const auto variance = state.segment(static_cast<Eigen::Index>(2 * l + 1) * config_.hidden,
+                                        config_.hidden);
+    if (!state.allFinite() || (variance.array() < 0.0).any()) {
+      throw InputError(fmt::format(
+          "state: the running statistics of block {} must be finite, with variances >= 0", l));
+    }
+  }
+  for (size_t l = 0; l < running_.size(); ++l) {
     const auto at = static_cast<Eigen::Index>(2 * l) * config_.hidden;
     running_[l].mean = state.segment(at, config_.hidden);
     running_[l].variance = state.segment(at + config_.hidden, config_.hidden);

@@ -400,6 +400,9 @@ TEST(HamiltonianSsm, EvaluationsUseTheRunningStatistics) {
   for (const SequenceExample& e : data.examples) sum += memoryless.Evaluate({&e}, {}).loss;
   EXPECT_NEAR(memoryless.Evaluate(data.Batch(), {}).loss, sum / 3.0, 1e-14);
   EXPECT_THROW(memoryless.SetState(Eigen::VectorXd::Zero(3)), InputError);
+  Eigen::VectorXd negative_variance = step.state;
+  negative_variance(config.hidden) = -1.0;  // block 0's first variance
+  EXPECT_THROW(memoryless.SetState(negative_variance), InputError);
 }
 
 TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "learning/hssm/batch_norm.h"
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
@@ -68,11 +69,13 @@ HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
       decoder_(0, config.hidden, DecoderOutputs(config)) {
   int offset = encoder_.ParameterCount();
   for (int l = 0; l < config_.layers; ++l) {
+    const Eigen::Index norm_offset = offset;
+    if (config_.batch_norm) offset += 2 * config_.hidden;  // scale, shift
     HruLayer hru(offset, config_.hidden, config_.state, config_.unit, config_.step);
     offset += hru.ParameterCount();
     GluLayer glu(offset, config_.hidden);
     offset += glu.ParameterCount();
-    blocks_.push_back({hru, glu});
+    blocks_.push_back({norm_offset, hru, glu});
   }
   decoder_ = DenseLayer(offset, config_.hidden, DecoderOutputs(config_));
   theta_ = Eigen::VectorXd::Zero(offset + decoder_.ParameterCount());
@@ -83,6 +86,12 @@ HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
     block.glu.Initialise(theta_, rng);
   }
   decoder_.Initialise(theta_, rng);
+  if (!config_.batch_norm) return;
+  // Batch normalisation starts as the identity on standardised inputs: scale 1, shift 0;
+  // running mean 0 and variance 1.
+  for (const Block& block : blocks_) theta_.segment(block.norm_offset, config_.hidden).setOnes();
+  running_.assign(blocks_.size(), {.mean = Eigen::VectorXd::Zero(config_.hidden),
+                                   .variance = Eigen::VectorXd::Ones(config_.hidden)});
 }
 
 void HamiltonianSsm::SetParameters(const Eigen::VectorXd& theta) {
@@ -98,6 +107,12 @@ std::vector<std::string> HamiltonianSsm::ParameterNames() const {
   encoder_.AppendParameterNames("encoder", names);
   for (size_t l = 0; l < blocks_.size(); ++l) {
     const std::string prefix = fmt::format("block{}", l);
+    if (config_.batch_norm) {
+      for (int i = 0; i < config_.hidden; ++i)
+        names.push_back(fmt::format("{}.norm.scale[{}]", prefix, i));
+      for (int i = 0; i < config_.hidden; ++i)
+        names.push_back(fmt::format("{}.norm.shift[{}]", prefix, i));
+    }
     blocks_[l].hru.AppendParameterNames(prefix + ".hru", names);
     blocks_[l].glu.AppendParameterNames(prefix, names);
   }
@@ -138,6 +153,96 @@ void HamiltonianSsm::CheckExample(const SequenceExample& example, size_t index) 
   }
 }
 
+// The state of one evaluation of a batch, shared by its phases.
+struct HamiltonianSsm::Pass {
+  const SequenceEvaluationOptions* options = nullptr;
+  // Without a gradient nothing is kept beyond what RHEL keeps.
+  SequenceGradientRule rule = SequenceGradientRule::kRhel;
+  // Dropout rate of this pass: the configuration's in training steps, else 0.
+  double dropout = 0.0;
+  // A training step: batch normalisation uses the batch's statistics.
+  bool batch_statistics = false;
+  // M: the columns (steps of all sequences) of the batch.
+  double columns = 0.0;
+  std::vector<Shard> shards;
+  // Batch normalisation, per block: the statistics that normalise, the batch sums of its
+  // backward pass; per shard, the shards' parts of a sum before they are added.
+  std::vector<ChannelStatistics> statistics;
+  std::vector<BatchNormCotangentSums> cotangent_sums;
+  std::vector<Eigen::VectorXd> partial_sums;
+  std::vector<BatchNormCotangentSums> partial_cotangent_sums;
+  // dL/dθ of the normalisations' scale and shift, from the batch sums.
+  Eigen::VectorXd batch_norm_gradient;
+};
+
+// One shard: its sequences (of equal length) and what its pass keeps between phases.
+struct HamiltonianSsm::Shard {
+  std::vector<const SequenceExample*> group;
+  // The sequences' positions in the whole batch (they seed the dropout masks).
+  std::vector<int> indices;
+  Eigen::MatrixXd inputs;  // time-major, kept for the encoder's backward pass
+  Eigen::MatrixXd x;       // the residual stream
+  Eigen::MatrixXd dx;      // its cotangent
+  Eigen::MatrixXd d_normalised;
+  std::vector<BlockActivations> activations;
+  GroupResult result;
+  Eigen::VectorXd gradient;
+  int Batch() const { return static_cast<int>(group.size()); }
+};
+
+namespace {
+
+// Dropout in training steps only; site 0 after the GELU, site 1 after the GLU.
+void Drop(double rate, const SequenceEvaluationOptions& options, const std::vector<int>& indices,
+          int block, int site, Eigen::MatrixXd& x) {
+  if (rate > 0.0) ApplyDropout({*options.dropout_seed, block, site, rate}, indices, x);
+}
+
+// Σ_s partial[s], added in shard order.
+Eigen::VectorXd SumInShardOrder(const std::vector<Eigen::VectorXd>& partial) {
+  Eigen::VectorXd sum = partial.front();
+  for (size_t s = 1; s < partial.size(); ++s) sum += partial[s];
+  return sum;
+}
+
+// [mean, variance] of every block, one after the other.
+Eigen::VectorXd StateOf(const std::vector<ChannelStatistics>& running, Eigen::Index channels) {
+  Eigen::VectorXd state(2 * channels * static_cast<Eigen::Index>(running.size()));
+  for (size_t l = 0; l < running.size(); ++l) {
+    const auto at = static_cast<Eigen::Index>(2 * l) * channels;
+    state.segment(at, channels) = running[l].mean;
+    state.segment(at + channels, channels) = running[l].variance;
+  }
+  return state;
+}
+
+}  // namespace
+
+Eigen::VectorXd HamiltonianSsm::State() const { return StateOf(running_, config_.hidden); }
+
+void HamiltonianSsm::SetState(const Eigen::VectorXd& state) {
+  if (state.size() != State().size()) {
+    throw InputError(fmt::format(
+        "state: expected {} running statistics (mean and variance of {} channels per block{}), "
+        "got {}",
+        State().size(), config_.hidden, config_.batch_norm ? "" : ": none without batch_norm",
+        state.size()));
+  }
+  for (size_t l = 0; l < running_.size(); ++l) {
+    const auto variance = state.segment(static_cast<Eigen::Index>(2 * l + 1) * config_.hidden,
+                                        config_.hidden);
+    if (!state.allFinite() || (variance.array() < 0.0).any()) {
+      throw InputError(fmt::format(
+          "state: the running statistics of block {} must be finite, with variances >= 0", l));
+    }
+  }
+  for (size_t l = 0; l < running_.size(); ++l) {
+    const auto at = static_cast<Eigen::Index>(2 * l) * config_.hidden;
+    running_[l].mean = state.segment(at, config_.hidden);
+    running_[l].variance = state.segment(at + config_.hidden, config_.hidden);
+  }
+}
+
 SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExample*>& batch,
                                             const SequenceEvaluationOptions& options) const {
   if (batch.empty()) throw InputError("batch: expected at least one sequence");
@@ -147,33 +252,44 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   }
   // Sequences of equal length run together, batched.
   std::map<Eigen::Index, std::vector<int>> groups;
+  Pass pass;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i] == nullptr) throw InputError(fmt::format("batch[{}]: null sequence", i));
     CheckExample(*batch[i], i);
     groups[batch[i]->inputs.rows()].push_back(static_cast<int>(i));
-  }
-  SequenceEvaluation evaluation;
-  evaluation.examples = static_cast<int>(batch.size());
-  // The shards of every group, each with its own sums, added in shard order afterwards.
-  std::vector<std::vector<int>> shards;
-  for (const auto& [length, group] : groups) {
-    for (auto& shard : SplitIntoShards(group)) shards.push_back(std::move(shard));
+    pass.columns += static_cast<double>(batch[i]->inputs.rows());
   }
   const auto parameters = options.compute_gradient ? theta_.size() : Eigen::Index{0};
-  std::vector<GroupResult> results(shards.size());
-  std::vector<Eigen::VectorXd> gradients(shards.size(), Eigen::VectorXd::Zero(parameters));
-  RunShards(static_cast<int>(shards.size()), config_.threads, [&](int s) {
-    std::vector<const SequenceExample*> group;
-    for (int i : shards[s]) group.push_back(batch[static_cast<size_t>(i)]);
-    results[s] = EvaluateGroup(group, shards[s], options,
-                               options.compute_gradient ? &gradients[s] : nullptr);
-  });
-  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(parameters);
-  for (size_t s = 0; s < shards.size(); ++s) {
-    evaluation.loss += results[s].loss;
-    evaluation.metric += results[s].metric;
-    if (options.compute_gradient) gradient += gradients[s];
+  // The shards of every group, each with its own sums, added in shard order afterwards.
+  for (const auto& [length, group] : groups) {
+    for (std::vector<int>& indices : SplitIntoShards(group)) {
+      Shard shard;
+      for (int i : indices) shard.group.push_back(batch[static_cast<size_t>(i)]);
+      shard.indices = std::move(indices);
+      shard.gradient = Eigen::VectorXd::Zero(parameters);
+      pass.shards.push_back(std::move(shard));
+    }
   }
+  pass.options = &options;
+  pass.rule = options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
+  pass.dropout = options.dropout_seed ? config_.dropout : 0.0;
+  pass.batch_statistics = config_.batch_norm && options.dropout_seed.has_value();
+  pass.statistics = running_;
+  pass.cotangent_sums.resize(blocks_.size());
+  pass.partial_sums.resize(pass.shards.size());
+  pass.partial_cotangent_sums.resize(pass.shards.size());
+  pass.batch_norm_gradient = Eigen::VectorXd::Zero(parameters);
+  RunPhases(static_cast<int>(pass.shards.size()), PassPhases(pass));
+
+  SequenceEvaluation evaluation;
+  evaluation.examples = static_cast<int>(batch.size());
+  Eigen::VectorXd gradient = Eigen::VectorXd::Zero(parameters);
+  for (const Shard& shard : pass.shards) {
+    evaluation.loss += shard.result.loss;
+    evaluation.metric += shard.result.metric;
+    if (options.compute_gradient) gradient += shard.gradient;
+  }
+  if (config_.batch_norm) gradient += pass.batch_norm_gradient;
   const auto count = static_cast<double>(batch.size());
   evaluation.loss /= count;
   evaluation.metric /= count;
@@ -187,68 +303,193 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
         HssmGradientCost(static_cast<int>(blocks_.size()), config_.state, lengths, options.rule);
     evaluation.cost_time_unit = "steps";
   }
+  if (pass.batch_statistics) {
+    std::vector<ChannelStatistics> running(blocks_.size());
+    for (size_t l = 0; l < blocks_.size(); ++l) {
+      running[l] =
+          UpdateRunningStatistics(running_[l], pass.statistics[l], config_.batch_norm_momentum);
+    }
+    evaluation.state = StateOf(running, config_.hidden);
+  }
   return evaluation;
 }
 
-HamiltonianSsm::GroupResult HamiltonianSsm::EvaluateGroup(
-    const std::vector<const SequenceExample*>& group, const std::vector<int>& indices,
-    const SequenceEvaluationOptions& options, Eigen::VectorXd* gradient) const {
-  const auto batch = static_cast<int>(group.size());
-  // Dropout in training steps only; site 0 after the GELU, site 1 after the GLU.
-  const double dropout = options.dropout_seed ? config_.dropout : 0.0;
-  auto drop = [&](int block, int site, Eigen::MatrixXd& x) {
-    if (dropout > 0.0) {
-      ApplyDropout({*options.dropout_seed, block, site, dropout}, indices, x);
-    }
-  };
-  // Without a gradient nothing is kept beyond what RHEL keeps.
-  const SequenceGradientRule rule =
-      options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
-  const Eigen::MatrixXd inputs = TimeMajor(group, &SequenceExample::inputs);
-  Eigen::MatrixXd x;
-  encoder_.Forward(theta_, inputs, x);
-  std::vector<BlockActivations> activations(blocks_.size());
-  Eigen::MatrixXd normalised, gelu_output, gated;
+std::vector<HamiltonianSsm::Phase> HamiltonianSsm::PassPhases(Pass& pass) const {
+  const bool gradient = pass.options->compute_gradient;
+  std::vector<Phase> phases;
+  phases.push_back({[&pass, this](int s) {
+                      Shard& shard = pass.shards[static_cast<size_t>(s)];
+                      shard.inputs = TimeMajor(shard.group, &SequenceExample::inputs);
+                      encoder_.Forward(theta_, shard.inputs, shard.x);
+                      shard.activations.resize(blocks_.size());
+                    },
+                    {}});
   for (size_t l = 0; l < blocks_.size(); ++l) {
-    BlockActivations& a = activations[l];
-    a.input = x;
-    NormaliseChannels(a.input, normalised);
-    a.hru_output = blocks_[l].hru.Forward(theta_, normalised, batch, rule, a.hru_memory);
-    Gelu(a.hru_output, gelu_output);
-    drop(static_cast<int>(l), 0, gelu_output);
-    blocks_[l].glu.Forward(theta_, gelu_output, gated);
-    drop(static_cast<int>(l), 1, gated);
-    // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
-    x = a.input + gated;
-  }
-  gated = Eigen::MatrixXd();
-  if (gradient == nullptr) return Decode(group, x, nullptr, nullptr);
-
-  Eigen::MatrixXd dx;
-  const GroupResult result = Decode(group, x, &dx, gradient);
-  // Top block first: each HRU's input-gradient estimate flows on to the block below.
-  Eigen::MatrixXd d_gated, d_gelu, d_hru, d_normalised, d_input;
-  for (size_t l = blocks_.size(); l-- > 0;) {
-    BlockActivations& a = activations[l];
     const int block = static_cast<int>(l);
-    Gelu(a.hru_output, gelu_output);
-    drop(block, 0, gelu_output);
-    if (dropout > 0.0) {
-      d_gated = dx;
-      drop(block, 1, d_gated);
-    }
-    blocks_[l].glu.Backward(theta_, gelu_output, dropout > 0.0 ? d_gated : dx, d_gelu, *gradient);
-    drop(block, 0, d_gelu);
-    GeluBackward(a.hru_output, d_gelu, d_hru);
-    NormaliseChannels(a.input, normalised);
-    d_normalised = blocks_[l].hru.Backward(theta_, normalised, batch, a.hru_memory, d_hru,
-                                           options, *gradient);
-    NormaliseChannelsBackward(a.input, d_normalised, d_input);
-    dx += d_input;
-    a = BlockActivations();  // the block's activations are no longer needed
+    if (pass.batch_statistics) AddBatchStatisticsPhases(block, pass, phases);
+    phases.push_back({[&pass, this, block](int s) {
+                        ForwardBlock(block, pass, pass.shards[static_cast<size_t>(s)]);
+                      },
+                      {}});
   }
-  encoder_.Backward(theta_, inputs, dx, nullptr, *gradient);
-  return result;
+  phases.push_back({[&pass, this, gradient](int s) {
+                      Shard& shard = pass.shards[static_cast<size_t>(s)];
+                      shard.result = gradient
+                                         ? Decode(shard.group, shard.x, &shard.dx, &shard.gradient)
+                                         : Decode(shard.group, shard.x, nullptr, nullptr);
+                      shard.x = Eigen::MatrixXd();
+                    },
+                    {}});
+  if (!gradient) return phases;
+  // Top block first: each HRU's input-gradient estimate flows on to the block below.
+  for (size_t l = blocks_.size(); l-- > 0;) AddBackwardPhases(static_cast<int>(l), pass, phases);
+  phases.push_back({[&pass, this](int s) {
+                      Shard& shard = pass.shards[static_cast<size_t>(s)];
+                      encoder_.Backward(theta_, shard.inputs, shard.dx, nullptr, shard.gradient);
+                    },
+                    {}});
+  return phases;
+}
+
+void HamiltonianSsm::RunPhases(int shards, const std::vector<Phase>& phases) const {
+  const bool coupled = std::any_of(phases.begin(), phases.end(),
+                                   [](const Phase& phase) { return bool(phase.reduce); });
+  if (!coupled) {
+    // The shards are independent: each runs its whole pass in one task.
+    RunShards(shards, config_.threads, [&](int s) {
+      for (const Phase& phase : phases) phase.task(s);
+    });
+    return;
+  }
+  for (const Phase& phase : phases) {
+    RunShards(shards, config_.threads, phase.task);
+    if (phase.reduce) phase.reduce();
+  }
+}
+
+void HamiltonianSsm::AddBatchStatisticsPhases(int block, Pass& pass,
+                                              std::vector<Phase>& phases) const {
+  const auto l = static_cast<size_t>(block);
+  // μ = Σ x / M over the batch's columns
+  phases.push_back({[&pass](int s) {
+                      pass.partial_sums[static_cast<size_t>(s)] =
+                          ColumnSum(pass.shards[static_cast<size_t>(s)].x);
+                    },
+                    [&pass, l] {
+                      pass.statistics[l].mean = SumInShardOrder(pass.partial_sums) / pass.columns;
+                    }});
+  // σ² = Σ (x − μ)² / M
+  phases.push_back({[&pass, l](int s) {
+                      pass.partial_sums[static_cast<size_t>(s)] = SquaredDeviationSum(
+                          pass.shards[static_cast<size_t>(s)].x, pass.statistics[l].mean);
+                    },
+                    [&pass, l] {
+                      pass.statistics[l].variance =
+                          SumInShardOrder(pass.partial_sums) / pass.columns;
+                    }});
+}
+
+void HamiltonianSsm::Normalise(int block, const Pass& pass, const Eigen::MatrixXd& x,
+                               Eigen::MatrixXd& y) const {
+  if (!config_.batch_norm) {
+    NormaliseChannels(x, y);
+    return;
+  }
+  const Eigen::Index offset = blocks_[static_cast<size_t>(block)].norm_offset;
+  BatchNormForward(x, pass.statistics[static_cast<size_t>(block)],
+                   theta_.segment(offset, config_.hidden),
+                   theta_.segment(offset + config_.hidden, config_.hidden), y);
+}
+
+void HamiltonianSsm::ForwardBlock(int block, const Pass& pass, Shard& shard) const {
+  const Block& layers = blocks_[static_cast<size_t>(block)];
+  BlockActivations& a = shard.activations[static_cast<size_t>(block)];
+  a.input = shard.x;
+  Eigen::MatrixXd normalised, gelu_output, gated;
+  Normalise(block, pass, a.input, normalised);
+  a.hru_output = layers.hru.Forward(theta_, normalised, shard.Batch(), pass.rule, a.hru_memory);
+  Gelu(a.hru_output, gelu_output);
+  Drop(pass.dropout, *pass.options, shard.indices, block, 0, gelu_output);
+  layers.glu.Forward(theta_, gelu_output, gated);
+  Drop(pass.dropout, *pass.options, shard.indices, block, 1, gated);
+  // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
+  shard.x = a.input + gated;
+}
+
+void HamiltonianSsm::AddBackwardPhases(int block, Pass& pass, std::vector<Phase>& phases) const {
+  if (!config_.batch_norm) {
+    phases.push_back({[&pass, this, block](int s) {
+                        BackwardBlock(block, pass, pass.shards[static_cast<size_t>(s)]);
+                      },
+                      {}});
+    return;
+  }
+  const auto l = static_cast<size_t>(block);
+  // The batch sums Σ dy and Σ dy ⊙ x̂ at the normalisation's output: its backward pass needs
+  // them, and they are the gradients of its shift and scale.
+  phases.push_back(
+      {[&pass, this, block, l](int s) {
+         Shard& shard = pass.shards[static_cast<size_t>(s)];
+         BackwardBlock(block, pass, shard);
+         pass.partial_cotangent_sums[static_cast<size_t>(s)] =
+             CotangentSums(shard.activations[l].input, pass.statistics[l], shard.d_normalised);
+       },
+       [&pass, this, l] {
+         BatchNormCotangentSums& sums = pass.cotangent_sums[l];
+         sums = pass.partial_cotangent_sums.front();
+         for (size_t s = 1; s < pass.shards.size(); ++s) {
+           sums.dy += pass.partial_cotangent_sums[s].dy;
+           sums.dy_standardised += pass.partial_cotangent_sums[s].dy_standardised;
+         }
+         const Eigen::Index offset = blocks_[l].norm_offset;
+         pass.batch_norm_gradient.segment(offset, config_.hidden) = sums.dy_standardised;
+         pass.batch_norm_gradient.segment(offset + config_.hidden, config_.hidden) = sums.dy;
+       }});
+  phases.push_back({[&pass, this, block](int s) {
+                      FinishBatchNormBackward(block, pass, pass.shards[static_cast<size_t>(s)]);
+                    },
+                    {}});
+}
+
+// Backward through the block down to the normalisation's output (shard.d_normalised); with
+// the per-step normalisation also through it, into the residual stream's cotangent.
+void HamiltonianSsm::BackwardBlock(int block, const Pass& pass, Shard& shard) const {
+  const Block& layers = blocks_[static_cast<size_t>(block)];
+  BlockActivations& a = shard.activations[static_cast<size_t>(block)];
+  const SequenceEvaluationOptions& options = *pass.options;
+  Eigen::MatrixXd gelu_output, d_gated, d_gelu, d_hru, normalised;
+  Gelu(a.hru_output, gelu_output);
+  Drop(pass.dropout, options, shard.indices, block, 0, gelu_output);
+  if (pass.dropout > 0.0) {
+    d_gated = shard.dx;
+    Drop(pass.dropout, options, shard.indices, block, 1, d_gated);
+  }
+  layers.glu.Backward(theta_, gelu_output, pass.dropout > 0.0 ? d_gated : shard.dx, d_gelu,
+                      shard.gradient);
+  Drop(pass.dropout, options, shard.indices, block, 0, d_gelu);
+  GeluBackward(a.hru_output, d_gelu, d_hru);
+  Normalise(block, pass, a.input, normalised);
+  shard.d_normalised = layers.hru.Backward(theta_, normalised, shard.Batch(), a.hru_memory, d_hru,
+                                           options, shard.gradient);
+  if (config_.batch_norm) return;
+  Eigen::MatrixXd d_input;
+  NormaliseChannelsBackward(a.input, shard.d_normalised, d_input);
+  shard.dx += d_input;
+  shard.d_normalised = Eigen::MatrixXd();
+  a = BlockActivations();  // the block's activations are no longer needed
+}
+
+void HamiltonianSsm::FinishBatchNormBackward(int block, const Pass& pass, Shard& shard) const {
+  const auto l = static_cast<size_t>(block);
+  BlockActivations& a = shard.activations[l];
+  Eigen::MatrixXd d_input;
+  BatchNormBackward(a.input, pass.statistics[l],
+                    theta_.segment(blocks_[l].norm_offset, config_.hidden), shard.d_normalised,
+                    pass.batch_statistics ? &pass.cotangent_sums[l] : nullptr, pass.columns,
+                    d_input);
+  shard.dx += d_input;
+  shard.d_normalised = Eigen::MatrixXd();
+  a = BlockActivations();
 }
 
 HamiltonianSsm::GroupResult HamiltonianSsm::Decode(const std::vector<const SequenceExample*>& group,

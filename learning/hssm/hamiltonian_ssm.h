@@ -1,7 +1,9 @@
 #pragma once
 
+#include <functional>
 #include <vector>
 
+#include "learning/hssm/batch_norm.h"
 #include "learning/hssm/dense_layer.h"
 #include "learning/hssm/glu.h"
 #include "learning/hssm/hamiltonian_ssm_config.h"
@@ -17,7 +19,8 @@ constexpr size_t kShardSequences = 2;
 /// The Hamiltonian state-space model (HSSM) of the RHEL paper, after LinOSS:
 ///   encoder: Linear(input channels → H);
 ///   `layers` blocks: x ← x + GLU(GELU(HRU(norm(x)))) with a per-step channel normalisation
-///   (and dropout after the GELU and after the GLU in training steps, config.dropout);
+///   or batch normalisation (config.batch_norm), and dropout after the GELU and after the
+///   GLU in training steps (config.dropout);
 ///   decoder: classification: mean over time → Linear → softmax cross-entropy;
 ///            regression: every output_step-th step → Linear → tanh, mean squared error.
 /// The gradient of the HRU cores comes from discrete RHEL (two echoes per layer, chained
@@ -26,7 +29,13 @@ constexpr size_t kShardSequences = 2;
 /// "block1.glu2.b[3]", "decoder.W[i,j]", … (docs/hssm.md).
 /// Evaluate splits each group of equal-length sequences into shards of kShardSequences
 /// consecutive sequences, runs them on config.threads threads and adds their sums in shard
-/// order, so that its results are the same bit for bit whatever the thread count.
+/// order, so that its results are the same bit for bit whatever the thread count. Batch
+/// normalisation couples the shards: the pass then runs in phases over all shards (block by
+/// block), and the shards' sums of the batch statistics and of the normalisation's backward
+/// pass are added in shard order between phases.
+/// Under batch normalisation the model's state (State) is the running mean and variance of
+/// every block's normalisation, [mean (H), variance (H)] per block; a training step returns
+/// them updated (SequenceEvaluation::state), and evaluations normalise with them.
 class HamiltonianSsm final : public SequenceModel {
  public:
   /// Validates the configuration and initialises the parameters from config.seed.
@@ -38,6 +47,8 @@ class HamiltonianSsm final : public SequenceModel {
   std::vector<std::string> ParameterNames() const override;
   /// The HRU units' own parameters (A and step, or W, b, c and alpha) of every block.
   std::vector<int> RecurrentParameterIndices() const override;
+  Eigen::VectorXd State() const override;
+  void SetState(const Eigen::VectorXd& state) override;
   SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,
                               const SequenceEvaluationOptions& options) const override;
 
@@ -46,6 +57,8 @@ class HamiltonianSsm final : public SequenceModel {
 
  private:
   struct Block {
+    // Batch normalisation: the offset of its scale (H entries) and shift (H entries) in θ.
+    Eigen::Index norm_offset = 0;
     HruLayer hru;
     GluLayer glu;
   };
@@ -54,13 +67,23 @@ class HamiltonianSsm final : public SequenceModel {
     double loss = 0.0;
     double metric = 0.0;
   };
+  struct Pass;
+  struct Shard;
+  // A phase of the pass: `task` on every shard, then `reduce` (may be empty) on the caller.
+  struct Phase {
+    std::function<void(int shard)> task;
+    std::function<void()> reduce;
+  };
 
   void CheckExample(const SequenceExample& example, size_t index) const;
-  // `indices`: the group's positions in the whole batch (they seed the dropout masks).
-  GroupResult EvaluateGroup(const std::vector<const SequenceExample*>& group,
-                            const std::vector<int>& indices,
-                            const SequenceEvaluationOptions& options,
-                            Eigen::VectorXd* gradient) const;
+  void AddBatchStatisticsPhases(int block, Pass& pass, std::vector<Phase>& phases) const;
+  void AddBackwardPhases(int block, Pass& pass, std::vector<Phase>& phases) const;
+  void ForwardBlock(int block, const Pass& pass, Shard& shard) const;
+  void BackwardBlock(int block, const Pass& pass, Shard& shard) const;
+  void FinishBatchNormBackward(int block, const Pass& pass, Shard& shard) const;
+  void Normalise(int block, const Pass& pass, const Eigen::MatrixXd& x, Eigen::MatrixXd& y) const;
+  std::vector<Phase> PassPhases(Pass& pass) const;
+  void RunPhases(int shards, const std::vector<Phase>& phases) const;
   // The decoder and the loss: sums over the group, and dL/dx of the top activations.
   GroupResult Decode(const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& x,
                      Eigen::MatrixXd* dx, Eigen::VectorXd* gradient) const;
@@ -70,6 +93,8 @@ class HamiltonianSsm final : public SequenceModel {
   std::vector<Block> blocks_;
   DenseLayer decoder_;
   Eigen::VectorXd theta_;
+  // Batch normalisation: the running statistics of every block.
+  std::vector<ChannelStatistics> running_;
 };
 
 }  // namespace echolab

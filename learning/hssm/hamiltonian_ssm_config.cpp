@@ -32,6 +32,10 @@ void HamiltonianSsmConfig::Validate() const {
   if (!(dropout >= 0.0 && dropout < 1.0)) {
     throw InputError(fmt::format("hssm.dropout: must be in [0, 1), got {}", dropout));
   }
+  if (!(batch_norm_momentum >= 0.0 && batch_norm_momentum < 1.0)) {
+    throw InputError(fmt::format("hssm.batch_norm_momentum: must be in [0, 1), got {}",
+                                 batch_norm_momentum));
+  }
   // Leapfrog is stable for δ² · curvature < 4; the log-cosh curvature α + c' W sech² stays
   // below 2 at initialisation, hence the bound √2.
   if (!std::isfinite(step) || step <= 0.0 || step > std::sqrt(2.0)) {

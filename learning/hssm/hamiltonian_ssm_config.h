@@ -28,6 +28,14 @@ struct HamiltonianSsmConfig {
   /// Dropout rate after the GELU and after the GLU of every block, in training only (the
   /// authors': 0.05); 0 for none.
   double dropout = 0.0;
+  /// The blocks' normalisation: false, per step over the channels (layer normalisation
+  /// without affine parameters); true, batch normalisation over the batch and its steps
+  /// with a learnable scale and shift and running statistics for evaluation (the authors'
+  /// block; batch_norm.h).
+  bool batch_norm = false;
+  /// Batch normalisation: running ← m · running + (1 − m) · batch after each training step
+  /// (Equinox's convention and default, the authors' library).
+  double batch_norm_momentum = 0.99;
   /// Threads of Evaluate, 0 for one per hardware thread; the results do not depend on it.
   int threads = 0;
 

@@ -45,8 +45,10 @@ struct SequenceEvaluationOptions {
   SequenceGradientRule rule = SequenceGradientRule::kRhel;
   /// Nudging strength of the echoes (rule kRhel).
   double beta = 0.1;
-  /// A training step: a model with dropout draws its masks from this seed. Absent (an
-  /// evaluation), no unit is dropped.
+  /// A training step: a model with dropout draws its masks from this seed, a model with batch
+  /// normalisation uses the batch's statistics (and returns its updated running statistics,
+  /// SequenceEvaluation::state). Absent (an evaluation), no unit is dropped and the running
+  /// statistics normalise.
   std::optional<std::uint64_t> dropout_seed;
   /// Also measure what the gradient costs the physical device
   /// (SequenceEvaluation::cost), for models that run on one.
@@ -69,6 +71,9 @@ struct SequenceEvaluation {
   /// The unit of cost's times: "s" for a substrate, "steps" for a model in
   /// discrete time (an HSSM: one leapfrog step of its HRUs).
   std::string cost_time_unit = "s";
+  /// In a training step, the model's state after it (SequenceModel::State: the running
+  /// statistics of batch normalisation); empty for a model without state.
+  Eigen::VectorXd state;
 };
 
 /// A trainable model of sequences: a flat parameter vector and a loss with its
@@ -93,6 +98,12 @@ class SequenceModel {
   /// change Δω of a unit's frequency turns its phase by K δ Δω over K steps.
   /// Training may give them a learning rate of their own. None by default.
   virtual std::vector<int> RecurrentParameterIndices() const { return {}; }
+  /// What the model carries besides its parameters and does not train by gradient (the
+  /// running statistics of batch normalisation), saved with them in checkpoints; empty by
+  /// default. A training step returns the updated state (SequenceEvaluation::state).
+  virtual Eigen::VectorXd State() const { return {}; }
+  /// Throws InputError when `state` has the wrong size.
+  virtual void SetState(const Eigen::VectorXd& state);
 
   /// Throws InputError on a sequence whose channels or targets do not fit.
   virtual SequenceEvaluation Evaluate(const std::vector<const SequenceExample*>& batch,

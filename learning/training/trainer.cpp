@@ -58,11 +58,13 @@ TrainingState Trainer::Start() const {
   const BatchSampler sampler(static_cast<int>(split_.train.size()), options_.batch_size,
                              options_.seed);
   return {.parameters = theta,
+          .model_state = model_->State(),
           .adam = {.first = Eigen::VectorXd::Zero(theta.size()),
                    .second = Eigen::VectorXd::Zero(theta.size()),
                    .steps = 0},
           .sampler = sampler.State(),
-          .best_parameters = theta};
+          .best_parameters = theta,
+          .best_model_state = model_->State()};
 }
 
 std::vector<const SequenceExample*> Trainer::Examples(const std::vector<int>& indices) const {
@@ -100,6 +102,7 @@ bool Trainer::Improves(double metric, const TrainingState& state) const {
 
 void Trainer::Evaluate(double train_loss, long epoch, TrainingState* state) const {
   model_->SetParameters(state->parameters);
+  model_->SetState(state->model_state);
   const SequenceEvaluation validation = EvaluateSubset(split_.validation);
   if (!std::isfinite(validation.loss) || !std::isfinite(validation.metric)) {
     throw SolverError(
@@ -113,6 +116,7 @@ void Trainer::Evaluate(double train_loss, long epoch, TrainingState* state) cons
                             .wall_time_s = state->wall_time_s});
   if (Improves(validation.metric, *state)) {
     state->best_parameters = state->parameters;
+    state->best_model_state = state->model_state;
     state->best_validation_metric = validation.metric;
     state->best_step = state->step;
     state->evaluations_without_improvement = 0;
@@ -128,6 +132,13 @@ void Trainer::CheckResumable(const TrainingState& state) const {
   if (state.parameters.size() != size || state.best_parameters.size() != size) {
     throw InputError(fmt::format("checkpoint: expected {} parameters for this model, got {}", size,
                                  state.parameters.size()));
+  }
+  const Eigen::Index state_size = model_->State().size();
+  if (state.model_state.size() != state_size || state.best_model_state.size() != state_size) {
+    throw InputError(fmt::format(
+        "checkpoint: expected {} values of model state (running statistics) for this model, got "
+        "{}; was it written with another normalisation?",
+        state_size, state.model_state.size()));
   }
   if (state.sampler.order.size() != split_.train.size()) {
     throw InputError(fmt::format(
@@ -147,6 +158,7 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
   BatchSampler sampler(static_cast<int>(split_.train.size()), options_.batch_size, options_.seed);
   sampler.Restore(state.sampler);
   model_->SetParameters(state.parameters);
+  model_->SetState(state.model_state);
 
   SequenceEvaluationOptions gradient_options{
       .compute_gradient = true, .rule = options_.rule, .beta = options_.beta};
@@ -168,6 +180,10 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
     }
     adam.Step(batch.gradient, &state.parameters);
     model_->SetParameters(state.parameters);
+    if (batch.state.size() != 0) {
+      state.model_state = batch.state;
+      model_->SetState(state.model_state);
+    }
     ++state.step;
     train_loss_sum += batch.loss;
     ++train_batches;
@@ -191,6 +207,7 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
 SequenceEvaluation Trainer::Test(const TrainingState& state) const {
   CheckResumable(state);
   model_->SetParameters(state.best_parameters);
+  model_->SetState(state.best_model_state);
   return EvaluateSubset(split_.test);
 }
 

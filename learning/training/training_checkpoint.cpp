@@ -49,6 +49,7 @@ json ToJson(const TrainingState& s) {
   return {{"format", kCheckpointFormat},
           {"step", s.step},
           {"parameters", ToJson(s.parameters)},
+          {"model_state", ToJson(s.model_state)},
           {"adam",
            {{"first", ToJson(s.adam.first)},
             {"second", ToJson(s.adam.second)},
@@ -59,6 +60,7 @@ json ToJson(const TrainingState& s) {
             {"position", s.sampler.position},
             {"epoch", s.sampler.epoch}}},
           {"best_parameters", ToJson(s.best_parameters)},
+          {"best_model_state", ToJson(s.best_model_state)},
           {"best_validation_metric", s.best_validation_metric},
           {"best_step", s.best_step},
           {"evaluations_without_improvement", s.evaluations_without_improvement},
@@ -74,6 +76,8 @@ TrainingState StateFrom(const json& j) {
   TrainingState s;
   s.step = j.at("step").get<long>();
   s.parameters = VectorFrom(j.at("parameters"));
+  // A model without state (running statistics) may have a checkpoint without the key.
+  s.model_state = VectorFrom(j.value("model_state", json::array()));
   const json& adam = j.at("adam");
   s.adam = {.first = VectorFrom(adam.at("first")),
             .second = VectorFrom(adam.at("second")),
@@ -84,6 +88,7 @@ TrainingState StateFrom(const json& j) {
                .position = sampler.at("position").get<long>(),
                .epoch = sampler.at("epoch").get<long>()};
   s.best_parameters = VectorFrom(j.at("best_parameters"));
+  s.best_model_state = VectorFrom(j.value("best_model_state", json::array()));
   s.best_validation_metric = j.at("best_validation_metric").get<double>();
   s.best_step = j.at("best_step").get<long>();
   s.evaluations_without_improvement = j.at("evaluations_without_improvement").get<int>();

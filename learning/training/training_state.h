@@ -22,11 +22,14 @@ struct EvaluationRecord {
 /// evaluation: what a checkpoint holds and a resumed run continues from.
 struct TrainingState {
   Eigen::VectorXd parameters;
+  /// The model's state beside its parameters (SequenceModel::State), empty for most models.
+  Eigen::VectorXd model_state;
   AdamMoments adam;
   long step = 0;
   BatchSamplerState sampler;
   /// The parameters with the best validation metric so far, and when.
   Eigen::VectorXd best_parameters;
+  Eigen::VectorXd best_model_state;
   double best_validation_metric = 0.0;
   long best_step = -1;  // -1 before the first evaluation
   int evaluations_without_improvement = 0;

@@ -187,7 +187,7 @@ HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& ta
                                     std::optional<std::uint64_t> seed_override) {
   model.RejectUnknownKeys(
       {"kind", "unit", "layers", "hidden", "state", "step", "seed", "threads", "step_init",
-       "c_init", "dropout"});
+       "c_init", "dropout", "batch_norm", "batch_norm_momentum"});
   const SequenceDataset& data = task.dataset;
   HamiltonianSsmConfig config;
   config.task = data.kind;
@@ -210,6 +210,12 @@ HamiltonianSsmConfig ReadHssmConfig(const ConfigTable& model, const TaskData& ta
   config.dropout = model.Number("dropout", config.dropout);
   if (!(config.dropout >= 0.0 && config.dropout < 1.0)) {
     model.Fail("dropout", fmt::format("expected a rate in [0, 1), got {}", config.dropout));
+  }
+  config.batch_norm = model.Boolean("batch_norm", config.batch_norm);
+  config.batch_norm_momentum = model.Number("batch_norm_momentum", config.batch_norm_momentum);
+  if (!(config.batch_norm_momentum >= 0.0 && config.batch_norm_momentum < 1.0)) {
+    model.Fail("batch_norm_momentum",
+               fmt::format("expected a momentum in [0, 1), got {}", config.batch_norm_momentum));
   }
   config.seed = seed_override.value_or(model.Seed("seed", config.seed));
   // Each block holds about hidden x (2 hidden + 4 state) weights, and training

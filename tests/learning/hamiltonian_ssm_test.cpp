@@ -255,22 +255,34 @@ TEST(HamiltonianSsm, RhelAlignsWithBpttPerBlockOnSixNonlinearBlocks) {
 }
 
 // Ten sequences, five shards: the gradients of both rules are the same bit for bit on 1, 2
-// and 3 threads, and still agree with each other.
+// and 3 threads, and still agree with each other; with batch normalisation too, whose
+// batch statistics couple the shards (a training step), and its updated running statistics.
 TEST(HamiltonianSsm, GradientsDoNotDependOnTheThreadCount) {
-  for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
-    HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, task);
-    config.threads = 1;
-    const Data data = MakeData(config, std::vector<int>(10, 24), 31);
-    const HamiltonianSsm one_thread(config);
-    const Eigen::VectorXd bptt = Gradient(one_thread, data, SequenceGradientRule::kBptt, 0.0);
-    const Eigen::VectorXd rhel = Gradient(one_thread, data, SequenceGradientRule::kRhel, 0.1);
-    for (int threads : {2, 3}) {
-      config.threads = threads;
-      const HamiltonianSsm model(config);
-      EXPECT_EQ(Gradient(model, data, SequenceGradientRule::kBptt, 0.0), bptt) << threads;
-      EXPECT_EQ(Gradient(model, data, SequenceGradientRule::kRhel, 0.1), rhel) << threads;
+  for (bool batch_norm : {false, true}) {
+    for (SequenceTaskKind task :
+         {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+      HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, task);
+      config.batch_norm = batch_norm;
+      config.threads = 1;
+      const Data data = MakeData(config, std::vector<int>(10, 24), 31);
+      auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule) {
+        return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
+                                         .dropout_seed = 5});
+      };
+      const HamiltonianSsm one_thread(config);
+      const SequenceEvaluation bptt = evaluate(one_thread, SequenceGradientRule::kBptt);
+      const SequenceEvaluation rhel = evaluate(one_thread, SequenceGradientRule::kRhel);
+      EXPECT_EQ(bptt.state.size(), batch_norm ? 2 * config.layers * config.hidden : 0);
+      for (int threads : {2, 3}) {
+        config.threads = threads;
+        const HamiltonianSsm model(config);
+        const SequenceEvaluation bptt_threaded = evaluate(model, SequenceGradientRule::kBptt);
+        EXPECT_EQ(bptt_threaded.gradient, bptt.gradient) << threads;
+        EXPECT_EQ(bptt_threaded.state, bptt.state) << threads;
+        EXPECT_EQ(evaluate(model, SequenceGradientRule::kRhel).gradient, rhel.gradient) << threads;
+      }
+      EXPECT_LT(RelativeError(rhel.gradient, bptt.gradient), 1e-9) << TaskName(task);
     }
-    EXPECT_LT(RelativeError(rhel, bptt), 1e-9) << TaskName(task);
   }
 }
 
@@ -313,6 +325,124 @@ TEST(HamiltonianSsm, DropoutGradientsWithFixedMasks) {
   without.dropout = 0.0;
   EXPECT_EQ(evaluate(model, SequenceGradientRule::kBptt, std::nullopt).gradient,
             evaluate(HamiltonianSsm(without), SequenceGradientRule::kBptt, 42).gradient);
+}
+
+// Batch normalisation in a training step (a seed; no dropout), over sequences of two
+// lengths in three shards: the BPTT gradient of every parameter (the normalisations' scale
+// and shift among them) against central differences of the loss, whose batch statistics
+// move with θ; then the same in an evaluation, normalised by running statistics.
+TEST(HamiltonianSsm, BatchNormGradientMatchesFiniteDifferences) {
+  for (HruKind unit : {HruKind::kLinear, HruKind::kLogCosh}) {
+    for (SequenceTaskKind task :
+         {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+      HamiltonianSsmConfig config = SmallConfig(unit, task);
+      config.batch_norm = true;
+      HamiltonianSsm model(config);
+      const Data data = MakeData(config, {9, 9, 7, 9, 7}, 8);
+      const Eigen::VectorXd theta = model.Parameters();
+      for (bool training : {true, false}) {
+        std::optional<std::uint64_t> seed;
+        if (training) seed = 3;
+        if (!training) {
+          // running statistics away from (0, 1): those of a training step, momentum 0.99
+          model.SetState(model.Evaluate(data.Batch(), {.dropout_seed = 3}).state);
+        }
+        const Eigen::VectorXd bptt =
+            model.Evaluate(data.Batch(), {.compute_gradient = true,
+                                          .rule = SequenceGradientRule::kBptt,
+                                          .dropout_seed = seed})
+                .gradient;
+        const Eigen::VectorXd fd = CentralDifferences(
+            [&](const Eigen::VectorXd& t) {
+              model.SetParameters(t);
+              return model.Evaluate(data.Batch(), {.dropout_seed = seed}).loss;
+            },
+            theta, 1e-6);
+        model.SetParameters(theta);
+        const double error = RelativeError(bptt, fd);
+        std::cout << fmt::format(
+            "HSSM with batch norm, BPTT vs central FD ({}, {}, {} statistics): {:.2e}\n",
+            unit == HruKind::kLinear ? "linear" : "logcosh", TaskName(task),
+            training ? "batch" : "running", error);
+        EXPECT_LT(error, 1e-6);
+      }
+    }
+  }
+}
+
+TEST(HamiltonianSsm, RhelEqualsBpttWithBatchNorm) {
+  for (SequenceTaskKind task : {SequenceTaskKind::kClassification, SequenceTaskKind::kRegression}) {
+    HamiltonianSsmConfig config = SmallConfig(HruKind::kLinear, task);
+    config.batch_norm = true;
+    config.layers = 3;
+    config.hidden = 5;
+    config.state = 6;
+    const HamiltonianSsm model(config);
+    const Data data = MakeData(config, {40, 40, 40, 30}, 6);
+    auto gradient = [&](SequenceGradientRule rule, double beta) {
+      return model
+          .Evaluate(data.Batch(),
+                    {.compute_gradient = true, .rule = rule, .beta = beta, .dropout_seed = 1})
+          .gradient;
+    };
+    const Eigen::VectorXd bptt = gradient(SequenceGradientRule::kBptt, 0.0);
+    for (double beta : {1e-4, 1e-1}) {
+      const double error = RelativeError(gradient(SequenceGradientRule::kRhel, beta), bptt);
+      std::cout << fmt::format(
+          "linear stack with batch norm ({}), beta {:g}: RHEL vs BPTT {:.2e}\n", TaskName(task),
+          beta, error);
+      EXPECT_LT(error, 1e-9);
+    }
+  }
+}
+
+// A training step returns the running statistics m · (0, 1) + (1 − m) · the batch's: block
+// 0's are those of the encoder's output, computed here from its parameters. With m = 0 an
+// evaluation normalised by them scores the batch as the training step did; an evaluation
+// leaves the state alone, and scores a sequence alone as in a batch.
+TEST(HamiltonianSsm, EvaluationsUseTheRunningStatistics) {
+  HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
+  config.batch_norm = true;
+  config.batch_norm_momentum = 0.9;
+  HamiltonianSsm model(config);
+  const Data data = MakeData(config, {12, 12, 10}, 4);
+  EXPECT_EQ(model.Evaluate(data.Batch(), {}).state.size(), 0);
+  const Eigen::VectorXd state = model.Evaluate(data.Batch(), {.dropout_seed = 9}).state;
+  // encoder output e = W u + b, W and b first in θ (H × inputs, column-major, then b)
+  const int h = config.hidden, inputs = config.input_channels;
+  const Eigen::VectorXd& theta = model.Parameters();
+  const Eigen::Map<const Eigen::MatrixXd> w(theta.data(), h, inputs);
+  const Eigen::VectorXd b = theta.segment(h * inputs, h);
+  const std::vector<std::string> names = model.ParameterNames();
+  ASSERT_EQ(names[static_cast<size_t>(h * inputs)], "encoder.b[0]");
+  Eigen::MatrixXd encoded(h, 0);
+  for (const SequenceExample& e : data.examples) {
+    Eigen::MatrixXd part = (w * e.inputs.transpose()).colwise() + b;
+    encoded.conservativeResize(h, encoded.cols() + part.cols());
+    encoded.rightCols(part.cols()) = part;
+  }
+  const Eigen::VectorXd mean = encoded.rowwise().mean();
+  const Eigen::VectorXd variance =
+      (encoded.colwise() - mean).array().square().rowwise().mean().matrix();
+  EXPECT_LT((state.head(h) - 0.1 * mean).cwiseAbs().maxCoeff(), 1e-13);
+  EXPECT_LT((state.segment(h, h) - (0.9 * Eigen::VectorXd::Ones(h) + 0.1 * variance))
+                .cwiseAbs()
+                .maxCoeff(),
+            1e-13);
+
+  config.batch_norm_momentum = 0.0;
+  HamiltonianSsm memoryless(config);
+  const SequenceEvaluation step = memoryless.Evaluate(data.Batch(), {.dropout_seed = 9});
+  EXPECT_NE(memoryless.Evaluate(data.Batch(), {}).loss, step.loss);
+  memoryless.SetState(step.state);
+  EXPECT_NEAR(memoryless.Evaluate(data.Batch(), {}).loss, step.loss, 1e-12 * step.loss);
+  double sum = 0;
+  for (const SequenceExample& e : data.examples) sum += memoryless.Evaluate({&e}, {}).loss;
+  EXPECT_NEAR(memoryless.Evaluate(data.Batch(), {}).loss, sum / 3.0, 1e-14);
+  EXPECT_THROW(memoryless.SetState(Eigen::VectorXd::Zero(3)), InputError);
+  Eigen::VectorXd negative_variance = step.state;
+  negative_variance(config.hidden) = -1.0;  // block 0's first variance
+  EXPECT_THROW(memoryless.SetState(negative_variance), InputError);
 }
 
 TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {

@@ -1,6 +1,7 @@
 // The layers of the HSSM other than the HRU core, and the HRU layer under BPTT, against
-// central finite differences of L = <R, layer(x)> for a fixed random R; the HRU layer under
-// RHEL against BPTT; what the HRU layer keeps between its forward and backward passes.
+// central finite differences of L = <R, layer(x)> for a fixed random R (batch normalisation
+// with the batch held in two shards whose sums are added); the HRU layer under RHEL against
+// BPTT; what the HRU layer keeps between its forward and backward passes.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "learning/hssm/batch_norm.h"
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dense_layer.h"
 #include "learning/hssm/gelu.h"
@@ -94,6 +96,115 @@ TEST(HssmLayers, ChannelNormMatchesFiniteDifferences) {
   // mean(y²) = var / (var + ε) per column
   const double variance = (x.col(0).array() - x.col(0).mean()).square().mean();
   EXPECT_NEAR(y.col(0).squaredNorm() / 4.0, variance / (variance + kChannelNormEpsilon), 1e-12);
+}
+
+// The batch (H × M) held as two shards: columns [0, split) and [split, M).
+struct TwoShards {
+  Eigen::MatrixXd first, second;
+  TwoShards(const Eigen::MatrixXd& x, Eigen::Index split)
+      : first(x.leftCols(split)), second(x.rightCols(x.cols() - split)) {}
+};
+
+// The batch statistics from the shards' sums.
+ChannelStatistics BatchStatistics(const TwoShards& x) {
+  const double columns = static_cast<double>(x.first.cols() + x.second.cols());
+  ChannelStatistics s;
+  s.mean = (ColumnSum(x.first) + ColumnSum(x.second)) / columns;
+  s.variance =
+      (SquaredDeviationSum(x.first, s.mean) + SquaredDeviationSum(x.second, s.mean)) / columns;
+  return s;
+}
+
+// y of the whole batch, shard by shard, normalised with the batch's statistics.
+Eigen::MatrixXd BatchNormalised(const Eigen::MatrixXd& x, Eigen::Index split,
+                                const Eigen::VectorXd& scale, const Eigen::VectorXd& shift) {
+  const TwoShards shards(x, split);
+  const ChannelStatistics statistics = BatchStatistics(shards);
+  Eigen::MatrixXd y(x.rows(), x.cols()), part;
+  BatchNormForward(shards.first, statistics, scale, shift, part);
+  y.leftCols(split) = part;
+  BatchNormForward(shards.second, statistics, scale, shift, part);
+  y.rightCols(x.cols() - split) = part;
+  return y;
+}
+
+TEST(HssmLayers, BatchStatisticsAreTheBatchMeanAndBiasedVariance) {
+  std::mt19937_64 rng(3);
+  const Eigen::MatrixXd x = (Random(3, 11, rng).array() * 2.0 + 0.5).matrix();
+  const ChannelStatistics s = BatchStatistics(TwoShards(x, 4));
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    double mean = 0.0, variance = 0.0;
+    for (Eigen::Index c = 0; c < x.cols(); ++c) mean += x(i, c) / 11.0;
+    for (Eigen::Index c = 0; c < x.cols(); ++c) {
+      variance += (x(i, c) - mean) * (x(i, c) - mean) / 11.0;
+    }
+    EXPECT_NEAR(s.mean(i), mean, 1e-14);
+    EXPECT_NEAR(s.variance(i), variance, 1e-13);
+  }
+  // Standardised with its own statistics, a channel has mean 0 and mean square σ²/(σ² + ε).
+  const Eigen::MatrixXd standardised = Standardise(x, s);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    EXPECT_NEAR(standardised.row(i).mean(), 0.0, 1e-14);
+    EXPECT_NEAR(standardised.row(i).squaredNorm() / 11.0,
+                s.variance(i) / (s.variance(i) + kBatchNormEpsilon), 1e-12);
+  }
+}
+
+TEST(HssmLayers, BatchNormWithBatchStatisticsMatchesFiniteDifferences) {
+  std::mt19937_64 rng(5);
+  const Eigen::Index channels = 3, columns = 13, split = 6;
+  const Eigen::MatrixXd x = Random(channels, columns, rng), r = Random(channels, columns, rng);
+  const Eigen::VectorXd scale = Random(channels, 1, rng), shift = Random(channels, 1, rng);
+  // dL/dy = R, shard by shard; the cotangent sums added over the shards
+  const TwoShards shards(x, split), dy(r, split);
+  const ChannelStatistics statistics = BatchStatistics(shards);
+  BatchNormCotangentSums sums = CotangentSums(shards.first, statistics, dy.first);
+  const BatchNormCotangentSums second = CotangentSums(shards.second, statistics, dy.second);
+  sums.dy += second.dy;
+  sums.dy_standardised += second.dy_standardised;
+  Eigen::MatrixXd dx(channels, columns), part;
+  BatchNormBackward(shards.first, statistics, scale, dy.first, &sums, columns, part);
+  dx.leftCols(split) = part;
+  BatchNormBackward(shards.second, statistics, scale, dy.second, &sums, columns, part);
+  dx.rightCols(columns - split) = part;
+  auto with_x = [&](const Eigen::VectorXd& v) {
+    return BatchNormalised(Shaped(v, channels), split, scale, shift);
+  };
+  auto with_scale = [&](const Eigen::VectorXd& g) { return BatchNormalised(x, split, g, shift); };
+  auto with_shift = [&](const Eigen::VectorXd& b) { return BatchNormalised(x, split, scale, b); };
+  ExpectClose(Flat(dx), FiniteDifferences(with_x, Flat(x), r), "batch norm dL/dx");
+  ExpectClose(sums.dy_standardised, FiniteDifferences(with_scale, scale, r),
+              "batch norm dL/dscale");
+  ExpectClose(sums.dy, FiniteDifferences(with_shift, shift, r), "batch norm dL/dshift");
+}
+
+TEST(HssmLayers, BatchNormWithRunningStatisticsMatchesFiniteDifferences) {
+  std::mt19937_64 rng(7);
+  const Eigen::MatrixXd x = Random(4, 9, rng), r = Random(4, 9, rng);
+  const Eigen::VectorXd scale = Random(4, 1, rng), shift = Random(4, 1, rng);
+  const ChannelStatistics running{.mean = Random(4, 1, rng),
+                                  .variance = Random(4, 1, rng).array().square() + 0.5};
+  Eigen::MatrixXd dx;
+  BatchNormBackward(x, running, scale, r, nullptr, 9.0, dx);
+  auto f = [&](const Eigen::VectorXd& v) {
+    Eigen::MatrixXd y;
+    BatchNormForward(Shaped(v, 4), running, scale, shift, y);
+    return y;
+  };
+  ExpectClose(Flat(dx), FiniteDifferences(f, Flat(x), r), "batch norm (running) dL/dx");
+}
+
+TEST(HssmLayers, BatchNormRunningStatisticsFollowTheMomentum) {
+  const ChannelStatistics running{.mean = Eigen::Vector2d(0.0, 1.0),
+                                  .variance = Eigen::Vector2d(1.0, 2.0)};
+  const ChannelStatistics batch{.mean = Eigen::Vector2d(2.0, -1.0),
+                                .variance = Eigen::Vector2d(3.0, 4.0)};
+  const ChannelStatistics updated = UpdateRunningStatistics(running, batch, 0.75);
+  // 0.75 · running + 0.25 · batch
+  EXPECT_DOUBLE_EQ(updated.mean(0), 0.5);
+  EXPECT_DOUBLE_EQ(updated.mean(1), 0.5);
+  EXPECT_DOUBLE_EQ(updated.variance(0), 1.5);
+  EXPECT_DOUBLE_EQ(updated.variance(1), 2.5);
 }
 
 TEST(HssmLayers, GeluMatchesFiniteDifferencesAndItsDefinition) {

@@ -1,6 +1,7 @@
 // The configurations of sims/configs/paper/ (the RHEL paper's Table 1) load and run one
 // gradient on tiny .ts files written here in place of the UEA data; `echolab train` runs
-// the UEA protocol (merge, deduplicate, time channel, split) end to end.
+// the UEA protocol (merge, deduplicate, time channel, split) end to end, with the authors'
+// batch normalisation, whose running statistics the checkpoint keeps.
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -101,6 +102,8 @@ hidden = 4
 state = 3
 step = 1e-4
 c_init = "symmetric"
+batch_norm = true
+batch_norm_momentum = 0.5
 
 [training]
 batch = 2
@@ -119,20 +122,43 @@ split_seed = 4
   EXPECT_EQ(examples["train"].get<int>() + examples["validation"].get<int>() +
                 examples["test"].get<int>(),
             14);
+  std::ifstream checkpoint_file(out / "checkpoint.json");
+  const nlohmann::json checkpoint = nlohmann::json::parse(checkpoint_file);
+  // mean and variance of 4 channels, one block
+  ASSERT_EQ(checkpoint["model_state"].size(), 8u);
+  EXPECT_EQ(checkpoint["best_model_state"].size(), 8u);
+  EXPECT_NE(checkpoint["model_state"][0].get<double>(), 0.0);
 }
 
-TEST(PaperConfigs, FileAndFilesTogetherIsAnInputError) {
-  const fs::path root = ScratchDirectory("paper_configs") / "both";
-  WriteTsFile(root / "a.ts", 0, 4);
-  const fs::path config = root / "both.toml";
-  std::ofstream(config) << "[task]\nkind = \"ts_file\"\nfile = \"a.ts\"\nfiles = [\"a.ts\"]\n"
-                           "[model]\nkind = \"hssm\"\n[training]\nsteps = 1\n";
+// `echolab train` on `toml` (beside a .ts file a.ts) exits with 2 before writing anything,
+// naming the file and `expected`.
+void ExpectTrainRejects(const std::string& name, const std::string& toml,
+                        const std::string& expected) {
+  const fs::path root = ScratchDirectory("paper_configs") / name;
+  WriteTsFile(root / "a.ts", 0, 6);
+  const fs::path config = root / (name + ".toml");
+  std::ofstream(config) << toml;
   const auto result = RunEcholab(fmt::format("train {} --grad rhel -o {} -q", config.string(),
                                              (root / "run").string()));
   EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_THAT(result.output, ::testing::HasSubstr("both.toml"));
-  EXPECT_THAT(result.output, ::testing::HasSubstr("exactly one of file"));
+  EXPECT_THAT(result.output, ::testing::HasSubstr(name + ".toml"));
+  EXPECT_THAT(result.output, ::testing::HasSubstr(expected));
   EXPECT_FALSE(fs::exists(root / "run"));
+}
+
+TEST(PaperConfigs, BatchNormMomentumOutsideItsRangeIsAnInputError) {
+  ExpectTrainRejects("momentum",
+                     "[task]\nkind = \"ts_file\"\nfile = \"a.ts\"\n"
+                     "[model]\nkind = \"hssm\"\nbatch_norm = true\n"
+                     "batch_norm_momentum = 1.5\n[training]\nsteps = 1\n",
+                     "batch_norm_momentum");
+}
+
+TEST(PaperConfigs, FileAndFilesTogetherIsAnInputError) {
+  ExpectTrainRejects("both",
+                     "[task]\nkind = \"ts_file\"\nfile = \"a.ts\"\nfiles = [\"a.ts\"]\n"
+                     "[model]\nkind = \"hssm\"\n[training]\nsteps = 1\n",
+                     "exactly one of file");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The trainer on a model with a closed-form loss: it converges to the known
 // solution, a resumed run reproduces an uninterrupted one bit for bit (also
 // through a checkpoint file), early stopping keeps the best parameters, and
-// checkpoints round-trip exactly.
+// checkpoints round-trip exactly; an HSSM with batch normalisation carries its running
+// statistics through training, checkpoints and the test evaluation.
 
 #include "learning/training/trainer.h"
 
@@ -12,6 +13,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "learning/hssm/hamiltonian_ssm.h"
 #include "learning/training/toy_sequence_model.h"
 #include "learning/training/training_checkpoint.h"
 
@@ -84,6 +86,54 @@ TEST(Trainer, ResumedRunReproducesAnUninterruptedOneBitForBit) {
   }
 }
 
+// Two blocks with batch normalisation on the toy data (8 steps, one target per sequence).
+HamiltonianSsm BatchNormSsm() {
+  return HamiltonianSsm({.task = SequenceTaskKind::kRegression,
+                         .input_channels = 2,
+                         .layers = 2,
+                         .hidden = 3,
+                         .state = 2,
+                         .output_step = 8,
+                         .batch_norm = true,
+                         .batch_norm_momentum = 0.8,
+                         .threads = 1});
+}
+
+TEST(Trainer, BatchNormRunningStatisticsSurviveACheckpoint) {
+  const SequenceDataset data = ToyRegressionDataset(40, 8);
+  const DatasetSplit split = SplitDataset(40, {}, 5);
+  HamiltonianSsm uninterrupted_model = BatchNormSsm();
+  const Trainer uninterrupted(&uninterrupted_model, &data, split, FastOptions(60));
+  const TrainingState full = uninterrupted.Run(uninterrupted.Start(), {});
+  // the running statistics moved away from their start, mean 0 and variance 1
+  ASSERT_EQ(full.model_state.size(), 12);
+  EXPECT_GT(full.model_state.head(3).norm(), 1e-3);
+
+  const fs::path checkpoint = TemporaryDirectory("batch_norm") / "checkpoint.json";
+  HamiltonianSsm first_model = BatchNormSsm();
+  const Trainer first(&first_model, &data, split, FastOptions(30));
+  SaveCheckpoint(first.Run(first.Start(), {}), checkpoint);
+  HamiltonianSsm second_model = BatchNormSsm();
+  const Trainer second(&second_model, &data, split, FastOptions(60));
+  const TrainingState resumed = second.Run(LoadCheckpoint(checkpoint), {});
+  EXPECT_EQ(resumed.parameters, full.parameters);
+  EXPECT_EQ(resumed.model_state, full.model_state);
+  EXPECT_EQ(resumed.best_model_state, full.best_model_state);
+
+  // The test set is scored with the best step's running statistics.
+  HamiltonianSsm scorer = BatchNormSsm();
+  scorer.SetParameters(full.best_parameters);
+  scorer.SetState(full.best_model_state);
+  std::vector<const SequenceExample*> test;
+  for (int index : split.test) test.push_back(&data.examples[static_cast<size_t>(index)]);
+  EXPECT_EQ(uninterrupted.Test(full).loss, scorer.Evaluate(test, {}).loss);
+  // A checkpoint without running statistics does not fit this model.
+  TrainingState stateless = full;
+  stateless.model_state = Eigen::VectorXd();
+  EXPECT_THAT([&] { uninterrupted.Run(stateless, {}); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("model state")));
+}
+
 TEST(Trainer, EarlyStoppingKeepsTheBestParameters) {
   // The negated gradient makes training ascend: the first evaluation stays best.
   const SequenceDataset data = ToyRegressionDataset(30, 3);
@@ -140,6 +190,8 @@ TEST(TrainingCheckpoint, RoundTripsExactlyAndLeavesNoTemporaryFile) {
   state.step = 17;
   state.sampler = BatchSampler(5, 2, 3).State();
   state.best_parameters = Eigen::VectorXd{{0.2, 0.3, 0.4}};
+  state.model_state = Eigen::VectorXd{{1.0 / 7.0, 2.0}};
+  state.best_model_state = Eigen::VectorXd{{3.0, 1e-310}};
   state.best_validation_metric = 0.123456789012345678;
   state.best_step = 10;
   state.evaluations_without_improvement = 1;
@@ -155,6 +207,8 @@ TEST(TrainingCheckpoint, RoundTripsExactlyAndLeavesNoTemporaryFile) {
   EXPECT_EQ(loaded.parameters, state.parameters);
   EXPECT_EQ(loaded.adam.first, state.adam.first);
   EXPECT_EQ(loaded.adam.second, state.adam.second);
+  EXPECT_EQ(loaded.model_state, state.model_state);
+  EXPECT_EQ(loaded.best_model_state, state.best_model_state);
   EXPECT_EQ(loaded.adam.steps, 17);
   EXPECT_EQ(loaded.sampler.order, state.sampler.order);
   EXPECT_EQ(loaded.sampler.random_state, state.sampler.random_state);

@@ -324,6 +324,41 @@ struct Case {
   std::string name, elements, first_node, output_node;
 };
 
+// The ladders of --sections and the lattice of --lattice, each with the node
+// its ngspice comparison reads and the node its loss reads.
+std::vector<Case> BenchCases(const Options& options) {
+  std::vector<Case> cases;
+  for (const int n : options.sections) {
+    // The read-out a few sections in: the wave crosses a section in √(L C) = 0.5 ns.
+    cases.push_back({fmt::format("ladder_{}", n), LadderElements(n), "n0", "n3"});
+  }
+  if (options.lattice_side > 0) {
+    const int side = options.lattice_side;
+    cases.push_back({fmt::format("lattice_{}x{}", side, side), LatticeElements(side), "n0_0",
+                     fmt::format("n{0}_{0}", side - 1)});
+  }
+  return cases;
+}
+
+// The echo's peak memory on the 1,000-section ladder at each multiple of the
+// duration in --memory-durations; false when an echo failed.
+bool RunEchoMemory(const Options& options, const fs::path& scratch, nlohmann::json* report) {
+  for (const double factor : options.memory_durations) {
+    const int n = 1000;
+    const GradientRun g =
+        RunGradients(LadderElements(n), "n3", factor * options.duration_s, options, scratch, false);
+    if (!g.echo.ok()) return false;
+    fmt::print("echo on ladder_{} over {:.3g} s: peak memory {:.1f} MiB, {:.3g} s\n", n,
+               factor * options.duration_s,
+               static_cast<double>(g.echo.peak_memory_bytes) / (1024.0 * 1024.0),
+               g.echo.wall_time_s);
+    (*report)["echo_memory"].push_back({{"duration_s", factor * options.duration_s},
+                                        {"peak_bytes", g.echo.peak_memory_bytes},
+                                        {"echo_s", g.echo.wall_time_s}});
+  }
+  return true;
+}
+
 int Run(const Options& options) {
   const fs::path scratch =
       fs::temp_directory_path() / fmt::format("echolab_circuit_bench_{}", getpid());
@@ -339,16 +374,7 @@ int Run(const Options& options) {
     if (!options.json_path.empty()) std::ofstream(options.json_path) << report.dump(2) << "\n";
     return 0;
   }
-  std::vector<Case> cases;
-  for (const int n : options.sections) {
-    // The read-out a few sections in: the wave crosses a section in √(L C) = 0.5 ns.
-    cases.push_back({fmt::format("ladder_{}", n), LadderElements(n), "n0", "n3"});
-  }
-  if (options.lattice_side > 0) {
-    const int side = options.lattice_side;
-    cases.push_back({fmt::format("lattice_{}x{}", side, side), LatticeElements(side), "n0_0",
-                     fmt::format("n{0}_{0}", side - 1)});
-  }
+  const std::vector<Case> cases = BenchCases(options);
   fmt::print("{:<16} {:>7} {:>9} {:>10} {:>11} {:>10} {:>9} {:>10} {:>9} {:>11} {:>9}\n", "case",
              "nodes", "nnz", "us/step", "forward s", "ngspice s", "vs spice", "echo s", "echo/fwd",
              "adjoint s", "echo-adj");
@@ -400,19 +426,7 @@ int Run(const Options& options) {
                entries.size());
     report["per_step_exponent"] = exponent;
   }
-  for (const double factor : options.memory_durations) {
-    const int n = 1000;
-    const GradientRun g =
-        RunGradients(LadderElements(n), "n3", factor * options.duration_s, options, scratch, false);
-    if (!g.echo.ok()) return 1;
-    fmt::print("echo on ladder_{} over {:.3g} s: peak memory {:.1f} MiB, {:.3g} s\n", n,
-               factor * options.duration_s,
-               static_cast<double>(g.echo.peak_memory_bytes) / (1024.0 * 1024.0),
-               g.echo.wall_time_s);
-    report["echo_memory"].push_back({{"duration_s", factor * options.duration_s},
-                                     {"peak_bytes", g.echo.peak_memory_bytes},
-                                     {"echo_s", g.echo.wall_time_s}});
-  }
+  if (!RunEchoMemory(options, scratch, &report)) return 1;
   fs::remove_all(scratch);
   if (!options.json_path.empty()) std::ofstream(options.json_path) << report.dump(2) << "\n";
   return 0;

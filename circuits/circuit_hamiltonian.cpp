@@ -116,22 +116,28 @@ CircuitHamiltonian::Layout CircuitHamiltonian::MakeLayout(const Netlist& netlist
                                     inductor_index.at(element.coupled_inductors[1]),
                                     add_parameter(element)});
   }
-  if (layout.node_names.empty()) {
+  layout.parameters =
+      Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+  PlaceNodesWithoutCapacitance(netlist, options, &layout);
+  return layout;
+}
+
+void CircuitHamiltonian::PlaceNodesWithoutCapacitance(const Netlist& netlist,
+                                                      const CircuitOptions& options,
+                                                      Layout* layout) {
+  if (layout->node_names.empty()) {
     throw InputError(
         fmt::format("{}: the netlist has no node other than ground and the nodes that voltage "
                     "sources drive",
                     netlist.source_file));
   }
-  layout.parameters =
-      Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
   const std::vector<std::string> without_capacitance =
-      NodesWithoutCapacitance(netlist, layout.node_names);
+      NodesWithoutCapacitance(netlist, layout->node_names);
   if (options.node_capacitance_F > 0.0) {
-    layout.parasitic_nodes = without_capacitance;
+    layout->parasitic_nodes = without_capacitance;
   } else {
-    layout.algebraic_nodes = AlgebraicNodes(netlist, layout.node_names, without_capacitance);
+    layout->algebraic_nodes = AlgebraicNodes(netlist, layout->node_names, without_capacitance);
   }
-  return layout;
 }
 
 CircuitHamiltonian::CircuitHamiltonian(const Netlist& netlist, const CircuitOptions& options)

@@ -286,6 +286,10 @@ class CircuitHamiltonian final : public HamiltonianSystem, public FusedEchoKerne
     std::vector<std::string> algebraic_nodes;
   };
   static Layout MakeLayout(const Netlist& netlist, const CircuitOptions& options);
+  // The nodes without capacitance: parasitic with --node-capacitance,
+  // otherwise algebraic where they qualify (after the nodes are known).
+  static void PlaceNodesWithoutCapacitance(const Netlist& netlist, const CircuitOptions& options,
+                                           Layout* layout);
 
   std::vector<std::string> node_names_;
   std::vector<Branch> capacitors_, inductors_, junctions_, sources_;

@@ -32,11 +32,8 @@ class GradcheckCli : public CliCommand {
         ->required()
         ->check(FileOrStandardInput());
     DeclareNetlistOptions(command);
-    command->add_option("-o,--output-dir", arguments_.output_dir,
-                        "Output directory (default out/gradcheck/<config name>)");
     command->add_flag("--json", arguments_.json, "Print the JSON report instead of the table");
-    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
-    command->add_flag("--force", arguments_.force, kForceHelp);
+    AddOutputOptions(command, arguments_, "out/gradcheck/<config name>");
     return command;
   }
 
@@ -92,7 +89,8 @@ class GradcheckCli : public CliCommand {
     netlist_options_
         ->add_option("--node-capacitance", problem.node_capacitance_F,
                      "Parasitic capacitance (F) from every node that has none to ground (default "
-                     "0: such nodes are refused)")
+                     "0: a node behind resistors is solved from Kirchhoff's law, others are "
+                     "refused)")
         ->check(FiniteNumber(true));
   }
 

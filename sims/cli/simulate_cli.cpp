@@ -19,13 +19,6 @@ class SimulateCli : public CliCommand {
                      "input (a netlist when it has dot cards such as .tran)")
         ->required()
         ->check(FileOrStandardInput());
-    command->add_option("-o,--output-dir", arguments_.output_dir,
-                        "Output directory (default out/simulate/<config name>)");
-    command->add_flag(
-        "--no-plot", [this](std::int64_t) { arguments_.plot = false; }, "Write CSV and JSON only");
-    AddFigureFormatOption(command, arguments_.figure_format);
-    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
-    command->add_flag("--force", arguments_.force, kForceHelp);
     command
         ->add_option("--temperature", arguments_.temperature_K,
                      "Netlists: resistor temperature (K) for Johnson-Nyquist noise")
@@ -34,8 +27,11 @@ class SimulateCli : public CliCommand {
     command
         ->add_option("--node-capacitance", arguments_.node_capacitance_F,
                      "Netlists: parasitic capacitance (F) from every node that has none to "
-                     "ground (default 0: such nodes are refused)")
+                     "ground (default 0: a node behind resistors is solved from Kirchhoff's "
+                     "law, others are refused)")
         ->check(FiniteNumber(true));
+    AddOutputOptions(command, arguments_, "out/simulate/<config name>");
+    AddFigureOptions(command, arguments_, "Write CSV and JSON only");
     return command;
   }
 

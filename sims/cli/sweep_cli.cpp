@@ -23,19 +23,14 @@ class SweepCli : public CliCommand {
                      "Configuration file (TOML) with [sweep]; - reads standard input")
         ->required()
         ->check(FileOrStandardInput());
-    command->add_option("-o,--output-dir", arguments_.output_dir,
-                        "Output directory (default out/sweep/<config name>)");
     command->add_option("-j,--jobs", arguments_.jobs, "Worker threads (default: one per core)")
         ->check(CLI::NonNegativeNumber);
     command->add_flag(
         "--restart", arguments_.restart,
         "Discard the results of an earlier sweep in the output directory and start over");
-    command->add_flag(
-        "--no-plot", [this](std::int64_t) { arguments_.plot = false; }, "Write the CSV only");
-    AddFigureFormatOption(command, arguments_.figure_format);
-    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
-    command->add_flag("--force", arguments_.force,
-                      "Write into the output folder even if it was not written by echolab");
+    AddOutputOptions(command, arguments_, "out/sweep/<config name>",
+                     "Write into the output folder even if it was not written by echolab");
+    AddFigureOptions(command, arguments_, "Write the CSV only");
     return command;
   }
 

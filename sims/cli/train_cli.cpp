@@ -24,18 +24,13 @@ class TrainCli : public CliCommand {
                      "Gradient rule: rhel (the echo) or bptt (for substrates: the adjoint); "
                      "default rhel")
         ->check(CLI::IsMember({"rhel", "bptt"}));
-    command->add_option("-o,--output-dir", arguments_.output_dir,
-                        "Output directory (default out/train/<config name>)");
     command->add_flag("--resume", arguments_.resume,
                       "Continue from the last checkpoint of an interrupted or finished run");
-    command->add_flag(
-        "--no-plot", [this](std::int64_t) { arguments_.plot = false; }, "Write CSV and JSON only");
     command->add_option(
         "--seed", arguments_.seed,
         "Seed of the initialisation and the batch order (replaces those of the configuration)");
-    AddFigureFormatOption(command, arguments_.figure_format);
-    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
-    command->add_flag("--force", arguments_.force, kForceHelp);
+    AddOutputOptions(command, arguments_, "out/train/<config name>");
+    AddFigureOptions(command, arguments_, "Write CSV and JSON only");
     return command;
   }
 

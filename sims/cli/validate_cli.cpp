@@ -14,11 +14,8 @@ class ValidateCli : public CliCommand {
   CLI::App* DoDeclare(CLI::App* app) override {
     CLI::App* command = app->add_subcommand(
         "validate", "Check echo learning against the adjoint method and write an HTML report");
-    command->add_option("-o,--output-dir", arguments_.output_dir,
-                        "Output directory (default out/validate)");
+    AddOutputOptions(command, arguments_, "out/validate");
     AddFigureFormatOption(command, arguments_.figure_format);
-    command->add_flag("-q,--quiet", arguments_.quiet, "Print nothing but errors");
-    command->add_flag("--force", arguments_.force, kForceHelp);
     return command;
   }
 

@@ -130,7 +130,16 @@ CircuitProblem BuildCircuitProblem(const CircuitProblemSpec& spec, const Circuit
   // losses ~1e-19 V² s): atol is relative to the scales of each.
   problem.integrator.rtol = spec.rtol;
   problem.integrator.atol = spec.atol;
-  problem.scales = MeasureProblemScales(problem);
+  // The scales come from one forward pass: a step at which the circuit runs
+  // away (or longer than the pass) is the spec's fault, refused before any
+  // gradient runs.
+  try {
+    problem.scales = MeasureProblemScales(problem);
+  } catch (const SolverError& error) {
+    throw InputError(fmt::format("{}: the forward pass at a step of {:.6g} s failed ({}); expected "
+                                 "a step that resolves the circuit's fastest mode",
+                                 name("step", "step_s"), problem.integrator.step_s, error.what()));
+  }
   return built;
 }
 

@@ -17,6 +17,7 @@
 #include <numbers>
 #include <string>
 
+#include "common/error.h"
 #include "learning/adjoint_gradient.h"
 #include "learning/discrete_adjoint_gradient.h"
 #include "learning/finite_difference_gradient.h"
@@ -209,6 +210,26 @@ TEST_F(CircuitProblemTest, CubicTargetKeepsTheFourthOrderLoss) {
       linear, std::log2(linear), cubic, std::log2(cubic));
   EXPECT_NEAR(std::log2(linear), 2.0, 0.3);
   EXPECT_NEAR(std::log2(cubic), 4.0, 0.3);
+}
+
+// A step at which the circuit's forward pass runs away is refused as bad
+// input naming the step, before any gradient runs: the small ladder's fastest
+// mode (ω ≈ 1.9e10 rad/s) against a 1 ns step.
+TEST_F(CircuitProblemTest, AStepTheForwardPassCannotTakeIsAnInputErrorNamingTheStep) {
+  CircuitProblemSpec spec = Write(kSmallLadder, 1e-6, 20e9, 1e-12, 2e-9);
+  spec.train = {"c1", "l1"};
+  spec.output_node = "n2";
+  spec.step_s = 1e-10;
+  try {
+    BuildCircuitProblem(spec);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("--step: the forward pass at a step of 1e-10 s failed"),
+              std::string::npos)
+        << error.what();
+  }
+  spec.step_s = 1e-13;
+  EXPECT_NO_THROW(BuildCircuitProblem(spec));
 }
 
 }  // namespace

@@ -15,13 +15,14 @@ struct DropoutSite {
   double rate = 0.0;
 };
 
-/// Inverted dropout, in place, on x (H × K · B, column k · B + b for step k of the b-th
-/// sequence of the shard):  x ← m ⊙ x / (1 − p),  m_(i, k, b) = 1 with probability 1 − p,
-/// else 0. The mask of a sequence is drawn from (seed, its index in the whole batch,
-/// block, site) alone, so that it does not depend on the shard or the thread that runs
-/// it. The map is linear and diagonal: applied to a cotangent of x it is its own
-/// backward pass.
+/// Inverted dropout, in place, on x (H × K · B, column k · B + b for step first_step + k of
+/// the b-th sequence of the shard):  x ← m ⊙ x / (1 − p),  m_(i, k, b) = 1 with probability
+/// 1 − p, else 0. The mask entry of channel i at step k of a sequence is the
+/// (k · H + i)-th draw of a SplitMix64 stream seeded from (seed, the sequence's index in
+/// the whole batch, block, site) alone, so that it depends neither on the shard or the
+/// thread that runs it nor on how the steps are split into chunks. The map is linear and
+/// diagonal: applied to a cotangent of x it is its own backward pass.
 void ApplyDropout(const DropoutSite& where, const std::vector<int>& sequence_indices,
-                  Eigen::MatrixXd& x);
+                  int first_step, Eigen::MatrixXd& x);
 
 }  // namespace echolab

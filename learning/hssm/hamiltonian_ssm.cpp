@@ -11,8 +11,10 @@
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
+#include "learning/hssm/hamiltonian_ssm_pass.h"
 #include "learning/hssm/hssm_gradient_cost.h"
 #include "learning/hssm/shard_runner.h"
+#include "learning/hssm/time_major.h"
 
 namespace echolab {
 namespace {
@@ -24,29 +26,6 @@ int DecoderOutputs(const HamiltonianSsmConfig& config) {
 const HamiltonianSsmConfig& Validated(const HamiltonianSsmConfig& config) {
   config.Validate();
   return config;
-}
-
-// What a block keeps for its backward pass: its input and the HRU layer's output and
-// memory (the final state only, under RHEL). The normalised input and the GELU's output
-// are recomputed from these two when the backward pass reaches the block, so that a
-// block holds two H × K · B matrices instead of four.
-struct BlockActivations {
-  Eigen::MatrixXd input;
-  Eigen::MatrixXd hru_output;
-  HruLayer::Memory hru_memory;
-};
-
-// Time-major: column k · batch + b holds row k of sequence b's matrix.
-Eigen::MatrixXd TimeMajor(const std::vector<const SequenceExample*>& group,
-                          Eigen::MatrixXd SequenceExample::*field) {
-  const auto batch = static_cast<int>(group.size());
-  const Eigen::MatrixXd& first = group.front()->*field;
-  Eigen::MatrixXd out(first.cols(), first.rows() * batch);
-  for (int b = 0; b < batch; ++b) {
-    const Eigen::MatrixXd& m = group[b]->*field;
-    for (Eigen::Index k = 0; k < m.rows(); ++k) out.col(k * batch + b) = m.row(k).transpose();
-  }
-  return out;
 }
 
 // Shards of kShardSequences consecutive sequences (the last one may be shorter), as indices
@@ -63,15 +42,16 @@ std::vector<std::vector<int>> SplitIntoShards(const std::vector<int>& group) {
 
 }  // namespace
 
-HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config)
+HamiltonianSsm::HamiltonianSsm(const HamiltonianSsmConfig& config, int chunk_columns)
     : config_(Validated(config)),
+      chunk_columns_(chunk_columns),
       encoder_(0, config.input_channels, config.hidden),
       decoder_(0, config.hidden, DecoderOutputs(config)) {
   int offset = encoder_.ParameterCount();
   for (int l = 0; l < config_.layers; ++l) {
     const Eigen::Index norm_offset = offset;
     if (config_.batch_norm) offset += 2 * config_.hidden;  // scale, shift
-    HruLayer hru(offset, config_.hidden, config_.state, config_.unit, config_.step);
+    HruLayer hru(offset, config_.hidden, config_.state, config_.unit, config_.step, chunk_columns);
     offset += hru.ParameterCount();
     GluLayer glu(offset, config_.hidden);
     offset += glu.ParameterCount();
@@ -153,49 +133,13 @@ void HamiltonianSsm::CheckExample(const SequenceExample& example, size_t index) 
   }
 }
 
-// The state of one evaluation of a batch, shared by its phases.
-struct HamiltonianSsm::Pass {
-  const SequenceEvaluationOptions* options = nullptr;
-  // Without a gradient nothing is kept beyond what RHEL keeps.
-  SequenceGradientRule rule = SequenceGradientRule::kRhel;
-  // Dropout rate of this pass: the configuration's in training steps, else 0.
-  double dropout = 0.0;
-  // A training step: batch normalisation uses the batch's statistics.
-  bool batch_statistics = false;
-  // M: the columns (steps of all sequences) of the batch.
-  double columns = 0.0;
-  std::vector<Shard> shards;
-  // Batch normalisation, per block: the statistics that normalise, the batch sums of its
-  // backward pass; per shard, the shards' parts of a sum before they are added.
-  std::vector<ChannelStatistics> statistics;
-  std::vector<BatchNormCotangentSums> cotangent_sums;
-  std::vector<Eigen::VectorXd> partial_sums;
-  std::vector<BatchNormCotangentSums> partial_cotangent_sums;
-  // dL/dθ of the normalisations' scale and shift, from the batch sums.
-  Eigen::VectorXd batch_norm_gradient;
-};
-
-// One shard: its sequences (of equal length) and what its pass keeps between phases.
-struct HamiltonianSsm::Shard {
-  std::vector<const SequenceExample*> group;
-  // The sequences' positions in the whole batch (they seed the dropout masks).
-  std::vector<int> indices;
-  Eigen::MatrixXd inputs;  // time-major, kept for the encoder's backward pass
-  Eigen::MatrixXd x;       // the residual stream
-  Eigen::MatrixXd dx;      // its cotangent
-  Eigen::MatrixXd d_normalised;
-  std::vector<BlockActivations> activations;
-  GroupResult result;
-  Eigen::VectorXd gradient;
-  int Batch() const { return static_cast<int>(group.size()); }
-};
-
 namespace {
 
-// Dropout in training steps only; site 0 after the GELU, site 1 after the GLU.
+// Dropout in training steps only; site 0 after the GELU, site 1 after the GLU; x holds the
+// steps first_step … of the shard's sequences.
 void Drop(double rate, const SequenceEvaluationOptions& options, const std::vector<int>& indices,
-          int block, int site, Eigen::MatrixXd& x) {
-  if (rate > 0.0) ApplyDropout({*options.dropout_seed, block, site, rate}, indices, x);
+          int block, int site, int first_step, Eigen::MatrixXd& x) {
+  if (rate > 0.0) ApplyDropout({*options.dropout_seed, block, site, rate}, indices, first_step, x);
 }
 
 // Σ_s partial[s], added in shard order.
@@ -279,7 +223,12 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   pass.partial_sums.resize(pass.shards.size());
   pass.partial_cotangent_sums.resize(pass.shards.size());
   pass.batch_norm_gradient = Eigen::VectorXd::Zero(parameters);
-  RunPhases(static_cast<int>(pass.shards.size()), PassPhases(pass));
+  if (Streams(pass)) {
+    RunShards(static_cast<int>(pass.shards.size()), config_.threads,
+              [&](int s) { StreamShard(pass, pass.shards[static_cast<size_t>(s)]); });
+  } else {
+    RunPhases(static_cast<int>(pass.shards.size()), PassPhases(pass));
+  }
 
   SequenceEvaluation evaluation;
   evaluation.examples = static_cast<int>(batch.size());
@@ -405,15 +354,61 @@ void HamiltonianSsm::ForwardBlock(int block, const Pass& pass, Shard& shard) con
   const Block& layers = blocks_[static_cast<size_t>(block)];
   BlockActivations& a = shard.activations[static_cast<size_t>(block)];
   a.input = shard.x;
-  Eigen::MatrixXd normalised, gelu_output, gated;
+  Eigen::MatrixXd normalised, gated;
   Normalise(block, pass, a.input, normalised);
   a.hru_output = layers.hru.Forward(theta_, normalised, shard.Batch(), pass.rule, a.hru_memory);
-  Gelu(a.hru_output, gelu_output);
-  Drop(pass.dropout, *pass.options, shard.indices, block, 0, gelu_output);
-  layers.glu.Forward(theta_, gelu_output, gated);
-  Drop(pass.dropout, *pass.options, shard.indices, block, 1, gated);
+  BranchAfterHru(block, pass, shard.indices, 0, a.hru_output, gated);
   // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
   shard.x = a.input + gated;
+}
+
+void HamiltonianSsm::BranchAfterHru(int block, const Pass& pass, const std::vector<int>& indices,
+                                    int first_step, const Eigen::MatrixXd& hru_output,
+                                    Eigen::MatrixXd& gated) const {
+  Eigen::MatrixXd gelu_output;
+  Gelu(hru_output, gelu_output);
+  Drop(pass.dropout, *pass.options, indices, block, 0, first_step, gelu_output);
+  blocks_[static_cast<size_t>(block)].glu.Forward(theta_, gelu_output, gated);
+  Drop(pass.dropout, *pass.options, indices, block, 1, first_step, gated);
+}
+
+void HamiltonianSsm::BranchAfterHruBackward(int block, const Pass& pass,
+                                            const std::vector<int>& indices, int first_step,
+                                            const Eigen::MatrixXd& hru_output,
+                                            const Eigen::MatrixXd& dx, Eigen::MatrixXd& d_hru,
+                                            Eigen::VectorXd& gradient) const {
+  const SequenceEvaluationOptions& options = *pass.options;
+  Eigen::MatrixXd gelu_output, d_gated, d_gelu;
+  Gelu(hru_output, gelu_output);
+  Drop(pass.dropout, options, indices, block, 0, first_step, gelu_output);
+  if (pass.dropout > 0.0) {
+    d_gated = dx;
+    Drop(pass.dropout, options, indices, block, 1, first_step, d_gated);
+  }
+  blocks_[static_cast<size_t>(block)].glu.Backward(theta_, gelu_output,
+                                                   pass.dropout > 0.0 ? d_gated : dx, d_gelu,
+                                                   gradient);
+  Drop(pass.dropout, options, indices, block, 0, first_step, d_gelu);
+  GeluBackward(hru_output, d_gelu, d_hru);
+}
+
+void HamiltonianSsm::NormaliseBackward(int block, const Pass& pass, const Eigen::MatrixXd& x,
+                                       const Eigen::MatrixXd& d_normalised, Eigen::MatrixXd& dx,
+                                       Eigen::VectorXd& gradient) const {
+  Eigen::MatrixXd d_input;
+  if (!config_.batch_norm) {
+    NormaliseChannelsBackward(x, d_normalised, d_input);
+    dx += d_input;
+    return;
+  }
+  const auto l = static_cast<size_t>(block);
+  const Eigen::Index offset = blocks_[l].norm_offset;
+  const BatchNormCotangentSums sums = CotangentSums(x, pass.statistics[l], d_normalised);
+  gradient.segment(offset, config_.hidden) += sums.dy_standardised;
+  gradient.segment(offset + config_.hidden, config_.hidden) += sums.dy;
+  BatchNormBackward(x, pass.statistics[l], theta_.segment(offset, config_.hidden), d_normalised,
+                    nullptr, pass.columns, d_input);
+  dx += d_input;
 }
 
 void HamiltonianSsm::AddBackwardPhases(int block, Pass& pass, std::vector<Phase>& phases) const {
@@ -456,25 +451,14 @@ void HamiltonianSsm::AddBackwardPhases(int block, Pass& pass, std::vector<Phase>
 void HamiltonianSsm::BackwardBlock(int block, const Pass& pass, Shard& shard) const {
   const Block& layers = blocks_[static_cast<size_t>(block)];
   BlockActivations& a = shard.activations[static_cast<size_t>(block)];
-  const SequenceEvaluationOptions& options = *pass.options;
-  Eigen::MatrixXd gelu_output, d_gated, d_gelu, d_hru, normalised;
-  Gelu(a.hru_output, gelu_output);
-  Drop(pass.dropout, options, shard.indices, block, 0, gelu_output);
-  if (pass.dropout > 0.0) {
-    d_gated = shard.dx;
-    Drop(pass.dropout, options, shard.indices, block, 1, d_gated);
-  }
-  layers.glu.Backward(theta_, gelu_output, pass.dropout > 0.0 ? d_gated : shard.dx, d_gelu,
-                      shard.gradient);
-  Drop(pass.dropout, options, shard.indices, block, 0, d_gelu);
-  GeluBackward(a.hru_output, d_gelu, d_hru);
+  Eigen::MatrixXd d_hru, normalised;
+  BranchAfterHruBackward(block, pass, shard.indices, 0, a.hru_output, shard.dx, d_hru,
+                         shard.gradient);
   Normalise(block, pass, a.input, normalised);
   shard.d_normalised = layers.hru.Backward(theta_, normalised, shard.Batch(), a.hru_memory, d_hru,
-                                           options, shard.gradient);
+                                           *pass.options, shard.gradient);
   if (config_.batch_norm) return;
-  Eigen::MatrixXd d_input;
-  NormaliseChannelsBackward(a.input, shard.d_normalised, d_input);
-  shard.dx += d_input;
+  NormaliseBackward(block, pass, a.input, shard.d_normalised, shard.dx, shard.gradient);
   shard.d_normalised = Eigen::MatrixXd();
   a = BlockActivations();  // the block's activations are no longer needed
 }
@@ -495,48 +479,72 @@ void HamiltonianSsm::FinishBatchNormBackward(int block, const Pass& pass, Shard&
 HamiltonianSsm::GroupResult HamiltonianSsm::Decode(const std::vector<const SequenceExample*>& group,
                                                    const Eigen::MatrixXd& x, Eigen::MatrixXd* dx,
                                                    Eigen::VectorXd* gradient) const {
+  if (config_.task == SequenceTaskKind::kRegression) {
+    if (dx != nullptr) *dx = Eigen::MatrixXd::Zero(x.rows(), x.cols());
+    return Regress(group, x, 0, dx, gradient);
+  }
   const auto batch = static_cast<int>(group.size());
   const auto steps = static_cast<int>(x.cols() / batch);
+  // pooled_b = (1/K) Σ_k x_(k, b)
+  Eigen::MatrixXd pooled = Eigen::MatrixXd::Zero(x.rows(), batch);
+  for (int k = 0; k < steps; ++k) pooled += StepColumns(x, k, batch);
+  pooled /= static_cast<double>(steps);
+  if (dx == nullptr) return Classify(group, pooled, nullptr, nullptr);
+  Eigen::MatrixXd d_pooled;
+  const GroupResult result = Classify(group, pooled, &d_pooled, gradient);
+  dx->resize(x.rows(), x.cols());
+  for (int k = 0; k < steps; ++k) StepColumns(*dx, k, batch) = d_pooled / steps;
+  return result;
+}
+
+HamiltonianSsm::GroupResult HamiltonianSsm::Classify(
+    const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& pooled,
+    Eigen::MatrixXd* d_pooled, Eigen::VectorXd* gradient) const {
+  const auto batch = static_cast<int>(group.size());
   GroupResult result;
-  if (config_.task == SequenceTaskKind::kClassification) {
-    // pooled_b = (1/K) Σ_k x_(k, b)
-    Eigen::MatrixXd pooled = Eigen::MatrixXd::Zero(x.rows(), batch);
-    for (int k = 0; k < steps; ++k) pooled += StepColumns(x, k, batch);
-    pooled /= static_cast<double>(steps);
-    Eigen::MatrixXd logits;
-    decoder_.Forward(theta_, pooled, logits);
-    Eigen::MatrixXd d_logits(logits.rows(), batch);
-    for (int b = 0; b < batch; ++b) {
-      // l = log Σ_c exp(z_c) − z_label,  dl/dz = softmax(z) − e_label
-      const double top = logits.col(b).maxCoeff();
-      const Eigen::VectorXd exps = (logits.col(b).array() - top).exp().matrix();
-      const double sum = exps.sum();
-      result.loss += top + std::log(sum) - logits(group[b]->label, b);
-      Eigen::Index predicted = 0;
-      logits.col(b).maxCoeff(&predicted);
-      result.metric += predicted == group[b]->label ? 1.0 : 0.0;
-      d_logits.col(b) = exps / sum;
-      d_logits(group[b]->label, b) -= 1.0;
-    }
-    if (dx == nullptr) return result;
-    Eigen::MatrixXd d_pooled;
-    decoder_.Backward(theta_, pooled, d_logits, &d_pooled, *gradient);
-    dx->resize(x.rows(), x.cols());
-    for (int k = 0; k < steps; ++k) StepColumns(*dx, k, batch) = d_pooled / steps;
-    return result;
+  Eigen::MatrixXd logits;
+  decoder_.Forward(theta_, pooled, logits);
+  Eigen::MatrixXd d_logits(logits.rows(), batch);
+  for (int b = 0; b < batch; ++b) {
+    // l = log Σ_c exp(z_c) − z_label,  dl/dz = softmax(z) − e_label
+    const double top = logits.col(b).maxCoeff();
+    const Eigen::VectorXd exps = (logits.col(b).array() - top).exp().matrix();
+    const double sum = exps.sum();
+    result.loss += top + std::log(sum) - logits(group[b]->label, b);
+    Eigen::Index predicted = 0;
+    logits.col(b).maxCoeff(&predicted);
+    result.metric += predicted == group[b]->label ? 1.0 : 0.0;
+    d_logits.col(b) = exps / sum;
+    d_logits(group[b]->label, b) -= 1.0;
   }
-  // Regression: steps s · output_step − 1 for s = 1 … S.
-  const int outputs_per_sequence = OutputSteps(steps);
-  Eigen::MatrixXd sampled(x.rows(), static_cast<Eigen::Index>(outputs_per_sequence) * batch);
-  for (int s = 0; s < outputs_per_sequence; ++s) {
-    StepColumns(sampled, s, batch) = StepColumns(x, (s + 1) * config_.output_step - 1, batch);
+  if (d_pooled != nullptr) decoder_.Backward(theta_, pooled, d_logits, d_pooled, *gradient);
+  return result;
+}
+
+HamiltonianSsm::GroupResult HamiltonianSsm::Regress(
+    const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& x, int first_step,
+    Eigen::MatrixXd* dx, Eigen::VectorXd* gradient) const {
+  const auto batch = static_cast<int>(group.size());
+  const int steps = static_cast<int>(x.cols() / batch);
+  const int length = static_cast<int>(group.front()->inputs.rows());
+  // The predicted steps t_s = (s + 1) · output_step − 1, s = 0 … S − 1, in this range.
+  const int o = config_.output_step;
+  const int first_output = (first_step + o) / o - 1;
+  const int end_output = std::min(OutputSteps(length), (first_step + steps) / o);
+  GroupResult result;
+  const int outputs = end_output - first_output;
+  if (outputs <= 0) return result;
+  Eigen::MatrixXd sampled(x.rows(), static_cast<Eigen::Index>(outputs) * batch);
+  for (int s = 0; s < outputs; ++s) {
+    StepColumns(sampled, s, batch) = StepColumns(x, (first_output + s + 1) * o - 1 - first_step, batch);
   }
   Eigen::MatrixXd z;
   decoder_.Forward(theta_, sampled, z);
   const Eigen::MatrixXd prediction = z.array().tanh().matrix();
-  const Eigen::MatrixXd residual = prediction - TimeMajor(group, &SequenceExample::targets);
-  // l = mean over steps and outputs of (tanh(z) − y)²
-  const double per_sequence = static_cast<double>(residual.rows()) * outputs_per_sequence;
+  const Eigen::MatrixXd residual =
+      prediction - TimeMajorRows(group, &SequenceExample::targets, first_output, outputs);
+  // l = mean over the predicted steps and the outputs of (tanh(z) − y)²
+  const double per_sequence = static_cast<double>(residual.rows()) * OutputSteps(length);
   result.loss = residual.squaredNorm() / per_sequence;
   result.metric = result.loss;
   if (dx == nullptr) return result;
@@ -544,9 +552,9 @@ HamiltonianSsm::GroupResult HamiltonianSsm::Decode(const std::vector<const Seque
       (2.0 / per_sequence * residual.array() * (1.0 - prediction.array().square())).matrix();
   Eigen::MatrixXd d_sampled;
   decoder_.Backward(theta_, sampled, dz, &d_sampled, *gradient);
-  *dx = Eigen::MatrixXd::Zero(x.rows(), x.cols());
-  for (int s = 0; s < outputs_per_sequence; ++s) {
-    StepColumns(*dx, (s + 1) * config_.output_step - 1, batch) = StepColumns(d_sampled, s, batch);
+  for (int s = 0; s < outputs; ++s) {
+    StepColumns(*dx, (first_output + s + 1) * o - 1 - first_step, batch) =
+        StepColumns(d_sampled, s, batch);
   }
   return result;
 }

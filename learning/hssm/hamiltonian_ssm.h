@@ -25,6 +25,12 @@ constexpr size_t kShardSequences = 2;
 ///            regression: every output_step-th step → Linear → tanh, mean squared error.
 /// The gradient of the HRU cores comes from discrete RHEL (two echoes per layer, chained
 /// from the top block down) or from BPTT; every other layer is backpropagated exactly.
+/// Streamed pass: an RHEL gradient or an evaluation whose normalisation does not couple the
+/// shards (no batch statistics) runs each shard in chunks of steps, the forward pass from the
+/// first chunk keeping only every HRU's state, the backward pass from the last chunk,
+/// recomputing each chunk's activations by retracing the HRUs backwards (RetreatHru); its
+/// memory does not grow with the sequence length. BPTT, and training steps under batch
+/// normalisation, keep every block's activations instead (docs/hssm.md).
 /// Parameter names: "encoder.W[i,j]", "block0.hru.B[i,j]", "block2.hru.A[7]",
 /// "block1.glu2.b[3]", "decoder.W[i,j]", … (docs/hssm.md).
 /// Evaluate splits each group of equal-length sequences into shards of kShardSequences
@@ -38,8 +44,11 @@ constexpr size_t kShardSequences = 2;
 /// them updated (SequenceEvaluation::state), and evaluations normalise with them.
 class HamiltonianSsm final : public SequenceModel {
  public:
-  /// Validates the configuration and initialises the parameters from config.seed.
-  explicit HamiltonianSsm(const HamiltonianSsmConfig& config);
+  /// Validates the configuration and initialises the parameters from config.seed. The
+  /// streamed pass and the HRU layers work in chunks of about `chunk_columns` columns
+  /// (steps × sequences of a shard).
+  explicit HamiltonianSsm(const HamiltonianSsmConfig& config,
+                          int chunk_columns = kHruChunkColumns);
 
   const HamiltonianSsmConfig& config() const { return config_; }
   const Eigen::VectorXd& Parameters() const override { return theta_; }
@@ -75,7 +84,34 @@ class HamiltonianSsm final : public SequenceModel {
     std::function<void()> reduce;
   };
 
+  struct ShardStream;
+  struct ChunkActivations;
+
   void CheckExample(const SequenceExample& example, size_t index) const;
+  // Whether a pass runs streamed: RHEL gradients and evaluations without batch statistics.
+  static bool Streams(const Pass& pass);
+  void StreamShard(const Pass& pass, Shard& shard) const;
+  // The streamed forward pass of one chunk: the top activations of its steps.
+  void StreamForwardChunk(const Pass& pass, const Shard& shard, int first, int count,
+                          ShardStream& stream, Eigen::MatrixXd& top) const;
+  // The chunk's activations recomputed backwards, then its backward pass, top block first.
+  void StreamBackwardChunk(const Pass& pass, Shard& shard, int first, int count,
+                           ShardStream& stream) const;
+  // GELU, dropout, GLU, dropout: the block's residual branch after its HRU layer, for the
+  // steps first_step … of the shard's sequences.
+  void BranchAfterHru(int block, const Pass& pass, const std::vector<int>& indices,
+                      int first_step, const Eigen::MatrixXd& hru_output,
+                      Eigen::MatrixXd& gated) const;
+  // Its backward pass: dL/d(HRU output) from dL/dx (dx), gradient += the GLU's part.
+  void BranchAfterHruBackward(int block, const Pass& pass, const std::vector<int>& indices,
+                              int first_step, const Eigen::MatrixXd& hru_output,
+                              const Eigen::MatrixXd& dx, Eigen::MatrixXd& d_hru,
+                              Eigen::VectorXd& gradient) const;
+  // The normalisation's backward pass without batch statistics: dx += its part;
+  // gradient += dL/d(scale, shift) under batch normalisation.
+  void NormaliseBackward(int block, const Pass& pass, const Eigen::MatrixXd& x,
+                         const Eigen::MatrixXd& d_normalised, Eigen::MatrixXd& dx,
+                         Eigen::VectorXd& gradient) const;
   void AddBatchStatisticsPhases(int block, Pass& pass, std::vector<Phase>& phases) const;
   void AddBackwardPhases(int block, Pass& pass, std::vector<Phase>& phases) const;
   void ForwardBlock(int block, const Pass& pass, Shard& shard) const;
@@ -87,8 +123,17 @@ class HamiltonianSsm final : public SequenceModel {
   // The decoder and the loss: sums over the group, and dL/dx of the top activations.
   GroupResult Decode(const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& x,
                      Eigen::MatrixXd* dx, Eigen::VectorXd* gradient) const;
+  // Classification from the time-averaged top activations (H × batch): the loss and dL/dpooled.
+  GroupResult Classify(const std::vector<const SequenceExample*>& group,
+                       const Eigen::MatrixXd& pooled, Eigen::MatrixXd* d_pooled,
+                       Eigen::VectorXd* gradient) const;
+  // Regression on the predicted steps among first_step … of x (top activations of those
+  // steps): their part of the loss and of dL/dx (zero at the other steps).
+  GroupResult Regress(const std::vector<const SequenceExample*>& group, const Eigen::MatrixXd& x,
+                      int first_step, Eigen::MatrixXd* dx, Eigen::VectorXd* gradient) const;
 
   HamiltonianSsmConfig config_;
+  int chunk_columns_;
   DenseLayer encoder_;
   std::vector<Block> blocks_;
   DenseLayer decoder_;

@@ -85,6 +85,21 @@ void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, H
   }
 }
 
+void RetreatHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
+                const PositionObserver& observe) {
+  RequireForces(unit, forces, batch);
+  RequireShape("state.q", state.q, unit.state_size(), batch);
+  RequireShape("state.p", state.p, unit.state_size(), batch);
+  LeapfrogWorkspace w(unit.state_size(), batch);
+  state.p = -state.p;
+  for (int k = StepCount(forces, batch) - 1; k >= 0; --k) {
+    if (observe) observe(k, state.q);
+    w.force = StepColumns(forces, k, batch);
+    LeapfrogStep(unit, state.q, state.p, w);
+  }
+  state.p = -state.p;
+}
+
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe) {
   RequireForces(unit, forces, batch);

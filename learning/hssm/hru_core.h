@@ -59,6 +59,13 @@ HruState RunHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
 void AdvanceHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
                 const PositionObserver& observe);
 
+/// The forward pass retraced backwards over the steps of `forces`, its last step first, from
+/// `state` (the state after the last step), which it moves back to the state before the
+/// first. The leapfrog is time-reversible: from (q_(k+1), −p_(k+1)) one step with f_k
+/// reaches (q_k, −p_k). `observe(k, q_(k+1))` before each step k, as RunHruEchoSteps.
+void RetreatHru(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch, HruState& state,
+                const PositionObserver& observe);
+
 /// The same pass, keeping the state at the start of every step for BpttHruGradient.
 HruTrajectory RunHruRecorded(const HruUnit& unit, const Eigen::MatrixXd& forces, int batch,
                              const PositionObserver& observe);

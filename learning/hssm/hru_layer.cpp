@@ -132,40 +132,35 @@ void HruLayer::ForEachChunk(int steps, int batch, bool last_first,
 Eigen::MatrixXd HruLayer::Forward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                                   SequenceGradientRule rule, Memory& memory) const {
   RequireInputs(u, batch);
-  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
-  const ConstMatrixMap readout(theta.data() + offset_ + hidden_ * state_, hidden_, state_);
-  const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * hidden_ * state_,
-                                                     hidden_);
-  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
   const int steps = static_cast<int>(u.cols() / batch);
-  // y_k = C q_(k+1) + D ⊙ u_k
-  Eigen::MatrixXd y = (u.array().colwise() * feedthrough).matrix();
-  // Both rules form f = B u and C q chunk by chunk, so that their forward passes agree bit
-  // for bit; RHEL keeps nothing of size P · K, BPTT the whole trajectory.
-  if (rule == SequenceGradientRule::kBptt) {
-    Eigen::MatrixXd forces(state_, u.cols());
+  Eigen::MatrixXd y(u.rows(), u.cols());
+  if (rule == SequenceGradientRule::kRhel) {
+    // RHEL keeps nothing of size P · K: the layer's stream, chunk by chunk.
+    Stream stream = StartStream(theta, batch);
+    ChunkBuffers buffers;
     ForEachChunk(steps, batch, false, [&](int first, int count) {
-      MultiplyInto(StepRange(forces, first, count, batch), input_matrix, Factor::kAsIs,
-                   StepRange(u, first, count, batch), Factor::kAsIs, false);
+      ForwardChunk(theta, StepRange(u, first, count, batch), batch, stream, buffers,
+                   StepRange(y, first, count, batch));
     });
-    memory.trajectory = RunHruRecorded(*unit, forces, batch, nullptr);
-    ForEachChunk(steps, batch, false, [&](int first, int count) {
-      MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs,
-                   StepRange(memory.trajectory.q, first + 1, count, batch), Factor::kAsIs, true);
-    });
+    memory.final_state = std::move(stream.state);
     return y;
   }
-  memory.final_state = {Eigen::MatrixXd::Zero(state_, batch), Eigen::MatrixXd::Zero(state_, batch)};
-  Eigen::MatrixXd forces, positions;
+  // BPTT keeps the whole trajectory. It forms f = B u and C q chunk by chunk as the stream
+  // does, so that the two rules' forward passes agree bit for bit.
+  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
+  const ConstMatrixMap readout(theta.data() + offset_ + hidden_ * state_, hidden_, state_);
+  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
+  Eigen::MatrixXd forces(state_, u.cols());
   ForEachChunk(steps, batch, false, [&](int first, int count) {
-    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
-    positions.resize(forces.rows(), forces.cols());
-    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
-                 Factor::kAsIs, false);
-    AdvanceHru(*unit, forces, batch, memory.final_state,
-               [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
-    MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs, positions,
-                 Factor::kAsIs, true);
+    MultiplyInto(StepRange(forces, first, count, batch), input_matrix, Factor::kAsIs,
+                 StepRange(u, first, count, batch), Factor::kAsIs, false);
+  });
+  memory.trajectory = RunHruRecorded(*unit, forces, batch, nullptr);
+  // y_k = C q_(k+1) + D ⊙ u_k
+  y = (u.array().colwise() * Feedthrough(theta)).matrix();
+  ForEachChunk(steps, batch, false, [&](int first, int count) {
+    MultiplyInto(StepRange(y, first, count, batch), readout, Factor::kAsIs,
+                 StepRange(memory.trajectory.q, first + 1, count, batch), Factor::kAsIs, true);
   });
   return y;
 }
@@ -179,49 +174,105 @@ Eigen::MatrixXd HruLayer::Backward(const Eigen::VectorXd& theta, const Eigen::Ma
     throw InputError(
         fmt::format("dy: expected {} x {}, got {} x {}", u.rows(), u.cols(), dy.rows(), dy.cols()));
   }
-  const int matrix = hidden_ * state_;
-  const Eigen::Map<const Eigen::ArrayXd> feedthrough(theta.data() + offset_ + 2 * matrix, hidden_);
-  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/du ∋ D ⊙ dy
-  grad.segment(offset_ + 2 * matrix, hidden_) += dy.cwiseProduct(u).rowwise().sum();
-  Eigen::MatrixXd du = (dy.array().colwise() * feedthrough).matrix();
-  if (options.rule == SequenceGradientRule::kRhel) {
-    EchoBackward(theta, u, batch, memory.final_state, dy, options.beta, du, grad);
-  } else {
+  Eigen::MatrixXd du(u.rows(), u.cols());
+  if (options.rule == SequenceGradientRule::kBptt) {
+    FeedthroughBackward(theta, u, dy, du, grad);
     BpttBackward(theta, u, batch, memory.trajectory, dy, du, grad);
+    return du;
   }
+  // The echoes run backwards in time, so the chunks go from the last to the first.
+  Stream stream = StartStream(theta, batch);
+  stream.state = memory.final_state;
+  StartEcho(stream, options.beta);
+  ChunkBuffers buffers;
+  ForEachChunk(static_cast<int>(u.cols() / batch), batch, true, [&](int first, int count) {
+    ChunkForces(theta, StepRange(u, first, count, batch), stream);
+    EchoChunk(theta, StepRange(u, first, count, batch), StepRange(dy, first, count, batch), batch,
+              stream, buffers, StepRange(du, first, count, batch), grad);
+  });
+  FinishEcho(stream, grad);
   return du;
 }
 
-void HruLayer::EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
-                            const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
-                            Eigen::MatrixXd& du, Eigen::VectorXd& grad) const {
+HruLayer::Stream HruLayer::StartStream(const Eigen::VectorXd& theta, int batch) const {
+  Stream stream;
+  stream.unit = MakeUnit(theta);
+  stream.state = {Eigen::MatrixXd::Zero(state_, batch), Eigen::MatrixXd::Zero(state_, batch)};
+  return stream;
+}
+
+void HruLayer::ForwardChunk(const Eigen::VectorXd& theta,
+                            const Eigen::Ref<const Eigen::MatrixXd>& u, int batch, Stream& stream,
+                            ChunkBuffers& buffers, Eigen::Ref<Eigen::MatrixXd> y) const {
+  ReadChunk(theta, u, batch, AdvanceHru, stream, buffers, y);
+}
+
+void HruLayer::RetreatChunk(const Eigen::VectorXd& theta,
+                            const Eigen::Ref<const Eigen::MatrixXd>& u, int batch, Stream& stream,
+                            ChunkBuffers& buffers, Eigen::Ref<Eigen::MatrixXd> y) const {
+  ReadChunk(theta, u, batch, RetreatHru, stream, buffers, y);
+}
+
+void HruLayer::ReadChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                         int batch, StateMove move, Stream& stream, ChunkBuffers& buffers,
+                         Eigen::Ref<Eigen::MatrixXd> y) const {
+  const ConstMatrixMap readout(theta.data() + offset_ + hidden_ * state_, hidden_, state_);
+  ChunkForces(theta, u, stream);
+  buffers.positions.resize(state_, u.cols());
+  move(*stream.unit, stream.forces, batch, stream.state,
+       [&](int k, const Eigen::MatrixXd& q) { StepColumns(buffers.positions, k, batch) = q; });
+  // y_k = C q_(k+1) + D ⊙ u_k
+  y = (u.array().colwise() * Feedthrough(theta)).matrix();
+  MultiplyInto(y, readout, Factor::kAsIs, buffers.positions, Factor::kAsIs, true);
+}
+
+void HruLayer::ChunkForces(const Eigen::VectorXd& theta,
+                           const Eigen::Ref<const Eigen::MatrixXd>& u, Stream& stream) const {
+  const ConstMatrixMap input_matrix(theta.data() + offset_, state_, hidden_);
+  // f = B u
+  stream.forces.resize(state_, u.cols());
+  MultiplyInto(stream.forces, input_matrix, Factor::kAsIs, u, Factor::kAsIs, false);
+}
+
+void HruLayer::StartEcho(Stream& stream, double beta) const {
+  stream.echo = StartHruEcho(*stream.unit, stream.state, beta);
+}
+
+void HruLayer::EchoChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                         const Eigen::Ref<const Eigen::MatrixXd>& dy, int batch, Stream& stream,
+                         ChunkBuffers& buffers, Eigen::Ref<Eigen::MatrixXd> du,
+                         Eigen::VectorXd& grad) const {
   auto [input_matrix, readout, input_matrix_gradient, readout_gradient] =
       ViewMatrices(theta, grad, offset_, hidden_, state_);
-  const std::unique_ptr<HruUnit> unit = MakeUnit(theta);
-  HruEcho echo = StartHruEcho(*unit, final_state, beta);
-  Eigen::MatrixXd forces, nudges, force_gradients, positions;
-  // The echoes run backwards in time, so the chunks go from the last to the first.
-  ForEachChunk(static_cast<int>(u.cols() / batch), batch, true, [&](int first, int count) {
-    // f = B u,  dL/dq_(k+1) = Cᵀ dL/dy_k
-    forces.resize(state_, static_cast<Eigen::Index>(count) * batch);
-    nudges.resize(forces.rows(), forces.cols());
-    positions.resize(forces.rows(), forces.cols());
-    MultiplyInto(forces, input_matrix, Factor::kAsIs, StepRange(u, first, count, batch),
-                 Factor::kAsIs, false);
-    MultiplyInto(nudges, readout, Factor::kTransposed, StepRange(dy, first, count, batch),
-                 Factor::kAsIs, false);
-    RunHruEchoSteps(*unit, forces, nudges, echo, force_gradients,
-                    [&](int k, const Eigen::MatrixXd& q) { StepColumns(positions, k, batch) = q; });
-    // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
-    MultiplyInto(readout_gradient, StepRange(dy, first, count, batch), Factor::kAsIs, positions,
-                 Factor::kTransposed, true);
-    // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
-    MultiplyInto(input_matrix_gradient, force_gradients, Factor::kAsIs,
-                 StepRange(u, first, count, batch), Factor::kTransposed, true);
-    MultiplyInto(StepRange(du, first, count, batch), input_matrix, Factor::kTransposed,
-                 force_gradients, Factor::kAsIs, true);
-  });
-  grad.segment(UnitOffset(), UnitParameterCount()) += HruEchoParameterGradient(*unit, echo);
+  FeedthroughBackward(theta, u, dy, du, grad);
+  ECHOLAB_CHECK(stream.forces.rows() == state_ && stream.forces.cols() == u.cols(),
+                "EchoChunk: stream.forces does not hold this chunk's B u");
+  // dL/dq_(k+1) = Cᵀ dL/dy_k
+  buffers.nudges.resize(state_, u.cols());
+  buffers.positions.resize(state_, u.cols());
+  MultiplyInto(buffers.nudges, readout, Factor::kTransposed, dy, Factor::kAsIs, false);
+  RunHruEchoSteps(*stream.unit, stream.forces, buffers.nudges, stream.echo, buffers.force_gradients,
+                  [&](int k, const Eigen::MatrixXd& q) { StepColumns(buffers.positions, k, batch) = q; });
+  // dL/dC = Σ_k dy_k q_(k+1)ᵀ, with q_(k+1) retraced by the echoes
+  MultiplyInto(readout_gradient, dy, Factor::kAsIs, buffers.positions, Factor::kTransposed, true);
+  // f = B u:  dL/dB = Σ dL/df uᵀ,  dL/du ∋ Bᵀ dL/df
+  MultiplyInto(input_matrix_gradient, buffers.force_gradients, Factor::kAsIs, u, Factor::kTransposed,
+               true);
+  MultiplyInto(du, input_matrix, Factor::kTransposed, buffers.force_gradients, Factor::kAsIs, true);
+}
+
+void HruLayer::FinishEcho(const Stream& stream, Eigen::VectorXd& grad) const {
+  grad.segment(UnitOffset(), UnitParameterCount()) +=
+      HruEchoParameterGradient(*stream.unit, stream.echo);
+}
+
+void HruLayer::FeedthroughBackward(const Eigen::VectorXd& theta,
+                                   const Eigen::Ref<const Eigen::MatrixXd>& u,
+                                   const Eigen::Ref<const Eigen::MatrixXd>& dy,
+                                   Eigen::Ref<Eigen::MatrixXd> du, Eigen::VectorXd& grad) const {
+  // y = C q + D ⊙ u:  dL/dD = Σ dy ⊙ u,  dL/du ∋ D ⊙ dy
+  grad.segment(offset_ + 2 * hidden_ * state_, hidden_) += dy.cwiseProduct(u).rowwise().sum();
+  du = (dy.array().colwise() * Feedthrough(theta)).matrix();
 }
 
 void HruLayer::BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,

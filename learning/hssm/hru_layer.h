@@ -57,24 +57,79 @@ class HruLayer {
                            const Memory& memory, const Eigen::MatrixXd& dy,
                            const SequenceEvaluationOptions& options, Eigen::VectorXd& grad) const;
 
+  /// The layer's RHEL pass run by its caller one chunk of steps at a time, the chunks in
+  /// order in the forward pass and from the last in the backward pass (the whole model's
+  /// streamed gradient, docs/hssm.md): the unit, the running state and the echoes.
+  /// Forward and the RHEL Backward are this pass over their own chunks.
+  struct Stream {
+    std::unique_ptr<HruUnit> unit;
+    HruState state;  // the state between the chunks run so far
+    HruEcho echo;
+    Eigen::MatrixXd forces;  // B u of the chunk last read (P × steps · batch)
+  };
+  /// One chunk's P × (steps · batch) buffers, which the layers of a model share: the
+  /// nudges Cᵀ dL/dy, the positions and dL/df.
+  struct ChunkBuffers {
+    Eigen::MatrixXd nudges, positions, force_gradients;
+  };
+  /// The unit of θ at rest (q = p = 0) for `batch` sequences.
+  Stream StartStream(const Eigen::VectorXd& theta, int batch) const;
+  /// y_k = C q_(k+1) + D ⊙ u_k for the steps of one chunk, u (H × count · batch); advances
+  /// stream.state over them.
+  void ForwardChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                    int batch, Stream& stream, ChunkBuffers& buffers,
+                    Eigen::Ref<Eigen::MatrixXd> y) const;
+  /// The same outputs recomputed backwards (RetreatHru): stream.state moves from the state
+  /// after the chunk to the state before it.
+  void RetreatChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                    int batch, Stream& stream, ChunkBuffers& buffers,
+                    Eigen::Ref<Eigen::MatrixXd> y) const;
+  /// stream.forces = B u for the steps of one chunk.
+  void ChunkForces(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                   Stream& stream) const;
+  /// Starts the echoes from stream.state, the forward pass's final state.
+  void StartEcho(Stream& stream, double beta) const;
+  /// The echoes back over one chunk, nudged by dL/dq = Cᵀ dL/dy: du = dL/du of the chunk's
+  /// steps; grad += their part of dL/dB, dL/dC (from the echoes' mean positions) and dL/dD.
+  /// stream.forces must hold the chunk's B u, as RetreatChunk of the same chunk or
+  /// ChunkForces leave it.
+  void EchoChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                 const Eigen::Ref<const Eigen::MatrixXd>& dy, int batch, Stream& stream,
+                 ChunkBuffers& buffers, Eigen::Ref<Eigen::MatrixXd> du,
+                 Eigen::VectorXd& grad) const;
+  /// grad += dL/dθ of the unit, once the echoes have run back to step 0.
+  void FinishEcho(const Stream& stream, Eigen::VectorXd& grad) const;
+  /// Steps per chunk for a batch: chunk_columns / batch, at least 1.
+  int ChunkSteps(int batch) const;
+
  private:
   // Throws InputError unless u is H × (K · batch), K >= 1.
   void RequireInputs(const Eigen::MatrixXd& u, int batch) const;
   int UnitParameterCount() const;
-  // Steps per chunk for a batch: chunk_columns_ / batch, at least 1.
-  int ChunkSteps(int batch) const;
   // body(first, count) for each chunk of steps, the first chunk first or the last first.
   void ForEachChunk(int steps, int batch, bool last_first,
                     const std::function<void(int first, int count)>& body) const;
-  // The RHEL backward pass, chunk by chunk from the last: du += its part, grad += dL/dθ.
-  void EchoBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
-                    const HruState& final_state, const Eigen::MatrixXd& dy, double beta,
-                    Eigen::MatrixXd& du, Eigen::VectorXd& grad) const;
-  // The BPTT backward pass over the recorded trajectory.
+  // AdvanceHru or RetreatHru.
+  using StateMove = void (*)(const HruUnit&, const Eigen::MatrixXd&, int, HruState&,
+                             const PositionObserver&);
+  // f = B u of a chunk, `move` over its steps recording the positions q_(k+1), then
+  // y_k = C q_(k+1) + D ⊙ u_k.
+  void ReadChunk(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                 int batch, StateMove move, Stream& stream, ChunkBuffers& buffers,
+                 Eigen::Ref<Eigen::MatrixXd> y) const;
+  // y = D ⊙ u:  dL/dD = Σ dy ⊙ u into grad, du = D ⊙ dy.
+  void FeedthroughBackward(const Eigen::VectorXd& theta, const Eigen::Ref<const Eigen::MatrixXd>& u,
+                           const Eigen::Ref<const Eigen::MatrixXd>& dy,
+                           Eigen::Ref<Eigen::MatrixXd> du, Eigen::VectorXd& grad) const;
+  // The BPTT backward pass over the recorded trajectory: du += its part.
   void BpttBackward(const Eigen::VectorXd& theta, const Eigen::MatrixXd& u, int batch,
                     const HruTrajectory& trajectory, const Eigen::MatrixXd& dy,
                     Eigen::MatrixXd& du, Eigen::VectorXd& grad) const;
   int UnitOffset() const { return offset_ + 2 * hidden_ * state_ + hidden_; }
+  // D (H) in θ.
+  Eigen::Map<const Eigen::ArrayXd> Feedthrough(const Eigen::VectorXd& theta) const {
+    return {theta.data() + offset_ + 2 * hidden_ * state_, hidden_};
+  }
   std::unique_ptr<HruUnit> MakeUnit(const Eigen::VectorXd& theta) const;
 
   int offset_;

@@ -445,6 +445,52 @@ TEST(HamiltonianSsm, EvaluationsUseTheRunningStatistics) {
   EXPECT_THROW(memoryless.SetState(negative_variance), InputError);
 }
 
+// The streamed pass in chunks of 4 steps (sequences of 10 and 7 steps, shards of 2 and 1):
+// its losses and RHEL gradients equal those of a single chunk to rounding, for both tasks
+// and units, with dropout masks (a training step) and under batch normalisation with running
+// statistics; on linear units it still equals BPTT, which keeps every activation.
+TEST(HamiltonianSsm, StreamedChunksDoNotChangeLossOrGradient) {
+  struct Case {
+    HruKind unit;
+    SequenceTaskKind task;
+    double dropout;
+    bool batch_norm;
+  };
+  for (const Case& c : {Case{HruKind::kLinear, SequenceTaskKind::kClassification, 0.0, false},
+                        Case{HruKind::kLinear, SequenceTaskKind::kRegression, 0.2, false},
+                        Case{HruKind::kLogCosh, SequenceTaskKind::kRegression, 0.0, false},
+                        Case{HruKind::kLogCosh, SequenceTaskKind::kClassification, 0.2, false},
+                        Case{HruKind::kLinear, SequenceTaskKind::kRegression, 0.0, true}}) {
+    HamiltonianSsmConfig config = SmallConfig(c.unit, c.task);
+    config.dropout = c.dropout;
+    config.batch_norm = c.batch_norm;
+    const Data data = MakeData(config, {10, 10, 7}, 12);
+    const HamiltonianSsm whole(config);
+    const HamiltonianSsm chunked(config, 4 * static_cast<int>(kShardSequences));
+    // Batch normalisation uses the running statistics: no dropout seed.
+    const std::optional<std::uint64_t> seed =
+        c.batch_norm ? std::nullopt : std::optional<std::uint64_t>(3);
+    auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule) {
+      return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
+                                       .dropout_seed = seed});
+    };
+    const SequenceEvaluation a = evaluate(whole, SequenceGradientRule::kRhel);
+    const SequenceEvaluation b = evaluate(chunked, SequenceGradientRule::kRhel);
+    const std::string name = fmt::format("{} {} dropout {} batch_norm {}",
+                                         c.unit == HruKind::kLinear ? "linear" : "log-cosh",
+                                         TaskName(c.task), c.dropout, c.batch_norm);
+    EXPECT_NEAR(b.loss, a.loss, 1e-13 * a.loss) << name;
+    EXPECT_EQ(b.metric, a.metric) << name;
+    EXPECT_LT(RelativeError(b.gradient, a.gradient), 1e-12) << name;
+    const double loss = chunked.Evaluate(data.Batch(), {.dropout_seed = seed}).loss;
+    EXPECT_NEAR(loss, a.loss, 1e-13 * a.loss) << name;
+    if (c.unit == HruKind::kLinear) {
+      const Eigen::VectorXd bptt = evaluate(chunked, SequenceGradientRule::kBptt).gradient;
+      EXPECT_LT(RelativeError(b.gradient, bptt), 1e-9) << name;
+    }
+  }
+}
+
 TEST(HamiltonianSsm, SameSeedSameParametersBitForBit) {
   const HamiltonianSsmConfig config = SmallConfig(HruKind::kLogCosh, SequenceTaskKind::kRegression);
   const HamiltonianSsm a(config), b(config);

@@ -189,6 +189,23 @@ TEST(HruRhel, EchoRetracesTheForwardPositions) {
   EXPECT_LT((echo - forward).norm(), 1e-12 * forward.norm());
 }
 
+// Retracing the forward pass backwards (time reversibility of the leapfrog) observes the
+// forward positions q_(k+1) and returns to rest, for both units.
+TEST(HruCore, RetreatRetracesTheForwardPassToRest) {
+  for (Unit kind : {Unit::kLinear, Unit::kLogCosh}) {
+    const HruCase c = MakeCase(kind, 23);
+    const auto unit = MakeUnit(c, c.raw);
+    Eigen::MatrixXd forward(kStateSize, c.forces.cols()), retraced(kStateSize, c.forces.cols());
+    HruState state =
+        RunHru(*unit, c.forces, kBatch,
+               [&](int k, const Eigen::MatrixXd& q) { StepColumns(forward, k, kBatch) = q; });
+    RetreatHru(*unit, c.forces, kBatch, state,
+               [&](int k, const Eigen::MatrixXd& q) { StepColumns(retraced, k, kBatch) = q; });
+    EXPECT_LT((retraced - forward).norm(), 1e-12 * forward.norm());
+    EXPECT_LT(state.q.norm() + state.p.norm(), 1e-12 * forward.norm());
+  }
+}
+
 // The linear unit's pair forms (no nearly equal values subtracted) against the generic
 // ones, which evaluate the unit at m + d and m − d.
 TEST(HruUnitPairs, LinearFormsMatchTheGenericOnes) {

@@ -14,6 +14,7 @@
 #include "learning/hssm/batch_norm.h"
 #include "learning/hssm/channel_norm.h"
 #include "learning/hssm/dense_layer.h"
+#include "learning/hssm/dropout.h"
 #include "learning/hssm/gelu.h"
 #include "learning/hssm/glu.h"
 #include "learning/hssm/hru_layer.h"
@@ -205,6 +206,37 @@ TEST(HssmLayers, BatchNormRunningStatisticsFollowTheMomentum) {
   EXPECT_DOUBLE_EQ(updated.mean(1), 0.5);
   EXPECT_DOUBLE_EQ(updated.variance(0), 1.5);
   EXPECT_DOUBLE_EQ(updated.variance(1), 2.5);
+}
+
+// Dropout masks: the same whether the steps come whole or in chunks, and whoever runs the
+// sequence (its index in the batch decides); about a fraction p dropped, the rest scaled by
+// 1 / (1 − p); other blocks, sites and seeds draw other masks.
+TEST(HssmLayers, DropoutMasksDependOnTheSequenceAndStepAlone) {
+  const Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(16, 2 * 300);  // 2 sequences, 300 steps
+  const DropoutSite site{.seed = 7, .block = 1, .site = 0, .rate = 0.25};
+  Eigen::MatrixXd whole = ones;
+  ApplyDropout(site, {4, 9}, 0, whole);
+  Eigen::MatrixXd chunked = ones;
+  for (int first : {0, 100, 170}) {
+    const int count = first == 170 ? 130 : (first == 0 ? 100 : 70);
+    Eigen::MatrixXd part = chunked.middleCols(2 * first, 2 * count);
+    ApplyDropout(site, {4, 9}, first, part);
+    chunked.middleCols(2 * first, 2 * count) = part;
+  }
+  EXPECT_EQ(chunked, whole);
+  // Sequence 9 alone (a shard of one) gets the mask it got beside sequence 4.
+  Eigen::MatrixXd alone = Eigen::MatrixXd::Ones(16, 300);
+  ApplyDropout(site, {9}, 0, alone);
+  for (int k = 0; k < 300; ++k) EXPECT_EQ(alone.col(k), whole.col(2 * k + 1)) << k;
+  const double dropped = static_cast<double>((whole.array() == 0.0).count()) / static_cast<double>(whole.size());
+  EXPECT_NEAR(dropped, 0.25, 0.02);
+  EXPECT_TRUE(((whole.array() == 0.0) || (whole.array() == 1.0 / 0.75)).all());
+  for (DropoutSite other : {DropoutSite{8, 1, 0, 0.25}, DropoutSite{7, 2, 0, 0.25},
+                            DropoutSite{7, 1, 1, 0.25}}) {
+    Eigen::MatrixXd x = ones;
+    ApplyDropout(other, {4, 9}, 0, x);
+    EXPECT_NE(x, whole);
+  }
 }
 
 TEST(HssmLayers, GeluMatchesFiniteDifferencesAndItsDefinition) {

@@ -140,3 +140,37 @@ def test_hssm_rhel_equals_bptt_for_linear_units():
         model.parameters = shifted
         losses.append(model.evaluate(inputs, labels=labels).loss)
     assert bptt.gradient[k] == pytest.approx((losses[0] - losses[1]) / (2 * h), rel=1e-5)
+
+
+def test_hssm_batch_norm_and_dropout_training_step():
+    config = el.HssmConfig(input_channels=2, classes=3, layers=2, hidden=6, state=4, seed=3,
+                           dropout=0.2, batch_norm=True, batch_norm_momentum=0.5,
+                           step_init="uniform", threads=1)
+    assert (config.batch_norm, config.dropout, config.step_init) == (True, 0.2, "uniform")
+    model = el.HamiltonianSsm(config)
+    assert model.state.shape == (2 * config.layers * config.hidden,)
+    rng = np.random.default_rng(2)
+    inputs = [rng.standard_normal((15, 2)) for _ in range(4)]
+    labels = [0, 1, 2, 1]
+    step = {}
+    for rule in (el.GradientRule.rhel, el.GradientRule.bptt):
+        step[rule] = model.evaluate(inputs, labels=labels, compute_gradient=True, rule=rule,
+                                    training_seed=11)
+    # Linear units: RHEL equals BPTT under the same masks and batch statistics.
+    rhel, bptt = step[el.GradientRule.rhel], step[el.GradientRule.bptt]
+    np.testing.assert_allclose(rhel.gradient, bptt.gradient, rtol=1e-6,
+                               atol=1e-9 * np.abs(bptt.gradient).max())
+    np.testing.assert_array_equal(rhel.state, bptt.state)
+    # The step's masks depend on its seed; an evaluation drops nothing and uses the running
+    # statistics, which move once the step's are assigned.
+    other = model.evaluate(inputs, labels=labels, training_seed=12)
+    assert other.loss != rhel.loss
+    before = model.evaluate(inputs, labels=labels).loss
+    assert model.evaluate(inputs, labels=labels).state.size == 0
+    model.state = rhel.state
+    np.testing.assert_array_equal(model.state, rhel.state)
+    assert model.evaluate(inputs, labels=labels).loss != before
+    with pytest.raises(el.InputError):
+        model.state = np.zeros(3)
+    with pytest.raises(el.InputError):
+        el.HssmConfig(input_channels=2, step_init="lognormal")

@@ -106,7 +106,7 @@ SequenceEvaluation EvaluateBatch(const HamiltonianSsm& model,
   for (const SequenceExample& example : batch) pointers.push_back(&example);
   const SequenceEvaluationOptions options{
       .compute_gradient = compute_gradient, .rule = rule, .beta = beta,
-      .dropout_seed = training_seed};
+      .training_seed = training_seed};
   py::gil_scoped_release release;
   return model.Evaluate(pointers, options);
 }

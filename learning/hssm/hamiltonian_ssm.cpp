@@ -139,7 +139,7 @@ namespace {
 // steps first_step … of the shard's sequences.
 void Drop(double rate, const SequenceEvaluationOptions& options, const std::vector<int>& indices,
           int block, int site, int first_step, Eigen::MatrixXd& x) {
-  if (rate > 0.0) ApplyDropout({*options.dropout_seed, block, site, rate}, indices, first_step, x);
+  if (rate > 0.0) ApplyDropout({*options.training_seed, block, site, rate}, indices, first_step, x);
 }
 
 // Σ_s partial[s], added in shard order.
@@ -216,8 +216,8 @@ SequenceEvaluation HamiltonianSsm::Evaluate(const std::vector<const SequenceExam
   }
   pass.options = &options;
   pass.rule = options.compute_gradient ? options.rule : SequenceGradientRule::kRhel;
-  pass.dropout = options.dropout_seed ? config_.dropout : 0.0;
-  pass.batch_statistics = config_.batch_norm && options.dropout_seed.has_value();
+  pass.dropout = options.training_seed ? config_.dropout : 0.0;
+  pass.batch_statistics = config_.batch_norm && options.training_seed.has_value();
   pass.statistics = running_;
   pass.cotangent_sums.resize(blocks_.size());
   pass.partial_sums.resize(pass.shards.size());

@@ -49,7 +49,7 @@ struct SequenceEvaluationOptions {
   /// normalisation uses the batch's statistics (and returns its updated running statistics,
   /// SequenceEvaluation::state). Absent (an evaluation), no unit is dropped and the running
   /// statistics normalise.
-  std::optional<std::uint64_t> dropout_seed;
+  std::optional<std::uint64_t> training_seed;
   /// Also measure what the gradient costs the physical device
   /// (SequenceEvaluation::cost), for models that run on one.
   bool measure_hardware_cost = false;

@@ -171,7 +171,7 @@ TrainingState Trainer::Run(TrainingState state, const TrainingObserver& observer
     for (int& position : positions) position = split_.train[static_cast<size_t>(position)];
     // The dropout masks of this step: a function of the seed and the step alone, so that a
     // resumed run draws the same ones.
-    gradient_options.dropout_seed =
+    gradient_options.training_seed =
         options_.seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(state.step);
     const SequenceEvaluation batch = model_->Evaluate(Examples(positions), gradient_options);
     if (!std::isfinite(batch.loss) || !batch.gradient.allFinite()) {

@@ -267,7 +267,7 @@ TEST(HamiltonianSsm, GradientsDoNotDependOnTheThreadCount) {
       const Data data = MakeData(config, std::vector<int>(10, 24), 31);
       auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule) {
         return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
-                                         .dropout_seed = 5});
+                                         .training_seed = 5});
       };
       const HamiltonianSsm one_thread(config);
       const SequenceEvaluation bptt = evaluate(one_thread, SequenceGradientRule::kBptt);
@@ -299,14 +299,14 @@ TEST(HamiltonianSsm, DropoutGradientsWithFixedMasks) {
   auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule,
                       std::optional<std::uint64_t> seed) {
     return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
-                                     .dropout_seed = seed});
+                                     .training_seed = seed});
   };
   const SequenceEvaluation bptt = evaluate(model, SequenceGradientRule::kBptt, 42);
   const Eigen::VectorXd theta = model.Parameters();
   const Eigen::VectorXd fd = CentralDifferences(
       [&](const Eigen::VectorXd& t) {
         model.SetParameters(t);
-        return model.Evaluate(data.Batch(), {.dropout_seed = 42}).loss;
+        return model.Evaluate(data.Batch(), {.training_seed = 42}).loss;
       },
       theta, 1e-6);
   model.SetParameters(theta);
@@ -345,17 +345,17 @@ TEST(HamiltonianSsm, BatchNormGradientMatchesFiniteDifferences) {
         if (training) seed = 3;
         if (!training) {
           // running statistics away from (0, 1): those of a training step, momentum 0.99
-          model.SetState(model.Evaluate(data.Batch(), {.dropout_seed = 3}).state);
+          model.SetState(model.Evaluate(data.Batch(), {.training_seed = 3}).state);
         }
         const Eigen::VectorXd bptt =
             model.Evaluate(data.Batch(), {.compute_gradient = true,
                                           .rule = SequenceGradientRule::kBptt,
-                                          .dropout_seed = seed})
+                                          .training_seed = seed})
                 .gradient;
         const Eigen::VectorXd fd = CentralDifferences(
             [&](const Eigen::VectorXd& t) {
               model.SetParameters(t);
-              return model.Evaluate(data.Batch(), {.dropout_seed = seed}).loss;
+              return model.Evaluate(data.Batch(), {.training_seed = seed}).loss;
             },
             theta, 1e-6);
         model.SetParameters(theta);
@@ -382,7 +382,7 @@ TEST(HamiltonianSsm, RhelEqualsBpttWithBatchNorm) {
     auto gradient = [&](SequenceGradientRule rule, double beta) {
       return model
           .Evaluate(data.Batch(),
-                    {.compute_gradient = true, .rule = rule, .beta = beta, .dropout_seed = 1})
+                    {.compute_gradient = true, .rule = rule, .beta = beta, .training_seed = 1})
           .gradient;
     };
     const Eigen::VectorXd bptt = gradient(SequenceGradientRule::kBptt, 0.0);
@@ -407,7 +407,7 @@ TEST(HamiltonianSsm, EvaluationsUseTheRunningStatistics) {
   HamiltonianSsm model(config);
   const Data data = MakeData(config, {12, 12, 10}, 4);
   EXPECT_EQ(model.Evaluate(data.Batch(), {}).state.size(), 0);
-  const Eigen::VectorXd state = model.Evaluate(data.Batch(), {.dropout_seed = 9}).state;
+  const Eigen::VectorXd state = model.Evaluate(data.Batch(), {.training_seed = 9}).state;
   // encoder output e = W u + b, W and b first in θ (H × inputs, column-major, then b)
   const int h = config.hidden, inputs = config.input_channels;
   const Eigen::VectorXd& theta = model.Parameters();
@@ -432,7 +432,7 @@ TEST(HamiltonianSsm, EvaluationsUseTheRunningStatistics) {
 
   config.batch_norm_momentum = 0.0;
   HamiltonianSsm memoryless(config);
-  const SequenceEvaluation step = memoryless.Evaluate(data.Batch(), {.dropout_seed = 9});
+  const SequenceEvaluation step = memoryless.Evaluate(data.Batch(), {.training_seed = 9});
   EXPECT_NE(memoryless.Evaluate(data.Batch(), {}).loss, step.loss);
   memoryless.SetState(step.state);
   EXPECT_NEAR(memoryless.Evaluate(data.Batch(), {}).loss, step.loss, 1e-12 * step.loss);
@@ -472,7 +472,7 @@ TEST(HamiltonianSsm, StreamedChunksDoNotChangeLossOrGradient) {
         c.batch_norm ? std::nullopt : std::optional<std::uint64_t>(3);
     auto evaluate = [&](const HamiltonianSsm& m, SequenceGradientRule rule) {
       return m.Evaluate(data.Batch(), {.compute_gradient = true, .rule = rule, .beta = 0.1,
-                                       .dropout_seed = seed});
+                                       .training_seed = seed});
     };
     const SequenceEvaluation a = evaluate(whole, SequenceGradientRule::kRhel);
     const SequenceEvaluation b = evaluate(chunked, SequenceGradientRule::kRhel);
@@ -482,7 +482,7 @@ TEST(HamiltonianSsm, StreamedChunksDoNotChangeLossOrGradient) {
     EXPECT_NEAR(b.loss, a.loss, 1e-13 * a.loss) << name;
     EXPECT_EQ(b.metric, a.metric) << name;
     EXPECT_LT(RelativeError(b.gradient, a.gradient), 1e-12) << name;
-    const double loss = chunked.Evaluate(data.Batch(), {.dropout_seed = seed}).loss;
+    const double loss = chunked.Evaluate(data.Batch(), {.training_seed = seed}).loss;
     EXPECT_NEAR(loss, a.loss, 1e-13 * a.loss) << name;
     if (c.unit == HruKind::kLinear) {
       const Eigen::VectorXd bptt = evaluate(chunked, SequenceGradientRule::kBptt).gradient;

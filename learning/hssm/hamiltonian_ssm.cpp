@@ -354,20 +354,25 @@ void HamiltonianSsm::ForwardBlock(int block, const Pass& pass, Shard& shard) con
   const Block& layers = blocks_[static_cast<size_t>(block)];
   BlockActivations& a = shard.activations[static_cast<size_t>(block)];
   a.input = shard.x;
-  Eigen::MatrixXd normalised, gated;
+  Eigen::MatrixXd normalised, gelu_output, gated;
   Normalise(block, pass, a.input, normalised);
   a.hru_output = layers.hru.Forward(theta_, normalised, shard.Batch(), pass.rule, a.hru_memory);
-  BranchAfterHru(block, pass, shard.indices, 0, a.hru_output, gated);
+  BranchAfterHru(block, pass, shard.indices, 0, a.hru_output, gelu_output, gated);
   // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
   shard.x = a.input + gated;
 }
 
-void HamiltonianSsm::BranchAfterHru(int block, const Pass& pass, const std::vector<int>& indices,
-                                    int first_step, const Eigen::MatrixXd& hru_output,
-                                    Eigen::MatrixXd& gated) const {
-  Eigen::MatrixXd gelu_output;
+void HamiltonianSsm::DroppedGelu(int block, const Pass& pass, const std::vector<int>& indices,
+                                 int first_step, const Eigen::MatrixXd& hru_output,
+                                 Eigen::MatrixXd& gelu_output) const {
   Gelu(hru_output, gelu_output);
   Drop(pass.dropout, *pass.options, indices, block, 0, first_step, gelu_output);
+}
+
+void HamiltonianSsm::BranchAfterHru(int block, const Pass& pass, const std::vector<int>& indices,
+                                    int first_step, const Eigen::MatrixXd& hru_output,
+                                    Eigen::MatrixXd& gelu_output, Eigen::MatrixXd& gated) const {
+  DroppedGelu(block, pass, indices, first_step, hru_output, gelu_output);
   blocks_[static_cast<size_t>(block)].glu.Forward(theta_, gelu_output, gated);
   Drop(pass.dropout, *pass.options, indices, block, 1, first_step, gated);
 }
@@ -375,12 +380,11 @@ void HamiltonianSsm::BranchAfterHru(int block, const Pass& pass, const std::vect
 void HamiltonianSsm::BranchAfterHruBackward(int block, const Pass& pass,
                                             const std::vector<int>& indices, int first_step,
                                             const Eigen::MatrixXd& hru_output,
+                                            const Eigen::MatrixXd& gelu_output,
                                             const Eigen::MatrixXd& dx, Eigen::MatrixXd& d_hru,
                                             Eigen::VectorXd& gradient) const {
   const SequenceEvaluationOptions& options = *pass.options;
-  Eigen::MatrixXd gelu_output, d_gated, d_gelu;
-  Gelu(hru_output, gelu_output);
-  Drop(pass.dropout, options, indices, block, 0, first_step, gelu_output);
+  Eigen::MatrixXd d_gated, d_gelu;
   if (pass.dropout > 0.0) {
     d_gated = dx;
     Drop(pass.dropout, options, indices, block, 1, first_step, d_gated);
@@ -451,9 +455,10 @@ void HamiltonianSsm::AddBackwardPhases(int block, Pass& pass, std::vector<Phase>
 void HamiltonianSsm::BackwardBlock(int block, const Pass& pass, Shard& shard) const {
   const Block& layers = blocks_[static_cast<size_t>(block)];
   BlockActivations& a = shard.activations[static_cast<size_t>(block)];
-  Eigen::MatrixXd d_hru, normalised;
-  BranchAfterHruBackward(block, pass, shard.indices, 0, a.hru_output, shard.dx, d_hru,
-                         shard.gradient);
+  Eigen::MatrixXd gelu_output, d_hru, normalised;
+  DroppedGelu(block, pass, shard.indices, 0, a.hru_output, gelu_output);
+  BranchAfterHruBackward(block, pass, shard.indices, 0, a.hru_output, gelu_output, shard.dx,
+                         d_hru, shard.gradient);
   Normalise(block, pass, a.input, normalised);
   shard.d_normalised = layers.hru.Backward(theta_, normalised, shard.Batch(), a.hru_memory, d_hru,
                                            *pass.options, shard.gradient);

@@ -97,16 +97,20 @@ class HamiltonianSsm final : public SequenceModel {
   // The chunk's activations recomputed backwards, then its backward pass, top block first.
   void StreamBackwardChunk(const Pass& pass, Shard& shard, int first, int count,
                            ShardStream& stream) const;
+  // dropout(GELU(HRU output)) for the steps first_step … of the shard's sequences.
+  void DroppedGelu(int block, const Pass& pass, const std::vector<int>& indices, int first_step,
+                   const Eigen::MatrixXd& hru_output, Eigen::MatrixXd& gelu_output) const;
   // GELU, dropout, GLU, dropout: the block's residual branch after its HRU layer, for the
-  // steps first_step … of the shard's sequences.
+  // steps first_step … of the shard's sequences; gelu_output is the dropped GELU output.
   void BranchAfterHru(int block, const Pass& pass, const std::vector<int>& indices,
                       int first_step, const Eigen::MatrixXd& hru_output,
-                      Eigen::MatrixXd& gated) const;
-  // Its backward pass: dL/d(HRU output) from dL/dx (dx), gradient += the GLU's part.
+                      Eigen::MatrixXd& gelu_output, Eigen::MatrixXd& gated) const;
+  // Its backward pass from the HRU output and the dropped GELU output (DroppedGelu):
+  // dL/d(HRU output) from dL/dx (dx), gradient += the GLU's part.
   void BranchAfterHruBackward(int block, const Pass& pass, const std::vector<int>& indices,
                               int first_step, const Eigen::MatrixXd& hru_output,
-                              const Eigen::MatrixXd& dx, Eigen::MatrixXd& d_hru,
-                              Eigen::VectorXd& gradient) const;
+                              const Eigen::MatrixXd& gelu_output, const Eigen::MatrixXd& dx,
+                              Eigen::MatrixXd& d_hru, Eigen::VectorXd& gradient) const;
   // The normalisation's backward pass without batch statistics: dx += its part;
   // gradient += dL/d(scale, shift) under batch normalisation.
   void NormaliseBackward(int block, const Pass& pass, const Eigen::MatrixXd& x,

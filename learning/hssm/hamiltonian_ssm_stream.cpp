@@ -23,6 +23,7 @@ struct HamiltonianSsm::ChunkActivations {
   std::vector<Eigen::MatrixXd> input;       // the block's input x
   std::vector<Eigen::MatrixXd> normalised;  // norm(x), the HRU layer's input
   std::vector<Eigen::MatrixXd> hru_output;
+  std::vector<Eigen::MatrixXd> gelu_output;  // dropout(GELU(HRU output))
 };
 
 bool HamiltonianSsm::Streams(const Pass& pass) {
@@ -77,14 +78,14 @@ void HamiltonianSsm::StreamForwardChunk(const Pass& pass, const Shard& shard, in
   const int batch = shard.Batch();
   encoder_.Forward(theta_, TimeMajorRows(shard.group, &SequenceExample::inputs, first, count),
                    top);
-  Eigen::MatrixXd normalised, gated;
+  Eigen::MatrixXd normalised, gelu_output, gated;
   Eigen::MatrixXd hru_output(config_.hidden, top.cols());
   for (size_t l = 0; l < blocks_.size(); ++l) {
     const int block = static_cast<int>(l);
     Normalise(block, pass, top, normalised);
     blocks_[l].hru.ForwardChunk(theta_, normalised, batch, stream.hru[l], stream.buffers,
                                 hru_output);
-    BranchAfterHru(block, pass, shard.indices, first, hru_output, gated);
+    BranchAfterHru(block, pass, shard.indices, first, hru_output, gelu_output, gated);
     // residual: x ← x + dropout(GLU(dropout(GELU(HRU(norm(x))))))
     top += gated;
   }
@@ -102,6 +103,7 @@ void HamiltonianSsm::StreamBackwardChunk(const Pass& pass, Shard& shard, int fir
   a.input.resize(blocks_.size());
   a.normalised.resize(blocks_.size());
   a.hru_output.assign(blocks_.size(), Eigen::MatrixXd(config_.hidden, columns));
+  a.gelu_output.resize(blocks_.size());
   Eigen::MatrixXd x, gated;
   encoder_.Forward(theta_, inputs, x);
   for (size_t l = 0; l < blocks_.size(); ++l) {
@@ -110,7 +112,7 @@ void HamiltonianSsm::StreamBackwardChunk(const Pass& pass, Shard& shard, int fir
     Normalise(block, pass, x, a.normalised[l]);
     blocks_[l].hru.RetreatChunk(theta_, a.normalised[l], batch, stream.hru[l], stream.buffers,
                                 a.hru_output[l]);
-    BranchAfterHru(block, pass, shard.indices, first, a.hru_output[l], gated);
+    BranchAfterHru(block, pass, shard.indices, first, a.hru_output[l], a.gelu_output[l], gated);
     x += gated;
   }
   // dL/dx of the top activations, then down through the blocks, top first.
@@ -125,8 +127,8 @@ void HamiltonianSsm::StreamBackwardChunk(const Pass& pass, Shard& shard, int fir
   Eigen::MatrixXd d_hru, d_normalised(config_.hidden, columns);
   for (size_t l = blocks_.size(); l-- > 0;) {
     const int block = static_cast<int>(l);
-    BranchAfterHruBackward(block, pass, shard.indices, first, a.hru_output[l], dx, d_hru,
-                           shard.gradient);
+    BranchAfterHruBackward(block, pass, shard.indices, first, a.hru_output[l],
+                           a.gelu_output[l], dx, d_hru, shard.gradient);
     blocks_[l].hru.EchoChunk(theta_, a.normalised[l], d_hru, batch, stream.hru[l], stream.buffers,
                              d_normalised, shard.gradient);
     NormaliseBackward(block, pass, a.input[l], d_normalised, dx, shard.gradient);
